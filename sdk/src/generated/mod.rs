@@ -1,0 +1,6 @@
+//! Code generated from `schemas/` by `cargo xtask codegen`. Do not edit these files; a
+//! test (`xtask::tests::generated_files_are_fresh`) fails when they are stale.
+
+pub mod codes;
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod model;

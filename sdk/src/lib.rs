@@ -1,0 +1,15 @@
+//! # ffbkit SDK
+//!
+//! Typed Rust SDK for FFB reporting (*Fælles Faglige Begreber*, KL's implementation guide
+//! `kl.dk.fhir.ffbreporting` 1.0.0): the embedded FFB catalog with typed codes and value
+//! sets, and the wire types of the daily delivery report generated from `schemas/`.
+//!
+//! ```
+//! use ffbkit_sdk::catalog::{Catalog, codes::AdTema};
+//! let spise = Catalog::embedded().get(AdTema::Spise.code()).unwrap();
+//! assert_eq!(spise.term, "Spise");
+//! ```
+#![deny(missing_docs)]
+
+pub mod catalog;
+pub mod generated;
