@@ -1,1 +1,6 @@
-fn main(){}
+//! The `ffbkit` command-line tool. All work is done in the library; this file only maps
+//! the outcome to an exit code.
+
+fn main() {
+    std::process::exit(ffbkit_conformance::cli::run(std::env::args_os()));
+}

@@ -27,6 +27,14 @@ impl CodeSystemId {
         }
     }
 
+    /// Short label: `FFB` or `KL`.
+    pub fn label(self) -> &'static str {
+        match self {
+            CodeSystemId::Ffb => "FFB",
+            CodeSystemId::KlCareSocial => "KL",
+        }
+    }
+
     /// The code system for a FHIR `system` URL, if it is one of the two the catalog holds.
     pub fn from_url(url: &str) -> Option<Self> {
         match url {
@@ -138,7 +146,10 @@ impl Kind {
         let n = crate::catalog::search::normalize(s);
         Kind::ALL
             .into_iter()
-            .find(|k| k.as_str() == n || crate::catalog::search::normalize(k.danish()) == n)
+            .find(|k| {
+                crate::catalog::search::normalize(k.as_str()) == n
+                    || crate::catalog::search::normalize(k.danish()) == n
+            })
     }
 
     /// True for the three theme kinds (F&F, A&D, omgivelser).

@@ -1,0 +1,93 @@
+//! Command-line interface: argument definitions (one place for every flag, feeding help)
+//! and dispatch. Exit codes: 0 success/found, 1 not found or invalid, 2 usage error or
+//! unreadable input. A closed pipe (`ffbkit ... | head`) is not an error.
+
+mod catalog;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{self, Write};
+
+/// Exit code: success, or the thing looked for was found.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: not found, or the input is invalid.
+pub const EXIT_NOT_FOUND: i32 = 1;
+/// Exit code: usage error or unreadable input.
+pub const EXIT_USAGE: i32 = 2;
+
+/// ffbkit: SDK and conformance kit for FFB reporting (Fælles Faglige Begreber).
+#[derive(Debug, Parser)]
+#[command(name = "ffbkit", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look up, search, list and export the FFB catalog.
+    Catalog(catalog::CatalogArgs),
+}
+
+/// Run the tool with these arguments (the first is the program name); returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Catalog(args) => catalog::run(args, &mut out),
+    };
+    let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
+    match result {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            eprintln!("ffbkit: {e:#}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Output format for lists and records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Text,
+    /// JSON.
+    Json,
+    /// CSV (RFC 4180).
+    Csv,
+}
+
+/// Write `text` to `path`, or to `out` when no path is given.
+pub(crate) fn emit(out: &mut dyn Write, path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(p, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))
+        }
+        None => Ok(out.write_all(text.as_bytes())?),
+    }
+}
