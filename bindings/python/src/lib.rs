@@ -1,1 +1,19 @@
+//! Python module `ffbkit._ffbkit`, re-exported by the pure-Python package `ffbkit`.
+//! Names mirror the Rust SDK; conversions of errors to Python exceptions live in one
+//! place ([`errors`]).
 
+mod catalog;
+mod errors;
+
+use pyo3::prelude::*;
+
+/// The native module.
+#[pymodule]
+fn _ffbkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<catalog::PyCatalog>()?;
+    m.add_class::<catalog::PyConcept>()?;
+    m.add_class::<catalog::PyValueSet>()?;
+    errors::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,31 @@
+"""ffbkit: FFB reporting (Fælles Faglige Begreber) for analysts and vendors.
+
+>>> import ffbkit
+>>> cat = ffbkit.Catalog.default()
+>>> cat.version
+'20240530'
+>>> cat["464a2ab6-a7df-4b3a-b74d-7873f4cfe668"].term
+'Spise'
+>>> [c.term for c in cat.search("samspil", kind="ad-tema")]
+['Indgå i samspil og kontakt']
+>>> "8328ce4a-6238-4f73-bf1a-74aadb68eff8" in cat.value_set("KLSeveritiesFFB")
+True
+"""
+
+from ffbkit._ffbkit import (
+    Catalog,
+    CatalogError,
+    Concept,
+    FfbkitError,
+    ValueSet,
+    __version__,
+)
+
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "Concept",
+    "FfbkitError",
+    "ValueSet",
+    "__version__",
+]

@@ -1,0 +1,26 @@
+//! Every conversion of an ffbkit error to a Python exception.
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyFileNotFoundError};
+use pyo3::prelude::*;
+
+create_exception!(ffbkit, FfbkitError, PyException, "Base class of ffbkit's errors.");
+create_exception!(ffbkit, CatalogError, FfbkitError, "A catalog or CodeSystem file could not be used.");
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("FfbkitError", m.py().get_type::<FfbkitError>())?;
+    m.add("CatalogError", m.py().get_type::<CatalogError>())?;
+    Ok(())
+}
+
+/// A catalog error as a Python exception: a missing file is `FileNotFoundError`.
+pub fn catalog_error(e: ffbkit_sdk::catalog::CatalogError) -> PyErr {
+    match &e {
+        ffbkit_sdk::catalog::CatalogError::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            PyFileNotFoundError::new_err(e.to_string())
+        }
+        _ => CatalogError::new_err(e.to_string()),
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of ffbkit on a fresh machine: Rust (workspace tests, doctests,
+# generated-code freshness), then a Python venv with maturin, pytest and mypy, the
+# ffbkit wheel built and installed into it, and the Python tests, doctests and stub check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+echo "== cargo test (workspace)"
+cargo test --workspace --exclude ffbkit-python --locked
+
+echo "== python venv"
+venv="$root/.venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10"
+
+echo "== build and install the ffbkit wheel"
+rm -rf target/wheels
+"$venv/bin/maturin" build --quiet -m bindings/python/Cargo.toml --out target/wheels --interpreter "$venv/bin/python"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/ffbkit-*.whl
+
+echo "== pytest"
+cd "$root/bindings/python"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider --doctest-modules --pyargs ffbkit tests
+echo "== stub check (mypy.stubtest)"
+"$venv/bin/python" -m mypy.stubtest ffbkit._ffbkit --ignore-missing-stub
