@@ -13,3 +13,5 @@
 
 pub mod catalog;
 pub mod generated;
+pub mod profile;
+pub mod validate;

@@ -13,6 +13,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
+/// An I/O error on `path` as a Python exception: a missing file is `FileNotFoundError`.
+pub fn io_error(path: &std::path::Path, e: std::io::Error) -> PyErr {
+    let msg = format!("{}: {e}", path.display());
+    match e.kind() {
+        std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
+        _ => pyo3::exceptions::PyOSError::new_err(msg),
+    }
+}
+
 /// A catalog error as a Python exception: a missing file is `FileNotFoundError`.
 pub fn catalog_error(e: ffbkit_sdk::catalog::CatalogError) -> PyErr {
     match &e {

@@ -4,6 +4,7 @@
 
 mod catalog;
 mod errors;
+mod validate;
 
 use pyo3::prelude::*;
 
@@ -14,6 +15,9 @@ fn _ffbkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<catalog::PyCatalog>()?;
     m.add_class::<catalog::PyConcept>()?;
     m.add_class::<catalog::PyValueSet>()?;
+    m.add_class::<validate::PyIssue>()?;
+    m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(validate::validate_many, m)?)?;
     errors::register(m)?;
     Ok(())
 }

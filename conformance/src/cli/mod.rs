@@ -3,6 +3,7 @@
 //! unreadable input. A closed pipe (`ffbkit ... | head`) is not an error.
 
 mod catalog;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -29,6 +30,9 @@ pub struct Cli {
 pub enum Command {
     /// Look up, search, list and export the FFB catalog.
     Catalog(catalog::CatalogArgs),
+    /// Validate delivery reports as the gateway would (and more); exit 0 valid, 1 invalid,
+    /// 2 unreadable input.
+    Validate(validate::ValidateArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -49,6 +53,7 @@ where
     let mut out = stdout.lock();
     let result = match cli.command {
         Command::Catalog(args) => catalog::run(args, &mut out),
+        Command::Validate(args) => validate::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

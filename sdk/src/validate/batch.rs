@@ -1,0 +1,260 @@
+//! Validating many reports: files, directories (recursive), NDJSON (one report per line)
+//! and standard input, in parallel on all cores, in bounded memory: reports are read and
+//! checked in batches, and each result is handed to the caller in input order before the
+//! next batch is read.
+
+use super::{Outcome, Severity, Validator};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Reports checked per parallel batch.
+pub const BATCH: usize = 256;
+
+/// One checked report.
+pub struct Item {
+    /// Where it came from: a path, `path:line` for NDJSON, or `-` for standard input.
+    pub name: String,
+    /// The report's bytes (for showing source lines); empty when unreadable.
+    pub bytes: Vec<u8>,
+    /// The findings; empty when unreadable.
+    pub outcome: Outcome,
+    /// Why the input could not be read (a missing file, no permission), if so.
+    pub unreadable: Option<String>,
+}
+
+/// Totals over a run.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Summary {
+    /// Reports checked (readable ones).
+    pub reports: usize,
+    /// Reports without errors.
+    pub valid: usize,
+    /// Reports with at least one error.
+    pub invalid: usize,
+    /// Inputs that could not be read.
+    pub unreadable: usize,
+    /// Resources in all reports.
+    pub resources: usize,
+    /// Findings per rule id: (errors, warnings, information).
+    pub per_rule: BTreeMap<&'static str, (usize, usize, usize)>,
+}
+
+impl Summary {
+    /// Add one item.
+    pub fn add(&mut self, item: &Item) {
+        if item.unreadable.is_some() {
+            self.unreadable += 1;
+            return;
+        }
+        self.reports += 1;
+        self.resources += item.outcome.resources;
+        if item.outcome.is_valid() {
+            self.valid += 1;
+        } else {
+            self.invalid += 1;
+        }
+        for d in &item.outcome.diagnostics {
+            let e = self.per_rule.entry(d.rule).or_default();
+            match d.severity {
+                Severity::Error => e.0 += 1,
+                Severity::Warning => e.1 += 1,
+                Severity::Information => e.2 += 1,
+            }
+        }
+    }
+}
+
+/// A unit of input.
+enum Unit {
+    File(PathBuf),
+    Bytes(String, Vec<u8>),
+    Unreadable(String, String),
+}
+
+fn is_report_file(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "ndjson" | "jsonl"))
+}
+
+fn is_ndjson(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"))
+}
+
+/// Expand directories (recursively, `*.json`, `*.ndjson`, `*.jsonl`, sorted); files and
+/// `-` are kept as given. A missing path is reported as unreadable, not skipped.
+pub fn expand(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.as_os_str() == "-" || p.is_file() {
+            out.push(Ok(p.clone()));
+        } else if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found, &mut out);
+            found.sort();
+            out.extend(found.into_iter().map(Ok));
+        } else {
+            out.push(Err((p.clone(), "no such file or directory".into())));
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Result<PathBuf, (PathBuf, String)>>) {
+    match std::fs::read_dir(dir) {
+        Err(e) => errors.push(Err((dir.to_path_buf(), e.to_string()))),
+        Ok(rd) => {
+            for entry in rd.flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    walk(&p, found, errors);
+                } else if is_report_file(&p) {
+                    found.push(p);
+                }
+            }
+        }
+    }
+}
+
+/// What reading a file gave.
+enum FileRead {
+    Bytes(Vec<u8>),
+    TooLarge(u64),
+    Failed(String),
+}
+
+/// Read a file, refusing one over the size limit without reading it.
+fn read_limited(path: &Path, max: usize) -> FileRead {
+    let f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return FileRead::Failed(e.to_string()),
+    };
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max as u64 {
+        return FileRead::TooLarge(len);
+    }
+    let mut buf = Vec::with_capacity(len as usize);
+    match f.take(max as u64 + 1).read_to_end(&mut buf) {
+        Ok(_) => FileRead::Bytes(buf),
+        Err(e) => FileRead::Failed(e.to_string()),
+    }
+}
+
+/// Validate everything named by `inputs`, calling `on_item` for each report in input order.
+pub fn validate_inputs(validator: &Validator, inputs: &[PathBuf], mut on_item: impl FnMut(Item)) -> Summary {
+    let mut summary = Summary::default();
+    let max = validator.options().limits.max_bytes;
+    let mut pending: Vec<Unit> = Vec::with_capacity(BATCH);
+    let mut flush = |pending: &mut Vec<Unit>, summary: &mut Summary| {
+        let items: Vec<Item> = pending.par_drain(..).map(|u| check_unit(validator, u, max)).collect();
+        for item in items {
+            summary.add(&item);
+            on_item(item);
+        }
+    };
+    for input in expand(inputs) {
+        match input {
+            Err((p, e)) => pending.push(Unit::Unreadable(p.display().to_string(), e)),
+            Ok(p) if p.as_os_str() == "-" => {
+                let stdin = std::io::stdin();
+                read_stream(stdin.lock(), "-", max, &mut pending, &mut |pending| flush(pending, &mut summary));
+            }
+            Ok(p) if is_ndjson(&p) => match std::fs::File::open(&p) {
+                Ok(f) => {
+                    let name = p.display().to_string();
+                    read_lines(BufReader::new(f), &name, max, &mut pending, &mut |pending| flush(pending, &mut summary));
+                }
+                Err(e) => pending.push(Unit::Unreadable(p.display().to_string(), e.to_string())),
+            },
+            Ok(p) => pending.push(Unit::File(p)),
+        }
+        if pending.len() >= BATCH {
+            flush(&mut pending, &mut summary);
+        }
+    }
+    flush(&mut pending, &mut summary);
+    summary
+}
+
+/// Standard input: one JSON document, or NDJSON when it has several lines that each start
+/// with `{`.
+fn read_stream(mut r: impl BufRead, name: &str, max: usize, pending: &mut Vec<Unit>, flush: &mut dyn FnMut(&mut Vec<Unit>)) {
+    let mut buf = Vec::new();
+    if let Err(e) = (&mut r).take(max as u64 + 1).read_to_end(&mut buf) {
+        pending.push(Unit::Unreadable(name.into(), e.to_string()));
+        return;
+    }
+    let lines: Vec<&[u8]> = buf.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).collect();
+    let ndjson = lines.len() > 1 && lines.iter().all(|l| l.trim_ascii_start().first() == Some(&b'{') && l.trim_ascii_end().last() == Some(&b'}'));
+    if ndjson {
+        read_lines(std::io::Cursor::new(buf.clone()), name, max, pending, flush);
+    } else {
+        pending.push(Unit::Bytes(name.into(), buf));
+    }
+}
+
+fn read_lines(mut r: impl BufRead, name: &str, max: usize, pending: &mut Vec<Unit>, flush: &mut dyn FnMut(&mut Vec<Unit>)) {
+    let mut line_no = 0usize;
+    loop {
+        let mut line = Vec::new();
+        match (&mut r).take(max as u64 + 2).read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => {
+                line_no += 1;
+                if line.last() != Some(&b'\n') && line.len() > max {
+                    // Over the limit: skip the rest of this line.
+                    let mut rest = Vec::new();
+                    let _ = r.read_until(b'\n', &mut rest);
+                }
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                pending.push(Unit::Bytes(format!("{name}:{line_no}"), line));
+                if pending.len() >= BATCH {
+                    flush(pending);
+                }
+            }
+            Err(e) => {
+                pending.push(Unit::Unreadable(format!("{name}:{}", line_no + 1), e.to_string()));
+                break;
+            }
+        }
+    }
+}
+
+fn check_unit(validator: &Validator, unit: Unit, max: usize) -> Item {
+    match unit {
+        Unit::Unreadable(name, e) => Item {
+            name,
+            bytes: Vec::new(),
+            outcome: Outcome::default(),
+            unreadable: Some(e),
+        },
+        Unit::Bytes(name, bytes) => {
+            let outcome = validator.validate_bytes(&bytes);
+            Item {
+                name,
+                bytes,
+                outcome,
+                unreadable: None,
+            }
+        }
+        Unit::File(path) => {
+            let name = path.display().to_string();
+            let (bytes, outcome, unreadable) = match read_limited(&path, max) {
+                FileRead::Bytes(bytes) => {
+                    let outcome = validator.validate_bytes(&bytes);
+                    (bytes, outcome, None)
+                }
+                FileRead::TooLarge(size) => (Vec::new(), validator.too_large(size), None),
+                FileRead::Failed(e) => (Vec::new(), Outcome::default(), Some(e)),
+            };
+            Item {
+                name,
+                bytes,
+                outcome,
+                unreadable,
+            }
+        }
+    }
+}

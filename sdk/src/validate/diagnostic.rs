@@ -1,0 +1,126 @@
+//! A finding of the validator: rule id, severity, FHIRPath-style location, line and
+//! column, the value found and what was expected, in one plain sentence.
+
+use serde::Serialize;
+
+/// How serious a finding is. The order is from least to most serious.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never makes a report invalid.
+    Information,
+    /// The gateway accepts it, but something is off (e.g. an IG text-only rule).
+    Warning,
+    /// The gateway rejects the report.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning` or `information`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Information => "information",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parse `error`, `warning` or `information` (also `info`).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "information" | "info" => Some(Severity::Information),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The rule id (see [`super::rules::RULES`]).
+    pub rule: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// FHIRPath-style location, e.g. `Bundle.entry[3].resource.severity`.
+    pub location: String,
+    /// JSON Pointer to the same place, e.g. `/entry/3/resource/severity`.
+    pub pointer: String,
+    /// 1-based line in the input, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column (in characters) in the input, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// The offending value as found (shortened; CPR numbers masked unless asked otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+    /// What was expected, in plain words.
+    pub expected: String,
+    /// One plain sentence saying what is wrong.
+    pub message: String,
+}
+
+/// Convert a JSON Pointer into a FHIRPath-style location rooted at `root`.
+///
+/// ```
+/// use ffbkit_sdk::validate::fhirpath_location;
+/// assert_eq!(fhirpath_location("Bundle", "/entry/3/resource/severity"), "Bundle.entry[3].resource.severity");
+/// assert_eq!(fhirpath_location("Bundle", ""), "Bundle");
+/// ```
+pub fn fhirpath_location(root: &str, pointer: &str) -> String {
+    let mut out = String::from(root);
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(&seg);
+            out.push(']');
+        } else {
+            out.push('.');
+            out.push_str(&seg);
+        }
+    }
+    out
+}
+
+/// Escape one JSON Pointer segment.
+pub fn pointer_segment(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        key.into()
+    }
+}
+
+/// Show a JSON value briefly: strings quoted and cut to 60 characters, objects and arrays
+/// summarised.
+pub fn brief(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => {
+            let cut: String = s.chars().take(60).collect();
+            if cut.len() < s.len() {
+                format!("\"{cut}…\" ({} characters)", s.chars().count())
+            } else {
+                format!("\"{cut}\"")
+            }
+        }
+        serde_json::Value::Array(a) => format!("an array of {} item{}", a.len(), if a.len() == 1 { "" } else { "s" }),
+        serde_json::Value::Object(o) => {
+            if o.is_empty() {
+                "an empty object".into()
+            } else {
+                let keys: Vec<&str> = o.keys().take(4).map(String::as_str).collect();
+                format!("an object with {}{}", keys.join(", "), if o.len() > 4 { ", …" } else { "" })
+            }
+        }
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,457 @@
+//! The validator: everything the gateway checks in one delivery report (REQUIREMENTS.md
+//! section 1), with precise diagnostics.
+//!
+//! A report is checked completely; all findings are collected. Structure comes from the
+//! JSON Schemas of `schemas/fhir` (compiled by [`schema`]), the rest is Rust
+//! ([`semantic`]). The CLI, the receiver, the harness and the Python package all call
+//! [`Validator::validate_bytes`].
+//!
+//! ```
+//! use ffbkit_sdk::validate::Validator;
+//! let outcome = Validator::default_validator().validate_bytes(br#"{"resourceType": "Bundle"}"#);
+//! assert!(!outcome.is_valid());
+//! assert!(outcome.diagnostics.iter().any(|d| d.rule == "GW-BUNDLE"));
+//! ```
+
+pub mod batch;
+pub mod cpr;
+mod diagnostic;
+pub mod render;
+pub mod rules;
+pub mod schema;
+mod semantic;
+pub mod source;
+
+pub use diagnostic::{brief, fhirpath_location, pointer_segment, Diagnostic, Severity};
+pub use rules::{rule_by_id, Rule, RuleSource, RULES};
+
+use crate::catalog::Catalog;
+use crate::profile::Profile;
+use schema::{SchemaError, SchemaSet, Violation};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// The embedded schema files of `schemas/fhir`, by file name.
+pub const SCHEMA_FILES: &[(&str, &str)] = &[
+    ("datatypes.schema.json", include_str!("../../../schemas/fhir/datatypes.schema.json")),
+    ("extensions.schema.json", include_str!("../../../schemas/fhir/extensions.schema.json")),
+    ("valuesets.schema.json", include_str!("../../../schemas/fhir/valuesets.schema.json")),
+    ("delivery-report.schema.json", include_str!("../../../schemas/fhir/delivery-report.schema.json")),
+    ("citizen.schema.json", include_str!("../../../schemas/fhir/citizen.schema.json")),
+    ("service-request.schema.json", include_str!("../../../schemas/fhir/service-request.schema.json")),
+    ("information-gathering.schema.json", include_str!("../../../schemas/fhir/information-gathering.schema.json")),
+    ("condition.schema.json", include_str!("../../../schemas/fhir/condition.schema.json")),
+    ("target-group.schema.json", include_str!("../../../schemas/fhir/target-group.schema.json")),
+    ("intervention-goal.schema.json", include_str!("../../../schemas/fhir/intervention-goal.schema.json")),
+    ("care-plan.schema.json", include_str!("../../../schemas/fhir/care-plan.schema.json")),
+    ("intervention.schema.json", include_str!("../../../schemas/fhir/intervention.schema.json")),
+    ("service-performer.schema.json", include_str!("../../../schemas/fhir/service-performer.schema.json")),
+    ("follow-up-encounter.schema.json", include_str!("../../../schemas/fhir/follow-up-encounter.schema.json")),
+    ("care-evaluation.schema.json", include_str!("../../../schemas/fhir/care-evaluation.schema.json")),
+    ("follow-up.schema.json", include_str!("../../../schemas/fhir/follow-up.schema.json")),
+];
+
+/// The delivery report schema file.
+pub const BUNDLE_SCHEMA: &str = "delivery-report.schema.json";
+
+/// How to validate.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Size limit per report.
+    pub limits: source::Limits,
+    /// Show CPR numbers in findings instead of masking them.
+    pub show_cpr: bool,
+    /// Severity of the IG's text-only rules, by rule id (e.g. `GW-LAST-UPDATED` as an error).
+    pub severity_overrides: HashMap<String, Severity>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: source::Limits::default(),
+            show_cpr: false,
+            severity_overrides: HashMap::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Treat every IG text-only rule as an error (`--strict`).
+    pub fn strict(mut self) -> Self {
+        for r in RULES.iter().filter(|r| r.source == RuleSource::IgText) {
+            self.severity_overrides.insert(r.id.to_string(), Severity::Error);
+        }
+        self
+    }
+
+    /// Set the severity of a text-only rule. Only rules that the IG states in text alone
+    /// can be changed; `kl-reporting-ffb-care-plan-3` is never an error.
+    pub fn set_severity(&mut self, rule: &str, severity: Severity) -> Result<(), String> {
+        let r = rule_by_id(rule).ok_or_else(|| format!("unknown rule id {rule:?}"))?;
+        if r.source != RuleSource::IgText {
+            return Err(format!(
+                "{rule} is enforced by the IG's profiles; only the text-only rules ({}) can change severity",
+                RULES.iter().filter(|r| r.source == RuleSource::IgText).map(|r| r.id).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        self.severity_overrides.insert(rule.to_string(), severity);
+        Ok(())
+    }
+
+    fn severity_of(&self, rule: &Rule) -> Severity {
+        self.severity_overrides.get(rule.id).copied().unwrap_or(rule.severity)
+    }
+}
+
+/// The result of validating one report.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Outcome {
+    /// All findings, in document order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of entries with a resource.
+    pub resources: usize,
+    /// The citizen's CPR number (masked unless `show_cpr`), when found.
+    pub citizen: Option<String>,
+    /// The municipality's STS organisation identifier, when found.
+    pub municipality: Option<String>,
+    /// The bundle's timestamp, when found.
+    pub timestamp: Option<String>,
+}
+
+impl Outcome {
+    /// True when no finding is an error.
+    pub fn is_valid(&self) -> bool {
+        !self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of findings of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// The distinct rule ids of the findings with at least `min` severity, sorted.
+    pub fn rule_ids(&self, min: Severity) -> Vec<&'static str> {
+        let mut ids: Vec<&'static str> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity >= min)
+            .map(|d| d.rule)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// A problem building the validator (only with broken schema files).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct BuildError(#[from] schema::CompileError);
+
+/// The validator: compiled schemas, the catalog and options. Build once, use from many
+/// threads.
+pub struct Validator {
+    schemas: SchemaSet,
+    catalog: Arc<Catalog>,
+    options: Options,
+}
+
+impl Validator {
+    /// A validator with the embedded catalog and the given options.
+    pub fn new(options: Options) -> Result<Validator, BuildError> {
+        Validator::with_catalog(Arc::new(Catalog::embedded().clone()), options)
+    }
+
+    /// A validator using `catalog` for every binding (e.g. a newer FFB version).
+    pub fn with_catalog(catalog: Arc<Catalog>, options: Options) -> Result<Validator, BuildError> {
+        let mut schemas = SchemaSet::compile(SCHEMA_FILES.iter().copied())?;
+        for vs in catalog.value_sets() {
+            schemas.set_value_set(vs.name(), vs.members().iter().map(|(_, c)| c.clone()).collect());
+        }
+        if let Some(resource) = schemas.node_at(BUNDLE_SCHEMA, &["entry", "*", "resource"]) {
+            schemas.replace_with_any_object(resource);
+        }
+        Ok(Validator {
+            schemas,
+            catalog,
+            options,
+        })
+    }
+
+    /// A shared validator with the embedded catalog and default options.
+    pub fn default_validator() -> &'static Validator {
+        static DEFAULT: OnceLock<Validator> = OnceLock::new();
+        DEFAULT.get_or_init(|| Validator::new(Options::default()).expect("embedded schemas compile (checked by tests)"))
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The catalog used for bindings.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Validate a report given as bytes (JSON). Findings carry line and column.
+    pub fn validate_bytes(&self, bytes: &[u8]) -> Outcome {
+        let mut cx = Findings::new(self, Some(bytes));
+        match source::parse(bytes, &self.options.limits) {
+            Err(p) => {
+                let d = cx.make("GW-JSON", "", None, "a well-formed JSON object".into(), format!("The report cannot be read: {}.", p.message));
+                let mut d = d;
+                d.line = p.line;
+                d.column = p.column;
+                cx.diags.push(d);
+                cx.finish(Outcome::default())
+            }
+            Ok((value, has_duplicates)) => {
+                if has_duplicates {
+                    let idx = cx.index();
+                    let dups: Vec<(String, usize)> = idx.duplicate_keys().to_vec();
+                    for (ptr, _) in dups {
+                        let key = ptr.rsplit('/').next().unwrap_or("").to_string();
+                        cx.push("GW-JSON", &ptr, None, "each key once per object".into(), format!("The key \"{key}\" occurs more than once in the same object; only the last value is used."));
+                    }
+                }
+                let outcome = self.check_value(&value, &mut cx);
+                cx.finish(outcome)
+            }
+        }
+    }
+
+    /// The outcome for a report refused unread because it is larger than the limit.
+    pub fn too_large(&self, size: u64) -> Outcome {
+        let mut cx = Findings::new(self, None);
+        cx.push("GW-JSON", "", None, format!("at most {} bytes", self.options.limits.max_bytes), format!("The report is {size} bytes, more than the limit of {} bytes; it was not read.", self.options.limits.max_bytes));
+        cx.finish(Outcome::default())
+    }
+
+    /// Validate a parsed report. Findings have no line and column.
+    pub fn validate_value(&self, value: &Value) -> Outcome {
+        let mut cx = Findings::new(self, None);
+        let outcome = self.check_value(value, &mut cx);
+        cx.finish(outcome)
+    }
+
+    fn check_value(&self, v: &Value, cx: &mut Findings<'_>) -> Outcome {
+        if !v.is_object() {
+            cx.push("GW-JSON", "", Some(v), "a JSON object (a FHIR Bundle)".into(), format!("The report is {}, not a JSON object (a FHIR Bundle).", brief(v)));
+            return Outcome::default();
+        }
+        for e in self.schemas.errors(BUNDLE_SCHEMA, v) {
+            self.report_schema_error(&e, "", v, None, cx);
+        }
+        semantic::check(self, v, cx)
+    }
+
+    /// Structural errors of a resource against a profile (no findings recorded).
+    pub(crate) fn profile_errors(&self, profile: Profile, resource: &Value) -> Vec<SchemaError> {
+        self.schemas.errors(profile.schema_file(), resource)
+    }
+
+    /// Turn one schema error into a finding. `base` is the pointer of the checked value
+    /// within the document, `root` the checked value, `profile` its profile (None for the
+    /// bundle level).
+    pub(crate) fn report_schema_error(&self, e: &SchemaError, base: &str, root: &Value, profile: Option<Profile>, cx: &mut Findings<'_>) {
+        let pointer = format!("{base}{}", e.pointer);
+        let found = root.pointer(&e.pointer);
+        let what = profile.map_or("the Bundle".to_string(), |p| format!("the {p} profile"));
+        let dated = e.via.iter().any(|n| {
+            let n = n.to_ascii_lowercase();
+            n.contains("date") || n.contains("instant") || n.contains("time")
+        });
+        let id_like = e.via.last().is_some_and(|n| n.eq_ignore_ascii_case("id") || n.to_ascii_lowercase().contains("uuid"));
+        let in_citizen_identity = profile == Some(Profile::Citizen)
+            && (e.pointer.starts_with("/identifier") || e.pointer.starts_with("/managingOrganization"));
+        let structural = |resource_rule: &'static str| -> &'static str {
+            if profile.is_none() {
+                "GW-BUNDLE"
+            } else if in_citizen_identity {
+                "GW-CITIZEN"
+            } else {
+                resource_rule
+            }
+        };
+        let f = found.map(|v| cx.show(v)).unwrap_or_default();
+        let (rule, expected, message) = match &e.violation {
+            Violation::Type(types) => {
+                let t: Vec<&str> = types.iter().map(|t| t.name()).collect();
+                let t = t.join(" or ");
+                ("GW-TYPE", format!("a JSON {t}"), format!("{} is {f}, but must be a JSON {t}.", cx.loc(&pointer)))
+            }
+            Violation::Required(name) => (
+                structural("GW-CARD"),
+                format!("{name} present"),
+                format!("{} lacks {name}, which {what} requires.", cx.loc(&pointer)),
+            ),
+            Violation::NotAllowed(name) => (
+                structural("GW-CLOSED"),
+                format!("no {name}"),
+                format!("{name} is not allowed in {what} (a forbidden or unknown element)."),
+            ),
+            Violation::MinItems(m) => (
+                structural("GW-CARD"),
+                format!("at least {m} item{}", if *m == 1 { "" } else { "s" }),
+                format!("{} has {f}, but {what} requires at least {m}.", cx.loc(&pointer)),
+            ),
+            Violation::MaxItems(m) => (
+                structural("GW-CARD"),
+                format!("at most {m} item{}", if *m == 1 { "" } else { "s" }),
+                format!("{} has {f}, but {what} allows at most {m}.", cx.loc(&pointer)),
+            ),
+            Violation::Contains(desc) => {
+                let d = desc.clone().unwrap_or_else(|| "a required item".into());
+                (structural("GW-CARD"), d.clone(), format!("{} lacks {}.", cx.loc(&pointer), lower_first(&d)))
+            }
+            Violation::Enum(allowed, vs) => {
+                let shown = found.and_then(Value::as_str).map(|s| self.describe_code(s)).unwrap_or_else(|| f.clone());
+                match vs {
+                    Some(name) if name.starts_with("KL") => (
+                        structural("GW-BINDING"),
+                        format!("a code of value set {name} ({} codes)", allowed.len()),
+                        format!("{} holds {shown}, which is not in the value set {name}.", cx.loc(&pointer)),
+                    ),
+                    _ => {
+                        let list = allowed.iter().take(12).cloned().collect::<Vec<_>>().join(", ");
+                        (structural("GW-BINDING"), format!("one of {list}"), format!("{} is {shown}, but must be one of {list}.", cx.loc(&pointer)))
+                    }
+                }
+            }
+            Violation::Const(c) => {
+                let c = brief(c);
+                (structural("GW-FIXED"), c.clone(), format!("{} is {f}, but {what} fixes it to {c}.", cx.loc(&pointer)))
+            }
+            Violation::Pattern(format, _) => {
+                let format = if format.is_empty() { "value".to_string() } else { format.clone() };
+                let rule = if profile.is_some() && in_citizen_identity {
+                    "GW-CITIZEN"
+                } else if dated {
+                    "GW-DATETIME"
+                } else if id_like {
+                    "GW-ID"
+                } else if profile.is_none() {
+                    "GW-BUNDLE"
+                } else {
+                    "GW-TYPE"
+                };
+                (rule, format!("a valid FHIR {format}"), format!("{} is {f}, which is not a valid FHIR {format}.", cx.loc(&pointer)))
+            }
+            Violation::Minimum(m) => (structural("GW-CARD"), format!("at least {m}"), format!("{} is {f}, below the minimum {m}.", cx.loc(&pointer))),
+            Violation::Maximum(m) => (structural("GW-CARD"), format!("at most {m}"), format!("{} is {f}, above the maximum {m}.", cx.loc(&pointer))),
+            Violation::MinLength(m) => (structural("GW-CARD"), format!("at least {m} characters"), format!("{} is {f}, shorter than {m} characters.", cx.loc(&pointer))),
+            Violation::MaxLength(m) => (structural("GW-CARD"), format!("at most {m} characters"), format!("{} is {f}, longer than {m} characters.", cx.loc(&pointer))),
+            Violation::NoBranch(allowed) => (
+                structural("GW-CLOSED"),
+                format!("one of {}", allowed.join(", ")),
+                format!("{} is {f}; no such extension is allowed here ({what} allows {}).", cx.loc(&pointer), allowed.join(", ")),
+            ),
+        };
+        cx.push(rule, &pointer, found, expected, message);
+    }
+
+    /// A code with its catalog term and kind, for messages: `"3f9da5ac-…" (Indgå i samspil
+    /// og kontakt, aktivitet og deltagelse)`.
+    pub(crate) fn describe_code(&self, code: &str) -> String {
+        match self.catalog.get(code) {
+            Some(c) => format!("\"{code}\" ({}, {})", c.term, c.kind.danish()),
+            None => format!("\"{}\" (not in the catalog)", code.chars().take(60).collect::<String>()),
+        }
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Collects findings for one report, with severity, masking and source positions.
+pub(crate) struct Findings<'a> {
+    validator: &'a Validator,
+    text: Option<&'a [u8]>,
+    index: Option<source::SourceIndex>,
+    pub(crate) diags: Vec<Diagnostic>,
+}
+
+impl<'a> Findings<'a> {
+    fn new(validator: &'a Validator, text: Option<&'a [u8]>) -> Self {
+        Findings {
+            validator,
+            text,
+            index: None,
+            diags: Vec::new(),
+        }
+    }
+
+    fn index(&mut self) -> &source::SourceIndex {
+        let text = self.text.unwrap_or(b"");
+        self.index.get_or_insert_with(|| source::SourceIndex::build(text))
+    }
+
+    /// A value shown in a finding: brief, CPR masked unless asked otherwise.
+    pub(crate) fn show(&self, v: &Value) -> String {
+        self.mask(&brief(v))
+    }
+
+    pub(crate) fn mask(&self, s: &str) -> String {
+        if self.validator.options.show_cpr {
+            s.to_string()
+        } else {
+            cpr::mask_cpr_in_text(s)
+        }
+    }
+
+    /// The FHIRPath-style location of a pointer.
+    pub(crate) fn loc(&self, pointer: &str) -> String {
+        fhirpath_location("Bundle", pointer)
+    }
+
+    fn make(&self, rule: &'static str, pointer: &str, found: Option<&Value>, expected: String, message: String) -> Diagnostic {
+        let r = rule_by_id(rule).expect("rule ids used by the validator are registered");
+        Diagnostic {
+            rule: r.id,
+            severity: self.validator.options.severity_of(r),
+            location: self.loc(pointer),
+            pointer: pointer.to_string(),
+            line: None,
+            column: None,
+            found: found.map(|v| self.show(v)),
+            expected: self.mask(&expected),
+            message: self.mask(&message),
+        }
+    }
+
+    /// Record a finding.
+    pub(crate) fn push(&mut self, rule: &'static str, pointer: &str, found: Option<&Value>, expected: String, message: String) {
+        let d = self.make(rule, pointer, found, expected, message);
+        self.diags.push(d);
+    }
+
+    fn finish(mut self, mut outcome: Outcome) -> Outcome {
+        if self.text.is_some() && self.diags.iter().any(|d| d.line.is_none()) {
+            let text = self.text.unwrap_or(b"");
+            self.index();
+            let positions: Vec<Option<(u32, u32)>> = {
+                let idx = self.index.as_ref().expect("built above");
+                self.diags
+                    .iter()
+                    .map(|d| if d.line.is_some() { None } else { idx.offset(&d.pointer).map(|o| source::line_col(text, o)) })
+                    .collect()
+            };
+            for (d, p) in self.diags.iter_mut().zip(positions) {
+                if let Some((l, c)) = p {
+                    d.line = Some(l);
+                    d.column = Some(c);
+                }
+            }
+        }
+        self.diags.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        outcome.diagnostics = self.diags;
+        outcome
+    }
+}

@@ -1,0 +1,604 @@
+//! A compiled form of the project's JSON Schemas (`schemas/fhir`), fast to check and
+//! precise in what it reports.
+//!
+//! The schemas stay the source of truth; this module compiles the keyword subset they use
+//! (draft-07: `type`, `properties`, `required`, `additionalProperties`, `items`,
+//! `minItems`, `maxItems`, `contains`, `enum`, `const`, `pattern`, `minimum`, `maximum`,
+//! `minLength`, `maxLength`, `$ref`, `anyOf`, `definitions`) and refuses any other keyword,
+//! so a schema cannot silently use something the engine ignores. A test runs the
+//! language-neutral cases of `fixtures/schema-cases` through both this engine and the
+//! reference implementation `jsonschema`, and they must agree.
+
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+
+/// Index of a compiled schema node.
+pub type NodeId = usize;
+
+/// The JSON types of the `type` keyword.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonType {
+    /// `object`
+    Object,
+    /// `array`
+    Array,
+    /// `string`
+    String,
+    /// `number`
+    Number,
+    /// `integer`
+    Integer,
+    /// `boolean`
+    Boolean,
+    /// `null`
+    Null,
+}
+
+impl JsonType {
+    fn parse(s: &str) -> Option<JsonType> {
+        Some(match s {
+            "object" => JsonType::Object,
+            "array" => JsonType::Array,
+            "string" => JsonType::String,
+            "number" => JsonType::Number,
+            "integer" => JsonType::Integer,
+            "boolean" => JsonType::Boolean,
+            "null" => JsonType::Null,
+            _ => return None,
+        })
+    }
+
+    fn matches(self, v: &Value) -> bool {
+        match self {
+            JsonType::Object => v.is_object(),
+            JsonType::Array => v.is_array(),
+            JsonType::String => v.is_string(),
+            JsonType::Number => v.is_number(),
+            JsonType::Integer => {
+                v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
+            JsonType::Boolean => v.is_boolean(),
+            JsonType::Null => v.is_null(),
+        }
+    }
+
+    /// The keyword's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::Object => "object",
+            JsonType::Array => "array",
+            JsonType::String => "string",
+            JsonType::Number => "number",
+            JsonType::Integer => "integer",
+            JsonType::Boolean => "boolean",
+            JsonType::Null => "null",
+        }
+    }
+}
+
+/// What `additionalProperties` allows.
+#[derive(Clone, Debug)]
+enum Additional {
+    Allow,
+    Deny,
+    Schema(NodeId),
+}
+
+/// One compiled schema.
+#[derive(Clone, Debug)]
+pub struct Node {
+    types: Vec<JsonType>,
+    properties: HashMap<String, NodeId>,
+    required: Vec<String>,
+    additional: Additional,
+    items: Option<NodeId>,
+    min_items: Option<usize>,
+    max_items: Option<usize>,
+    contains: Option<NodeId>,
+    string_enum: Option<HashSet<String>>,
+    other_enum: Option<Vec<Value>>,
+    constant: Option<Value>,
+    pattern: Option<regex::Regex>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+    reference: Option<NodeId>,
+    any_of: Vec<NodeId>,
+    /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
+    pub name: Option<String>,
+    /// The file the node comes from.
+    pub file: String,
+    /// The schema's `description`, if any.
+    pub description: Option<String>,
+}
+
+impl Node {
+    fn empty(file: &str) -> Node {
+        Node {
+            types: Vec::new(),
+            properties: HashMap::new(),
+            required: Vec::new(),
+            additional: Additional::Allow,
+            items: None,
+            min_items: None,
+            max_items: None,
+            contains: None,
+            string_enum: None,
+            other_enum: None,
+            constant: None,
+            pattern: None,
+            minimum: None,
+            maximum: None,
+            min_length: None,
+            max_length: None,
+            reference: None,
+            any_of: Vec::new(),
+            name: None,
+            file: file.to_string(),
+            description: None,
+        }
+    }
+}
+
+/// What a failed keyword says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Violation {
+    /// Wrong JSON type; the allowed types.
+    Type(Vec<JsonType>),
+    /// A required member is missing.
+    Required(String),
+    /// A member the schema does not allow.
+    NotAllowed(String),
+    /// Too few items.
+    MinItems(usize),
+    /// Too many items.
+    MaxItems(usize),
+    /// No item matches `contains`; the description of what was looked for.
+    Contains(Option<String>),
+    /// Value not in the enum; the allowed values (strings), and the value set name.
+    Enum(Vec<String>, Option<String>),
+    /// Value differs from the const.
+    Const(Value),
+    /// String does not match the pattern of the named format.
+    Pattern(String, Option<String>),
+    /// Number below minimum.
+    Minimum(f64),
+    /// Number above maximum.
+    Maximum(f64),
+    /// String too short.
+    MinLength(usize),
+    /// String too long.
+    MaxLength(usize),
+    /// No `anyOf` branch matches and none could be singled out (e.g. an unknown extension).
+    NoBranch(Vec<String>),
+}
+
+/// A raw schema error: where and what.
+#[derive(Clone, Debug)]
+pub struct SchemaError {
+    /// JSON Pointer into the checked document.
+    pub pointer: String,
+    /// The failed keyword.
+    pub violation: Violation,
+    /// The named definitions the failing node was reached through (innermost last).
+    pub via: Vec<String>,
+}
+
+/// A problem in the schema files themselves.
+#[derive(Debug, thiserror::Error)]
+#[error("schema {file}: {message}")]
+pub struct CompileError {
+    /// The schema file.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// All compiled schemas.
+pub struct SchemaSet {
+    nodes: Vec<Node>,
+    docs: HashMap<String, Value>,
+    memo: HashMap<(String, String), NodeId>,
+}
+
+const KNOWN_KEYWORDS: &[&str] = &[
+    "$schema", "$id", "$comment", "title", "description", "definitions", "type", "properties", "required",
+    "additionalProperties", "items", "minItems", "maxItems", "contains", "enum", "const", "pattern",
+    "minimum", "maximum", "minLength", "maxLength", "$ref", "anyOf", "examples", "default",
+];
+
+impl SchemaSet {
+    /// Compile a set of schema files given as (file name, JSON text).
+    pub fn compile<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<SchemaSet, CompileError> {
+        let mut docs = HashMap::new();
+        for (name, text) in files {
+            let v: Value = serde_json::from_str(text).map_err(|e| CompileError {
+                file: name.into(),
+                message: e.to_string(),
+            })?;
+            docs.insert(name.to_string(), v);
+        }
+        let mut set = SchemaSet {
+            nodes: Vec::new(),
+            docs,
+            memo: HashMap::new(),
+        };
+        let names: Vec<String> = set.docs.keys().cloned().collect();
+        for n in names {
+            set.root(&n)?;
+        }
+        Ok(set)
+    }
+
+    /// The root node of a file.
+    pub fn root(&mut self, file: &str) -> Result<NodeId, CompileError> {
+        self.resolve(file, "")
+    }
+
+    /// The root node of a file that was compiled.
+    pub fn root_of(&self, file: &str) -> Option<NodeId> {
+        self.memo.get(&(file.to_string(), String::new())).copied()
+    }
+
+    /// The node at a path of property names below a file's root (through `properties` and
+    /// `items`), e.g. `["entry", "*", "resource"]` where `*` steps into `items`.
+    pub fn node_at(&self, file: &str, path: &[&str]) -> Option<NodeId> {
+        let mut id = self.root_of(file)?;
+        for step in path {
+            id = self.deref(id);
+            let n = &self.nodes[id];
+            id = if *step == "*" { n.items? } else { *n.properties.get(*step)? };
+        }
+        Some(id)
+    }
+
+    /// Make the value set definition `name` (in `valuesets.schema.json`) hold exactly
+    /// `codes`, so bindings follow the catalog in use.
+    pub fn set_value_set(&mut self, name: &str, codes: Vec<String>) {
+        let key = ("valuesets.schema.json".to_string(), format!("/definitions/{name}"));
+        if let Some(&id) = self.memo.get(&key) {
+            self.nodes[id].string_enum = Some(codes.into_iter().collect());
+        }
+    }
+
+    /// Replace a node by one that accepts any object (used for the bundle's resources,
+    /// which the validator checks one by one against their profiles).
+    pub fn replace_with_any_object(&mut self, id: NodeId) {
+        let file = self.nodes[id].file.clone();
+        let mut n = Node::empty(&file);
+        n.types = vec![JsonType::Object];
+        self.nodes[id] = n;
+    }
+
+    fn deref(&self, mut id: NodeId) -> NodeId {
+        for _ in 0..32 {
+            let n = &self.nodes[id];
+            match n.reference {
+                Some(r) if n.types.is_empty() && n.properties.is_empty() && n.any_of.is_empty() => id = r,
+                _ => break,
+            }
+        }
+        id
+    }
+
+    fn resolve(&mut self, file: &str, fragment: &str) -> Result<NodeId, CompileError> {
+        let key = (file.to_string(), fragment.to_string());
+        if let Some(&id) = self.memo.get(&key) {
+            return Ok(id);
+        }
+        let doc = self.docs.get(file).ok_or_else(|| CompileError {
+            file: file.into(),
+            message: "referenced file is not part of the schema set".into(),
+        })?;
+        let mut v = doc;
+        let mut name = None;
+        for seg in fragment.split('/').filter(|s| !s.is_empty()) {
+            v = v.get(seg).ok_or_else(|| CompileError {
+                file: file.into(),
+                message: format!("no {fragment} in the file"),
+            })?;
+            name = Some(seg.to_string());
+        }
+        let v = v.clone();
+        let id = self.nodes.len();
+        self.nodes.push(Node::empty(file));
+        self.memo.insert(key, id);
+        let mut node = self.compile_node(file, &v)?;
+        node.name = name.or_else(|| v.get("title").and_then(Value::as_str).map(str::to_string));
+        self.nodes[id] = node;
+        Ok(id)
+    }
+
+    fn child(&mut self, file: &str, v: &Value) -> Result<NodeId, CompileError> {
+        let node = self.compile_node(file, v)?;
+        self.nodes.push(node);
+        Ok(self.nodes.len() - 1)
+    }
+
+    fn compile_node(&mut self, file: &str, v: &Value) -> Result<Node, CompileError> {
+        let err = |m: String| CompileError {
+            file: file.into(),
+            message: m,
+        };
+        let mut n = Node::empty(file);
+        let obj = match v {
+            Value::Bool(true) => return Ok(n),
+            Value::Object(o) => o,
+            other => return Err(err(format!("a schema must be an object, found {other}"))),
+        };
+        for k in obj.keys() {
+            if !KNOWN_KEYWORDS.contains(&k.as_str()) {
+                return Err(err(format!("keyword {k:?} is not supported by ffbkit's schema engine")));
+            }
+        }
+        n.description = obj.get("description").and_then(Value::as_str).map(str::to_string);
+        match obj.get("type") {
+            Some(Value::String(t)) => n.types = vec![JsonType::parse(t).ok_or_else(|| err(format!("type {t}")))?],
+            Some(Value::Array(ts)) => {
+                for t in ts {
+                    let t = t.as_str().and_then(JsonType::parse).ok_or_else(|| err(format!("type {t}")))?;
+                    n.types.push(t);
+                }
+            }
+            Some(other) => return Err(err(format!("type {other}"))),
+            None => {}
+        }
+        if let Some(Value::Object(props)) = obj.get("properties") {
+            for (k, pv) in props {
+                let id = self.child(file, pv)?;
+                n.properties.insert(k.clone(), id);
+            }
+        }
+        if let Some(Value::Array(req)) = obj.get("required") {
+            n.required = req.iter().filter_map(Value::as_str).map(str::to_string).collect();
+        }
+        n.additional = match obj.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => Additional::Allow,
+            Some(Value::Bool(false)) => Additional::Deny,
+            Some(s) => Additional::Schema(self.child(file, s)?),
+        };
+        if let Some(items) = obj.get("items") {
+            n.items = Some(self.child(file, items)?);
+        }
+        let usize_of = |k: &str| obj.get(k).and_then(Value::as_u64).map(|x| x as usize);
+        n.min_items = usize_of("minItems");
+        n.max_items = usize_of("maxItems");
+        n.min_length = usize_of("minLength");
+        n.max_length = usize_of("maxLength");
+        n.minimum = obj.get("minimum").and_then(Value::as_f64);
+        n.maximum = obj.get("maximum").and_then(Value::as_f64);
+        if let Some(c) = obj.get("contains") {
+            n.contains = Some(self.child(file, c)?);
+        }
+        if let Some(Value::Array(vals)) = obj.get("enum") {
+            if vals.iter().all(Value::is_string) {
+                n.string_enum = Some(vals.iter().filter_map(Value::as_str).map(str::to_string).collect());
+            } else {
+                n.other_enum = Some(vals.clone());
+            }
+        }
+        n.constant = obj.get("const").cloned();
+        if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
+            n.pattern = Some(regex::Regex::new(p).map_err(|e| err(format!("pattern {p}: {e}")))?);
+        }
+        if let Some(Value::Array(branches)) = obj.get("anyOf") {
+            for b in branches {
+                let id = self.child(file, b)?;
+                n.any_of.push(id);
+            }
+        }
+        if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
+            let (target_file, fragment) = match r.split_once('#') {
+                Some(("", frag)) => (file.to_string(), frag.to_string()),
+                Some((f, frag)) => (f.to_string(), frag.to_string()),
+                None => (r.to_string(), String::new()),
+            };
+            n.reference = Some(self.resolve(&target_file, &fragment)?);
+        }
+        Ok(n)
+    }
+
+    /// Check `v` against node `id`, appending errors. `pointer` is the location of `v`.
+    pub fn check(&self, id: NodeId, v: &Value, pointer: &mut String, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+        let n = &self.nodes[id];
+        let named = n.name.is_some();
+        if named {
+            via.push(id);
+        }
+        self.check_inner(n, v, pointer, via, out);
+        if named {
+            via.pop();
+        }
+    }
+
+    fn names(&self, via: &[NodeId]) -> Vec<String> {
+        via.iter().filter_map(|&i| self.nodes[i].name.clone()).collect()
+    }
+
+    fn check_inner(&self, n: &Node, v: &Value, pointer: &mut String, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+        let push = |out: &mut Vec<SchemaError>, pointer: &str, violation: Violation, via: &[NodeId]| {
+            out.push(SchemaError {
+                pointer: pointer.to_string(),
+                violation,
+                via: self.names(via),
+            })
+        };
+        if let Some(r) = n.reference {
+            self.check(r, v, pointer, via, out);
+        }
+        if !n.types.is_empty() && !n.types.iter().any(|t| t.matches(v)) {
+            push(out, pointer, Violation::Type(n.types.clone()), via);
+            return;
+        }
+        if let Some(c) = &n.constant {
+            if v != c {
+                push(out, pointer, Violation::Const(c.clone()), via);
+            }
+        }
+        if let Some(set) = &n.string_enum {
+            if !v.is_string() {
+                push(out, pointer, Violation::Type(vec![JsonType::String]), via);
+                return;
+            }
+            if !v.as_str().is_some_and(|s| set.contains(s)) {
+                let mut allowed: Vec<String> = set.iter().cloned().collect();
+                allowed.sort();
+                push(out, pointer, Violation::Enum(allowed, n.name.clone()), via);
+            }
+        }
+        if let Some(vals) = &n.other_enum {
+            if !vals.contains(v) {
+                push(out, pointer, Violation::Enum(vals.iter().map(|x| x.to_string()).collect(), n.name.clone()), via);
+            }
+        }
+        match v {
+            Value::String(s) => {
+                if let Some(p) = &n.pattern {
+                    if !p.is_match(s) {
+                        let format = via.last().and_then(|&i| self.nodes[i].name.clone()).unwrap_or_default();
+                        push(out, pointer, Violation::Pattern(format, n.description.clone()), via);
+                    }
+                }
+                let len = s.chars().count();
+                if n.min_length.is_some_and(|m| len < m) {
+                    push(out, pointer, Violation::MinLength(n.min_length.unwrap()), via);
+                }
+                if n.max_length.is_some_and(|m| len > m) {
+                    push(out, pointer, Violation::MaxLength(n.max_length.unwrap()), via);
+                }
+            }
+            Value::Number(num) => {
+                let f = num.as_f64().unwrap_or(0.0);
+                if n.minimum.is_some_and(|m| f < m) {
+                    push(out, pointer, Violation::Minimum(n.minimum.unwrap()), via);
+                }
+                if n.maximum.is_some_and(|m| f > m) {
+                    push(out, pointer, Violation::Maximum(n.maximum.unwrap()), via);
+                }
+            }
+            Value::Array(items) => {
+                if n.min_items.is_some_and(|m| items.len() < m) {
+                    push(out, pointer, Violation::MinItems(n.min_items.unwrap()), via);
+                }
+                if n.max_items.is_some_and(|m| items.len() > m) {
+                    push(out, pointer, Violation::MaxItems(n.max_items.unwrap()), via);
+                }
+                if let Some(item) = n.items {
+                    let len = pointer.len();
+                    for (i, it) in items.iter().enumerate() {
+                        let _ = write!(pointer, "/{i}");
+                        self.check(item, it, pointer, via, out);
+                        pointer.truncate(len);
+                    }
+                }
+                if let Some(c) = n.contains {
+                    if !items.iter().any(|it| self.is_valid(c, it)) {
+                        let what = self.nodes[c].description.clone();
+                        out.push(SchemaError {
+                            pointer: pointer.clone(),
+                            violation: Violation::Contains(what),
+                            via: self.names(via),
+                        });
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for r in &n.required {
+                    if !map.contains_key(r) {
+                        out.push(SchemaError {
+                            pointer: pointer.clone(),
+                            violation: Violation::Required(r.clone()),
+                            via: self.names(via),
+                        });
+                    }
+                }
+                let len = pointer.len();
+                for (k, child) in map {
+                    pointer.push('/');
+                    pointer.push_str(&super::diagnostic::pointer_segment(k));
+                    match n.properties.get(k) {
+                        Some(&p) => self.check(p, child, pointer, via, out),
+                        None => match n.additional {
+                            Additional::Allow => {}
+                            Additional::Deny => out.push(SchemaError {
+                                pointer: pointer.clone(),
+                                violation: Violation::NotAllowed(k.clone()),
+                                via: self.names(via),
+                            }),
+                            Additional::Schema(s) => self.check(s, child, pointer, via, out),
+                        },
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+        if !n.any_of.is_empty() {
+            self.check_any_of(n, v, pointer, via, out);
+        }
+    }
+
+    fn check_any_of(&self, n: &Node, v: &Value, pointer: &mut String, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+        if n.any_of.iter().any(|&b| self.is_valid(b, v)) {
+            return;
+        }
+        // Single out the branch meant by a discriminating `url` (extensions) or `resourceType`.
+        for key in ["url", "resourceType"] {
+            let Some(actual) = v.get(key) else { continue };
+            let consts: Vec<(NodeId, Option<Value>)> =
+                n.any_of.iter().map(|&b| (b, self.const_of_property(b, key))).collect();
+            if consts.iter().all(|(_, c)| c.is_some()) {
+                if let Some((b, _)) = consts.iter().find(|(_, c)| c.as_ref() == Some(actual)) {
+                    self.check(*b, v, pointer, via, out);
+                } else {
+                    let allowed = consts.iter().filter_map(|(_, c)| c.as_ref()).map(|c| c.to_string()).collect();
+                    out.push(SchemaError {
+                        pointer: format!("{pointer}/{key}"),
+                        violation: Violation::NoBranch(allowed),
+                        via: self.names(via),
+                    });
+                }
+                return;
+            }
+        }
+        // Otherwise report the branch with the fewest errors.
+        let mut best: Option<Vec<SchemaError>> = None;
+        for &b in &n.any_of {
+            let mut errs = Vec::new();
+            let mut p = pointer.clone();
+            let mut w = via.clone();
+            self.check(b, v, &mut p, &mut w, &mut errs);
+            if best.as_ref().is_none_or(|e| errs.len() < e.len()) {
+                best = Some(errs);
+            }
+        }
+        out.extend(best.unwrap_or_default());
+    }
+
+    fn const_of_property(&self, id: NodeId, key: &str) -> Option<Value> {
+        let n = &self.nodes[self.deref(id)];
+        let p = *n.properties.get(key)?;
+        let pn = &self.nodes[self.deref(p)];
+        pn.constant
+            .clone()
+            .or_else(|| pn.string_enum.as_ref().filter(|s| s.len() == 1).and_then(|s| s.iter().next().map(|x| Value::String(x.clone()))))
+    }
+
+    /// True when `v` is valid against node `id`.
+    pub fn is_valid(&self, id: NodeId, v: &Value) -> bool {
+        let mut out = Vec::new();
+        self.check(id, v, &mut String::new(), &mut Vec::new(), &mut out);
+        out.is_empty()
+    }
+
+    /// All errors of `v` against the root of `file`.
+    pub fn errors(&self, file: &str, v: &Value) -> Vec<SchemaError> {
+        let mut out = Vec::new();
+        if let Some(id) = self.root_of(file) {
+            self.check(id, v, &mut String::new(), &mut Vec::new(), &mut out);
+        }
+        out
+    }
+}

@@ -1,0 +1,554 @@
+//! The rules JSON Schema cannot state: profile selection, ids and fullUrls, the one
+//! citizen, subjects, references and their target profiles, the IG's invariants, the IG's
+//! text-only rules and calendar-valid dates.
+
+use super::{cpr, Findings, Outcome, Validator};
+use crate::profile::{ext, fixed, Profile};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// One entry of the bundle, as the semantic rules see it.
+struct Entry<'v> {
+    index: usize,
+    resource: &'v Value,
+    resource_type: &'v str,
+    id: Option<&'v str>,
+    profile: Option<Profile>,
+}
+
+impl Entry<'_> {
+    fn ptr(&self) -> String {
+        format!("/entry/{}/resource", self.index)
+    }
+}
+
+pub(super) fn check(v: &Validator, bundle: &Value, cx: &mut Findings<'_>) -> Outcome {
+    let mut outcome = Outcome {
+        timestamp: bundle.get("timestamp").and_then(Value::as_str).map(str::to_string),
+        ..Outcome::default()
+    };
+    let Some(entries) = bundle.get("entry").and_then(Value::as_array) else {
+        return outcome;
+    };
+    // Profile selection and structure, entry by entry.
+    let mut list: Vec<Entry<'_>> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let Some(resource) = e.get("resource").filter(|r| r.is_object()) else { continue };
+        outcome.resources += 1;
+        let ptr = format!("/entry/{i}/resource");
+        let Some(rt) = resource.get("resourceType").and_then(Value::as_str) else {
+            cx.push("GW-PROFILE", &ptr, None, "a resourceType".into(), format!("{} has no resourceType.", cx.loc(&ptr)));
+            continue;
+        };
+        let profile = select_profile(v, rt, resource, &ptr, cx);
+        list.push(Entry {
+            index: i,
+            resource,
+            resource_type: rt,
+            id: resource.get("id").and_then(Value::as_str),
+            profile,
+        });
+    }
+    let by_ref = ids_and_full_urls(entries, &list, cx);
+    citizen(&list, &mut outcome, cx);
+    let patient_ref: Option<(usize, &Entry<'_>)> = list
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.profile == Some(Profile::Citizen));
+    let resolve = |reference: &str| -> Option<&Entry<'_>> { by_ref.get(reference).map(|&k| &list[k]) };
+    for e in &list {
+        let Some(profile) = e.profile else { continue };
+        subject(e, profile, patient_ref.map(|(_, p)| p), &resolve, cx);
+        references(v, e, profile, &resolve, cx);
+        invariants(v, e, profile, &resolve, cx);
+        meta_and_text_rules(e, profile, cx);
+    }
+    calendar_dates(bundle, "", cx);
+    outcome
+}
+
+fn claimed_profiles(resource: &Value) -> Vec<&str> {
+    resource
+        .pointer("/meta/profile")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn first_code<'v>(v: &'v Value, path: &str) -> Option<&'v str> {
+    v.pointer(path).and_then(Value::as_str)
+}
+
+/// Pick the profile of a resource: the one it claims, else by its content; check its
+/// structure, and the "conforms to one of the two" invariants.
+fn select_profile(v: &Validator, rt: &str, resource: &Value, ptr: &str, cx: &mut Findings<'_>) -> Option<Profile> {
+    let candidates = Profile::for_resource_type(rt);
+    if candidates.is_empty() {
+        cx.push(
+            "GW-PROFILE",
+            &format!("{ptr}/resourceType"),
+            resource.get("resourceType"),
+            "one of Patient, ServiceRequest, ClinicalImpression, Condition, Goal, CarePlan, CareTeam, Encounter, Observation".into(),
+            format!("{} is a {rt}, which is none of the 12 FFB reporting profiles.", cx.loc(ptr)),
+        );
+        return None;
+    }
+    let claims = claimed_profiles(resource);
+    let claimed: Vec<Profile> = claims.iter().filter_map(|u| Profile::from_url(u)).filter(|p| candidates.contains(p)).collect();
+    for (k, url) in claims.iter().enumerate() {
+        if !Profile::from_url(url).is_some_and(|p| candidates.contains(&p)) {
+            let p = format!("{ptr}/meta/profile/{k}");
+            let allowed: Vec<String> = candidates.iter().map(|c| c.url()).collect();
+            cx.push("GW-PROFILE", &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
+        }
+    }
+    let chosen = if let Some(&c) = claimed.first() {
+        c
+    } else if candidates.len() == 1 {
+        candidates[0]
+    } else {
+        guess_profile(v, rt, resource, candidates)
+    };
+    let errors = v.profile_errors(chosen, resource);
+    if !errors.is_empty() && candidates.len() == 2 {
+        let other = if candidates[0] == chosen { candidates[1] } else { candidates[0] };
+        if v.profile_errors(other, resource).is_empty() {
+            if !claimed.is_empty() {
+                let p = format!("{ptr}/meta/profile");
+                cx.push("GW-PROFILE", &p, None, other.url(), format!("{} claims the {chosen} profile but conforms to the {other} profile instead.", cx.loc(ptr)));
+            }
+            return Some(other);
+        }
+        let rule = match rt {
+            "Condition" => "kl-reporting-ffb-delivery-report-1",
+            "CarePlan" => "kl-reporting-ffb-delivery-report-2",
+            _ => "kl-reporting-ffb-delivery-report-3",
+        };
+        cx.push(
+            rule,
+            ptr,
+            None,
+            format!("conformance to the {} or the {} profile", candidates[0], candidates[1]),
+            format!("{} conforms to neither the {} nor the {} profile; the findings below are against {chosen}.", cx.loc(ptr), candidates[0], candidates[1]),
+        );
+    }
+    for e in &errors {
+        v.report_schema_error(e, ptr, resource, Some(chosen), cx);
+    }
+    Some(chosen)
+}
+
+fn guess_profile(v: &Validator, rt: &str, resource: &Value, candidates: &[Profile]) -> Profile {
+    let cat = v.catalog();
+    match rt {
+        "Condition" => {
+            let code = first_code(resource, "/code/coding/0/code").unwrap_or("");
+            if cat.value_set("KLTargetGroupsFFB").is_some_and(|s| s.contains(code)) {
+                Profile::TargetGroup
+            } else if cat.value_set("KLConditionCodesFFB").is_some_and(|s| s.contains(code)) || resource.get("severity").is_some() {
+                Profile::Condition
+            } else {
+                fewest_errors(v, resource, candidates)
+            }
+        }
+        "CarePlan" => {
+            if resource.get("basedOn").is_some() || resource.pointer("/activity/0/detail").is_some() {
+                Profile::Intervention
+            } else {
+                Profile::CarePlan
+            }
+        }
+        _ => match first_code(resource, "/code/coding/0/code") {
+            Some(fixed::FOLLOW_UP_CODE) => Profile::FollowUp,
+            Some(fixed::CARE_EVALUATION_CODE) => Profile::CareEvaluation,
+            _ => fewest_errors(v, resource, candidates),
+        },
+    }
+}
+
+fn fewest_errors(v: &Validator, resource: &Value, candidates: &[Profile]) -> Profile {
+    *candidates
+        .iter()
+        .min_by_key(|p| v.profile_errors(**p, resource).len())
+        .expect("two candidates")
+}
+
+/// GW-ID: UUID ids, unique per type, fullUrl agreeing with type and id. Returns the
+/// lookup from reference strings (`Type/id`, fullUrl) to positions in `list`.
+fn ids_and_full_urls(entries: &[Value], list: &[Entry<'_>], cx: &mut Findings<'_>) -> HashMap<String, usize> {
+    let mut by_ref: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (k, e) in list.iter().enumerate() {
+        let ptr = e.ptr();
+        match e.id {
+            None => cx.push("GW-ID", &ptr, None, "an id that is a UUID".into(), format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(&ptr))),
+            Some(id) => {
+                if !is_uuid(id) {
+                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(&ptr), cx.show(e.resource.get("id").unwrap_or(&Value::Null))));
+                }
+                let key = format!("{}/{id}", e.resource_type);
+                if let Some(&first) = seen.get(&key) {
+                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "each resource once per report".into(), format!("{key} occurs twice in the report (entries {} and {}).", list[first].index, e.index));
+                } else {
+                    seen.insert(key.clone(), k);
+                    by_ref.insert(key, k);
+                }
+            }
+        }
+        let entry = &entries[e.index];
+        if let Some(full) = entry.get("fullUrl").and_then(Value::as_str) {
+            let fptr = format!("/entry/{}/fullUrl", e.index);
+            let agrees = e.id.is_some_and(|id| {
+                full == format!("urn:uuid:{id}") || full == format!("{}/{id}", e.resource_type) || full.ends_with(&format!("/{}/{id}", e.resource_type))
+            });
+            if !agrees {
+                let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
+                cx.push("GW-ID", &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
+            }
+            by_ref.entry(full.to_string()).or_insert(k);
+        }
+    }
+    by_ref
+}
+
+/// Lower-case canonical UUID text.
+pub(crate) fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
+        })
+}
+
+/// GW-CITIZEN: exactly one Patient, a valid CPR number, a KOMBIT STS organisation.
+fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
+    let patients: Vec<&Entry<'_>> = list.iter().filter(|e| e.resource_type == "Patient").collect();
+    if patients.len() != 1 {
+        let ptr = patients.get(1).map_or(String::new(), |e| e.ptr());
+        cx.push("GW-CITIZEN", &ptr, None, "exactly one Patient".into(), format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()));
+    }
+    let Some(p) = patients.first() else { return };
+    let ptr = p.ptr();
+    if let Some(cpr_value) = p.resource.pointer("/identifier/0/value").and_then(Value::as_str) {
+        outcome.citizen = Some(cx.mask(cpr_value));
+        if !cpr::is_valid_cpr(cpr_value) {
+            let vp = format!("{ptr}/identifier/0/value");
+            cx.push("GW-CITIZEN", &vp, p.resource.pointer("/identifier/0/value"), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Value::String(cpr_value.into()))));
+        }
+    }
+    if let Some(org) = p.resource.pointer("/managingOrganization/identifier/value").and_then(Value::as_str) {
+        outcome.municipality = Some(org.to_string());
+        if !is_uuid(org) {
+            let vp = format!("{ptr}/managingOrganization/identifier/value");
+            cx.push("GW-CITIZEN", &vp, p.resource.pointer("/managingOrganization/identifier/value"), "a KOMBIT STS organisation UUID".into(), format!("The municipality's STS organisation identifier \"{org}\" is not a UUID."));
+        }
+    }
+}
+
+type Resolver<'a, 'v> = dyn Fn(&str) -> Option<&'a Entry<'v>> + 'a;
+
+/// GW-SUBJECT: the subject is the report's citizen.
+fn subject(e: &Entry<'_>, profile: Profile, patient: Option<&Entry<'_>>, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    if profile == Profile::Citizen {
+        return;
+    }
+    let Some(r) = e.resource.pointer("/subject/reference").and_then(Value::as_str) else { return };
+    let target = resolve(r);
+    let ok = match (target, patient) {
+        (Some(t), Some(p)) => std::ptr::eq(t, p),
+        _ => false,
+    };
+    if !ok {
+        let ptr = format!("{}/subject/reference", e.ptr());
+        let expected = patient.and_then(|p| p.id).map_or("the report's Patient".to_string(), |id| format!("Patient/{id}"));
+        cx.push("GW-SUBJECT", &ptr, e.resource.pointer("/subject/reference"), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr())));
+    }
+}
+
+/// Where a profile holds references, and the profile each must point to.
+fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
+    match profile {
+        Profile::InformationGathering => &[
+            ("extension[BasedOnServiceRequest]", Profile::ServiceRequest),
+            ("finding.itemReference", Profile::Condition),
+            ("investigation.item", Profile::CareEvaluation),
+        ],
+        Profile::CarePlan => &[
+            ("extension[FollowUpDate]", Profile::FollowUpEncounter),
+            ("careTeam", Profile::ServicePerformer),
+            ("addresses", Profile::TargetGroup),
+            ("goal", Profile::InterventionGoal),
+            ("activity.outcomeReference", Profile::CareEvaluation),
+        ],
+        Profile::Intervention => &[("basedOn", Profile::CarePlan)],
+        Profile::InterventionGoal => &[("addresses", Profile::Condition)],
+        Profile::FollowUp => &[("focus", Profile::CarePlan)],
+        _ => &[],
+    }
+}
+
+/// The reference strings at a rule path, with their pointers (relative to the resource).
+fn references_at<'v>(resource: &'v Value, path: &str) -> Vec<(String, &'v Value)> {
+    let mut out = Vec::new();
+    let ext_url = |name: &str| match name {
+        "BasedOnServiceRequest" => ext::BASED_ON_SERVICE_REQUEST,
+        _ => ext::FOLLOW_UP_DATE,
+    };
+    if let Some(name) = path.strip_prefix("extension[").and_then(|p| p.strip_suffix(']')) {
+        if let Some(exts) = resource.get("extension").and_then(Value::as_array) {
+            for (i, x) in exts.iter().enumerate() {
+                if x.get("url").and_then(Value::as_str) == Some(ext_url(name)) {
+                    if let Some(r) = x.pointer("/valueReference/reference") {
+                        out.push((format!("/extension/{i}/valueReference/reference"), r));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let mut frontier: Vec<(String, &Value)> = vec![(String::new(), resource)];
+    for step in path.split('.') {
+        let mut next = Vec::new();
+        for (p, v) in frontier {
+            match v.get(step) {
+                Some(Value::Array(items)) => {
+                    for (i, it) in items.iter().enumerate() {
+                        next.push((format!("{p}/{step}/{i}"), it));
+                    }
+                }
+                Some(x) => next.push((format!("{p}/{step}"), x)),
+                None => {}
+            }
+        }
+        frontier = next;
+    }
+    for (p, v) in frontier {
+        if let Some(r) = v.get("reference") {
+            out.push((format!("{p}/reference"), r));
+        }
+    }
+    out
+}
+
+/// GW-REF: every reference resolves in the bundle, to a resource of the allowed profile.
+fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    // Any reference anywhere in the resource must resolve (aggregation: bundled).
+    let mut all = Vec::new();
+    collect_references(e.resource, String::new(), &mut all);
+    let typed: HashMap<String, Profile> = reference_rules(profile)
+        .iter()
+        .flat_map(|(path, target)| references_at(e.resource, path).into_iter().map(move |(p, _)| (p, *target)))
+        .collect();
+    for (p, r) in all {
+        let Some(rs) = r.as_str() else { continue };
+        let ptr = format!("{}{p}", e.ptr());
+        match resolve(rs) {
+            None => cx.push("GW-REF", &ptr, Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
+            Some(t) => {
+                if let Some(&want) = typed.get(&p) {
+                    let fits = t.resource_type == want.resource_type()
+                        && (t.profile == Some(want) || v.profile_errors(want, t.resource).is_empty());
+                    if !fits {
+                        let got = t.profile.map_or(t.resource_type.to_string(), |p| p.to_string());
+                        cx.push("GW-REF", &ptr, Some(r), format!("a reference to a {want}"), format!("\"{rs}\" refers to a {got}, but {profile}.{} must refer to a {want}.", dotted(&p)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn dotted(p: &str) -> String {
+    p.trim_start_matches('/')
+        .split('/')
+        .filter(|s| !s.bytes().all(|b| b.is_ascii_digit()) && *s != "reference")
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn collect_references<'v>(v: &'v Value, p: String, out: &mut Vec<(String, &'v Value)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == "reference" {
+                    out.push((format!("{p}/reference"), x));
+                } else {
+                    collect_references(x, format!("{p}/{}", super::pointer_segment(k)), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                collect_references(x, format!("{p}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rank(addressed: &Value) -> Option<i64> {
+    addressed
+        .get("extension")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|x| x.get("url").and_then(Value::as_str) == Some(ext::CONDITION_RANK))
+        .and_then(|x| x.get("valuePositiveInt"))
+        .and_then(Value::as_i64)
+}
+
+/// The IG's invariants, as intended (REQUIREMENTS.md section 6).
+fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let r = e.resource;
+    let ptr = e.ptr();
+    let ad = v.catalog().value_set("KLConditionADCodesFFB");
+    let is_ad = |code: &str| ad.is_some_and(|s| s.contains(code));
+    match profile {
+        Profile::Condition => {
+            let code = first_code(r, "/code/coding/0/code");
+            let has_severity = r.get("severity").is_some();
+            if let Some(code) = code {
+                let ad_code = is_ad(code);
+                if ad_code != has_severity {
+                    let (p, msg, expected) = if ad_code {
+                        (ptr.clone(), format!("{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).", cx.loc(&ptr), v.describe_code(code)), "a severity (funktionsevneniveau)".to_string())
+                    } else {
+                        (format!("{ptr}/severity"), format!("{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.", cx.loc(&ptr), v.describe_code(code)), "no severity".to_string())
+                    };
+                    cx.push("kl-reporting-ffb-condition-1", &p, r.pointer(&p[ptr.len()..]).filter(|_| !ad_code), expected, msg);
+                }
+            }
+        }
+        Profile::InterventionGoal => {
+            let addresses = r.get("addresses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for (i, a) in addresses.iter().enumerate() {
+                let Some(t) = a.get("reference").and_then(Value::as_str).and_then(resolve) else { continue };
+                let code = first_code(t.resource, "/code/coding/0/code").unwrap_or("");
+                if !is_ad(code) {
+                    let p = format!("{ptr}/addresses/{i}");
+                    cx.push("kl-reporting-ffb-intervention-goal-1", &p, a.get("reference"), "a condition under Aktivitet og deltagelse".into(), format!("The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.", t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"), v.describe_code(code)));
+                }
+            }
+            let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
+            if primaries != 1 {
+                let p = if addresses.is_empty() { ptr.clone() } else { format!("{ptr}/addresses") };
+                cx.push("kl-reporting-ffb-intervention-goal-2", &p, None, "exactly one addressed condition with rank 1 (primary)".into(), format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."));
+            }
+        }
+        Profile::CarePlan => {
+            let ordered = r.get("intent").and_then(Value::as_str) == Some("order");
+            let completed = r.get("status").and_then(Value::as_str) == Some("completed");
+            let addresses = r.get("addresses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
+            if primaries > 1 {
+                cx.push("kl-reporting-ffb-care-plan-2", &format!("{ptr}/addresses"), None, "at most one target group with rank 1".into(), format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."));
+            }
+            if ordered && !completed {
+                let has_follow_up = r
+                    .get("extension")
+                    .and_then(Value::as_array)
+                    .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Value::as_str) == Some(ext::FOLLOW_UP_DATE)));
+                let active = "an ordered care plan that is not completed";
+                if !has_follow_up {
+                    cx.push("kl-reporting-ffb-care-plan-1", &ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(&ptr)));
+                }
+                if r.get("goal").and_then(Value::as_array).is_none_or(Vec::is_empty) {
+                    cx.push("kl-reporting-ffb-care-plan-3", &ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(&ptr)));
+                }
+                if r.pointer("/activity/0/outcomeReference").is_none() {
+                    cx.push("kl-reporting-ffb-care-plan-4", &ptr, None, "a støttebehov evaluation (activity.outcomeReference)".into(), format!("{} is {active} but has no støttebehov evaluation.", cx.loc(&ptr)));
+                }
+                if addresses.is_empty() {
+                    cx.push("kl-reporting-ffb-care-plan-5", &ptr, None, "target groups (addresses)".into(), format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(&ptr)));
+                }
+            }
+        }
+        Profile::FollowUp => {
+            let status = r.get("status");
+            if !matches!(status.and_then(Value::as_str), Some("final" | "entered-in-error")) {
+                let p = format!("{ptr}/status");
+                cx.push("kl-reporting-ffb-follow-up-1", &p, status, "final or entered-in-error".into(), format!("The follow-up result has status {}; it must be final or entered-in-error.", status.map_or("(none)".into(), |s| cx.show(s))));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// meta.profile and meta.lastUpdated (IG text), the case number and intervention start.
+fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
+    let r = e.resource;
+    let ptr = e.ptr();
+    if claimed_profiles(r).is_empty() {
+        cx.push("GW-PROFILE-CLAIM", &ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(&ptr), profile.url()));
+    }
+    if r.pointer("/meta/lastUpdated").is_none() {
+        cx.push("GW-LAST-UPDATED", &ptr, None, "meta.lastUpdated".into(), format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(&ptr)));
+    }
+    match profile {
+        Profile::ServiceRequest => {
+            let has_case = r
+                .get("extension")
+                .and_then(Value::as_array)
+                .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Value::as_str) == Some(ext::MUNICIPALITY_CASE_NUMBER)));
+            if !has_case {
+                cx.push("GW-CASE-NUMBER", &ptr, None, "the municipality case number extension".into(), format!("{} has no municipality case number (sagsnummer).", cx.loc(&ptr)));
+            }
+        }
+        Profile::Intervention => {
+            if r.pointer("/period/start").is_none() {
+                cx.push("GW-INTERVENTION-START", &ptr, None, "period.start".into(), format!("{} has no start date (period.start).", cx.loc(&ptr)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// GW-DATETIME beyond the regular expressions: the date must exist in the calendar
+/// (2021-02-30 is refused).
+fn calendar_dates(v: &Value, p: &str, cx: &mut Findings<'_>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let child = format!("{p}/{}", super::pointer_segment(k));
+                if let Value::String(s) = x {
+                    if is_date_key(k) && looks_like_date(s) && !calendar_valid(s) {
+                        cx.push("GW-DATETIME", &child, Some(x), "a date that exists".into(), format!("{} is \"{s}\", a day that does not exist.", cx.loc(&child)));
+                    }
+                } else {
+                    calendar_dates(x, &child, cx);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                calendar_dates(x, &format!("{p}/{i}"), cx);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_date_key(k: &str) -> bool {
+    matches!(k, "timestamp" | "recordedDate" | "effectiveDateTime" | "start" | "end" | "created" | "lastUpdated" | "valueDateTime")
+}
+
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().chain(&b[5..7]).chain(&b[8..10]).all(u8::is_ascii_digit)
+}
+
+fn calendar_valid(s: &str) -> bool {
+    let y: u32 = s[0..4].parse().unwrap_or(0);
+    let m: u32 = s[5..7].parse().unwrap_or(0);
+    let d: u32 = s[8..10].parse().unwrap_or(0);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let max = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=max).contains(&d)
+}
+

@@ -1,0 +1,344 @@
+//! Reading a report: UTF-8 and JSON checks with limits, duplicate keys, and the line and
+//! column of any JSON Pointer (computed only when a finding needs it).
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Limits on one report.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest report in bytes; a larger one is refused unread (default 32 MiB).
+    pub max_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a report could not be read as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonProblem {
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+}
+
+/// Parse a report, refusing invalid UTF-8, malformed JSON, nesting beyond serde_json's
+/// limit of 128 and oversized input. `Ok` carries the value and whether any object had a
+/// duplicate key (find them with [`SourceIndex::duplicate_keys`]).
+pub fn parse(bytes: &[u8], limits: &Limits) -> Result<(Value, bool), JsonProblem> {
+    if bytes.len() > limits.max_bytes {
+        return Err(JsonProblem {
+            message: format!(
+                "the report is {} bytes, more than the limit of {} bytes",
+                bytes.len(),
+                limits.max_bytes
+            ),
+            line: None,
+            column: None,
+        });
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let (line, column) = line_col(bytes, e.valid_up_to());
+        return Err(JsonProblem {
+            message: format!("the report is not valid UTF-8 (byte {})", e.valid_up_to()),
+            line: Some(line),
+            column: Some(column),
+        });
+    }
+    let dup = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = ValueSeed { dup: &dup }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|_| v))
+        .map_err(|e| JsonProblem {
+            message: describe_json_error(&e),
+            line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
+            column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
+        })?;
+    Ok((value, dup.get()))
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let raw = e.to_string();
+    let text = raw.split(" at line ").next().unwrap_or(&raw);
+    match e.classify() {
+        serde_json::error::Category::Eof => format!("the JSON ends too early (truncated?): {text}"),
+        _ if text.contains("recursion limit") => {
+            "the JSON is nested more than 128 levels deep".to_string()
+        }
+        _ => format!("malformed JSON: {text}"),
+    }
+}
+
+/// Builds a `serde_json::Value` like `Value::deserialize`, but notes duplicate keys
+/// instead of silently keeping the last one.
+struct ValueSeed<'a> {
+    dup: &'a Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(v) = seq.next_element_seed(ValueSeed { dup: self.dup })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(ValueSeed { dup: self.dup })?;
+            if out.insert(k, v).is_some() {
+                self.dup.set(true);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&bytes[line_start..offset]).chars().count() + 1;
+    (line as u32, col as u32)
+}
+
+/// Positions of every member and item of a parsed document, by JSON Pointer; built on
+/// demand by a second, allocation-light pass over text that already parsed.
+pub struct SourceIndex {
+    positions: HashMap<String, usize>,
+    duplicates: Vec<(String, usize)>,
+}
+
+impl SourceIndex {
+    /// Index `text` (which must be JSON that [`parse`] accepted).
+    pub fn build(text: &[u8]) -> SourceIndex {
+        let mut s = Scanner {
+            b: text,
+            i: 0,
+            positions: HashMap::new(),
+            duplicates: Vec::new(),
+        };
+        s.ws();
+        let mut path = String::new();
+        s.positions.insert(String::new(), s.i);
+        s.value(&mut path);
+        SourceIndex {
+            positions: s.positions,
+            duplicates: s.duplicates,
+        }
+    }
+
+    /// Byte offset of the member (its key) or item a pointer names; falls back to the
+    /// nearest enclosing element that exists.
+    pub fn offset(&self, pointer: &str) -> Option<usize> {
+        let mut p = pointer;
+        loop {
+            if let Some(&o) = self.positions.get(p) {
+                return Some(o);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return None,
+            }
+        }
+    }
+
+    /// Pointers and byte offsets of keys that occur twice in one object (the later ones).
+    pub fn duplicate_keys(&self) -> &[(String, usize)] {
+        &self.duplicates
+    }
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+    positions: HashMap<String, usize>,
+    duplicates: Vec<(String, usize)>,
+}
+
+impl Scanner<'_> {
+    fn ws(&mut self) {
+        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\n' | b'\r' | b'\t') {
+            self.i += 1;
+        }
+    }
+
+    fn string(&mut self) -> String {
+        // At an opening quote; returns the unescaped content.
+        let start = self.i + 1;
+        let mut j = start;
+        while j < self.b.len() && self.b[j] != b'"' {
+            j += if self.b[j] == b'\\' { 2 } else { 1 };
+        }
+        let raw = &self.b[self.i..(j + 1).min(self.b.len())];
+        self.i = (j + 1).min(self.b.len());
+        serde_json::from_slice::<String>(raw).unwrap_or_default()
+    }
+
+    fn value(&mut self, path: &mut String) {
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'{') => {
+                self.i += 1;
+                let mut seen = std::collections::HashSet::new();
+                loop {
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b'}') => {
+                            self.i += 1;
+                            return;
+                        }
+                        Some(b',') => {
+                            self.i += 1;
+                            continue;
+                        }
+                        Some(b'"') => {
+                            let key_at = self.i;
+                            let key = self.string();
+                            let len = path.len();
+                            path.push('/');
+                            path.push_str(&super::diagnostic::pointer_segment(&key));
+                            if !seen.insert(key) {
+                                self.duplicates.push((path.clone(), key_at));
+                            }
+                            self.positions.insert(path.clone(), key_at);
+                            self.ws();
+                            if self.b.get(self.i) == Some(&b':') {
+                                self.i += 1;
+                            }
+                            self.value(path);
+                            path.truncate(len);
+                        }
+                        _ => return,
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                let mut n = 0usize;
+                loop {
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b']') => {
+                            self.i += 1;
+                            return;
+                        }
+                        Some(b',') => {
+                            self.i += 1;
+                        }
+                        Some(_) => {
+                            let len = path.len();
+                            path.push('/');
+                            path.push_str(&n.to_string());
+                            self.positions.insert(path.clone(), self.i);
+                            self.value(path);
+                            path.truncate(len);
+                            n += 1;
+                        }
+                        None => return,
+                    }
+                }
+            }
+            Some(b'"') => {
+                self.string();
+            }
+            Some(_) => {
+                while self.i < self.b.len()
+                    && !matches!(self.b[self.i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                {
+                    self.i += 1;
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_members_and_items() {
+        let text = br#"{
+  "a": [1, {"b": "x"}],
+  "c/d": true
+}"#;
+        let idx = SourceIndex::build(text);
+        assert_eq!(line_col(text, idx.offset("/a").unwrap()), (2, 3));
+        assert_eq!(line_col(text, idx.offset("/a/1/b").unwrap()), (2, 13));
+        assert_eq!(line_col(text, idx.offset("/c~1d").unwrap()), (3, 3));
+        assert_eq!(line_col(text, idx.offset("/a/1/zzz").unwrap()), (2, 12), "falls back to parent");
+    }
+
+    #[test]
+    fn finds_duplicate_keys() {
+        let text = br#"{"a": 1, "b": {"x": 1, "x": 2}}"#;
+        let (_, dup) = parse(text, &Limits::default()).unwrap();
+        assert!(dup);
+        let idx = SourceIndex::build(text);
+        assert_eq!(idx.duplicate_keys().len(), 1);
+        assert_eq!(idx.duplicate_keys()[0].0, "/b/x");
+    }
+
+    #[test]
+    fn refuses_bad_input_with_positions() {
+        let l = Limits::default();
+        assert!(parse(b"{\"a\": ", &l).unwrap_err().message.contains("ends too early"));
+        let e = parse(b"{\"a\": \xff}", &l).unwrap_err();
+        assert!(e.message.contains("UTF-8"));
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse(deep.as_bytes(), &l).unwrap_err().message.contains("128 levels"));
+        let small = Limits { max_bytes: 4 };
+        assert!(parse(b"{\"a\":1}", &small).unwrap_err().message.contains("limit"));
+        let e = parse(b"{\n  \"a\": tru\n}", &l).unwrap_err();
+        assert!(matches!(e.line, Some(2 | 3)));
+    }
+}

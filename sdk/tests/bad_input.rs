@@ -1,0 +1,116 @@
+//! Bad input never panics and always gives a clear finding with a rule id and position.
+
+use ffbkit_sdk::validate::{source::Limits, Options, Validator};
+
+fn v() -> &'static Validator {
+    Validator::default_validator()
+}
+
+fn only_rule(bytes: &[u8], rule: &str) -> ffbkit_sdk::validate::Outcome {
+    let o = v().validate_bytes(bytes);
+    assert!(!o.is_valid());
+    assert!(o.diagnostics.iter().all(|d| d.rule == rule), "{:#?}", o.diagnostics);
+    o
+}
+
+#[test]
+fn malformed_json() {
+    let o = only_rule(b"{\"resourceType\": \"Bundle\",\n  \"type\": collection}", "GW-JSON");
+    assert_eq!(o.diagnostics[0].line, Some(2));
+    assert!(o.diagnostics[0].message.contains("malformed JSON"));
+}
+
+#[test]
+fn truncated_file() {
+    let full = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap();
+    let o = only_rule(&full[..full.len() / 2], "GW-JSON");
+    assert!(o.diagnostics[0].message.contains("ends too early"));
+}
+
+#[test]
+fn invalid_utf8() {
+    let o = only_rule(b"{\"resourceType\": \"Bundle\", \"id\": \"\xc3\x28\"}", "GW-JSON");
+    assert!(o.diagnostics[0].message.contains("UTF-8"));
+    assert_eq!(o.diagnostics[0].line, Some(1));
+}
+
+#[test]
+fn array_where_an_object_belongs() {
+    let o = only_rule(b"[{\"resourceType\": \"Bundle\"}]", "GW-JSON");
+    assert!(o.diagnostics[0].message.contains("not a JSON object"));
+    let o = v().validate_bytes(br#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z","entry":{"resource":{}}}"#);
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-TYPE"]);
+}
+
+#[test]
+fn numbers_where_strings_belong() {
+    let o = v().validate_bytes(br#"{"resourceType":"Bundle","type":"collection","timestamp":20250101}"#);
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-TYPE"]);
+    assert_eq!(o.diagnostics[0].location, "Bundle.timestamp");
+}
+
+#[test]
+fn duplicate_keys() {
+    let o = v().validate_bytes(b"{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"type\":\"collection\",\"timestamp\":\"2025-01-01T00:00:00Z\"}");
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-JSON"]);
+    assert_eq!(o.diagnostics[0].pointer, "/type");
+    assert_eq!(o.diagnostics[0].column, Some(46));
+}
+
+#[test]
+fn nesting_ten_thousand_deep() {
+    let deep = format!("{{\"a\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    let o = only_rule(deep.as_bytes(), "GW-JSON");
+    assert!(o.diagnostics[0].message.contains("128 levels"));
+}
+
+#[test]
+fn a_200_mb_file_is_refused_unread() {
+    let dir = std::env::temp_dir().join(format!("ffbkit-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("huge.json");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(200 * 1024 * 1024).unwrap(); // sparse: no 200 MB written or read
+    let mut items = Vec::new();
+    let summary = ffbkit_sdk::validate::batch::validate_inputs(v(), &[path.clone()], |i| items.push(i));
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(summary.invalid, 1);
+    assert!(items[0].bytes.is_empty(), "the file was not read");
+    assert_eq!(items[0].outcome.diagnostics[0].rule, "GW-JSON");
+    assert!(items[0].outcome.diagnostics[0].message.contains("more than the limit"));
+    let small = Validator::new(Options { limits: Limits { max_bytes: 10 }, ..Options::default() }).unwrap();
+    assert_eq!(small.validate_bytes(b"{\"resourceType\":\"Bundle\"}").diagnostics[0].rule, "GW-JSON");
+}
+
+#[test]
+fn a_one_megabyte_string() {
+    let big = "x".repeat(1024 * 1024);
+    let doc = format!(r#"{{"resourceType":"Bundle","type":"collection","timestamp":"{big}"}}"#);
+    let o = v().validate_bytes(doc.as_bytes());
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-DATETIME"]);
+    let found = o.diagnostics[0].found.as_ref().unwrap();
+    assert!(found.len() < 200, "the value is shortened in findings: {} chars", found.len());
+    assert!(o.diagnostics[0].message.len() < 500);
+}
+
+#[test]
+fn unknown_codes_are_named_with_what_they_are() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-binding-tilbud-grouping.json")).unwrap();
+    let o = v().validate_bytes(text.as_bytes());
+    let d = o.diagnostics.iter().find(|d| d.rule == "GW-BINDING").unwrap();
+    assert!(d.message.contains("Botilbud til voksne"), "{}", d.message);
+    assert!(d.message.contains("KLServiceCodesFFB"), "{}", d.message);
+}
+
+#[test]
+fn cpr_numbers_are_masked_unless_asked() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-citizen-invalid-cpr.json")).unwrap();
+    let o = v().validate_bytes(text.as_bytes());
+    let d = o.diagnostics.iter().find(|d| d.rule == "GW-CITIZEN").unwrap();
+    assert!(!d.message.contains("3201504321") && d.message.contains("320150-****"), "{}", d.message);
+    assert_eq!(o.citizen.as_deref(), Some("320150-****"));
+    let human = ffbkit_sdk::validate::render::human("x.json", Some(text.as_bytes()), &o, false, false);
+    assert!(!human.contains("3201504321"), "{human}");
+    let shown = Validator::new(Options { show_cpr: true, ..Options::default() }).unwrap().validate_bytes(text.as_bytes());
+    assert!(shown.diagnostics.iter().any(|d| d.message.contains("3201504321")));
+}

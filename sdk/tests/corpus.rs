@@ -1,0 +1,138 @@
+//! The language-neutral rule corpus of `fixtures/reports`: valid reports have no errors,
+//! each invalid report triggers exactly the rule ids its index names, and every rule id of
+//! REQUIREMENTS.md section 1 has at least one invalid fixture.
+
+use ffbkit_sdk::validate::{Severity, Validator, RULES};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports")
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("index.json"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn valid_reports_have_no_errors() {
+    let files = json_files(&fixtures().join("valid"));
+    assert!(files.len() >= 8, "expected the IG examples and own reports, found {}", files.len());
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        let o = Validator::default_validator().validate_bytes(&bytes);
+        let errors: Vec<_> = o.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
+        let name = f.file_name().unwrap().to_string_lossy();
+        if name.starts_with("own-") {
+            assert!(o.diagnostics.is_empty(), "{name} should be clean: {:#?}", o.diagnostics);
+        }
+        assert!(o.resources > 0);
+    }
+}
+
+#[test]
+fn the_ig_examples_only_miss_what_the_ig_itself_omits() {
+    // The official examples have no meta at all and no goals on ordered care plans.
+    let allowed: BTreeSet<&str> = ["GW-PROFILE-CLAIM", "GW-LAST-UPDATED", "kl-reporting-ffb-care-plan-3"].into();
+    for f in json_files(&fixtures().join("valid")) {
+        if !f.file_name().unwrap().to_string_lossy().starts_with("ig-example") {
+            continue;
+        }
+        let o = Validator::default_validator().validate_bytes(&std::fs::read(&f).unwrap());
+        let ids: BTreeSet<&str> = o.rule_ids(Severity::Information).into_iter().collect();
+        assert!(ids.is_subset(&allowed), "{}: {ids:?}", f.display());
+        assert!(ids.contains("GW-PROFILE-CLAIM") && ids.contains("GW-LAST-UPDATED"));
+    }
+}
+
+fn cases() -> Vec<(String, String, BTreeSet<String>)> {
+    let index: Value = serde_json::from_str(&std::fs::read_to_string(fixtures().join("invalid/index.json")).unwrap()).unwrap();
+    index["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["file"].as_str().unwrap().to_string(),
+                c["description"].as_str().unwrap().to_string(),
+                c["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_invalid_report_triggers_exactly_its_rules() {
+    let mut failures = Vec::new();
+    for (file, description, expected) in cases() {
+        let bytes = std::fs::read(fixtures().join("invalid").join(&file)).unwrap();
+        let o = Validator::default_validator().validate_bytes(&bytes);
+        let got: BTreeSet<String> = o.rule_ids(Severity::Information).into_iter().map(str::to_string).collect();
+        if got != expected {
+            failures.push(format!("{file} ({description}): expected {expected:?}, got {got:?}\n{:#?}", o.diagnostics));
+        }
+        for d in &o.diagnostics {
+            assert!(d.line.is_some() && d.column.is_some(), "{file}: {d:?} has no position");
+            assert!(d.location.starts_with("Bundle"), "{file}: {}", d.location);
+            assert!(!d.message.is_empty() && !d.expected.is_empty());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_index_entry_has_a_file_and_every_file_an_entry() {
+    let listed: BTreeSet<String> = cases().into_iter().map(|c| c.0).collect();
+    let present: BTreeSet<String> = json_files(&fixtures().join("invalid"))
+        .into_iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(listed, present);
+    let descriptions: Vec<String> = cases().into_iter().map(|c| c.1).collect();
+    let unique: BTreeSet<&String> = descriptions.iter().collect();
+    assert_eq!(unique.len(), descriptions.len(), "descriptions are unique");
+}
+
+/// The rule ids of REQUIREMENTS.md section 1 (a `|`-table), read from `shared/` beside the
+/// checkout; `delivery-report-1/2/3` expands to three ids.
+fn requirement_ids() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/REQUIREMENTS.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let section = text.split("\n## 1.").nth(1).unwrap().split("\n## 2.").next().unwrap();
+    let mut ids = Vec::new();
+    for line in section.lines() {
+        let Some(cell) = line.strip_prefix("| ").and_then(|l| l.split(" |").next()) else { continue };
+        if cell == "id" || cell.starts_with('-') {
+            continue;
+        }
+        if let Some(base) = cell.strip_suffix("-1/2/3") {
+            ids.extend((1..=3).map(|i| format!("{base}-{i}")));
+        } else {
+            ids.push(cell.to_string());
+        }
+    }
+    ids.push("kl-reporting-ffb-care-plan-3".into());
+    ids
+}
+
+#[test]
+fn every_requirement_rule_has_an_invalid_fixture_and_a_registered_rule() {
+    let covered: BTreeSet<String> = cases().into_iter().flat_map(|c| c.2).collect();
+    let ids = requirement_ids();
+    assert!(ids.len() >= 23, "{ids:?}");
+    for id in ids {
+        assert!(RULES.iter().any(|r| r.id == id), "{id} is not in the rule registry");
+        assert!(covered.contains(&id), "{id} has no invalid fixture");
+    }
+    for r in RULES {
+        assert!(covered.contains(r.id), "registered rule {} has no invalid fixture", r.id);
+    }
+}
