@@ -7,7 +7,12 @@
 //! without effect on which JSON is valid:
 //! - a reference to a value set (`valuesets.schema.json#/...`) becomes a plain string: the
 //!   typed codes live in `catalog::codes`, membership is checked by the validator;
-//! - a string `const` becomes a one-value `enum`, which typify turns into a Rust enum.
+//! - a string `const` becomes a one-value `enum`, which typify turns into a Rust enum;
+//! - `pattern`, `minLength`, `maxLength` are dropped: formats are the validator's job, and
+//!   typed wire values stay plain strings;
+//! - `contains` (a check on array members, not a shape) is dropped, and `anyOf` is read
+//!   as `oneOf`, which typify turns into an untagged enum (the first matching variant
+//!   wins when reading; every variant writes back what it read).
 
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
@@ -109,6 +114,12 @@ fn rewrite(v: &mut Value, titles: &BTreeMap<String, String>) -> Result<()> {
                 obj.remove("const");
                 obj.insert("enum".into(), Value::Array(vec![Value::String(c)]));
                 obj.entry("type").or_insert(Value::String("string".into()));
+            }
+            for k in ["contains", "pattern", "minLength", "maxLength"] {
+                obj.remove(k);
+            }
+            if let Some(any) = obj.remove("anyOf") {
+                obj.insert("oneOf".into(), any);
             }
             for (_, child) in obj.iter_mut() {
                 rewrite(child, titles)?;

@@ -3,6 +3,5221 @@
 //! Wire types of the FFB delivery report, one per IG profile plus shared datatypes.
 //! Codes are plain strings here; typed codes are in `catalog::codes`.
 
+///The service request an information gathering answers.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct BasedOnServiceRequest {
+    pub url: BasedOnServiceRequestUrl,
+    #[serde(rename = "valueReference")]
+    pub value_reference: Reference,
+}
+///`BasedOnServiceRequestUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BasedOnServiceRequestUrl {
+    #[serde(rename = "http://fhir.kl.dk/core/StructureDefinition/BasedOnServiceRequest")]
+    HttpFhirKlDkCoreStructureDefinitionBasedOnServiceRequest,
+}
+impl ::std::fmt::Display for BasedOnServiceRequestUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkCoreStructureDefinitionBasedOnServiceRequest => {
+                f.write_str(
+                    "http://fhir.kl.dk/core/StructureDefinition/BasedOnServiceRequest",
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for BasedOnServiceRequestUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/core/StructureDefinition/BasedOnServiceRequest" => {
+                Ok(Self::HttpFhirKlDkCoreStructureDefinitionBasedOnServiceRequest)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for BasedOnServiceRequestUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for BasedOnServiceRequestUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///A støttebehov evaluation (KLReportingFFBCareEvaluation).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CareEvaluation {
+    pub code: CareEvaluationCode,
+    #[serde(rename = "effectiveDateTime")]
+    pub effective_date_time: DateTime,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: CareEvaluationResourceType,
+    pub status: CareEvaluationStatus,
+    pub subject: Reference,
+    #[serde(rename = "valueCodeableConcept")]
+    pub value_codeable_concept: CareEvaluationValueCodeableConcept,
+}
+///Fixed: FFB støttebehovsvurdering.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CareEvaluationCode {
+    pub coding: [CareEvaluationCodeCodingItem; 1usize],
+}
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes effe55c7-572c-4a99-8fb4-2a9dda2f6572.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CareEvaluationCodeCodingItem {
+    pub code: CareEvaluationCodeCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: CareEvaluationCodeCodingItemSystem,
+}
+///`CareEvaluationCodeCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CareEvaluationCodeCodingItemCode {
+    #[serde(rename = "effe55c7-572c-4a99-8fb4-2a9dda2f6572")]
+    Effe55c7572c4a998fb42a9dda2f6572,
+}
+impl ::std::fmt::Display for CareEvaluationCodeCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Effe55c7572c4a998fb42a9dda2f6572 => {
+                f.write_str("effe55c7-572c-4a99-8fb4-2a9dda2f6572")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for CareEvaluationCodeCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "effe55c7-572c-4a99-8fb4-2a9dda2f6572" => {
+                Ok(Self::Effe55c7572c4a998fb42a9dda2f6572)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CareEvaluationCodeCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for CareEvaluationCodeCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`CareEvaluationCodeCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CareEvaluationCodeCodingItemSystem {
+    #[serde(rename = "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")]
+    HttpFhirKlDkTermCodeSystemCareSocialCodes,
+}
+impl ::std::fmt::Display for CareEvaluationCodeCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkTermCodeSystemCareSocialCodes => {
+                f.write_str("http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for CareEvaluationCodeCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes" => {
+                Ok(Self::HttpFhirKlDkTermCodeSystemCareSocialCodes)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CareEvaluationCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for CareEvaluationCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`CareEvaluationResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CareEvaluationResourceType {
+    Observation,
+}
+impl ::std::fmt::Display for CareEvaluationResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Observation => f.write_str("Observation"),
+        }
+    }
+}
+impl ::std::str::FromStr for CareEvaluationResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Observation" => Ok(Self::Observation),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CareEvaluationResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CareEvaluationResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`CareEvaluationStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CareEvaluationStatus {
+    #[serde(rename = "registered")]
+    Registered,
+    #[serde(rename = "preliminary")]
+    Preliminary,
+    #[serde(rename = "final")]
+    Final,
+    #[serde(rename = "amended")]
+    Amended,
+    #[serde(rename = "corrected")]
+    Corrected,
+    #[serde(rename = "cancelled")]
+    Cancelled,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+impl ::std::fmt::Display for CareEvaluationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Registered => f.write_str("registered"),
+            Self::Preliminary => f.write_str("preliminary"),
+            Self::Final => f.write_str("final"),
+            Self::Amended => f.write_str("amended"),
+            Self::Corrected => f.write_str("corrected"),
+            Self::Cancelled => f.write_str("cancelled"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+            Self::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+impl ::std::str::FromStr for CareEvaluationStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "registered" => Ok(Self::Registered),
+            "preliminary" => Ok(Self::Preliminary),
+            "final" => Ok(Self::Final),
+            "amended" => Ok(Self::Amended),
+            "corrected" => Ok(Self::Corrected),
+            "cancelled" => Ok(Self::Cancelled),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            "unknown" => Ok(Self::Unknown),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CareEvaluationStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CareEvaluationStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The støttebehov.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CareEvaluationValueCodeableConcept {
+    pub coding: ::std::vec::Vec<CareEvaluationValueCodeableConceptCodingItem>,
+}
+///A KLNeedsAssessmentCodesFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CareEvaluationValueCodeableConceptCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: CareEvaluationValueCodeableConceptCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`CareEvaluationValueCodeableConceptCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CareEvaluationValueCodeableConceptCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for CareEvaluationValueCodeableConceptCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for CareEvaluationValueCodeableConceptCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for CareEvaluationValueCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for CareEvaluationValueCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///A care plan, indsats (KLReportingFFBCarePlan): case number, period, tilbud, målgrupper with rank, goals, støttebehov and follow-up date. The invariants kl-reporting-ffb-care-plan-1..5 are checked by the validator.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CarePlan {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub activity: ::std::vec::Vec<CarePlanActivity>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub addresses: ::std::vec::Vec<CarePlanAddressedTargetGroup>,
+    #[serde(
+        rename = "careTeam",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub care_team: ::std::vec::Vec<Reference>,
+    ///The case number (1..1) and the follow-up date (0..1).
+    pub extension: ::std::vec::Vec<CarePlanExtensionItem>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub goal: ::std::vec::Vec<Reference>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    pub intent: CarePlanIntent,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    pub period: CarePlanPeriod,
+    #[serde(rename = "resourceType")]
+    pub resource_type: CarePlanResourceType,
+    pub status: CarePlanStatus,
+    pub subject: Reference,
+}
+///The støttebehov evaluation of the plan.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CarePlanActivity {
+    #[serde(rename = "outcomeReference")]
+    pub outcome_reference: [Reference; 1usize],
+}
+///A target group with its rank (1 primary, 2 secondary).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CarePlanAddressedTargetGroup {
+    pub extension: [ConditionRank; 1usize],
+    pub reference: ::std::string::String,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<Uri>,
+}
+///`CarePlanExtensionItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CarePlanExtensionItem {
+    MunicipalityCaseNumber(MunicipalityCaseNumber),
+    FollowUpDate(FollowUpDate),
+}
+impl ::std::convert::From<MunicipalityCaseNumber> for CarePlanExtensionItem {
+    fn from(value: MunicipalityCaseNumber) -> Self {
+        Self::MunicipalityCaseNumber(value)
+    }
+}
+impl ::std::convert::From<FollowUpDate> for CarePlanExtensionItem {
+    fn from(value: FollowUpDate) -> Self {
+        Self::FollowUpDate(value)
+    }
+}
+///`CarePlanIntent`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CarePlanIntent {
+    #[serde(rename = "proposal")]
+    Proposal,
+    #[serde(rename = "plan")]
+    Plan,
+    #[serde(rename = "order")]
+    Order,
+    #[serde(rename = "option")]
+    Option,
+}
+impl ::std::fmt::Display for CarePlanIntent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Proposal => f.write_str("proposal"),
+            Self::Plan => f.write_str("plan"),
+            Self::Order => f.write_str("order"),
+            Self::Option => f.write_str("option"),
+        }
+    }
+}
+impl ::std::str::FromStr for CarePlanIntent {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "proposal" => Ok(Self::Proposal),
+            "plan" => Ok(Self::Plan),
+            "order" => Ok(Self::Order),
+            "option" => Ok(Self::Option),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CarePlanIntent {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CarePlanIntent {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Granted from (start) and ended (end).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CarePlanPeriod {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub end: ::std::option::Option<DateTime>,
+    pub start: DateTime,
+}
+///`CarePlanResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CarePlanResourceType {
+    CarePlan,
+}
+impl ::std::fmt::Display for CarePlanResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::CarePlan => f.write_str("CarePlan"),
+        }
+    }
+}
+impl ::std::str::FromStr for CarePlanResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "CarePlan" => Ok(Self::CarePlan),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CarePlanResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CarePlanResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`CarePlanStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CarePlanStatus {
+    #[serde(rename = "draft")]
+    Draft,
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "on-hold")]
+    OnHold,
+    #[serde(rename = "revoked")]
+    Revoked,
+    #[serde(rename = "completed")]
+    Completed,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+impl ::std::fmt::Display for CarePlanStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Draft => f.write_str("draft"),
+            Self::Active => f.write_str("active"),
+            Self::OnHold => f.write_str("on-hold"),
+            Self::Revoked => f.write_str("revoked"),
+            Self::Completed => f.write_str("completed"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+            Self::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+impl ::std::str::FromStr for CarePlanStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "draft" => Ok(Self::Draft),
+            "active" => Ok(Self::Active),
+            "on-hold" => Ok(Self::OnHold),
+            "revoked" => Ok(Self::Revoked),
+            "completed" => Ok(Self::Completed),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            "unknown" => Ok(Self::Unknown),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CarePlanStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CarePlanStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The citizen (KLReportingFFBCitizen): a CPR number and the municipality as a KOMBIT STS organisation; nothing else. CPR syntax and the STS UUID are checked by the validator (GW-CITIZEN).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Citizen {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    pub identifier: [CprIdentifier; 1usize],
+    #[serde(rename = "managingOrganization")]
+    pub managing_organization: ManagingMunicipality,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: CitizenResourceType,
+}
+///`CitizenResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CitizenResourceType {
+    Patient,
+}
+impl ::std::fmt::Display for CitizenResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Patient => f.write_str("Patient"),
+        }
+    }
+}
+impl ::std::str::FromStr for CitizenResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Patient" => Ok(Self::Patient),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CitizenResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CitizenResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///A coded concept without free text.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CodeableConcept {
+    pub coding: ::std::vec::Vec<Coding>,
+}
+///A code from a code system.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Coding {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: Uri,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///An FFB theme (tilstand) with its assessment (KLReportingFFBCondition). Severity (funktionsevneniveau) is present exactly for Aktivitet og deltagelse themes: kl-reporting-ffb-condition-1, checked by the validator.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(rename = "clinicalStatus")]
+    pub clinical_status: ConditionClinicalStatus,
+    pub code: ConditionCode,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub extension: ::std::vec::Vec<ConditionLastAssertedDate>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "recordedDate")]
+    pub recorded_date: DateTime,
+    #[serde(rename = "resourceType")]
+    pub resource_type: ConditionResourceType,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub severity: ::std::option::Option<ConditionSeverity>,
+    pub subject: Reference,
+    #[serde(
+        rename = "verificationStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub verification_status: ::std::option::Option<ConditionVerificationStatus>,
+}
+///Clinical status.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionClinicalStatus {
+    pub coding: [ConditionClinicalStatusCodingItem; 1usize],
+}
+///`ConditionClinicalStatusCodingItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionClinicalStatusCodingItem {
+    pub code: ConditionClinicalStatusCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: ConditionClinicalStatusCodingItemSystem,
+}
+///`ConditionClinicalStatusCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionClinicalStatusCodingItemCode {
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "recurrence")]
+    Recurrence,
+    #[serde(rename = "relapse")]
+    Relapse,
+    #[serde(rename = "inactive")]
+    Inactive,
+    #[serde(rename = "remission")]
+    Remission,
+    #[serde(rename = "resolved")]
+    Resolved,
+}
+impl ::std::fmt::Display for ConditionClinicalStatusCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Active => f.write_str("active"),
+            Self::Recurrence => f.write_str("recurrence"),
+            Self::Relapse => f.write_str("relapse"),
+            Self::Inactive => f.write_str("inactive"),
+            Self::Remission => f.write_str("remission"),
+            Self::Resolved => f.write_str("resolved"),
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionClinicalStatusCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "active" => Ok(Self::Active),
+            "recurrence" => Ok(Self::Recurrence),
+            "relapse" => Ok(Self::Relapse),
+            "inactive" => Ok(Self::Inactive),
+            "remission" => Ok(Self::Remission),
+            "resolved" => Ok(Self::Resolved),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionClinicalStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ConditionClinicalStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`ConditionClinicalStatusCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionClinicalStatusCodingItemSystem {
+    #[serde(rename = "http://terminology.hl7.org/CodeSystem/condition-clinical")]
+    HttpTerminologyHl7OrgCodeSystemConditionClinical,
+}
+impl ::std::fmt::Display for ConditionClinicalStatusCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpTerminologyHl7OrgCodeSystemConditionClinical => {
+                f.write_str("http://terminology.hl7.org/CodeSystem/condition-clinical")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionClinicalStatusCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://terminology.hl7.org/CodeSystem/condition-clinical" => {
+                Ok(Self::HttpTerminologyHl7OrgCodeSystemConditionClinical)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionClinicalStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ConditionClinicalStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The FFB theme.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionCode {
+    pub coding: ::std::vec::Vec<ConditionCodeCodingItem>,
+}
+///A KLConditionCodesFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionCodeCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: ConditionCodeCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`ConditionCodeCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionCodeCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for ConditionCodeCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionCodeCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ConditionCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The day a condition was last re-assessed (tilstandSidstVurderetTid).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionLastAssertedDate {
+    pub url: ConditionLastAssertedDateUrl,
+    #[serde(rename = "valueDateTime")]
+    pub value_date_time: DateTime,
+}
+///`ConditionLastAssertedDateUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionLastAssertedDateUrl {
+    #[serde(
+        rename = "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate"
+    )]
+    HttpHl7DkFhirCoreStructureDefinitionConditionLastAssertedDate,
+}
+impl ::std::fmt::Display for ConditionLastAssertedDateUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpHl7DkFhirCoreStructureDefinitionConditionLastAssertedDate => {
+                f.write_str(
+                    "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate",
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionLastAssertedDateUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate" => {
+                Ok(Self::HttpHl7DkFhirCoreStructureDefinitionConditionLastAssertedDate)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionLastAssertedDateUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ConditionLastAssertedDateUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Rank of an addressed condition or target group: 1 primary, 2 secondary.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionRank {
+    pub url: ConditionRankUrl,
+    #[serde(rename = "valuePositiveInt")]
+    pub value_positive_int: ::std::num::NonZeroU64,
+}
+///`ConditionRankUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionRankUrl {
+    #[serde(rename = "http://fhir.kl.dk/core/StructureDefinition/ConditionRank")]
+    HttpFhirKlDkCoreStructureDefinitionConditionRank,
+}
+impl ::std::fmt::Display for ConditionRankUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkCoreStructureDefinitionConditionRank => {
+                f.write_str("http://fhir.kl.dk/core/StructureDefinition/ConditionRank")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionRankUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/core/StructureDefinition/ConditionRank" => {
+                Ok(Self::HttpFhirKlDkCoreStructureDefinitionConditionRank)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionRankUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ConditionRankUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`ConditionResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionResourceType {
+    Condition,
+}
+impl ::std::fmt::Display for ConditionResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Condition => f.write_str("Condition"),
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Condition" => Ok(Self::Condition),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ConditionResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Funktionsevneniveau (only for A&D themes).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSeverity {
+    pub coding: ::std::vec::Vec<ConditionSeverityCodingItem>,
+}
+///A KLSeveritiesFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSeverityCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: ConditionSeverityCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`ConditionSeverityCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionSeverityCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for ConditionSeverityCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionSeverityCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionSeverityCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ConditionSeverityCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Verification status.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionVerificationStatus {
+    pub coding: [ConditionVerificationStatusCodingItem; 1usize],
+}
+///`ConditionVerificationStatusCodingItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionVerificationStatusCodingItem {
+    pub code: ConditionVerificationStatusCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: ConditionVerificationStatusCodingItemSystem,
+}
+///`ConditionVerificationStatusCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionVerificationStatusCodingItemCode {
+    #[serde(rename = "unconfirmed")]
+    Unconfirmed,
+    #[serde(rename = "provisional")]
+    Provisional,
+    #[serde(rename = "differential")]
+    Differential,
+    #[serde(rename = "confirmed")]
+    Confirmed,
+    #[serde(rename = "refuted")]
+    Refuted,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+}
+impl ::std::fmt::Display for ConditionVerificationStatusCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Unconfirmed => f.write_str("unconfirmed"),
+            Self::Provisional => f.write_str("provisional"),
+            Self::Differential => f.write_str("differential"),
+            Self::Confirmed => f.write_str("confirmed"),
+            Self::Refuted => f.write_str("refuted"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionVerificationStatusCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "unconfirmed" => Ok(Self::Unconfirmed),
+            "provisional" => Ok(Self::Provisional),
+            "differential" => Ok(Self::Differential),
+            "confirmed" => Ok(Self::Confirmed),
+            "refuted" => Ok(Self::Refuted),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionVerificationStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ConditionVerificationStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`ConditionVerificationStatusCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ConditionVerificationStatusCodingItemSystem {
+    #[serde(rename = "http://terminology.hl7.org/CodeSystem/condition-ver-status")]
+    HttpTerminologyHl7OrgCodeSystemConditionVerStatus,
+}
+impl ::std::fmt::Display for ConditionVerificationStatusCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpTerminologyHl7OrgCodeSystemConditionVerStatus => {
+                f.write_str("http://terminology.hl7.org/CodeSystem/condition-ver-status")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for ConditionVerificationStatusCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://terminology.hl7.org/CodeSystem/condition-ver-status" => {
+                Ok(Self::HttpTerminologyHl7OrgCodeSystemConditionVerStatus)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ConditionVerificationStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ConditionVerificationStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The CPR number (dk-core CPR identifier).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CprIdentifier {
+    pub system: CprIdentifierSystem,
+    #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_: ::std::option::Option<CprIdentifierUse>,
+    pub value: ::std::string::String,
+}
+///`CprIdentifierSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CprIdentifierSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.1.2")]
+    UrnOid1220817612,
+}
+impl ::std::fmt::Display for CprIdentifierSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid1220817612 => f.write_str("urn:oid:1.2.208.176.1.2"),
+        }
+    }
+}
+impl ::std::str::FromStr for CprIdentifierSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.1.2" => Ok(Self::UrnOid1220817612),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CprIdentifierSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CprIdentifierSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`CprIdentifierUse`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CprIdentifierUse {
+    #[serde(rename = "official")]
+    Official,
+}
+impl ::std::fmt::Display for CprIdentifierUse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Official => f.write_str("official"),
+        }
+    }
+}
+impl ::std::str::FromStr for CprIdentifierUse {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "official" => Ok(Self::Official),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CprIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CprIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///FHIR date: a year, year-month or full date, no time.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct Date(pub ::std::string::String);
+impl ::std::ops::Deref for Date {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<Date> for ::std::string::String {
+    fn from(value: Date) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for Date {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for Date {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for Date {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///FHIR dateTime: a year, year-month, date, or date and time with a time zone.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct DateTime(pub ::std::string::String);
+impl ::std::ops::Deref for DateTime {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<DateTime> for ::std::string::String {
+    fn from(value: DateTime) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for DateTime {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for DateTime {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for DateTime {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///The daily delivery report (KLReportingFFBDeliveryReport) about one citizen: a Bundle of type collection with a timestamp and the day's changed resources. Semantic rules (one citizen, references, ids, invariants) are checked by the validator.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryReport {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub entry: ::std::vec::Vec<DeliveryReportEntry>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: DeliveryReportResourceType,
+    pub timestamp: Instant,
+    #[serde(rename = "type")]
+    pub type_: DeliveryReportType,
+}
+///An entry: a resource and its fullUrl.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryReportEntry {
+    #[serde(rename = "fullUrl", skip_serializing_if = "::std::option::Option::is_none")]
+    pub full_url: ::std::option::Option<Uri>,
+    ///One resource of the 12 FFB reporting profiles.
+    pub resource: DeliveryReportEntryResource,
+}
+///One resource of the 12 FFB reporting profiles.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum DeliveryReportEntryResource {
+    Citizen(Citizen),
+    ServiceRequest(ServiceRequest),
+    InformationGathering(InformationGathering),
+    Condition(Condition),
+    TargetGroup(TargetGroup),
+    InterventionGoal(InterventionGoal),
+    CarePlan(CarePlan),
+    Intervention(Intervention),
+    ServicePerformer(ServicePerformer),
+    FollowUpEncounter(FollowUpEncounter),
+    CareEvaluation(CareEvaluation),
+    FollowUp(FollowUp),
+}
+impl ::std::convert::From<Citizen> for DeliveryReportEntryResource {
+    fn from(value: Citizen) -> Self {
+        Self::Citizen(value)
+    }
+}
+impl ::std::convert::From<ServiceRequest> for DeliveryReportEntryResource {
+    fn from(value: ServiceRequest) -> Self {
+        Self::ServiceRequest(value)
+    }
+}
+impl ::std::convert::From<InformationGathering> for DeliveryReportEntryResource {
+    fn from(value: InformationGathering) -> Self {
+        Self::InformationGathering(value)
+    }
+}
+impl ::std::convert::From<Condition> for DeliveryReportEntryResource {
+    fn from(value: Condition) -> Self {
+        Self::Condition(value)
+    }
+}
+impl ::std::convert::From<TargetGroup> for DeliveryReportEntryResource {
+    fn from(value: TargetGroup) -> Self {
+        Self::TargetGroup(value)
+    }
+}
+impl ::std::convert::From<InterventionGoal> for DeliveryReportEntryResource {
+    fn from(value: InterventionGoal) -> Self {
+        Self::InterventionGoal(value)
+    }
+}
+impl ::std::convert::From<CarePlan> for DeliveryReportEntryResource {
+    fn from(value: CarePlan) -> Self {
+        Self::CarePlan(value)
+    }
+}
+impl ::std::convert::From<Intervention> for DeliveryReportEntryResource {
+    fn from(value: Intervention) -> Self {
+        Self::Intervention(value)
+    }
+}
+impl ::std::convert::From<ServicePerformer> for DeliveryReportEntryResource {
+    fn from(value: ServicePerformer) -> Self {
+        Self::ServicePerformer(value)
+    }
+}
+impl ::std::convert::From<FollowUpEncounter> for DeliveryReportEntryResource {
+    fn from(value: FollowUpEncounter) -> Self {
+        Self::FollowUpEncounter(value)
+    }
+}
+impl ::std::convert::From<CareEvaluation> for DeliveryReportEntryResource {
+    fn from(value: CareEvaluation) -> Self {
+        Self::CareEvaluation(value)
+    }
+}
+impl ::std::convert::From<FollowUp> for DeliveryReportEntryResource {
+    fn from(value: FollowUp) -> Self {
+        Self::FollowUp(value)
+    }
+}
+///`DeliveryReportResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DeliveryReportResourceType {
+    Bundle,
+}
+impl ::std::fmt::Display for DeliveryReportResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Bundle => f.write_str("Bundle"),
+        }
+    }
+}
+impl ::std::str::FromStr for DeliveryReportResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Bundle" => Ok(Self::Bundle),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DeliveryReportResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DeliveryReportResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`DeliveryReportType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DeliveryReportType {
+    #[serde(rename = "collection")]
+    Collection,
+}
+impl ::std::fmt::Display for DeliveryReportType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Collection => f.write_str("collection"),
+        }
+    }
+}
+impl ::std::str::FromStr for DeliveryReportType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "collection" => Ok(Self::Collection),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DeliveryReportType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DeliveryReportType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The result of a follow-up on a care plan (KLReportingFFBFollowUp). Status final or entered-in-error: kl-reporting-ffb-follow-up-1, checked by the validator.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub code: FollowUpCode,
+    #[serde(rename = "effectiveDateTime")]
+    pub effective_date_time: DateTime,
+    pub focus: ::std::vec::Vec<Reference>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: FollowUpResourceType,
+    pub status: FollowUpStatus,
+    pub subject: Reference,
+    #[serde(rename = "valueCodeableConcept")]
+    pub value_codeable_concept: FollowUpValueCodeableConcept,
+}
+///Fixed: SNOMED CT 712744002.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpCode {
+    pub coding: [FollowUpCodeCodingItem; 1usize],
+}
+///Fixed: http://snomed.info/sct 712744002.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpCodeCodingItem {
+    pub code: FollowUpCodeCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: FollowUpCodeCodingItemSystem,
+}
+///`FollowUpCodeCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpCodeCodingItemCode {
+    #[serde(rename = "712744002")]
+    X712744002,
+}
+impl ::std::fmt::Display for FollowUpCodeCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X712744002 => f.write_str("712744002"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpCodeCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "712744002" => Ok(Self::X712744002),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpCodeCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpCodeCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`FollowUpCodeCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpCodeCodingItemSystem {
+    #[serde(rename = "http://snomed.info/sct")]
+    HttpSnomedInfoSct,
+}
+impl ::std::fmt::Display for FollowUpCodeCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpSnomedInfoSct => f.write_str("http://snomed.info/sct"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpCodeCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://snomed.info/sct" => Ok(Self::HttpSnomedInfoSct),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The planned follow-up (opfølgningsdato): a reference to a FollowUpEncounter in the bundle.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpDate {
+    pub url: FollowUpDateUrl,
+    #[serde(rename = "valueReference")]
+    pub value_reference: Reference,
+}
+///`FollowUpDateUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpDateUrl {
+    #[serde(
+        rename = "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-follow-up-date-extension"
+    )]
+    HttpFhirKlDkFfbreportingStructureDefinitionKlReportingFfbFollowUpDateExtension,
+}
+impl ::std::fmt::Display for FollowUpDateUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkFfbreportingStructureDefinitionKlReportingFfbFollowUpDateExtension => {
+                f.write_str(
+                    "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-follow-up-date-extension",
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpDateUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-follow-up-date-extension" => {
+                Ok(
+                    Self::HttpFhirKlDkFfbreportingStructureDefinitionKlReportingFfbFollowUpDateExtension,
+                )
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpDateUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpDateUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The planned follow-up (KLReportingFFBFollowUpEncounter): its start is the follow-up date.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpEncounter {
+    pub class: FollowUpEncounterClass,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    pub period: FollowUpEncounterPeriod,
+    #[serde(rename = "resourceType")]
+    pub resource_type: FollowUpEncounterResourceType,
+    pub status: FollowUpEncounterStatus,
+    pub subject: Reference,
+    #[serde(rename = "type")]
+    pub type_: [FollowUpEncounterType; 1usize],
+}
+///Fixed: v3-ActCode HH.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpEncounterClass {
+    pub code: FollowUpEncounterClassCode,
+    pub system: FollowUpEncounterClassSystem,
+}
+///`FollowUpEncounterClassCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpEncounterClassCode {
+    #[serde(rename = "HH")]
+    Hh,
+}
+impl ::std::fmt::Display for FollowUpEncounterClassCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Hh => f.write_str("HH"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpEncounterClassCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "HH" => Ok(Self::Hh),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpEncounterClassCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpEncounterClassCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`FollowUpEncounterClassSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpEncounterClassSystem {
+    #[serde(rename = "http://terminology.hl7.org/CodeSystem/v3-ActCode")]
+    HttpTerminologyHl7OrgCodeSystemV3ActCode,
+}
+impl ::std::fmt::Display for FollowUpEncounterClassSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpTerminologyHl7OrgCodeSystemV3ActCode => {
+                f.write_str("http://terminology.hl7.org/CodeSystem/v3-ActCode")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpEncounterClassSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode" => {
+                Ok(Self::HttpTerminologyHl7OrgCodeSystemV3ActCode)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpEncounterClassSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpEncounterClassSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The follow-up date (start only).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpEncounterPeriod {
+    pub start: DateTime,
+}
+///`FollowUpEncounterResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpEncounterResourceType {
+    Encounter,
+}
+impl ::std::fmt::Display for FollowUpEncounterResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Encounter => f.write_str("Encounter"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpEncounterResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Encounter" => Ok(Self::Encounter),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpEncounterResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpEncounterResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`FollowUpEncounterStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpEncounterStatus {
+    #[serde(rename = "planned")]
+    Planned,
+}
+impl ::std::fmt::Display for FollowUpEncounterStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Planned => f.write_str("planned"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpEncounterStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "planned" => Ok(Self::Planned),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpEncounterStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpEncounterStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Fixed: KL opfølgning.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpEncounterType {
+    pub coding: [FollowUpEncounterTypeCodingItem; 1usize],
+}
+///Fixed: opfølgning.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpEncounterTypeCodingItem {
+    pub code: FollowUpEncounterTypeCodingItemCode,
+    pub system: FollowUpEncounterTypeCodingItemSystem,
+}
+///`FollowUpEncounterTypeCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpEncounterTypeCodingItemCode {
+    #[serde(rename = "9f03dfbb-7a97-45a5-94db-d4c3501714a9")]
+    X9f03dfbb7a9745a594dbD4c3501714a9,
+}
+impl ::std::fmt::Display for FollowUpEncounterTypeCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X9f03dfbb7a9745a594dbD4c3501714a9 => {
+                f.write_str("9f03dfbb-7a97-45a5-94db-d4c3501714a9")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpEncounterTypeCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "9f03dfbb-7a97-45a5-94db-d4c3501714a9" => {
+                Ok(Self::X9f03dfbb7a9745a594dbD4c3501714a9)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpEncounterTypeCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for FollowUpEncounterTypeCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`FollowUpEncounterTypeCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpEncounterTypeCodingItemSystem {
+    #[serde(rename = "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")]
+    HttpFhirKlDkTermCodeSystemCareSocialCodes,
+}
+impl ::std::fmt::Display for FollowUpEncounterTypeCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkTermCodeSystemCareSocialCodes => {
+                f.write_str("http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpEncounterTypeCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes" => {
+                Ok(Self::HttpFhirKlDkTermCodeSystemCareSocialCodes)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpEncounterTypeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for FollowUpEncounterTypeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`FollowUpResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpResourceType {
+    Observation,
+}
+impl ::std::fmt::Display for FollowUpResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Observation => f.write_str("Observation"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Observation" => Ok(Self::Observation),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`FollowUpStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpStatus {
+    #[serde(rename = "registered")]
+    Registered,
+    #[serde(rename = "preliminary")]
+    Preliminary,
+    #[serde(rename = "final")]
+    Final,
+    #[serde(rename = "amended")]
+    Amended,
+    #[serde(rename = "corrected")]
+    Corrected,
+    #[serde(rename = "cancelled")]
+    Cancelled,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+impl ::std::fmt::Display for FollowUpStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Registered => f.write_str("registered"),
+            Self::Preliminary => f.write_str("preliminary"),
+            Self::Final => f.write_str("final"),
+            Self::Amended => f.write_str("amended"),
+            Self::Corrected => f.write_str("corrected"),
+            Self::Cancelled => f.write_str("cancelled"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+            Self::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "registered" => Ok(Self::Registered),
+            "preliminary" => Ok(Self::Preliminary),
+            "final" => Ok(Self::Final),
+            "amended" => Ok(Self::Amended),
+            "corrected" => Ok(Self::Corrected),
+            "cancelled" => Ok(Self::Cancelled),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            "unknown" => Ok(Self::Unknown),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowUpStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The result: fortsættelse, afslutning, or afslutning og visitation til ny.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpValueCodeableConcept {
+    pub coding: ::std::vec::Vec<FollowUpValueCodeableConceptCodingItem>,
+}
+///A KLFollowUpCodesFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpValueCodeableConceptCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: FollowUpValueCodeableConceptCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`FollowUpValueCodeableConceptCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowUpValueCodeableConceptCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for FollowUpValueCodeableConceptCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowUpValueCodeableConceptCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowUpValueCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for FollowUpValueCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///An addressed A&D condition with its rank.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalAddressedCondition {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub extension: ::std::vec::Vec<ConditionRank>,
+    pub reference: ::std::string::String,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<Uri>,
+}
+///The goal type (måltype).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalChangeValueTarget {
+    #[serde(rename = "detailCodeableConcept")]
+    pub detail_codeable_concept: GoalChangeValueTargetDetailCodeableConcept,
+    pub measure: GoalChangeValueTargetMeasure,
+}
+///The måltype.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalChangeValueTargetDetailCodeableConcept {
+    pub coding: ::std::vec::Vec<GoalChangeValueTargetDetailCodeableConceptCodingItem>,
+}
+///A KLChangeValueCodesFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalChangeValueTargetDetailCodeableConceptCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: GoalChangeValueTargetDetailCodeableConceptCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`GoalChangeValueTargetDetailCodeableConceptCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GoalChangeValueTargetDetailCodeableConceptCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for GoalChangeValueTargetDetailCodeableConceptCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for GoalChangeValueTargetDetailCodeableConceptCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for GoalChangeValueTargetDetailCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GoalChangeValueTargetDetailCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Measure: måltype.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalChangeValueTargetMeasure {
+    pub coding: [GoalChangeValueTargetMeasureCodingItem; 1usize],
+}
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes 90c48f03-f194-4b2f-ad7d-6cba1069ae48.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalChangeValueTargetMeasureCodingItem {
+    pub code: GoalChangeValueTargetMeasureCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: GoalChangeValueTargetMeasureCodingItemSystem,
+}
+///`GoalChangeValueTargetMeasureCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GoalChangeValueTargetMeasureCodingItemCode {
+    #[serde(rename = "90c48f03-f194-4b2f-ad7d-6cba1069ae48")]
+    X90c48f03F1944b2fAd7d6cba1069ae48,
+}
+impl ::std::fmt::Display for GoalChangeValueTargetMeasureCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X90c48f03F1944b2fAd7d6cba1069ae48 => {
+                f.write_str("90c48f03-f194-4b2f-ad7d-6cba1069ae48")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for GoalChangeValueTargetMeasureCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "90c48f03-f194-4b2f-ad7d-6cba1069ae48" => {
+                Ok(Self::X90c48f03F1944b2fAd7d6cba1069ae48)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for GoalChangeValueTargetMeasureCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GoalChangeValueTargetMeasureCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`GoalChangeValueTargetMeasureCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GoalChangeValueTargetMeasureCodingItemSystem {
+    #[serde(rename = "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")]
+    HttpFhirKlDkTermCodeSystemCareSocialCodes,
+}
+impl ::std::fmt::Display for GoalChangeValueTargetMeasureCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkTermCodeSystemCareSocialCodes => {
+                f.write_str("http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for GoalChangeValueTargetMeasureCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes" => {
+                Ok(Self::HttpFhirKlDkTermCodeSystemCareSocialCodes)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for GoalChangeValueTargetMeasureCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GoalChangeValueTargetMeasureCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The expected level of functioning.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalSeverityTarget {
+    #[serde(rename = "detailCodeableConcept")]
+    pub detail_codeable_concept: GoalSeverityTargetDetailCodeableConcept,
+    pub measure: GoalSeverityTargetMeasure,
+}
+///The expected funktionsevneniveau.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalSeverityTargetDetailCodeableConcept {
+    pub coding: ::std::vec::Vec<GoalSeverityTargetDetailCodeableConceptCodingItem>,
+}
+///A KLSeveritiesFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalSeverityTargetDetailCodeableConceptCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: GoalSeverityTargetDetailCodeableConceptCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`GoalSeverityTargetDetailCodeableConceptCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GoalSeverityTargetDetailCodeableConceptCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for GoalSeverityTargetDetailCodeableConceptCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for GoalSeverityTargetDetailCodeableConceptCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for GoalSeverityTargetDetailCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GoalSeverityTargetDetailCodeableConceptCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Measure: funktionsevneniveau.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalSeverityTargetMeasure {
+    pub coding: [GoalSeverityTargetMeasureCodingItem; 1usize],
+}
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes 66959f77-6e2a-4574-8423-3ff097f8b9fa.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct GoalSeverityTargetMeasureCodingItem {
+    pub code: GoalSeverityTargetMeasureCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: GoalSeverityTargetMeasureCodingItemSystem,
+}
+///`GoalSeverityTargetMeasureCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GoalSeverityTargetMeasureCodingItemCode {
+    #[serde(rename = "66959f77-6e2a-4574-8423-3ff097f8b9fa")]
+    X66959f776e2a457484233ff097f8b9fa,
+}
+impl ::std::fmt::Display for GoalSeverityTargetMeasureCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X66959f776e2a457484233ff097f8b9fa => {
+                f.write_str("66959f77-6e2a-4574-8423-3ff097f8b9fa")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for GoalSeverityTargetMeasureCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "66959f77-6e2a-4574-8423-3ff097f8b9fa" => {
+                Ok(Self::X66959f776e2a457484233ff097f8b9fa)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for GoalSeverityTargetMeasureCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GoalSeverityTargetMeasureCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`GoalSeverityTargetMeasureCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum GoalSeverityTargetMeasureCodingItemSystem {
+    #[serde(rename = "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")]
+    HttpFhirKlDkTermCodeSystemCareSocialCodes,
+}
+impl ::std::fmt::Display for GoalSeverityTargetMeasureCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkTermCodeSystemCareSocialCodes => {
+                f.write_str("http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for GoalSeverityTargetMeasureCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes" => {
+                Ok(Self::HttpFhirKlDkTermCodeSystemCareSocialCodes)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for GoalSeverityTargetMeasureCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for GoalSeverityTargetMeasureCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///FHIR id: 1-64 letters, digits, '-' and '.'. The IG wants UUIDs (checked by the validator, GW-ID).
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct Id(pub ::std::string::String);
+impl ::std::ops::Deref for Id {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<Id> for ::std::string::String {
+    fn from(value: Id) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for Id {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for Id {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for Id {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///An identifier.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Identifier {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub period: ::std::option::Option<Period>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub system: ::std::option::Option<Uri>,
+    #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_: ::std::option::Option<IdentifierUse>,
+    pub value: ::std::string::String,
+}
+///`IdentifierUse`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum IdentifierUse {
+    #[serde(rename = "usual")]
+    Usual,
+    #[serde(rename = "official")]
+    Official,
+    #[serde(rename = "temp")]
+    Temp,
+    #[serde(rename = "secondary")]
+    Secondary,
+    #[serde(rename = "old")]
+    Old,
+}
+impl ::std::fmt::Display for IdentifierUse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Usual => f.write_str("usual"),
+            Self::Official => f.write_str("official"),
+            Self::Temp => f.write_str("temp"),
+            Self::Secondary => f.write_str("secondary"),
+            Self::Old => f.write_str("old"),
+        }
+    }
+}
+impl ::std::str::FromStr for IdentifierUse {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "usual" => Ok(Self::Usual),
+            "official" => Ok(Self::Official),
+            "temp" => Ok(Self::Temp),
+            "secondary" => Ok(Self::Secondary),
+            "old" => Ok(Self::Old),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for IdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for IdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///An information gathering, udredning (KLReportingFFBInformationGathering): when, based on which service request, which conditions were found, and the støttebehov evaluation.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InformationGathering {
+    #[serde(rename = "effectiveDateTime")]
+    pub effective_date_time: DateTime,
+    pub extension: [BasedOnServiceRequest; 1usize],
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub finding: ::std::vec::Vec<InformationGatheringFinding>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub investigation: ::std::vec::Vec<InformationGatheringInvestigation>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: InformationGatheringResourceType,
+    pub status: InformationGatheringStatus,
+    pub subject: Reference,
+}
+///A condition (FFB theme) found.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InformationGatheringFinding {
+    #[serde(rename = "itemReference")]
+    pub item_reference: Reference,
+}
+///The støttebehov evaluation(s) of the gathering.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InformationGatheringInvestigation {
+    pub code: CodeableConcept,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub item: ::std::vec::Vec<Reference>,
+}
+///`InformationGatheringResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InformationGatheringResourceType {
+    ClinicalImpression,
+}
+impl ::std::fmt::Display for InformationGatheringResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::ClinicalImpression => f.write_str("ClinicalImpression"),
+        }
+    }
+}
+impl ::std::str::FromStr for InformationGatheringResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "ClinicalImpression" => Ok(Self::ClinicalImpression),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InformationGatheringResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for InformationGatheringResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InformationGatheringStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InformationGatheringStatus {
+    #[serde(rename = "in-progress")]
+    InProgress,
+    #[serde(rename = "completed")]
+    Completed,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+}
+impl ::std::fmt::Display for InformationGatheringStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::InProgress => f.write_str("in-progress"),
+            Self::Completed => f.write_str("completed"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+        }
+    }
+}
+impl ::std::str::FromStr for InformationGatheringStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "in-progress" => Ok(Self::InProgress),
+            "completed" => Ok(Self::Completed),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InformationGatheringStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for InformationGatheringStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///FHIR instant: a full date and time with a time zone.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct Instant(pub ::std::string::String);
+impl ::std::ops::Deref for Instant {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<Instant> for ::std::string::String {
+    fn from(value: Instant) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for Instant {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for Instant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for Instant {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///An intervention, ydelse (KLReportingFFBIntervention): the FFB ydelse, based on a care plan, with start and end.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    pub activity: ::std::vec::Vec<InterventionActivity>,
+    #[serde(rename = "basedOn")]
+    pub based_on: ::std::vec::Vec<Reference>,
+    pub created: DateTime,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    pub intent: InterventionIntent,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub period: ::std::option::Option<InterventionPeriod>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: InterventionResourceType,
+    pub status: InterventionStatus,
+    pub subject: Reference,
+}
+///The intervention's activity.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionActivity {
+    pub detail: InterventionActivityDetail,
+}
+///The ydelse and its activity status.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionActivityDetail {
+    pub code: InterventionActivityDetailCode,
+    pub status: InterventionActivityDetailStatus,
+}
+///The FFB ydelse.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionActivityDetailCode {
+    pub coding: [InterventionActivityDetailCodeCodingItem; 1usize],
+}
+///A KLInterventionsFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionActivityDetailCodeCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: InterventionActivityDetailCodeCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`InterventionActivityDetailCodeCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionActivityDetailCodeCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for InterventionActivityDetailCodeCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionActivityDetailCodeCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionActivityDetailCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for InterventionActivityDetailCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InterventionActivityDetailStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionActivityDetailStatus {
+    #[serde(rename = "not-started")]
+    NotStarted,
+    #[serde(rename = "scheduled")]
+    Scheduled,
+    #[serde(rename = "in-progress")]
+    InProgress,
+    #[serde(rename = "on-hold")]
+    OnHold,
+    #[serde(rename = "completed")]
+    Completed,
+    #[serde(rename = "cancelled")]
+    Cancelled,
+    #[serde(rename = "stopped")]
+    Stopped,
+    #[serde(rename = "unknown")]
+    Unknown,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+}
+impl ::std::fmt::Display for InterventionActivityDetailStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::NotStarted => f.write_str("not-started"),
+            Self::Scheduled => f.write_str("scheduled"),
+            Self::InProgress => f.write_str("in-progress"),
+            Self::OnHold => f.write_str("on-hold"),
+            Self::Completed => f.write_str("completed"),
+            Self::Cancelled => f.write_str("cancelled"),
+            Self::Stopped => f.write_str("stopped"),
+            Self::Unknown => f.write_str("unknown"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionActivityDetailStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "not-started" => Ok(Self::NotStarted),
+            "scheduled" => Ok(Self::Scheduled),
+            "in-progress" => Ok(Self::InProgress),
+            "on-hold" => Ok(Self::OnHold),
+            "completed" => Ok(Self::Completed),
+            "cancelled" => Ok(Self::Cancelled),
+            "stopped" => Ok(Self::Stopped),
+            "unknown" => Ok(Self::Unknown),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionActivityDetailStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for InterventionActivityDetailStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///An intervention goal, indsatsmål (KLReportingFFBInterventionGoal): måltype and expected funktionsevneniveau for one primary and any secondary A&D themes (kl-reporting-ffb-intervention-goal-1 and -2, checked by the validator).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionGoal {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub addresses: ::std::vec::Vec<GoalAddressedCondition>,
+    pub category: [InterventionGoalCategoryItem; 1usize],
+    pub description: InterventionGoalDescription,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(rename = "lifecycleStatus")]
+    pub lifecycle_status: InterventionGoalLifecycleStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: InterventionGoalResourceType,
+    pub subject: Reference,
+    ///Exactly one funktionsevneniveau target and one måltype target.
+    pub target: [InterventionGoalTargetItem; 2usize],
+}
+///Category: FFB indsatsmål.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionGoalCategoryItem {
+    pub coding: [InterventionGoalCategoryItemCodingItem; 1usize],
+}
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes 0bb3daef-538d-45dc-b444-abdbcb63f6bc.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionGoalCategoryItemCodingItem {
+    pub code: InterventionGoalCategoryItemCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: InterventionGoalCategoryItemCodingItemSystem,
+}
+///`InterventionGoalCategoryItemCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionGoalCategoryItemCodingItemCode {
+    #[serde(rename = "0bb3daef-538d-45dc-b444-abdbcb63f6bc")]
+    X0bb3daef538d45dcB444Abdbcb63f6bc,
+}
+impl ::std::fmt::Display for InterventionGoalCategoryItemCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X0bb3daef538d45dcB444Abdbcb63f6bc => {
+                f.write_str("0bb3daef-538d-45dc-b444-abdbcb63f6bc")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionGoalCategoryItemCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "0bb3daef-538d-45dc-b444-abdbcb63f6bc" => {
+                Ok(Self::X0bb3daef538d45dcB444Abdbcb63f6bc)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionGoalCategoryItemCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for InterventionGoalCategoryItemCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InterventionGoalCategoryItemCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionGoalCategoryItemCodingItemSystem {
+    #[serde(rename = "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")]
+    HttpFhirKlDkTermCodeSystemCareSocialCodes,
+}
+impl ::std::fmt::Display for InterventionGoalCategoryItemCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkTermCodeSystemCareSocialCodes => {
+                f.write_str("http://fhir.kl.dk/term/CodeSystem/CareSocialCodes")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionGoalCategoryItemCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes" => {
+                Ok(Self::HttpFhirKlDkTermCodeSystemCareSocialCodes)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionGoalCategoryItemCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for InterventionGoalCategoryItemCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Description: fixed SNOMED CT code.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionGoalDescription {
+    pub coding: [InterventionGoalDescriptionCodingItem; 1usize],
+}
+///Fixed: http://snomed.info/sct 410518001.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionGoalDescriptionCodingItem {
+    pub code: InterventionGoalDescriptionCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: InterventionGoalDescriptionCodingItemSystem,
+}
+///`InterventionGoalDescriptionCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionGoalDescriptionCodingItemCode {
+    #[serde(rename = "410518001")]
+    X410518001,
+}
+impl ::std::fmt::Display for InterventionGoalDescriptionCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X410518001 => f.write_str("410518001"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionGoalDescriptionCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "410518001" => Ok(Self::X410518001),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionGoalDescriptionCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for InterventionGoalDescriptionCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InterventionGoalDescriptionCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionGoalDescriptionCodingItemSystem {
+    #[serde(rename = "http://snomed.info/sct")]
+    HttpSnomedInfoSct,
+}
+impl ::std::fmt::Display for InterventionGoalDescriptionCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpSnomedInfoSct => f.write_str("http://snomed.info/sct"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionGoalDescriptionCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://snomed.info/sct" => Ok(Self::HttpSnomedInfoSct),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionGoalDescriptionCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for InterventionGoalDescriptionCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InterventionGoalLifecycleStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionGoalLifecycleStatus {
+    #[serde(rename = "proposed")]
+    Proposed,
+    #[serde(rename = "planned")]
+    Planned,
+    #[serde(rename = "accepted")]
+    Accepted,
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "on-hold")]
+    OnHold,
+    #[serde(rename = "completed")]
+    Completed,
+    #[serde(rename = "cancelled")]
+    Cancelled,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+    #[serde(rename = "rejected")]
+    Rejected,
+}
+impl ::std::fmt::Display for InterventionGoalLifecycleStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Proposed => f.write_str("proposed"),
+            Self::Planned => f.write_str("planned"),
+            Self::Accepted => f.write_str("accepted"),
+            Self::Active => f.write_str("active"),
+            Self::OnHold => f.write_str("on-hold"),
+            Self::Completed => f.write_str("completed"),
+            Self::Cancelled => f.write_str("cancelled"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+            Self::Rejected => f.write_str("rejected"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionGoalLifecycleStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "proposed" => Ok(Self::Proposed),
+            "planned" => Ok(Self::Planned),
+            "accepted" => Ok(Self::Accepted),
+            "active" => Ok(Self::Active),
+            "on-hold" => Ok(Self::OnHold),
+            "completed" => Ok(Self::Completed),
+            "cancelled" => Ok(Self::Cancelled),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            "rejected" => Ok(Self::Rejected),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionGoalLifecycleStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for InterventionGoalLifecycleStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InterventionGoalResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionGoalResourceType {
+    Goal,
+}
+impl ::std::fmt::Display for InterventionGoalResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Goal => f.write_str("Goal"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionGoalResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Goal" => Ok(Self::Goal),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionGoalResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for InterventionGoalResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InterventionGoalTargetItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum InterventionGoalTargetItem {
+    SeverityTarget(GoalSeverityTarget),
+    ChangeValueTarget(GoalChangeValueTarget),
+}
+impl ::std::convert::From<GoalSeverityTarget> for InterventionGoalTargetItem {
+    fn from(value: GoalSeverityTarget) -> Self {
+        Self::SeverityTarget(value)
+    }
+}
+impl ::std::convert::From<GoalChangeValueTarget> for InterventionGoalTargetItem {
+    fn from(value: GoalChangeValueTarget) -> Self {
+        Self::ChangeValueTarget(value)
+    }
+}
+///`InterventionIntent`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionIntent {
+    #[serde(rename = "proposal")]
+    Proposal,
+    #[serde(rename = "plan")]
+    Plan,
+    #[serde(rename = "order")]
+    Order,
+    #[serde(rename = "option")]
+    Option,
+}
+impl ::std::fmt::Display for InterventionIntent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Proposal => f.write_str("proposal"),
+            Self::Plan => f.write_str("plan"),
+            Self::Order => f.write_str("order"),
+            Self::Option => f.write_str("option"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionIntent {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "proposal" => Ok(Self::Proposal),
+            "plan" => Ok(Self::Plan),
+            "order" => Ok(Self::Order),
+            "option" => Ok(Self::Option),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionIntent {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for InterventionIntent {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Granted from (start) and ended (end).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionPeriod {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub end: ::std::option::Option<DateTime>,
+    pub start: DateTime,
+}
+///`InterventionResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionResourceType {
+    CarePlan,
+}
+impl ::std::fmt::Display for InterventionResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::CarePlan => f.write_str("CarePlan"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "CarePlan" => Ok(Self::CarePlan),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for InterventionResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`InterventionStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InterventionStatus {
+    #[serde(rename = "draft")]
+    Draft,
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "on-hold")]
+    OnHold,
+    #[serde(rename = "revoked")]
+    Revoked,
+    #[serde(rename = "completed")]
+    Completed,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+impl ::std::fmt::Display for InterventionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Draft => f.write_str("draft"),
+            Self::Active => f.write_str("active"),
+            Self::OnHold => f.write_str("on-hold"),
+            Self::Revoked => f.write_str("revoked"),
+            Self::Completed => f.write_str("completed"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+            Self::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+impl ::std::str::FromStr for InterventionStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "draft" => Ok(Self::Draft),
+            "active" => Ok(Self::Active),
+            "on-hold" => Ok(Self::OnHold),
+            "revoked" => Ok(Self::Revoked),
+            "completed" => Ok(Self::Completed),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            "unknown" => Ok(Self::Unknown),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InterventionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for InterventionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The municipality's KOMBIT STS organisation identifier.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct KombitStsOrgIdentifier {
+    pub system: KombitStsOrgIdentifierSystem,
+    #[serde(rename = "use")]
+    pub use_: KombitStsOrgIdentifierUse,
+    pub value: ::std::string::String,
+}
+///`KombitStsOrgIdentifierSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum KombitStsOrgIdentifierSystem {
+    #[serde(rename = "https://www.kombit.dk/organisation")]
+    HttpsWwwKombitDkOrganisation,
+}
+impl ::std::fmt::Display for KombitStsOrgIdentifierSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpsWwwKombitDkOrganisation => {
+                f.write_str("https://www.kombit.dk/organisation")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for KombitStsOrgIdentifierSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "https://www.kombit.dk/organisation" => {
+                Ok(Self::HttpsWwwKombitDkOrganisation)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for KombitStsOrgIdentifierSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for KombitStsOrgIdentifierSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`KombitStsOrgIdentifierUse`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum KombitStsOrgIdentifierUse {
+    #[serde(rename = "official")]
+    Official,
+}
+impl ::std::fmt::Display for KombitStsOrgIdentifierUse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Official => f.write_str("official"),
+        }
+    }
+}
+impl ::std::str::FromStr for KombitStsOrgIdentifierUse {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "official" => Ok(Self::Official),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for KombitStsOrgIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for KombitStsOrgIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The municipality that holds and reports the data, by identifier only.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ManagingMunicipality {
+    pub identifier: KombitStsOrgIdentifier,
+}
+///Resource metadata: the profile claim and the last update time (both asked for by the IG's text).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    #[serde(
+        rename = "lastUpdated",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_updated: ::std::option::Option<Instant>,
+    ///Canonical URLs of the profiles the resource claims (GW-PROFILE, GW-PROFILE-CLAIM).
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub profile: ::std::vec::Vec<Uri>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<Uri>,
+    #[serde(
+        rename = "versionId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub version_id: ::std::option::Option<Id>,
+}
+///The municipality's case number (anledningDokumenteretISag): sub-extensions municipalitySpecific and/or official.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct MunicipalityCaseNumber {
+    pub extension: ::std::vec::Vec<MunicipalityCaseNumberExtensionItem>,
+    pub url: MunicipalityCaseNumberUrl,
+}
+///`MunicipalityCaseNumberExtensionItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(tag = "url", deny_unknown_fields)]
+pub enum MunicipalityCaseNumberExtensionItem {
+    /**MunicipalitySpecificCaseNumber
+
+Municipality-specific case number.*/
+    #[serde(rename = "municipalitySpecific")]
+    MunicipalitySpecific {
+        #[serde(rename = "valueIdentifier")]
+        value_identifier: MunicipalitySpecificCaseNumberValueIdentifier,
+    },
+    /**OfficialCaseNumber
+
+Official case number.*/
+    #[serde(rename = "official")]
+    Official {
+        #[serde(
+            rename = "valueIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        value_identifier: ::std::option::Option<Identifier>,
+        #[serde(
+            rename = "valueString",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        value_string: ::std::option::Option<::std::string::String>,
+    },
+}
+///`MunicipalityCaseNumberUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum MunicipalityCaseNumberUrl {
+    #[serde(
+        rename = "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-municipalityCaseNumber"
+    )]
+    HttpFhirKlDkFfbreportingStructureDefinitionKlReportingFfbMunicipalityCaseNumber,
+}
+impl ::std::fmt::Display for MunicipalityCaseNumberUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpFhirKlDkFfbreportingStructureDefinitionKlReportingFfbMunicipalityCaseNumber => {
+                f.write_str(
+                    "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-municipalityCaseNumber",
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for MunicipalityCaseNumberUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-municipalityCaseNumber" => {
+                Ok(
+                    Self::HttpFhirKlDkFfbreportingStructureDefinitionKlReportingFfbMunicipalityCaseNumber,
+                )
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for MunicipalityCaseNumberUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for MunicipalityCaseNumberUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The municipality's own case number (sagsnummer).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct MunicipalitySpecificCaseNumberValueIdentifier {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub system: ::std::option::Option<Uri>,
+    #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_: ::std::option::Option<MunicipalitySpecificCaseNumberValueIdentifierUse>,
+    pub value: ::std::string::String,
+}
+///`MunicipalitySpecificCaseNumberValueIdentifierUse`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum MunicipalitySpecificCaseNumberValueIdentifierUse {
+    #[serde(rename = "usual")]
+    Usual,
+}
+impl ::std::fmt::Display for MunicipalitySpecificCaseNumberValueIdentifierUse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Usual => f.write_str("usual"),
+        }
+    }
+}
+impl ::std::str::FromStr for MunicipalitySpecificCaseNumberValueIdentifierUse {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "usual" => Ok(Self::Usual),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for MunicipalitySpecificCaseNumberValueIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for MunicipalitySpecificCaseNumberValueIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///A time period.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub end: ::std::option::Option<DateTime>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub start: ::std::option::Option<DateTime>,
+}
+///A reference to a resource in the same bundle (aggregation: bundled).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    ///A literal reference, Type/id or a fullUrl, to an entry of the same bundle (GW-REF).
+    pub reference: ::std::string::String,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<Uri>,
+}
+///The type of service performer, tilbud (KLReportingFFBServicePerformer).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePerformer {
+    pub category: [ServicePerformerCategoryItem; 1usize],
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: ServicePerformerResourceType,
+    pub subject: Reference,
+}
+///The FFB tilbud.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePerformerCategoryItem {
+    pub coding: ::std::vec::Vec<ServicePerformerCategoryItemCodingItem>,
+}
+///A KLServiceCodesFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePerformerCategoryItemCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: ServicePerformerCategoryItemCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`ServicePerformerCategoryItemCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ServicePerformerCategoryItemCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for ServicePerformerCategoryItemCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for ServicePerformerCategoryItemCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ServicePerformerCategoryItemCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ServicePerformerCategoryItemCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`ServicePerformerResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ServicePerformerResourceType {
+    CareTeam,
+}
+impl ::std::fmt::Display for ServicePerformerResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::CareTeam => f.write_str("CareTeam"),
+        }
+    }
+}
+impl ::std::str::FromStr for ServicePerformerResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "CareTeam" => Ok(Self::CareTeam),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ServicePerformerResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ServicePerformerResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The request (henvendelse) that led to an information gathering (KLReportingFFBServiceRequest). The IG's text wants the case number (GW-CASE-NUMBER, a warning by default).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRequest {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub extension: ::std::vec::Vec<MunicipalityCaseNumber>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    pub intent: ServiceRequestIntent,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "resourceType")]
+    pub resource_type: ServiceRequestResourceType,
+    pub status: ServiceRequestStatus,
+    pub subject: Reference,
+}
+///`ServiceRequestIntent`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ServiceRequestIntent {
+    #[serde(rename = "proposal")]
+    Proposal,
+}
+impl ::std::fmt::Display for ServiceRequestIntent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Proposal => f.write_str("proposal"),
+        }
+    }
+}
+impl ::std::str::FromStr for ServiceRequestIntent {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "proposal" => Ok(Self::Proposal),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ServiceRequestIntent {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ServiceRequestIntent {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`ServiceRequestResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ServiceRequestResourceType {
+    ServiceRequest,
+}
+impl ::std::fmt::Display for ServiceRequestResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::ServiceRequest => f.write_str("ServiceRequest"),
+        }
+    }
+}
+impl ::std::str::FromStr for ServiceRequestResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "ServiceRequest" => Ok(Self::ServiceRequest),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ServiceRequestResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ServiceRequestResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`ServiceRequestStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ServiceRequestStatus {
+    #[serde(rename = "draft")]
+    Draft,
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "on-hold")]
+    OnHold,
+    #[serde(rename = "revoked")]
+    Revoked,
+    #[serde(rename = "completed")]
+    Completed,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+impl ::std::fmt::Display for ServiceRequestStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Draft => f.write_str("draft"),
+            Self::Active => f.write_str("active"),
+            Self::OnHold => f.write_str("on-hold"),
+            Self::Revoked => f.write_str("revoked"),
+            Self::Completed => f.write_str("completed"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+            Self::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+impl ::std::str::FromStr for ServiceRequestStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "draft" => Ok(Self::Draft),
+            "active" => Ok(Self::Active),
+            "on-hold" => Ok(Self::OnHold),
+            "revoked" => Ok(Self::Revoked),
+            "completed" => Ok(Self::Completed),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            "unknown" => Ok(Self::Unknown),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ServiceRequestStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ServiceRequestStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///FHIR string: not empty.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct String(pub ::std::string::String);
+impl ::std::ops::Deref for String {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<String> for ::std::string::String {
+    fn from(value: String) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for String {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for String {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for String {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///A target group, målgruppe (KLReportingFFBTargetGroup).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroup {
+    #[serde(
+        rename = "clinicalStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub clinical_status: ::std::option::Option<TargetGroupClinicalStatus>,
+    pub code: TargetGroupCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Id>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Meta>,
+    #[serde(rename = "recordedDate")]
+    pub recorded_date: DateTime,
+    #[serde(rename = "resourceType")]
+    pub resource_type: TargetGroupResourceType,
+    pub subject: Reference,
+    #[serde(
+        rename = "verificationStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub verification_status: ::std::option::Option<TargetGroupVerificationStatus>,
+}
+///Clinical status.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupClinicalStatus {
+    pub coding: [TargetGroupClinicalStatusCodingItem; 1usize],
+}
+///`TargetGroupClinicalStatusCodingItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupClinicalStatusCodingItem {
+    pub code: TargetGroupClinicalStatusCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: TargetGroupClinicalStatusCodingItemSystem,
+}
+///`TargetGroupClinicalStatusCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TargetGroupClinicalStatusCodingItemCode {
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "recurrence")]
+    Recurrence,
+    #[serde(rename = "relapse")]
+    Relapse,
+    #[serde(rename = "inactive")]
+    Inactive,
+    #[serde(rename = "remission")]
+    Remission,
+    #[serde(rename = "resolved")]
+    Resolved,
+}
+impl ::std::fmt::Display for TargetGroupClinicalStatusCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Active => f.write_str("active"),
+            Self::Recurrence => f.write_str("recurrence"),
+            Self::Relapse => f.write_str("relapse"),
+            Self::Inactive => f.write_str("inactive"),
+            Self::Remission => f.write_str("remission"),
+            Self::Resolved => f.write_str("resolved"),
+        }
+    }
+}
+impl ::std::str::FromStr for TargetGroupClinicalStatusCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "active" => Ok(Self::Active),
+            "recurrence" => Ok(Self::Recurrence),
+            "relapse" => Ok(Self::Relapse),
+            "inactive" => Ok(Self::Inactive),
+            "remission" => Ok(Self::Remission),
+            "resolved" => Ok(Self::Resolved),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TargetGroupClinicalStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TargetGroupClinicalStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TargetGroupClinicalStatusCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TargetGroupClinicalStatusCodingItemSystem {
+    #[serde(rename = "http://terminology.hl7.org/CodeSystem/condition-clinical")]
+    HttpTerminologyHl7OrgCodeSystemConditionClinical,
+}
+impl ::std::fmt::Display for TargetGroupClinicalStatusCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpTerminologyHl7OrgCodeSystemConditionClinical => {
+                f.write_str("http://terminology.hl7.org/CodeSystem/condition-clinical")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for TargetGroupClinicalStatusCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://terminology.hl7.org/CodeSystem/condition-clinical" => {
+                Ok(Self::HttpTerminologyHl7OrgCodeSystemConditionClinical)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TargetGroupClinicalStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TargetGroupClinicalStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The målgruppe.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupCode {
+    pub coding: ::std::vec::Vec<TargetGroupCodeCodingItem>,
+}
+///A KLConditionsAndTargetGroupsFFB coding.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupCodeCodingItem {
+    pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: TargetGroupCodeCodingItemSystem,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+///`TargetGroupCodeCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TargetGroupCodeCodingItemSystem {
+    #[serde(rename = "urn:oid:1.2.208.176.2.22")]
+    UrnOid12208176222,
+}
+impl ::std::fmt::Display for TargetGroupCodeCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::UrnOid12208176222 => f.write_str("urn:oid:1.2.208.176.2.22"),
+        }
+    }
+}
+impl ::std::str::FromStr for TargetGroupCodeCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urn:oid:1.2.208.176.2.22" => Ok(Self::UrnOid12208176222),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TargetGroupCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TargetGroupCodeCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TargetGroupResourceType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TargetGroupResourceType {
+    Condition,
+}
+impl ::std::fmt::Display for TargetGroupResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Condition => f.write_str("Condition"),
+        }
+    }
+}
+impl ::std::str::FromStr for TargetGroupResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Condition" => Ok(Self::Condition),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TargetGroupResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TargetGroupResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Verification status.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupVerificationStatus {
+    pub coding: [TargetGroupVerificationStatusCodingItem; 1usize],
+}
+///`TargetGroupVerificationStatusCodingItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupVerificationStatusCodingItem {
+    pub code: TargetGroupVerificationStatusCodingItemCode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<::std::string::String>,
+    pub system: TargetGroupVerificationStatusCodingItemSystem,
+}
+///`TargetGroupVerificationStatusCodingItemCode`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TargetGroupVerificationStatusCodingItemCode {
+    #[serde(rename = "unconfirmed")]
+    Unconfirmed,
+    #[serde(rename = "provisional")]
+    Provisional,
+    #[serde(rename = "differential")]
+    Differential,
+    #[serde(rename = "confirmed")]
+    Confirmed,
+    #[serde(rename = "refuted")]
+    Refuted,
+    #[serde(rename = "entered-in-error")]
+    EnteredInError,
+}
+impl ::std::fmt::Display for TargetGroupVerificationStatusCodingItemCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Unconfirmed => f.write_str("unconfirmed"),
+            Self::Provisional => f.write_str("provisional"),
+            Self::Differential => f.write_str("differential"),
+            Self::Confirmed => f.write_str("confirmed"),
+            Self::Refuted => f.write_str("refuted"),
+            Self::EnteredInError => f.write_str("entered-in-error"),
+        }
+    }
+}
+impl ::std::str::FromStr for TargetGroupVerificationStatusCodingItemCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "unconfirmed" => Ok(Self::Unconfirmed),
+            "provisional" => Ok(Self::Provisional),
+            "differential" => Ok(Self::Differential),
+            "confirmed" => Ok(Self::Confirmed),
+            "refuted" => Ok(Self::Refuted),
+            "entered-in-error" => Ok(Self::EnteredInError),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TargetGroupVerificationStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TargetGroupVerificationStatusCodingItemCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TargetGroupVerificationStatusCodingItemSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TargetGroupVerificationStatusCodingItemSystem {
+    #[serde(rename = "http://terminology.hl7.org/CodeSystem/condition-ver-status")]
+    HttpTerminologyHl7OrgCodeSystemConditionVerStatus,
+}
+impl ::std::fmt::Display for TargetGroupVerificationStatusCodingItemSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::HttpTerminologyHl7OrgCodeSystemConditionVerStatus => {
+                f.write_str("http://terminology.hl7.org/CodeSystem/condition-ver-status")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for TargetGroupVerificationStatusCodingItemSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http://terminology.hl7.org/CodeSystem/condition-ver-status" => {
+                Ok(Self::HttpTerminologyHl7OrgCodeSystemConditionVerStatus)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TargetGroupVerificationStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TargetGroupVerificationStatusCodingItemSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///FHIR uri: no white space.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct Uri(pub ::std::string::String);
+impl ::std::ops::Deref for Uri {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<Uri> for ::std::string::String {
+    fn from(value: Uri) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for Uri {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for Uri {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for Uri {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
 /// Error types.
 pub mod error {
     /// Error from a `TryFrom` or `FromStr` implementation.
