@@ -98,7 +98,7 @@ pub fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Vec<PyIss
         return Ok(issues(&o, None));
     }
     if let Ok(s) = report.downcast::<PyString>() {
-        let text = s.to_str()?.to_owned();
+        let text: String = s.extract()?;
         let o = py.allow_threads(|| v.validate_bytes(text.as_bytes()));
         return Ok(issues(&o, None));
     }

@@ -10,6 +10,8 @@
 ['Indgå i samspil og kontakt']
 >>> "8328ce4a-6238-4f73-bf1a-74aadb68eff8" in cat.value_set("KLSeveritiesFFB")
 True
+>>> [i.rule for i in ffbkit.validate({"resourceType": "Bundle", "type": "batch"})]
+['GW-BUNDLE', 'GW-BUNDLE']
 """
 
 from ffbkit._ffbkit import (
@@ -17,8 +19,11 @@ from ffbkit._ffbkit import (
     CatalogError,
     Concept,
     FfbkitError,
+    Issue,
     ValueSet,
     __version__,
+    validate,
+    validate_many,
 )
 
 __all__ = [
@@ -26,6 +31,9 @@ __all__ = [
     "CatalogError",
     "Concept",
     "FfbkitError",
+    "Issue",
     "ValueSet",
     "__version__",
+    "validate",
+    "validate_many",
 ]
