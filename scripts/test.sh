@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of ffbkit on a fresh machine: Rust (workspace tests, doctests,
 # generated-code freshness), then a Python venv with maturin, pytest and mypy, the
-# ffbkit wheel built and installed into it, and the Python tests, doctests and stub check.
+# ffbkit wheel built and installed into it, and the Python tests, doctests and stub check;
+# in between, a short fuzzing run of the validator (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
 echo "== cargo test (workspace)"
 cargo test --workspace --exclude ffbkit-python --locked
+
+echo "== fuzz the validator (fixed time budget)"
+bash scripts/fuzz.sh
 
 echo "== python venv"
 venv="$root/.venv"

@@ -351,12 +351,18 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                         && (t.profile == Some(want) || v.profile_errors(want, t.resource).is_empty());
                     if !fits {
                         let got = t.profile.map_or(t.resource_type.to_string(), |p| p.to_string());
-                        cx.push("GW-REF", &ptr, Some(r), format!("a reference to a {want}"), format!("\"{rs}\" refers to a {got}, but {profile}.{} must refer to a {want}.", dotted(&p)));
+                        cx.push("GW-REF", &ptr, Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{} must refer to {}.", article(&got), dotted(&p), article(want.title())));
                     }
                 }
             }
         }
     }
+}
+
+/// "a CarePlan", "an InterventionGoal".
+fn article(noun: &str) -> String {
+    let vowel = noun.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 fn dotted(p: &str) -> String {
