@@ -14,4 +14,5 @@
 pub mod catalog;
 pub mod generated;
 pub mod profile;
+pub mod sample;
 pub mod validate;

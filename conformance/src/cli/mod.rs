@@ -3,6 +3,7 @@
 //! unreadable input. A closed pipe (`ffbkit ... | head`) is not an error.
 
 mod catalog;
+mod sample;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,8 @@ pub enum Command {
     /// Validate delivery reports as the gateway would (and more); exit 0 valid, 1 invalid,
     /// 2 unreadable input.
     Validate(validate::ValidateArgs),
+    /// Write a seeded corpus of synthetic valid reports (for benchmarks and load tests).
+    Sample(sample::SampleArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -54,6 +57,7 @@ where
     let result = match cli.command {
         Command::Catalog(args) => catalog::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),
+        Command::Sample(args) => sample::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

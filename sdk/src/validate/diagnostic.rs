@@ -93,7 +93,7 @@ pub fn fhirpath_location(root: &str, pointer: &str) -> String {
 
 /// Escape one JSON Pointer segment.
 pub fn pointer_segment(key: &str) -> std::borrow::Cow<'_, str> {
-    if key.contains(['~', '/']) {
+    if key.bytes().any(|b| b == b'~' || b == b'/') {
         key.replace('~', "~0").replace('/', "~1").into()
     } else {
         key.into()

@@ -343,6 +343,7 @@ impl Validator {
             Violation::Maximum(m) => (structural("GW-CARD"), format!("at most {m}"), format!("{} is {f}, above the maximum {m}.", cx.loc(&pointer))),
             Violation::MinLength(m) => (structural("GW-CARD"), format!("at least {m} characters"), format!("{} is {f}, shorter than {m} characters.", cx.loc(&pointer))),
             Violation::MaxLength(m) => (structural("GW-CARD"), format!("at most {m} characters"), format!("{} is {f}, longer than {m} characters.", cx.loc(&pointer))),
+            Violation::NoSuchDay => ("GW-DATETIME", "a day that exists".into(), format!("{} is {f}, a day that does not exist.", cx.loc(&pointer))),
             Violation::NoBranch(allowed) => (
                 structural("GW-CLOSED"),
                 format!("one of {}", allowed.join(", ")),

@@ -13,6 +13,27 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
+/// FNV-1a: a fast hash for the short strings (codes, property names) looked up on every
+/// element; no attacker chooses the keys of the compiled schemas.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<Fnv>;
+
 /// Index of a compiled schema node.
 pub type NodeId = usize;
 
@@ -89,14 +110,15 @@ enum Additional {
 #[derive(Clone, Debug)]
 pub struct Node {
     types: Vec<JsonType>,
-    properties: HashMap<String, NodeId>,
+    properties: Vec<(String, NodeId)>,
+    property_index: HashMap<String, (NodeId, bool), FastHash>,
     required: Vec<String>,
     additional: Additional,
     items: Option<NodeId>,
     min_items: Option<usize>,
     max_items: Option<usize>,
     contains: Option<NodeId>,
-    string_enum: Option<HashSet<String>>,
+    string_enum: Option<HashSet<String, FastHash>>,
     other_enum: Option<Vec<Value>>,
     constant: Option<Value>,
     pattern: Option<regex::Regex>,
@@ -106,6 +128,8 @@ pub struct Node {
     max_length: Option<usize>,
     reference: Option<NodeId>,
     any_of: Vec<NodeId>,
+    /// A FHIR date, dateTime or instant: its day must exist in the calendar.
+    calendar: bool,
     /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
     pub name: Option<String>,
     /// The file the node comes from.
@@ -115,10 +139,16 @@ pub struct Node {
 }
 
 impl Node {
+    /// The schema of a named property (few per object: a linear scan beats hashing).
+    fn property(&self, name: &str) -> Option<NodeId> {
+        self.property_index.get(name).map(|(id, _)| *id)
+    }
+
     fn empty(file: &str) -> Node {
         Node {
             types: Vec::new(),
-            properties: HashMap::new(),
+            properties: Vec::new(),
+            property_index: HashMap::default(),
             required: Vec::new(),
             additional: Additional::Allow,
             items: None,
@@ -135,6 +165,7 @@ impl Node {
             max_length: None,
             reference: None,
             any_of: Vec::new(),
+            calendar: false,
             name: None,
             file: file.to_string(),
             description: None,
@@ -171,8 +202,34 @@ pub enum Violation {
     MinLength(usize),
     /// String too long.
     MaxLength(usize),
+    /// A date in the right format for a day that does not exist (2025-02-30).
+    NoSuchDay,
     /// No `anyOf` branch matches and none could be singled out (e.g. an unknown extension).
     NoBranch(Vec<String>),
+}
+
+/// One step of the path to a value being checked: kept as borrowed keys and indices, and
+/// turned into a JSON Pointer only when an error is recorded.
+#[derive(Clone, Copy, Debug)]
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn render(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                out.push('/');
+                out.push_str(&super::diagnostic::pointer_segment(k));
+            }
+            Seg::Index(i) => {
+                let _ = write!(out, "/{i}");
+            }
+        }
+    }
+    out
 }
 
 /// A raw schema error: where and what.
@@ -229,6 +286,7 @@ impl SchemaSet {
         for n in names {
             set.root(&n)?;
         }
+        set.forward_pure_references();
         Ok(set)
     }
 
@@ -249,7 +307,7 @@ impl SchemaSet {
         for step in path {
             id = self.deref(id);
             let n = &self.nodes[id];
-            id = if *step == "*" { n.items? } else { *n.properties.get(*step)? };
+            id = if *step == "*" { n.items? } else { n.property(step)? };
         }
         Some(id)
     }
@@ -270,6 +328,58 @@ impl SchemaSet {
         let mut n = Node::empty(&file);
         n.types = vec![JsonType::Object];
         self.nodes[id] = n;
+    }
+
+    /// Point every child edge that leads to a bare `{"$ref": ...}` node straight at the
+    /// referenced node, so checking does not pay a call per indirection.
+    fn forward_pure_references(&mut self) {
+        let pure = |n: &Node| {
+            n.reference.is_some()
+                && n.types.is_empty()
+                && n.properties.is_empty()
+                && n.any_of.is_empty()
+                && n.items.is_none()
+                && n.contains.is_none()
+                && n.string_enum.is_none()
+                && n.other_enum.is_none()
+                && n.constant.is_none()
+                && n.pattern.is_none()
+                && n.minimum.is_none()
+                && n.maximum.is_none()
+                && n.min_items.is_none()
+                && n.max_items.is_none()
+                && n.min_length.is_none()
+                && n.max_length.is_none()
+                && n.name.is_none()
+                && matches!(n.additional, Additional::Allow)
+        };
+        let target = |nodes: &[Node], mut id: NodeId| {
+            for _ in 0..32 {
+                if !pure(&nodes[id]) {
+                    break;
+                }
+                id = nodes[id].reference.expect("pure nodes have a reference");
+            }
+            id
+        };
+        for i in 0..self.nodes.len() {
+            let mut n = self.nodes[i].clone();
+            for (_, id) in n.properties.iter_mut() {
+                *id = target(&self.nodes, *id);
+            }
+            for (_, (id, _)) in n.property_index.iter_mut() {
+                *id = target(&self.nodes, *id);
+            }
+            n.items = n.items.map(|id| target(&self.nodes, id));
+            n.contains = n.contains.map(|id| target(&self.nodes, id));
+            for id in n.any_of.iter_mut() {
+                *id = target(&self.nodes, *id);
+            }
+            if let Additional::Schema(id) = n.additional {
+                n.additional = Additional::Schema(target(&self.nodes, id));
+            }
+            self.nodes[i] = n;
+        }
     }
 
     fn deref(&self, mut id: NodeId) -> NodeId {
@@ -307,6 +417,7 @@ impl SchemaSet {
         self.memo.insert(key, id);
         let mut node = self.compile_node(file, &v)?;
         node.name = name.or_else(|| v.get("title").and_then(Value::as_str).map(str::to_string));
+        node.calendar = matches!(node.name.as_deref(), Some("date" | "dateTime" | "instant"));
         self.nodes[id] = node;
         Ok(id)
     }
@@ -348,11 +459,14 @@ impl SchemaSet {
         if let Some(Value::Object(props)) = obj.get("properties") {
             for (k, pv) in props {
                 let id = self.child(file, pv)?;
-                n.properties.insert(k.clone(), id);
+                n.properties.push((k.clone(), id));
             }
         }
         if let Some(Value::Array(req)) = obj.get("required") {
             n.required = req.iter().filter_map(Value::as_str).map(str::to_string).collect();
+        }
+        for (k, id) in &n.properties {
+            n.property_index.insert(k.clone(), (*id, n.required.contains(k)));
         }
         n.additional = match obj.get("additionalProperties") {
             None | Some(Value::Bool(true)) => Additional::Allow,
@@ -400,14 +514,14 @@ impl SchemaSet {
         Ok(n)
     }
 
-    /// Check `v` against node `id`, appending errors. `pointer` is the location of `v`.
-    pub fn check(&self, id: NodeId, v: &Value, pointer: &mut String, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    /// Check `v` against node `id`, appending errors. `path` is the location of `v`.
+    fn check<'v>(&self, id: NodeId, v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
         let n = &self.nodes[id];
         let named = n.name.is_some();
         if named {
             via.push(id);
         }
-        self.check_inner(n, v, pointer, via, out);
+        self.check_inner(n, v, path, via, out);
         if named {
             via.pop();
         }
@@ -417,40 +531,40 @@ impl SchemaSet {
         via.iter().filter_map(|&i| self.nodes[i].name.clone()).collect()
     }
 
-    fn check_inner(&self, n: &Node, v: &Value, pointer: &mut String, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
-        let push = |out: &mut Vec<SchemaError>, pointer: &str, violation: Violation, via: &[NodeId]| {
+    fn check_inner<'v>(&self, n: &Node, v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+        let push = |out: &mut Vec<SchemaError>, path: &[Seg<'_>], violation: Violation, via: &[NodeId]| {
             out.push(SchemaError {
-                pointer: pointer.to_string(),
+                pointer: render(path),
                 violation,
                 via: self.names(via),
             })
         };
         if let Some(r) = n.reference {
-            self.check(r, v, pointer, via, out);
+            self.check(r, v, path, via, out);
         }
         if !n.types.is_empty() && !n.types.iter().any(|t| t.matches(v)) {
-            push(out, pointer, Violation::Type(n.types.clone()), via);
+            push(out, path, Violation::Type(n.types.clone()), via);
             return;
         }
         if let Some(c) = &n.constant {
             if v != c {
-                push(out, pointer, Violation::Const(c.clone()), via);
+                push(out, path, Violation::Const(c.clone()), via);
             }
         }
         if let Some(set) = &n.string_enum {
             if !v.is_string() {
-                push(out, pointer, Violation::Type(vec![JsonType::String]), via);
+                push(out, path, Violation::Type(vec![JsonType::String]), via);
                 return;
             }
             if !v.as_str().is_some_and(|s| set.contains(s)) {
                 let mut allowed: Vec<String> = set.iter().cloned().collect();
                 allowed.sort();
-                push(out, pointer, Violation::Enum(allowed, n.name.clone()), via);
+                push(out, path, Violation::Enum(allowed, n.name.clone()), via);
             }
         }
         if let Some(vals) = &n.other_enum {
             if !vals.contains(v) {
-                push(out, pointer, Violation::Enum(vals.iter().map(|x| x.to_string()).collect(), n.name.clone()), via);
+                push(out, path, Violation::Enum(vals.iter().map(|x| x.to_string()).collect(), n.name.clone()), via);
             }
         }
         match v {
@@ -458,46 +572,51 @@ impl SchemaSet {
                 if let Some(p) = &n.pattern {
                     if !p.is_match(s) {
                         let format = via.last().and_then(|&i| self.nodes[i].name.clone()).unwrap_or_default();
-                        push(out, pointer, Violation::Pattern(format, n.description.clone()), via);
+                        push(out, path, Violation::Pattern(format, n.description.clone()), via);
+                    } else if n.calendar && !calendar_valid(s) {
+                        push(out, path, Violation::NoSuchDay, via);
                     }
                 }
-                let len = s.chars().count();
-                if n.min_length.is_some_and(|m| len < m) {
-                    push(out, pointer, Violation::MinLength(n.min_length.unwrap()), via);
+                // Characters, not bytes; counted only when bytes cannot decide.
+                if let Some(m) = n.min_length {
+                    if s.len() < m * 4 && s.chars().count() < m {
+                        push(out, path, Violation::MinLength(m), via);
+                    }
                 }
-                if n.max_length.is_some_and(|m| len > m) {
-                    push(out, pointer, Violation::MaxLength(n.max_length.unwrap()), via);
+                if let Some(m) = n.max_length {
+                    if s.len() > m && s.chars().count() > m {
+                        push(out, path, Violation::MaxLength(m), via);
+                    }
                 }
             }
             Value::Number(num) => {
                 let f = num.as_f64().unwrap_or(0.0);
                 if n.minimum.is_some_and(|m| f < m) {
-                    push(out, pointer, Violation::Minimum(n.minimum.unwrap()), via);
+                    push(out, path, Violation::Minimum(n.minimum.unwrap()), via);
                 }
                 if n.maximum.is_some_and(|m| f > m) {
-                    push(out, pointer, Violation::Maximum(n.maximum.unwrap()), via);
+                    push(out, path, Violation::Maximum(n.maximum.unwrap()), via);
                 }
             }
             Value::Array(items) => {
                 if n.min_items.is_some_and(|m| items.len() < m) {
-                    push(out, pointer, Violation::MinItems(n.min_items.unwrap()), via);
+                    push(out, path, Violation::MinItems(n.min_items.unwrap()), via);
                 }
                 if n.max_items.is_some_and(|m| items.len() > m) {
-                    push(out, pointer, Violation::MaxItems(n.max_items.unwrap()), via);
+                    push(out, path, Violation::MaxItems(n.max_items.unwrap()), via);
                 }
                 if let Some(item) = n.items {
-                    let len = pointer.len();
                     for (i, it) in items.iter().enumerate() {
-                        let _ = write!(pointer, "/{i}");
-                        self.check(item, it, pointer, via, out);
-                        pointer.truncate(len);
+                        path.push(Seg::Index(i));
+                        self.check(item, it, path, via, out);
+                        path.pop();
                     }
                 }
                 if let Some(c) = n.contains {
                     if !items.iter().any(|it| self.is_valid(c, it)) {
                         let what = self.nodes[c].description.clone();
                         out.push(SchemaError {
-                            pointer: pointer.clone(),
+                            pointer: render(path),
                             violation: Violation::Contains(what),
                             via: self.names(via),
                         });
@@ -505,57 +624,63 @@ impl SchemaSet {
                 }
             }
             Value::Object(map) => {
-                for r in &n.required {
-                    if !map.contains_key(r) {
-                        out.push(SchemaError {
-                            pointer: pointer.clone(),
-                            violation: Violation::Required(r.clone()),
-                            via: self.names(via),
-                        });
-                    }
-                }
-                let len = pointer.len();
+                // Required members are counted while the members are walked below; the
+                // (rare) missing ones are looked up only when the count falls short.
+                let mut required_seen = 0;
                 for (k, child) in map {
-                    pointer.push('/');
-                    pointer.push_str(&super::diagnostic::pointer_segment(k));
-                    match n.properties.get(k) {
-                        Some(&p) => self.check(p, child, pointer, via, out),
+                    path.push(Seg::Key(k));
+                    match n.property_index.get(k.as_str()) {
+                        Some(&(p, required)) => {
+                            required_seen += usize::from(required);
+                            self.check(p, child, path, via, out)
+                        }
                         None => match n.additional {
                             Additional::Allow => {}
                             Additional::Deny => out.push(SchemaError {
-                                pointer: pointer.clone(),
+                                pointer: render(path),
                                 violation: Violation::NotAllowed(k.clone()),
                                 via: self.names(via),
                             }),
-                            Additional::Schema(s) => self.check(s, child, pointer, via, out),
+                            Additional::Schema(s) => self.check(s, child, path, via, out),
                         },
                     }
-                    pointer.truncate(len);
+                    path.pop();
+                }
+                if required_seen < n.required.len() {
+                    for r in &n.required {
+                        if !map.contains_key(r) {
+                            out.push(SchemaError {
+                                pointer: render(path),
+                                violation: Violation::Required(r.clone()),
+                                via: self.names(via),
+                            });
+                        }
+                    }
                 }
             }
             _ => {}
         }
         if !n.any_of.is_empty() {
-            self.check_any_of(n, v, pointer, via, out);
+            self.check_any_of(n, v, path, via, out);
         }
     }
 
-    fn check_any_of(&self, n: &Node, v: &Value, pointer: &mut String, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
-        if n.any_of.iter().any(|&b| self.is_valid(b, v)) {
-            return;
-        }
-        // Single out the branch meant by a discriminating `url` (extensions) or `resourceType`.
+    fn check_any_of<'v>(&self, n: &Node, v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+        // Single out the branch meant by a discriminating `url` (extensions) or
+        // `resourceType`, and report its errors; an unknown value is an error of its own.
         for key in ["url", "resourceType"] {
             let Some(actual) = v.get(key) else { continue };
-            let consts: Vec<(NodeId, Option<Value>)> =
-                n.any_of.iter().map(|&b| (b, self.const_of_property(b, key))).collect();
+            let consts: Vec<(NodeId, Option<Value>)> = n.any_of.iter().map(|&b| (b, self.const_of_property(b, key))).collect();
             if consts.iter().all(|(_, c)| c.is_some()) {
-                if let Some((b, _)) = consts.iter().find(|(_, c)| c.as_ref() == Some(actual)) {
-                    self.check(*b, v, pointer, via, out);
+                let matching: Vec<NodeId> = consts.iter().filter(|(_, c)| c.as_ref() == Some(actual)).map(|(b, _)| *b).collect();
+                if matching.len() == 1 {
+                    self.check(matching[0], v, path, via, out);
+                } else if !matching.is_empty() {
+                    self.best_branch(&matching, v, path, via, out);
                 } else {
-                    let allowed = consts.iter().filter_map(|(_, c)| c.as_ref()).map(|c| c.to_string()).collect();
+                    let allowed = n.any_of.iter().filter_map(|&b| self.const_of_property(b, key)).map(|c| c.to_string()).collect();
                     out.push(SchemaError {
-                        pointer: format!("{pointer}/{key}"),
+                        pointer: format!("{}/{key}", render(path)),
                         violation: Violation::NoBranch(allowed),
                         via: self.names(via),
                     });
@@ -563,11 +688,18 @@ impl SchemaSet {
                 return;
             }
         }
-        // Otherwise report the branch with the fewest errors.
+        self.best_branch(&n.any_of, v, path, via, out);
+    }
+
+    /// Nothing when one branch accepts `v`, else the errors of the branch with the fewest.
+    fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+        if branches.iter().any(|&b| self.is_valid(b, v)) {
+            return;
+        }
         let mut best: Option<Vec<SchemaError>> = None;
-        for &b in &n.any_of {
+        for &b in branches {
             let mut errs = Vec::new();
-            let mut p = pointer.clone();
+            let mut p = path.clone();
             let mut w = via.clone();
             self.check(b, v, &mut p, &mut w, &mut errs);
             if best.as_ref().is_none_or(|e| errs.len() < e.len()) {
@@ -579,7 +711,7 @@ impl SchemaSet {
 
     fn const_of_property(&self, id: NodeId, key: &str) -> Option<Value> {
         let n = &self.nodes[self.deref(id)];
-        let p = *n.properties.get(key)?;
+        let p = n.property(key)?;
         let pn = &self.nodes[self.deref(p)];
         pn.constant
             .clone()
@@ -589,7 +721,7 @@ impl SchemaSet {
     /// True when `v` is valid against node `id`.
     pub fn is_valid(&self, id: NodeId, v: &Value) -> bool {
         let mut out = Vec::new();
-        self.check(id, v, &mut String::new(), &mut Vec::new(), &mut out);
+        self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
         out.is_empty()
     }
 
@@ -597,8 +729,27 @@ impl SchemaSet {
     pub fn errors(&self, file: &str, v: &Value) -> Vec<SchemaError> {
         let mut out = Vec::new();
         if let Some(id) = self.root_of(file) {
-            self.check(id, v, &mut String::new(), &mut Vec::new(), &mut out);
+            self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
         }
         out
     }
+}
+
+/// True when the `YYYY-MM-DD` start of a FHIR date (if it has a day) names a real day.
+pub fn calendar_valid(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return true; // a year or year-month: nothing to check
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(0);
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let max = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=max).contains(&d)
 }

@@ -6,6 +6,7 @@ use super::{cpr, Findings, Outcome, Validator};
 use crate::profile::{ext, fixed, Profile};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::fmt::Write;
 
 /// One entry of the bundle, as the semantic rules see it.
 struct Entry<'v> {
@@ -63,20 +64,34 @@ pub(super) fn check(v: &Validator, bundle: &Value, cx: &mut Findings<'_>) -> Out
         invariants(v, e, profile, &resolve, cx);
         meta_and_text_rules(e, profile, cx);
     }
-    calendar_dates(bundle, "", cx);
     outcome
 }
 
+/// One step of a fixed path into a resource.
+#[derive(Clone, Copy)]
+enum Step {
+    K(&'static str),
+    I(usize),
+}
+
+/// The value at a fixed path (like `Value::pointer`, without parsing a pointer string).
+fn at<'v>(v: &'v Value, path: &[Step]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |v, s| match s {
+        Step::K(k) => v.get(*k),
+        Step::I(i) => v.get(*i),
+    })
+}
+
 fn claimed_profiles(resource: &Value) -> Vec<&str> {
-    resource
-        .pointer("/meta/profile")
+    at(resource, &[Step::K("meta"), Step::K("profile")])
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
 }
 
-fn first_code<'v>(v: &'v Value, path: &str) -> Option<&'v str> {
-    v.pointer(path).and_then(Value::as_str)
+/// The first coding's code of a CodeableConcept element (`code`, `severity`, ...).
+fn first_code<'v>(v: &'v Value, element: &'static str) -> Option<&'v str> {
+    at(v, &[Step::K(element), Step::K("coding"), Step::I(0), Step::K("code")]).and_then(Value::as_str)
 }
 
 /// Pick the profile of a resource: the one it claims, else by its content; check its
@@ -142,7 +157,7 @@ fn guess_profile(v: &Validator, rt: &str, resource: &Value, candidates: &[Profil
     let cat = v.catalog();
     match rt {
         "Condition" => {
-            let code = first_code(resource, "/code/coding/0/code").unwrap_or("");
+            let code = first_code(resource, "code").unwrap_or("");
             if cat.value_set("KLTargetGroupsFFB").is_some_and(|s| s.contains(code)) {
                 Profile::TargetGroup
             } else if cat.value_set("KLConditionCodesFFB").is_some_and(|s| s.contains(code)) || resource.get("severity").is_some() {
@@ -152,13 +167,13 @@ fn guess_profile(v: &Validator, rt: &str, resource: &Value, candidates: &[Profil
             }
         }
         "CarePlan" => {
-            if resource.get("basedOn").is_some() || resource.pointer("/activity/0/detail").is_some() {
+            if resource.get("basedOn").is_some() || at(resource, &[Step::K("activity"), Step::I(0), Step::K("detail")]).is_some() {
                 Profile::Intervention
             } else {
                 Profile::CarePlan
             }
         }
-        _ => match first_code(resource, "/code/coding/0/code") {
+        _ => match first_code(resource, "code") {
             Some(fixed::FOLLOW_UP_CODE) => Profile::FollowUp,
             Some(fixed::CARE_EVALUATION_CODE) => Profile::CareEvaluation,
             _ => fewest_errors(v, resource, candidates),
@@ -230,18 +245,18 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
     }
     let Some(p) = patients.first() else { return };
     let ptr = p.ptr();
-    if let Some(cpr_value) = p.resource.pointer("/identifier/0/value").and_then(Value::as_str) {
+    if let Some(cpr_value) = at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]).and_then(Value::as_str) {
         outcome.citizen = Some(cx.mask(cpr_value));
         if !cpr::is_valid_cpr(cpr_value) {
             let vp = format!("{ptr}/identifier/0/value");
-            cx.push("GW-CITIZEN", &vp, p.resource.pointer("/identifier/0/value"), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Value::String(cpr_value.into()))));
+            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Value::String(cpr_value.into()))));
         }
     }
-    if let Some(org) = p.resource.pointer("/managingOrganization/identifier/value").and_then(Value::as_str) {
+    if let Some(org) = at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]).and_then(Value::as_str) {
         outcome.municipality = Some(org.to_string());
         if !is_uuid(org) {
             let vp = format!("{ptr}/managingOrganization/identifier/value");
-            cx.push("GW-CITIZEN", &vp, p.resource.pointer("/managingOrganization/identifier/value"), "a KOMBIT STS organisation UUID".into(), format!("The municipality's STS organisation identifier \"{org}\" is not a UUID."));
+            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]), "a KOMBIT STS organisation UUID".into(), format!("The municipality's STS organisation identifier \"{org}\" is not a UUID."));
         }
     }
 }
@@ -253,7 +268,7 @@ fn subject(e: &Entry<'_>, profile: Profile, patient: Option<&Entry<'_>>, resolve
     if profile == Profile::Citizen {
         return;
     }
-    let Some(r) = e.resource.pointer("/subject/reference").and_then(Value::as_str) else { return };
+    let Some(r) = at(e.resource, &[Step::K("subject"), Step::K("reference")]).and_then(Value::as_str) else { return };
     let target = resolve(r);
     let ok = match (target, patient) {
         (Some(t), Some(p)) => std::ptr::eq(t, p),
@@ -262,20 +277,21 @@ fn subject(e: &Entry<'_>, profile: Profile, patient: Option<&Entry<'_>>, resolve
     if !ok {
         let ptr = format!("{}/subject/reference", e.ptr());
         let expected = patient.and_then(|p| p.id).map_or("the report's Patient".to_string(), |id| format!("Patient/{id}"));
-        cx.push("GW-SUBJECT", &ptr, e.resource.pointer("/subject/reference"), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr())));
+        cx.push("GW-SUBJECT", &ptr, at(e.resource, &[Step::K("subject"), Step::K("reference")]), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr())));
     }
 }
 
-/// Where a profile holds references, and the profile each must point to.
+/// Where a profile holds references (element path without indices), and the profile each
+/// must point to. Each profile has at most one extension holding a reference.
 fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
     match profile {
         Profile::InformationGathering => &[
-            ("extension[BasedOnServiceRequest]", Profile::ServiceRequest),
+            ("extension.valueReference", Profile::ServiceRequest),
             ("finding.itemReference", Profile::Condition),
             ("investigation.item", Profile::CareEvaluation),
         ],
         Profile::CarePlan => &[
-            ("extension[FollowUpDate]", Profile::FollowUpEncounter),
+            ("extension.valueReference", Profile::FollowUpEncounter),
             ("careTeam", Profile::ServicePerformer),
             ("addresses", Profile::TargetGroup),
             ("goal", Profile::InterventionGoal),
@@ -288,70 +304,25 @@ fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
     }
 }
 
-/// The reference strings at a rule path, with their pointers (relative to the resource).
-fn references_at<'v>(resource: &'v Value, path: &str) -> Vec<(String, &'v Value)> {
-    let mut out = Vec::new();
-    let ext_url = |name: &str| match name {
-        "BasedOnServiceRequest" => ext::BASED_ON_SERVICE_REQUEST,
-        _ => ext::FOLLOW_UP_DATE,
-    };
-    if let Some(name) = path.strip_prefix("extension[").and_then(|p| p.strip_suffix(']')) {
-        if let Some(exts) = resource.get("extension").and_then(Value::as_array) {
-            for (i, x) in exts.iter().enumerate() {
-                if x.get("url").and_then(Value::as_str) == Some(ext_url(name)) {
-                    if let Some(r) = x.pointer("/valueReference/reference") {
-                        out.push((format!("/extension/{i}/valueReference/reference"), r));
-                    }
-                }
-            }
-        }
-        return out;
-    }
-    let mut frontier: Vec<(String, &Value)> = vec![(String::new(), resource)];
-    for step in path.split('.') {
-        let mut next = Vec::new();
-        for (p, v) in frontier {
-            match v.get(step) {
-                Some(Value::Array(items)) => {
-                    for (i, it) in items.iter().enumerate() {
-                        next.push((format!("{p}/{step}/{i}"), it));
-                    }
-                }
-                Some(x) => next.push((format!("{p}/{step}"), x)),
-                None => {}
-            }
-        }
-        frontier = next;
-    }
-    for (p, v) in frontier {
-        if let Some(r) = v.get("reference") {
-            out.push((format!("{p}/reference"), r));
-        }
-    }
-    out
-}
-
 /// GW-REF: every reference resolves in the bundle, to a resource of the allowed profile.
 fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
     // Any reference anywhere in the resource must resolve (aggregation: bundled).
     let mut all = Vec::new();
-    collect_references(e.resource, String::new(), &mut all);
-    let typed: HashMap<String, Profile> = reference_rules(profile)
-        .iter()
-        .flat_map(|(path, target)| references_at(e.resource, path).into_iter().map(move |(p, _)| (p, *target)))
-        .collect();
+    collect_references(e.resource, &mut String::new(), &mut all);
+    let rules = reference_rules(profile);
     for (p, r) in all {
         let Some(rs) = r.as_str() else { continue };
         let ptr = format!("{}{p}", e.ptr());
         match resolve(rs) {
             None => cx.push("GW-REF", &ptr, Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
             Some(t) => {
-                if let Some(&want) = typed.get(&p) {
+                let element = if rules.is_empty() { String::new() } else { dotted(&p) };
+                if let Some(&(_, want)) = rules.iter().find(|(path, _)| *path == element) {
                     let fits = t.resource_type == want.resource_type()
                         && (t.profile == Some(want) || v.profile_errors(want, t.resource).is_empty());
                     if !fits {
                         let got = t.profile.map_or(t.resource_type.to_string(), |p| p.to_string());
-                        cx.push("GW-REF", &ptr, Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{} must refer to {}.", article(&got), dotted(&p), article(want.title())));
+                        cx.push("GW-REF", &ptr, Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{element} must refer to {}.", article(&got), article(want.title())));
                     }
                 }
             }
@@ -373,20 +344,28 @@ fn dotted(p: &str) -> String {
         .join(".")
 }
 
-fn collect_references<'v>(v: &'v Value, p: String, out: &mut Vec<(String, &'v Value)>) {
+fn collect_references<'v>(v: &'v Value, p: &mut String, out: &mut Vec<(String, &'v Value)>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
+                let len = p.len();
+                p.push('/');
                 if k == "reference" {
-                    out.push((format!("{p}/reference"), x));
-                } else {
-                    collect_references(x, format!("{p}/{}", super::pointer_segment(k)), out);
+                    p.push_str("reference");
+                    out.push((p.clone(), x));
+                } else if x.is_object() || x.is_array() {
+                    p.push_str(&super::pointer_segment(k));
+                    collect_references(x, p, out);
                 }
+                p.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, x) in items.iter().enumerate() {
-                collect_references(x, format!("{p}/{i}"), out);
+                let len = p.len();
+                let _ = write!(p, "/{i}");
+                collect_references(x, p, out);
+                p.truncate(len);
             }
         }
         _ => {}
@@ -411,7 +390,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
     let is_ad = |code: &str| ad.is_some_and(|s| s.contains(code));
     match profile {
         Profile::Condition => {
-            let code = first_code(r, "/code/coding/0/code");
+            let code = first_code(r, "code");
             let has_severity = r.get("severity").is_some();
             if let Some(code) = code {
                 let ad_code = is_ad(code);
@@ -429,7 +408,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             let addresses = r.get("addresses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
             for (i, a) in addresses.iter().enumerate() {
                 let Some(t) = a.get("reference").and_then(Value::as_str).and_then(resolve) else { continue };
-                let code = first_code(t.resource, "/code/coding/0/code").unwrap_or("");
+                let code = first_code(t.resource, "code").unwrap_or("");
                 if !is_ad(code) {
                     let p = format!("{ptr}/addresses/{i}");
                     cx.push("kl-reporting-ffb-intervention-goal-1", &p, a.get("reference"), "a condition under Aktivitet og deltagelse".into(), format!("The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.", t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"), v.describe_code(code)));
@@ -461,7 +440,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 if r.get("goal").and_then(Value::as_array).is_none_or(Vec::is_empty) {
                     cx.push("kl-reporting-ffb-care-plan-3", &ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(&ptr)));
                 }
-                if r.pointer("/activity/0/outcomeReference").is_none() {
+                if at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
                     cx.push("kl-reporting-ffb-care-plan-4", &ptr, None, "a støttebehov evaluation (activity.outcomeReference)".into(), format!("{} is {active} but has no støttebehov evaluation.", cx.loc(&ptr)));
                 }
                 if addresses.is_empty() {
@@ -487,7 +466,7 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
     if claimed_profiles(r).is_empty() {
         cx.push("GW-PROFILE-CLAIM", &ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(&ptr), profile.url()));
     }
-    if r.pointer("/meta/lastUpdated").is_none() {
+    if at(r, &[Step::K("meta"), Step::K("lastUpdated")]).is_none() {
         cx.push("GW-LAST-UPDATED", &ptr, None, "meta.lastUpdated".into(), format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(&ptr)));
     }
     match profile {
@@ -501,60 +480,10 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
             }
         }
         Profile::Intervention => {
-            if r.pointer("/period/start").is_none() {
+            if at(r, &[Step::K("period"), Step::K("start")]).is_none() {
                 cx.push("GW-INTERVENTION-START", &ptr, None, "period.start".into(), format!("{} has no start date (period.start).", cx.loc(&ptr)));
             }
         }
         _ => {}
     }
 }
-
-/// GW-DATETIME beyond the regular expressions: the date must exist in the calendar
-/// (2021-02-30 is refused).
-fn calendar_dates(v: &Value, p: &str, cx: &mut Findings<'_>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                let child = format!("{p}/{}", super::pointer_segment(k));
-                if let Value::String(s) = x {
-                    if is_date_key(k) && looks_like_date(s) && !calendar_valid(s) {
-                        cx.push("GW-DATETIME", &child, Some(x), "a date that exists".into(), format!("{} is \"{s}\", a day that does not exist.", cx.loc(&child)));
-                    }
-                } else {
-                    calendar_dates(x, &child, cx);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                calendar_dates(x, &format!("{p}/{i}"), cx);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn is_date_key(k: &str) -> bool {
-    matches!(k, "timestamp" | "recordedDate" | "effectiveDateTime" | "start" | "end" | "created" | "lastUpdated" | "valueDateTime")
-}
-
-fn looks_like_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().chain(&b[5..7]).chain(&b[8..10]).all(u8::is_ascii_digit)
-}
-
-fn calendar_valid(s: &str) -> bool {
-    let y: u32 = s[0..4].parse().unwrap_or(0);
-    let m: u32 = s[5..7].parse().unwrap_or(0);
-    let d: u32 = s[8..10].parse().unwrap_or(0);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let max = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=max).contains(&d)
-}
-

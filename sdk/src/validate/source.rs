@@ -48,23 +48,26 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<(Value, bool), JsonProblem
             column: None,
         });
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let (line, column) = line_col(bytes, e.valid_up_to());
-        return Err(JsonProblem {
-            message: format!("the report is not valid UTF-8 (byte {})", e.valid_up_to()),
-            line: Some(line),
-            column: Some(column),
-        });
-    }
     let dup = Cell::new(false);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = ValueSeed { dup: &dup }
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|_| v))
-        .map_err(|e| JsonProblem {
-            message: describe_json_error(&e),
-            line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
-            column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
+        .map_err(|e| {
+            // serde_json checks UTF-8 as it reads strings; say so plainly when that was it.
+            if let Err(u) = std::str::from_utf8(bytes) {
+                let (line, column) = line_col(bytes, u.valid_up_to());
+                return JsonProblem {
+                    message: format!("the report is not valid UTF-8 (byte {})", u.valid_up_to()),
+                    line: Some(line),
+                    column: Some(column),
+                };
+            }
+            JsonProblem {
+                message: describe_json_error(&e),
+                line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
+                column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
+            }
         })?;
     Ok((value, dup.get()))
 }
