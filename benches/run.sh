@@ -15,7 +15,8 @@ echo "corpus: $n reports, $(du -sh "$corpus" | cut -f1), seed 1 (ffbkit sample)"
 echo "== criterion (1000 in-memory reports)"
 cargo bench -q -p ffbkit-sdk --bench validate 2>/dev/null | grep -E '^1000|thrpt:' | grep -v '%'
 
-echo "== ffbkit validate, files on disk (wall, peak RSS)"
+echo "== ffbkit validate, files on disk (wall, peak RSS; page cache warmed first)"
+"$ffbkit" validate --format summary "$corpus" >/dev/null || true
 RAYON_NUM_THREADS=1 python3 benches/measure.py "ffbkit validate, 1 core, $n files" -- "$ffbkit" validate --format summary "$corpus"
 python3 benches/measure.py "ffbkit validate, all cores, $n files" -- "$ffbkit" validate --format summary "$corpus"
 python3 benches/measure.py "ffbkit validate, all cores, 1000 files" -- "$ffbkit" validate --format summary "$small"

@@ -102,9 +102,10 @@ pub fn pointer_segment(key: &str) -> std::borrow::Cow<'_, str> {
 
 /// Show a JSON value briefly: strings quoted and cut to 60 characters, objects and arrays
 /// summarised.
-pub fn brief(v: &serde_json::Value) -> String {
+pub fn brief(v: &super::json::Json<'_>) -> String {
+    use super::json::Json;
     match v {
-        serde_json::Value::String(s) => {
+        Json::String(s) => {
             let cut: String = s.chars().take(60).collect();
             if cut.len() < s.len() {
                 format!("\"{cut}…\" ({} characters)", s.chars().count())
@@ -112,15 +113,15 @@ pub fn brief(v: &serde_json::Value) -> String {
                 format!("\"{cut}\"")
             }
         }
-        serde_json::Value::Array(a) => format!("an array of {} item{}", a.len(), if a.len() == 1 { "" } else { "s" }),
-        serde_json::Value::Object(o) => {
+        Json::Array(a) => format!("an array of {} item{}", a.len(), if a.len() == 1 { "" } else { "s" }),
+        Json::Object(o) => {
             if o.is_empty() {
                 "an empty object".into()
             } else {
-                let keys: Vec<&str> = o.keys().take(4).map(String::as_str).collect();
+                let keys: Vec<&str> = o.keys().take(4).collect();
                 format!("an object with {}{}", keys.join(", "), if o.len() > 4 { ", …" } else { "" })
             }
         }
-        other => other.to_string(),
+        other => other.to_value().to_string(),
     }
 }

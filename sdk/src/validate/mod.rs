@@ -16,6 +16,7 @@
 pub mod batch;
 pub mod cpr;
 mod diagnostic;
+pub mod json;
 pub mod render;
 pub mod rules;
 pub mod schema;
@@ -28,6 +29,7 @@ pub use rules::{rule_by_id, Rule, RuleSource, RULES};
 use crate::catalog::Catalog;
 use crate::profile::Profile;
 use schema::{SchemaError, SchemaSet, Violation};
+use json::Json;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -232,11 +234,11 @@ impl Validator {
     /// Validate a parsed report. Findings have no line and column.
     pub fn validate_value(&self, value: &Value) -> Outcome {
         let mut cx = Findings::new(self, None);
-        let outcome = self.check_value(value, &mut cx);
+        let outcome = self.check_value(&Json::from_value(value), &mut cx);
         cx.finish(outcome)
     }
 
-    fn check_value(&self, v: &Value, cx: &mut Findings<'_>) -> Outcome {
+    fn check_value(&self, v: &Json<'_>, cx: &mut Findings<'_>) -> Outcome {
         if !v.is_object() {
             cx.push("GW-JSON", "", Some(v), "a JSON object (a FHIR Bundle)".into(), format!("The report is {}, not a JSON object (a FHIR Bundle).", brief(v)));
             return Outcome::default();
@@ -248,14 +250,14 @@ impl Validator {
     }
 
     /// Structural errors of a resource against a profile (no findings recorded).
-    pub(crate) fn profile_errors(&self, profile: Profile, resource: &Value) -> Vec<SchemaError> {
+    pub(crate) fn profile_errors(&self, profile: Profile, resource: &Json<'_>) -> Vec<SchemaError> {
         self.schemas.errors(profile.schema_file(), resource)
     }
 
     /// Turn one schema error into a finding. `base` is the pointer of the checked value
     /// within the document, `root` the checked value, `profile` its profile (None for the
     /// bundle level).
-    pub(crate) fn report_schema_error(&self, e: &SchemaError, base: &str, root: &Value, profile: Option<Profile>, cx: &mut Findings<'_>) {
+    pub(crate) fn report_schema_error(&self, e: &SchemaError, base: &str, root: &Json<'_>, profile: Option<Profile>, cx: &mut Findings<'_>) {
         let pointer = format!("{base}{}", e.pointer);
         let found = root.pointer(&e.pointer);
         let what = profile.map_or("the Bundle".to_string(), |p| format!("the {p} profile"));
@@ -307,7 +309,7 @@ impl Validator {
                 (structural("GW-CARD"), d.clone(), format!("{} lacks {}.", cx.loc(&pointer), lower_first(&d)))
             }
             Violation::Enum(allowed, vs) => {
-                let shown = found.and_then(Value::as_str).map(|s| self.describe_code(s)).unwrap_or_else(|| f.clone());
+                let shown = found.and_then(Json::as_str).map(|s| self.describe_code(s)).unwrap_or_else(|| f.clone());
                 match vs {
                     Some(name) if name.starts_with("KL") => (
                         structural("GW-BINDING"),
@@ -321,7 +323,7 @@ impl Validator {
                 }
             }
             Violation::Const(c) => {
-                let c = brief(c);
+                let c = brief(&Json::from_value(c));
                 (structural("GW-FIXED"), c.clone(), format!("{} is {f}, but {what} fixes it to {c}.", cx.loc(&pointer)))
             }
             Violation::Pattern(format, _) => {
@@ -395,7 +397,7 @@ impl<'a> Findings<'a> {
     }
 
     /// A value shown in a finding: brief, CPR masked unless asked otherwise.
-    pub(crate) fn show(&self, v: &Value) -> String {
+    pub(crate) fn show(&self, v: &Json<'_>) -> String {
         self.mask(&brief(v))
     }
 
@@ -412,7 +414,7 @@ impl<'a> Findings<'a> {
         fhirpath_location("Bundle", pointer)
     }
 
-    fn make(&self, rule: &'static str, pointer: &str, found: Option<&Value>, expected: String, message: String) -> Diagnostic {
+    fn make(&self, rule: &'static str, pointer: &str, found: Option<&Json<'_>>, expected: String, message: String) -> Diagnostic {
         let r = rule_by_id(rule).expect("rule ids used by the validator are registered");
         Diagnostic {
             rule: r.id,
@@ -428,7 +430,7 @@ impl<'a> Findings<'a> {
     }
 
     /// Record a finding.
-    pub(crate) fn push(&mut self, rule: &'static str, pointer: &str, found: Option<&Value>, expected: String, message: String) {
+    pub(crate) fn push(&mut self, rule: &'static str, pointer: &str, found: Option<&Json<'_>>, expected: String, message: String) {
         let d = self.make(rule, pointer, found, expected, message);
         self.diags.push(d);
     }

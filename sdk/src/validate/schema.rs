@@ -9,6 +9,7 @@
 //! language-neutral cases of `fixtures/schema-cases` through both this engine and the
 //! reference implementation `jsonschema`, and they must agree.
 
+use super::json::Json;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
@@ -70,15 +71,13 @@ impl JsonType {
         })
     }
 
-    fn matches(self, v: &Value) -> bool {
+    fn matches(self, v: &Json<'_>) -> bool {
         match self {
             JsonType::Object => v.is_object(),
             JsonType::Array => v.is_array(),
             JsonType::String => v.is_string(),
             JsonType::Number => v.is_number(),
-            JsonType::Integer => {
-                v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0)
-            }
+            JsonType::Integer => v.is_integer(),
             JsonType::Boolean => v.is_boolean(),
             JsonType::Null => v.is_null(),
         }
@@ -515,7 +514,7 @@ impl SchemaSet {
     }
 
     /// Check `v` against node `id`, appending errors. `path` is the location of `v`.
-    fn check<'v>(&self, id: NodeId, v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    fn check<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
         let n = &self.nodes[id];
         let named = n.name.is_some();
         if named {
@@ -531,7 +530,7 @@ impl SchemaSet {
         via.iter().filter_map(|&i| self.nodes[i].name.clone()).collect()
     }
 
-    fn check_inner<'v>(&self, n: &Node, v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    fn check_inner<'v>(&self, n: &Node, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
         let push = |out: &mut Vec<SchemaError>, path: &[Seg<'_>], violation: Violation, via: &[NodeId]| {
             out.push(SchemaError {
                 pointer: render(path),
@@ -547,7 +546,7 @@ impl SchemaSet {
             return;
         }
         if let Some(c) = &n.constant {
-            if v != c {
+            if !v.same_as(c) {
                 push(out, path, Violation::Const(c.clone()), via);
             }
         }
@@ -563,12 +562,12 @@ impl SchemaSet {
             }
         }
         if let Some(vals) = &n.other_enum {
-            if !vals.contains(v) {
+            if !vals.iter().any(|x| v.same_as(x)) {
                 push(out, path, Violation::Enum(vals.iter().map(|x| x.to_string()).collect(), n.name.clone()), via);
             }
         }
         match v {
-            Value::String(s) => {
+            Json::String(s) => {
                 if let Some(p) = &n.pattern {
                     if !p.is_match(s) {
                         let format = via.last().and_then(|&i| self.nodes[i].name.clone()).unwrap_or_default();
@@ -589,7 +588,7 @@ impl SchemaSet {
                     }
                 }
             }
-            Value::Number(num) => {
+            Json::Number(num) => {
                 let f = num.as_f64().unwrap_or(0.0);
                 if n.minimum.is_some_and(|m| f < m) {
                     push(out, path, Violation::Minimum(n.minimum.unwrap()), via);
@@ -598,7 +597,7 @@ impl SchemaSet {
                     push(out, path, Violation::Maximum(n.maximum.unwrap()), via);
                 }
             }
-            Value::Array(items) => {
+            Json::Array(items) => {
                 if n.min_items.is_some_and(|m| items.len() < m) {
                     push(out, path, Violation::MinItems(n.min_items.unwrap()), via);
                 }
@@ -623,13 +622,13 @@ impl SchemaSet {
                     }
                 }
             }
-            Value::Object(map) => {
+            Json::Object(map) => {
                 // Required members are counted while the members are walked below; the
                 // (rare) missing ones are looked up only when the count falls short.
                 let mut required_seen = 0;
-                for (k, child) in map {
+                for (k, child) in map.iter() {
                     path.push(Seg::Key(k));
-                    match n.property_index.get(k.as_str()) {
+                    match n.property_index.get(k) {
                         Some(&(p, required)) => {
                             required_seen += usize::from(required);
                             self.check(p, child, path, via, out)
@@ -638,7 +637,7 @@ impl SchemaSet {
                             Additional::Allow => {}
                             Additional::Deny => out.push(SchemaError {
                                 pointer: render(path),
-                                violation: Violation::NotAllowed(k.clone()),
+                                violation: Violation::NotAllowed(k.to_string()),
                                 via: self.names(via),
                             }),
                             Additional::Schema(s) => self.check(s, child, path, via, out),
@@ -665,14 +664,14 @@ impl SchemaSet {
         }
     }
 
-    fn check_any_of<'v>(&self, n: &Node, v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    fn check_any_of<'v>(&self, n: &Node, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
         // Single out the branch meant by a discriminating `url` (extensions) or
         // `resourceType`, and report its errors; an unknown value is an error of its own.
         for key in ["url", "resourceType"] {
             let Some(actual) = v.get(key) else { continue };
             let consts: Vec<(NodeId, Option<Value>)> = n.any_of.iter().map(|&b| (b, self.const_of_property(b, key))).collect();
             if consts.iter().all(|(_, c)| c.is_some()) {
-                let matching: Vec<NodeId> = consts.iter().filter(|(_, c)| c.as_ref() == Some(actual)).map(|(b, _)| *b).collect();
+                let matching: Vec<NodeId> = consts.iter().filter(|(_, c)| c.as_ref().is_some_and(|c| actual.same_as(c))).map(|(b, _)| *b).collect();
                 if matching.len() == 1 {
                     self.check(matching[0], v, path, via, out);
                 } else if !matching.is_empty() {
@@ -692,7 +691,7 @@ impl SchemaSet {
     }
 
     /// Nothing when one branch accepts `v`, else the errors of the branch with the fewest.
-    fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Value, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
         if branches.iter().any(|&b| self.is_valid(b, v)) {
             return;
         }
@@ -719,14 +718,19 @@ impl SchemaSet {
     }
 
     /// True when `v` is valid against node `id`.
-    pub fn is_valid(&self, id: NodeId, v: &Value) -> bool {
+    pub fn is_valid(&self, id: NodeId, v: &Json<'_>) -> bool {
         let mut out = Vec::new();
         self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
         out.is_empty()
     }
 
+    /// All errors of a `serde_json::Value` against the root of `file`.
+    pub fn errors_in_value(&self, file: &str, v: &Value) -> Vec<SchemaError> {
+        self.errors(file, &Json::from_value(v))
+    }
+
     /// All errors of `v` against the root of `file`.
-    pub fn errors(&self, file: &str, v: &Value) -> Vec<SchemaError> {
+    pub fn errors(&self, file: &str, v: &Json<'_>) -> Vec<SchemaError> {
         let mut out = Vec::new();
         if let Some(id) = self.root_of(file) {
             self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);

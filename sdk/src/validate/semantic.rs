@@ -4,14 +4,15 @@
 
 use super::{cpr, Findings, Outcome, Validator};
 use crate::profile::{ext, fixed, Profile};
-use serde_json::Value;
+use super::json::Json;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 
 /// One entry of the bundle, as the semantic rules see it.
 struct Entry<'v> {
     index: usize,
-    resource: &'v Value,
+    resource: &'v Json<'v>,
     resource_type: &'v str,
     id: Option<&'v str>,
     profile: Option<Profile>,
@@ -23,12 +24,12 @@ impl Entry<'_> {
     }
 }
 
-pub(super) fn check(v: &Validator, bundle: &Value, cx: &mut Findings<'_>) -> Outcome {
+pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> Outcome {
     let mut outcome = Outcome {
-        timestamp: bundle.get("timestamp").and_then(Value::as_str).map(str::to_string),
+        timestamp: bundle.get("timestamp").and_then(Json::as_str).map(str::to_string),
         ..Outcome::default()
     };
-    let Some(entries) = bundle.get("entry").and_then(Value::as_array) else {
+    let Some(entries) = bundle.get("entry").and_then(Json::as_array) else {
         return outcome;
     };
     // Profile selection and structure, entry by entry.
@@ -37,7 +38,7 @@ pub(super) fn check(v: &Validator, bundle: &Value, cx: &mut Findings<'_>) -> Out
         let Some(resource) = e.get("resource").filter(|r| r.is_object()) else { continue };
         outcome.resources += 1;
         let ptr = format!("/entry/{i}/resource");
-        let Some(rt) = resource.get("resourceType").and_then(Value::as_str) else {
+        let Some(rt) = resource.get("resourceType").and_then(Json::as_str) else {
             cx.push("GW-PROFILE", &ptr, None, "a resourceType".into(), format!("{} has no resourceType.", cx.loc(&ptr)));
             continue;
         };
@@ -46,7 +47,7 @@ pub(super) fn check(v: &Validator, bundle: &Value, cx: &mut Findings<'_>) -> Out
             index: i,
             resource,
             resource_type: rt,
-            id: resource.get("id").and_then(Value::as_str),
+            id: resource.get("id").and_then(Json::as_str),
             profile,
         });
     }
@@ -75,28 +76,28 @@ enum Step {
 }
 
 /// The value at a fixed path (like `Value::pointer`, without parsing a pointer string).
-fn at<'v>(v: &'v Value, path: &[Step]) -> Option<&'v Value> {
+fn at<'v>(v: &'v Json<'v>, path: &[Step]) -> Option<&'v Json<'v>> {
     path.iter().try_fold(v, |v, s| match s {
         Step::K(k) => v.get(*k),
         Step::I(i) => v.get(*i),
     })
 }
 
-fn claimed_profiles(resource: &Value) -> Vec<&str> {
+fn claimed_profiles<'v>(resource: &'v Json<'_>) -> Vec<&'v str> {
     at(resource, &[Step::K("meta"), Step::K("profile")])
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
         .unwrap_or_default()
 }
 
 /// The first coding's code of a CodeableConcept element (`code`, `severity`, ...).
-fn first_code<'v>(v: &'v Value, element: &'static str) -> Option<&'v str> {
-    at(v, &[Step::K(element), Step::K("coding"), Step::I(0), Step::K("code")]).and_then(Value::as_str)
+fn first_code<'v>(v: &'v Json<'_>, element: &'static str) -> Option<&'v str> {
+    at(v, &[Step::K(element), Step::K("coding"), Step::I(0), Step::K("code")]).and_then(Json::as_str)
 }
 
 /// Pick the profile of a resource: the one it claims, else by its content; check its
 /// structure, and the "conforms to one of the two" invariants.
-fn select_profile(v: &Validator, rt: &str, resource: &Value, ptr: &str, cx: &mut Findings<'_>) -> Option<Profile> {
+fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &str, cx: &mut Findings<'_>) -> Option<Profile> {
     let candidates = Profile::for_resource_type(rt);
     if candidates.is_empty() {
         cx.push(
@@ -153,7 +154,7 @@ fn select_profile(v: &Validator, rt: &str, resource: &Value, ptr: &str, cx: &mut
     Some(chosen)
 }
 
-fn guess_profile(v: &Validator, rt: &str, resource: &Value, candidates: &[Profile]) -> Profile {
+fn guess_profile(v: &Validator, rt: &str, resource: &Json<'_>, candidates: &[Profile]) -> Profile {
     let cat = v.catalog();
     match rt {
         "Condition" => {
@@ -181,7 +182,7 @@ fn guess_profile(v: &Validator, rt: &str, resource: &Value, candidates: &[Profil
     }
 }
 
-fn fewest_errors(v: &Validator, resource: &Value, candidates: &[Profile]) -> Profile {
+fn fewest_errors(v: &Validator, resource: &Json<'_>, candidates: &[Profile]) -> Profile {
     *candidates
         .iter()
         .min_by_key(|p| v.profile_errors(**p, resource).len())
@@ -190,7 +191,7 @@ fn fewest_errors(v: &Validator, resource: &Value, candidates: &[Profile]) -> Pro
 
 /// GW-ID: UUID ids, unique per type, fullUrl agreeing with type and id. Returns the
 /// lookup from reference strings (`Type/id`, fullUrl) to positions in `list`.
-fn ids_and_full_urls(entries: &[Value], list: &[Entry<'_>], cx: &mut Findings<'_>) -> HashMap<String, usize> {
+fn ids_and_full_urls(entries: &[Json<'_>], list: &[Entry<'_>], cx: &mut Findings<'_>) -> HashMap<String, usize> {
     let mut by_ref: HashMap<String, usize> = HashMap::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (k, e) in list.iter().enumerate() {
@@ -199,7 +200,7 @@ fn ids_and_full_urls(entries: &[Value], list: &[Entry<'_>], cx: &mut Findings<'_
             None => cx.push("GW-ID", &ptr, None, "an id that is a UUID".into(), format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(&ptr))),
             Some(id) => {
                 if !is_uuid(id) {
-                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(&ptr), cx.show(e.resource.get("id").unwrap_or(&Value::Null))));
+                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(&ptr), cx.show(e.resource.get("id").unwrap_or(&Json::Null))));
                 }
                 let key = format!("{}/{id}", e.resource_type);
                 if let Some(&first) = seen.get(&key) {
@@ -211,7 +212,7 @@ fn ids_and_full_urls(entries: &[Value], list: &[Entry<'_>], cx: &mut Findings<'_
             }
         }
         let entry = &entries[e.index];
-        if let Some(full) = entry.get("fullUrl").and_then(Value::as_str) {
+        if let Some(full) = entry.get("fullUrl").and_then(Json::as_str) {
             let fptr = format!("/entry/{}/fullUrl", e.index);
             let agrees = e.id.is_some_and(|id| {
                 full == format!("urn:uuid:{id}") || full == format!("{}/{id}", e.resource_type) || full.ends_with(&format!("/{}/{id}", e.resource_type))
@@ -245,14 +246,14 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
     }
     let Some(p) = patients.first() else { return };
     let ptr = p.ptr();
-    if let Some(cpr_value) = at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]).and_then(Value::as_str) {
+    if let Some(cpr_value) = at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]).and_then(Json::as_str) {
         outcome.citizen = Some(cx.mask(cpr_value));
         if !cpr::is_valid_cpr(cpr_value) {
             let vp = format!("{ptr}/identifier/0/value");
-            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Value::String(cpr_value.into()))));
+            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Json::String(Cow::Borrowed(cpr_value)))));
         }
     }
-    if let Some(org) = at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]).and_then(Value::as_str) {
+    if let Some(org) = at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]).and_then(Json::as_str) {
         outcome.municipality = Some(org.to_string());
         if !is_uuid(org) {
             let vp = format!("{ptr}/managingOrganization/identifier/value");
@@ -268,7 +269,7 @@ fn subject(e: &Entry<'_>, profile: Profile, patient: Option<&Entry<'_>>, resolve
     if profile == Profile::Citizen {
         return;
     }
-    let Some(r) = at(e.resource, &[Step::K("subject"), Step::K("reference")]).and_then(Value::as_str) else { return };
+    let Some(r) = at(e.resource, &[Step::K("subject"), Step::K("reference")]).and_then(Json::as_str) else { return };
     let target = resolve(r);
     let ok = match (target, patient) {
         (Some(t), Some(p)) => std::ptr::eq(t, p),
@@ -344,10 +345,10 @@ fn dotted(p: &str) -> String {
         .join(".")
 }
 
-fn collect_references<'v>(v: &'v Value, p: &mut String, out: &mut Vec<(String, &'v Value)>) {
+fn collect_references<'v, 'a>(v: &'v Json<'a>, p: &mut String, out: &mut Vec<(String, &'v Json<'a>)>) {
     match v {
-        Value::Object(m) => {
-            for (k, x) in m {
+        Json::Object(m) => {
+            for (k, x) in m.iter() {
                 let len = p.len();
                 p.push('/');
                 if k == "reference" {
@@ -360,7 +361,7 @@ fn collect_references<'v>(v: &'v Value, p: &mut String, out: &mut Vec<(String, &
                 p.truncate(len);
             }
         }
-        Value::Array(items) => {
+        Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
                 let len = p.len();
                 let _ = write!(p, "/{i}");
@@ -372,14 +373,14 @@ fn collect_references<'v>(v: &'v Value, p: &mut String, out: &mut Vec<(String, &
     }
 }
 
-fn rank(addressed: &Value) -> Option<i64> {
+fn rank(addressed: &Json<'_>) -> Option<i64> {
     addressed
         .get("extension")
-        .and_then(Value::as_array)?
+        .and_then(Json::as_array)?
         .iter()
-        .find(|x| x.get("url").and_then(Value::as_str) == Some(ext::CONDITION_RANK))
+        .find(|x| x.get("url").and_then(Json::as_str) == Some(ext::CONDITION_RANK))
         .and_then(|x| x.get("valuePositiveInt"))
-        .and_then(Value::as_i64)
+        .and_then(Json::as_i64)
 }
 
 /// The IG's invariants, as intended (REQUIREMENTS.md section 6).
@@ -405,9 +406,9 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             }
         }
         Profile::InterventionGoal => {
-            let addresses = r.get("addresses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let addresses = r.get("addresses").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
             for (i, a) in addresses.iter().enumerate() {
-                let Some(t) = a.get("reference").and_then(Value::as_str).and_then(resolve) else { continue };
+                let Some(t) = a.get("reference").and_then(Json::as_str).and_then(resolve) else { continue };
                 let code = first_code(t.resource, "code").unwrap_or("");
                 if !is_ad(code) {
                     let p = format!("{ptr}/addresses/{i}");
@@ -421,9 +422,9 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             }
         }
         Profile::CarePlan => {
-            let ordered = r.get("intent").and_then(Value::as_str) == Some("order");
-            let completed = r.get("status").and_then(Value::as_str) == Some("completed");
-            let addresses = r.get("addresses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let ordered = r.get("intent").and_then(Json::as_str) == Some("order");
+            let completed = r.get("status").and_then(Json::as_str) == Some("completed");
+            let addresses = r.get("addresses").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
             let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
             if primaries > 1 {
                 cx.push("kl-reporting-ffb-care-plan-2", &format!("{ptr}/addresses"), None, "at most one target group with rank 1".into(), format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."));
@@ -431,13 +432,13 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             if ordered && !completed {
                 let has_follow_up = r
                     .get("extension")
-                    .and_then(Value::as_array)
-                    .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Value::as_str) == Some(ext::FOLLOW_UP_DATE)));
+                    .and_then(Json::as_array)
+                    .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::FOLLOW_UP_DATE)));
                 let active = "an ordered care plan that is not completed";
                 if !has_follow_up {
                     cx.push("kl-reporting-ffb-care-plan-1", &ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(&ptr)));
                 }
-                if r.get("goal").and_then(Value::as_array).is_none_or(Vec::is_empty) {
+                if r.get("goal").and_then(Json::as_array).is_none_or(Vec::is_empty) {
                     cx.push("kl-reporting-ffb-care-plan-3", &ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(&ptr)));
                 }
                 if at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
@@ -450,7 +451,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
         }
         Profile::FollowUp => {
             let status = r.get("status");
-            if !matches!(status.and_then(Value::as_str), Some("final" | "entered-in-error")) {
+            if !matches!(status.and_then(Json::as_str), Some("final" | "entered-in-error")) {
                 let p = format!("{ptr}/status");
                 cx.push("kl-reporting-ffb-follow-up-1", &p, status, "final or entered-in-error".into(), format!("The follow-up result has status {}; it must be final or entered-in-error.", status.map_or("(none)".into(), |s| cx.show(s))));
             }
@@ -473,8 +474,8 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
         Profile::ServiceRequest => {
             let has_case = r
                 .get("extension")
-                .and_then(Value::as_array)
-                .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Value::as_str) == Some(ext::MUNICIPALITY_CASE_NUMBER)));
+                .and_then(Json::as_array)
+                .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::MUNICIPALITY_CASE_NUMBER)));
             if !has_case {
                 cx.push("GW-CASE-NUMBER", &ptr, None, "the municipality case number extension".into(), format!("{} has no municipality case number (sagsnummer).", cx.loc(&ptr)));
             }

@@ -1,11 +1,8 @@
 //! Reading a report: UTF-8 and JSON checks with limits, duplicate keys, and the line and
 //! column of any JSON Pointer (computed only when a finding needs it).
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
-use std::cell::Cell;
+use super::json::Json;
 use std::collections::HashMap;
-use std::fmt;
 
 /// Limits on one report.
 #[derive(Clone, Copy, Debug)]
@@ -36,7 +33,7 @@ pub struct JsonProblem {
 /// Parse a report, refusing invalid UTF-8, malformed JSON, nesting beyond serde_json's
 /// limit of 128 and oversized input. `Ok` carries the value and whether any object had a
 /// duplicate key (find them with [`SourceIndex::duplicate_keys`]).
-pub fn parse(bytes: &[u8], limits: &Limits) -> Result<(Value, bool), JsonProblem> {
+pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Json<'a>, bool), JsonProblem> {
     if bytes.len() > limits.max_bytes {
         return Err(JsonProblem {
             message: format!(
@@ -48,11 +45,8 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<(Value, bool), JsonProblem
             column: None,
         });
     }
-    let dup = Cell::new(false);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = ValueSeed { dup: &dup }
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|_| v))
+    let mut dup = false;
+    let value = super::json::from_slice(bytes, &mut dup)
         .map_err(|e| {
             // serde_json checks UTF-8 as it reads strings; say so plainly when that was it.
             if let Err(u) = std::str::from_utf8(bytes) {
@@ -69,7 +63,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<(Value, bool), JsonProblem
                 column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
             }
         })?;
-    Ok((value, dup.get()))
+    Ok((value, dup))
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -81,64 +75,6 @@ fn describe_json_error(e: &serde_json::Error) -> String {
             "the JSON is nested more than 128 levels deep".to_string()
         }
         _ => format!("malformed JSON: {text}"),
-    }
-}
-
-/// Builds a `serde_json::Value` like `Value::deserialize`, but notes duplicate keys
-/// instead of silently keeping the last one.
-struct ValueSeed<'a> {
-    dup: &'a Cell<bool>,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(v) = seq.next_element_seed(ValueSeed { dup: self.dup })? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(k) = map.next_key::<String>()? {
-            let v = map.next_value_seed(ValueSeed { dup: self.dup })?;
-            if out.insert(k, v).is_some() {
-                self.dup.set(true);
-            }
-        }
-        Ok(Value::Object(out))
     }
 }
 
