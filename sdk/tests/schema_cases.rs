@@ -62,3 +62,15 @@ fn the_engine_refuses_keywords_it_does_not_implement() {
     let err = SchemaSet::compile([("x.schema.json", r#"{"type":"object","if":{"type":"object"}}"#)]).err().unwrap();
     assert!(err.to_string().contains("\"if\""), "{err}");
 }
+
+#[test]
+fn the_catalog_files_follow_their_schemas() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    for (schema, data) in [("catalog.schema.json", "catalog/concepts.json"), ("catalog-valuesets.schema.json", "catalog/valuesets.json")] {
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(root.join(schema)).unwrap()).unwrap();
+        let data: Value = serde_json::from_str(&std::fs::read_to_string(root.join(data)).unwrap()).unwrap();
+        let v = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(&schema).unwrap();
+        let errors: Vec<String> = v.iter_errors(&data).map(|e| e.to_string()).take(5).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+}

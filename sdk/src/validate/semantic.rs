@@ -406,6 +406,15 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             }
         }
         Profile::InterventionGoal => {
+            // The target slices: exactly one funktionsevneniveau and one måltype target.
+            let targets = r.get("target").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+            for (measure, what) in [(fixed::MEASURE_SEVERITY, "funktionsevneniveau"), (fixed::MEASURE_CHANGE_VALUE, "måltype")] {
+                let n = targets.iter().filter(|t| first_code(t, "measure") == Some(measure)).count();
+                if n > 1 {
+                    let p = format!("{ptr}/target");
+                    cx.push("GW-CARD", &p, None, format!("exactly one {what} target"), format!("The goal has {n} {what} targets; the profile allows exactly one."));
+                }
+            }
             let addresses = r.get("addresses").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
             for (i, a) in addresses.iter().enumerate() {
                 let Some(t) = a.get("reference").and_then(Json::as_str).and_then(resolve) else { continue };
