@@ -35,6 +35,7 @@ fn valid_directory_exits_0_with_a_summary() {
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(s.contains("valid: 8 report(s)"), "{s}");
     assert!(s.contains("GW-LAST-UPDATED"), "warnings are counted per rule: {s}");
+    assert!(!s.contains("GW-PROFILE-CLAIM"), "the IG examples claim their profiles: {s}");
 }
 
 #[test]
