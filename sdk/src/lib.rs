@@ -11,7 +11,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod builder;
 pub mod catalog;
+pub mod domain;
 pub mod generated;
 pub mod profile;
 pub mod sample;

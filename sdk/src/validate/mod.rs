@@ -34,6 +34,11 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+/// True when `s` is a lower-case canonical UUID (the ids the IG wants).
+pub fn is_uuid(s: &str) -> bool {
+    semantic::is_uuid(s)
+}
+
 /// The embedded schema files of `schemas/fhir`, by file name.
 pub const SCHEMA_FILES: &[(&str, &str)] = &[
     ("datatypes.schema.json", include_str!("../../../schemas/fhir/datatypes.schema.json")),
