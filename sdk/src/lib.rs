@@ -15,6 +15,7 @@ pub mod builder;
 pub mod catalog;
 pub mod domain;
 pub mod generated;
+pub mod planner;
 pub mod profile;
 pub mod sample;
 pub mod validate;
