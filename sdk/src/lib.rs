@@ -15,6 +15,8 @@ pub mod builder;
 pub mod catalog;
 pub mod domain;
 pub mod generated;
+#[cfg(feature = "client")]
+pub mod gateway;
 pub mod planner;
 pub mod profile;
 pub mod sample;

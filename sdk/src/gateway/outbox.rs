@@ -1,0 +1,145 @@
+//! A durable outbox in SQLite: reports are stored (and the write committed) before they are
+//! sent, sent in the order they were queued, and marked when the gateway answered. Reports
+//! queued while the gateway is down stay queued for the next flush; none is lost.
+//!
+//! Delivery is at least once: a report whose POST was under way when the process crashed
+//! is sent again on the next flush, with the same `Idempotency-Key` (the Bundle id), so the
+//! gateway can recognise it; a report the gateway answered is never sent again.
+
+use super::client::{Delivery, GatewayClient};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// An outbox error (the database).
+#[derive(Debug, thiserror::Error)]
+#[error("outbox: {0}")]
+pub struct OutboxError(#[from] rusqlite::Error);
+
+/// The state of a queued report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Waiting to be sent.
+    Queued,
+    /// Accepted by the gateway.
+    Sent,
+    /// Rejected by the gateway (must be corrected; never retried).
+    Rejected,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Sent => "sent",
+            State::Rejected => "rejected",
+        }
+    }
+}
+
+/// What one flush did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlushSummary {
+    /// Accepted now.
+    pub sent: usize,
+    /// Rejected now.
+    pub rejected: usize,
+    /// Still queued (the gateway could not be reached).
+    pub still_queued: usize,
+}
+
+/// The outbox.
+pub struct Outbox {
+    db: Mutex<Connection>,
+}
+
+impl Outbox {
+    /// Open (or create) the outbox database at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Outbox, OutboxError> {
+        let db = Connection::open(path)?;
+        db.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             CREATE TABLE IF NOT EXISTS outbox (
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 report_id TEXT NOT NULL UNIQUE,
+                 citizen TEXT,
+                 body BLOB NOT NULL,
+                 state TEXT NOT NULL DEFAULT 'queued',
+                 attempts INTEGER NOT NULL DEFAULT 0,
+                 http_status INTEGER,
+                 answer TEXT,
+                 queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                 answered_at TEXT
+             );",
+        )?;
+        Ok(Outbox { db: Mutex::new(db) })
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queue a report durably. The Bundle id is the key: queueing the same report twice
+    /// keeps one. `citizen` is stored masked.
+    pub fn enqueue(&self, report: &serde_json::Value) -> Result<String, OutboxError> {
+        let id = report["id"].as_str().map(str::to_string).unwrap_or_else(|| crate::domain::Id::random().to_string());
+        let citizen = report["entry"]
+            .as_array()
+            .and_then(|e| e.iter().find(|e| e["resource"]["resourceType"] == "Patient"))
+            .and_then(|e| e["resource"]["identifier"][0]["value"].as_str())
+            .map(crate::validate::cpr::mask_cpr);
+        let body = serde_json::to_vec(report).unwrap_or_default();
+        self.db().execute(
+            "INSERT OR IGNORE INTO outbox (report_id, citizen, body) VALUES (?1, ?2, ?3)",
+            params![id, citizen, body],
+        )?;
+        Ok(id)
+    }
+
+    /// Count reports in a state.
+    pub fn count(&self, state: State) -> Result<usize, OutboxError> {
+        let n: i64 = self.db().query_row("SELECT count(*) FROM outbox WHERE state = ?1", [state.as_str()], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Send queued reports in order until the queue is empty or the gateway cannot be
+    /// reached (then the rest stay queued for the next flush).
+    pub async fn flush(&self, client: &GatewayClient) -> Result<FlushSummary, OutboxError> {
+        let mut summary = FlushSummary::default();
+        loop {
+            let next: Option<(i64, String, Vec<u8>)> = self
+                .db()
+                .query_row(
+                    "SELECT seq, report_id, body FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((seq, id, body)) = next else { break };
+            self.db().execute("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1", [seq])?;
+            match client.send(&body, &id).await {
+                Ok(Delivery::Accepted { status, issues, .. }) => {
+                    self.answer(seq, State::Sent, status, &issues)?;
+                    summary.sent += 1;
+                }
+                Ok(Delivery::Rejected { status, issues }) => {
+                    self.answer(seq, State::Rejected, status, &issues)?;
+                    summary.rejected += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        summary.still_queued = self.count(State::Queued)?;
+        Ok(summary)
+    }
+
+    fn answer(&self, seq: i64, state: State, status: u16, issues: &[crate::validate::render::RemoteIssue]) -> Result<(), OutboxError> {
+        let answer = serde_json::to_string(issues).unwrap_or_default();
+        self.db().execute(
+            "UPDATE outbox SET state = ?1, http_status = ?2, answer = ?3, answered_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE seq = ?4",
+            params![state.as_str(), status, answer, seq],
+        )?;
+        Ok(())
+    }
+}
