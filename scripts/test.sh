@@ -10,6 +10,11 @@ root=$PWD
 echo "== cargo test (workspace)"
 cargo test --workspace --exclude ffbkit-python --locked
 
+echo "== examples"
+for example in build_report plan_week send_with_outbox; do
+    cargo run --quiet --locked -p ffbkit-sdk --example "$example"
+done
+
 echo "== fuzz the validator (fixed time budget)"
 bash scripts/fuzz.sh
 

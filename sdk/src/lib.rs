@@ -20,4 +20,5 @@ pub mod gateway;
 pub mod planner;
 pub mod profile;
 pub mod sample;
+pub mod synth;
 pub mod validate;

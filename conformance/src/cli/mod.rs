@@ -4,6 +4,7 @@
 
 mod catalog;
 mod sample;
+mod synth;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +37,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Write a seeded corpus of synthetic valid reports (for benchmarks and load tests).
     Sample(sample::SampleArgs),
+    /// Write realistic report streams: each citizen's VUM journey, reported day by day.
+    Synth(synth::SynthArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -58,6 +61,7 @@ where
         Command::Catalog(args) => catalog::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Sample(args) => sample::run(args, &mut out),
+        Command::Synth(args) => synth::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

@@ -1,0 +1,285 @@
+//! Synthetic report streams: each citizen's VUM journey (henvendelse and sagsoplysning,
+//! bevilling, follow-ups every few months with støttebehov again and re-assessed themes,
+//! ended and re-granted ydelser, the odd withdrawn registration), made with the domain model
+//! and reported day by day by the [`Planner`]. Deterministic for a seed; citizens are
+//! independent, so a stream of any size is made one citizen at a time in bounded memory.
+//!
+//! ```
+//! use ffbkit_sdk::synth::{citizen_reports, SynthConfig};
+//! let cfg = SynthConfig { citizens: 3, ..SynthConfig::default() };
+//! let reports = citizen_reports(&cfg, 0);
+//! assert!(!reports.is_empty());
+//! assert_eq!(reports, citizen_reports(&cfg, 0), "deterministic");
+//! ```
+
+use crate::catalog::codes::*;
+use crate::catalog::{Catalog, FfbCode};
+use crate::domain::*;
+use crate::planner::{change_grant, Planner};
+use crate::sample::{municipality, Rng};
+use serde_json::Value;
+
+/// What to generate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SynthConfig {
+    /// Number of citizens.
+    pub citizens: u64,
+    /// Days in the period.
+    pub days: u32,
+    /// First day of the period.
+    pub start: Date,
+    /// Number of municipalities (at most 98).
+    pub municipalities: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Default for SynthConfig {
+    fn default() -> Self {
+        SynthConfig { citizens: 100, days: 365, start: Date::new(2025, 1, 1).expect("valid"), municipalities: 98, seed: 1 }
+    }
+}
+
+impl SynthConfig {
+    /// Sized on the national figures of seed 002: 98 municipalities, about 950,000 A&D
+    /// and 350,000 F&F theme registrations a year (about 5.5 A&D and 2 F&F per citizen).
+    pub fn national(seed: u64) -> SynthConfig {
+        SynthConfig { citizens: 173_000, days: 365, seed, ..SynthConfig::default() }
+    }
+}
+
+/// Tilbud, their ydelser, and a weight (per 100 citizens).
+const OFFERS: &[(Tilbud, &[Ydelse], u32)] = &[
+    (Tilbud::MobiltTilbud, &[Ydelse::StoetteTilDagligeOpgaverIHjemmet, Ydelse::StoetteTilAdministration, Ydelse::StoetteTilSocialeRelationer, Ydelse::StoetteTilSundLevevis, Ydelse::StoetteTilTransport, Ydelse::StoetteTilPsykiskTrivsel], 45),
+    (Tilbud::AktivitetsOgSamvaerstilbud, &[Ydelse::SocialAktivitet, Ydelse::FysiskAktivitet, Ydelse::KreativAktivitet, Ydelse::KompetenceudviklendeAktivitet], 20),
+    (Tilbud::BeskyttetBeskaeftigelsestilbud, &[Ydelse::Service, Ydelse::ProduktionOgVaerksted, Ydelse::Praktikforloeb], 10),
+    (Tilbud::AlmindeligtLaengerevarendeBotilbudTilVoksne, &[Ydelse::LaengerevarendeOphold, Ydelse::StoetteTilPersonligHygiejne, Ydelse::StoetteTilDagligeOpgaverIHjemmet], 15),
+    (Tilbud::MidlertidigtBotilbudTilVoksne, &[Ydelse::MidlertidigtOphold, Ydelse::StoetteTilBehandling, Ydelse::StoetteTilPsykiskTrivsel], 10),
+];
+
+fn pick_offer(rng: &mut Rng) -> (Tilbud, &'static [Ydelse]) {
+    let mut x = rng.below(100) as u32;
+    for (t, y, w) in OFFERS {
+        if x < *w {
+            return (*t, y);
+        }
+        x -= w;
+    }
+    (OFFERS[0].0, OFFERS[0].1)
+}
+
+fn members<T: FfbCode + Copy>(vs: &str) -> Vec<T> {
+    let set = Catalog::embedded().value_set(vs).expect("value set");
+    T::all().iter().copied().filter(|t| set.contains(t.code())).collect()
+}
+
+/// The reports of citizen `index` (day, report), in day order.
+pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
+    let mut rng = Rng::new(cfg.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ index);
+    let ffs: Vec<FfTema> = members("KLConditionFFCodesFFB");
+    let ads: Vec<AdTema> = members("KLConditionADCodesFFB");
+    let oms: Vec<Omgivelse> = members("KLConditionOCodesFFB");
+    let tgs: Vec<Maalgruppe> = members("KLTargetGroupsFFB");
+    let end = cfg.start.plus_days(cfg.days);
+    let first = cfg.start.plus_days(rng.below((cfg.days as usize * 2 / 3).max(1)) as u32);
+    let cpr = Cpr::parse(&rng.cpr()).expect("valid by construction");
+    let mut citizen = Citizen::new(cpr, &municipality(rng.below(cfg.municipalities.clamp(1, 98)))).expect("valid");
+    citizen.id = Id::seeded(&mut rng);
+    let mut case = Case::new(citizen);
+    let mut planner = Planner::new();
+    let mut out = Vec::new();
+    let report = |case: &Case, planner: &mut Planner, day: Date, out: &mut Vec<(Date, Value)>| {
+        if day < end {
+            if let Some(r) = planner.plan_day(case, day) {
+                out.push((day, r));
+            }
+        }
+    };
+
+    // Henvendelse and sagsoplysning.
+    let case_no = format!("SAG-{}-{:06}", first.year(), rng.below(1_000_000));
+    let mut request = ServiceRequest::new(&case_no);
+    request.id = Id::seeded(&mut rng);
+    let mut themes = Vec::new();
+    for _ in 0..rng.between(1, 3) {
+        let mut t = ThemeAssessment::new(Theme::ff(*rng.pick(&ffs)).expect("undertema"), first);
+        t.id = Id::seeded(&mut rng);
+        themes.push(t);
+    }
+    if rng.below(3) == 0 {
+        let mut t = ThemeAssessment::new(Theme::omgivelse(*rng.pick(&oms)).expect("undertema"), first);
+        t.id = Id::seeded(&mut rng);
+        themes.push(t);
+    }
+    let ad_start = themes.len();
+    for _ in 0..rng.between(3, 8) {
+        let level = Funktionsevneniveau::from_score(rng.between(1, 4) as u8).expect("0-4");
+        let mut t = ThemeAssessment::new(Theme::ad(*rng.pick(&ads), level).expect("undertema"), first);
+        t.id = Id::seeded(&mut rng);
+        themes.push(t);
+    }
+    let mut gathering = InformationGathering {
+        id: Id::seeded(&mut rng),
+        service_request: request.id.clone(),
+        at: first.at(10, 0),
+        completed: false,
+        themes: themes.iter().map(|t| t.id.clone()).collect(),
+        evaluation: None,
+    };
+    case.service_requests.push(request);
+    case.themes = themes;
+    case.gatherings.push(gathering.clone());
+    report(&case, &mut planner, first, &mut out);
+
+    // Vurdering og bestilling.
+    let granted = first.plus_days(rng.between(5, 30) as u32);
+    let mut eval = SupportEvaluation::new(Stoettebehov::from_level(rng.between(1, 4) as u8).expect("0-4"), granted.at(11, 0));
+    eval.id = Id::seeded(&mut rng);
+    let ad_ids: Vec<usize> = (ad_start..case.themes.len()).collect();
+    let mut goals = Vec::new();
+    for _ in 0..rng.between(1, 3).min(ad_ids.len()) {
+        let p = ad_ids[rng.below(ad_ids.len())];
+        let secondary: Vec<&ThemeAssessment> = ad_ids.iter().filter(|&&i| i != p && rng.clone().below(3) == 0).map(|&i| &case.themes[i]).collect();
+        let _ = rng.next_u64();
+        let mut g = Goal::new(*rng.pick(Maaltype::ALL), Funktionsevneniveau::from_score(rng.between(0, 3) as u8).expect("0-4"), &case.themes[p], &secondary).expect("A&D");
+        g.id = Id::seeded(&mut rng);
+        goals.push(g);
+    }
+    let mut groups = Vec::new();
+    for _ in 0..rng.between(1, 3) {
+        let mut g = TargetGroup::new(*rng.pick(&tgs), granted).expect("leaf");
+        g.id = Id::seeded(&mut rng);
+        groups.push(g);
+    }
+    let (tilbud, ydelser) = pick_offer(&mut rng);
+    let mut plan = CarePlan::new(&case_no, granted, tilbud).expect("tilbud");
+    plan.id = Id::seeded(&mut rng);
+    plan.primary_target_group = Some(groups[0].id.clone());
+    plan.secondary_target_groups = groups[1..].iter().map(|g| g.id.clone()).collect();
+    plan.goals = goals.iter().map(|g| g.id.clone()).collect();
+    plan.evaluation = Some(eval.id.clone());
+    plan.follow_up = Some(granted.plus_months(3));
+    for _ in 0..rng.between(1, ydelser.len().min(3)) {
+        let mut i = Intervention::new(&plan, *rng.pick(ydelser), granted, granted.at(12, 0)).expect("ydelse");
+        i.id = Id::seeded(&mut rng);
+        if !case.interventions.iter().any(|x: &Intervention| x.ydelse == i.ydelse) {
+            case.interventions.push(i);
+        }
+    }
+    gathering.completed = true;
+    gathering.evaluation = Some(eval.id.clone());
+    case.gatherings[0] = gathering;
+    case.evaluations.push(eval);
+    case.goals = goals;
+    case.target_groups = groups;
+    let mut plan_id = plan.id.clone();
+    case.care_plans.push(plan);
+    report(&case, &mut planner, granted, &mut out);
+
+    // A registration withdrawn the next day, now and then (PROTO-ERROR).
+    if rng.below(20) == 0 {
+        let k = rng.below(ad_start.max(1));
+        case.themes[k].registration = Registration::EnteredInError;
+        report(&case, &mut planner, granted.succ(), &mut out);
+    }
+
+    // Levering and opfølgning every three months.
+    let mut day = granted;
+    loop {
+        // Now and then a ydelse ends between follow-ups (PROTO-ENDED), reported that day.
+        if rng.below(10) == 0 {
+            let mid = day.plus_days(rng.between(10, 80) as u32);
+            if let Some(i) = case.interventions.iter_mut().find(|i| i.care_plan == plan_id && i.end.is_none()) {
+                i.end = Some(mid);
+                i.status = PlanStatus::Completed;
+                report(&case, &mut planner, mid, &mut out);
+            }
+        }
+        day = day.plus_months(3);
+        if day >= end {
+            break;
+        }
+        let level = case.evaluations.last().map(|e| e.level).unwrap_or(Stoettebehov::ModeratStoettebehov);
+        let new_level = if rng.below(10) < 6 { level } else { Stoettebehov::from_level(rng.between(0, 4) as u8).expect("0-4") };
+        let mut eval = SupportEvaluation::new(new_level, day.at(10, 30));
+        eval.id = Id::seeded(&mut rng);
+        for _ in 0..rng.between(1, 2) {
+            let k = ad_start + rng.below(case.themes.len() - ad_start);
+            let old = case.themes[k].theme.level().and_then(|l| l.score()).unwrap_or(2);
+            let new = (old as i32 + rng.between(0, 2) as i32 - 1).clamp(0, 4) as u8;
+            case.themes[k].reassess(day, Funktionsevneniveau::from_score(new));
+        }
+        let roll = rng.below(10);
+        let result = match roll {
+            0 => Opfoelgningsresultat::TraefAfgoerelseOmAfslutningAfIndsats,
+            1 => Opfoelgningsresultat::TraefAfgoerelseOmAfslutningAfIndsatsOgVisiterTilNy,
+            _ => Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats,
+        };
+        case.follow_ups.push(FollowUpResult { id: Id::seeded(&mut rng), care_plan: plan_id.clone(), result, day, registration: Registration::Current });
+        let eval_id = eval.id.clone();
+        case.evaluations.push(eval);
+        match roll {
+            0 => {
+                let p = case.care_plans.iter_mut().find(|p| p.id == plan_id).expect("plan");
+                p.status = PlanStatus::Completed;
+                p.end = Some(day);
+                p.follow_up = None;
+                p.evaluation = Some(eval_id);
+                for i in case.interventions.iter_mut().filter(|i| i.care_plan == plan_id && i.end.is_none()) {
+                    i.end = Some(day);
+                    i.status = PlanStatus::Completed;
+                }
+                report(&case, &mut planner, day, &mut out);
+                break;
+            }
+            1 => {
+                let (tilbud, ydelser) = pick_offer(&mut rng);
+                let new_plan = change_grant(&mut case, &plan_id, day, |p| {
+                    p.tilbud = tilbud;
+                    p.evaluation = Some(eval_id.clone());
+                    p.follow_up = Some(day.plus_months(3));
+                })
+                .expect("plan exists");
+                let plan_ref = case.care_plans.iter().find(|p| p.id == new_plan).expect("new plan").clone();
+                let mut i = Intervention::new(&plan_ref, *rng.pick(ydelser), day, day.at(12, 0)).expect("ydelse");
+                i.id = Id::seeded(&mut rng);
+                case.interventions.push(i);
+                plan_id = new_plan;
+            }
+            _ => {
+                let p = case.care_plans.iter_mut().find(|p| p.id == plan_id).expect("plan");
+                p.evaluation = Some(eval_id);
+                p.follow_up = Some(day.plus_months(3));
+            }
+        }
+        report(&case, &mut planner, day, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::Validator;
+
+    #[test]
+    fn streams_are_valid_and_follow_the_journey() {
+        let cfg = SynthConfig { citizens: 40, ..SynthConfig::default() };
+        let v = Validator::default_validator();
+        let mut follow_ups = 0;
+        let mut total = 0;
+        for i in 0..cfg.citizens {
+            let reports = citizen_reports(&cfg, i);
+            assert!(reports.windows(2).all(|w| w[0].0 < w[1].0), "one report per day, in order");
+            for (day, r) in &reports {
+                let o = v.validate_value(r);
+                assert!(o.is_valid(), "citizen {i} day {day}: {:#?}", o.diagnostics);
+                assert!(r["timestamp"].as_str().unwrap().starts_with(&day.to_string()));
+                follow_ups += r["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["code"]["coding"][0]["code"] == "712744002").count();
+            }
+            total += reports.len();
+        }
+        assert!(total >= 80, "{total} reports");
+        assert!(follow_ups > 10, "{follow_ups} follow-ups");
+    }
+}
