@@ -35,18 +35,51 @@ pub struct Planner {
     last_day: Option<Date>,
 }
 
-/// Content fingerprint of a resource: its JSON without `meta`.
+/// Content fingerprint of a resource: a hash of its JSON tree without `meta` (FNV-1a over
+/// a canonical walk; no text is built).
 fn fingerprint(resource: &Value) -> u64 {
-    let mut r = resource.clone();
-    if let Some(o) = r.as_object_mut() {
-        o.remove("meta");
+    fn mix(h: &mut u64, bytes: &[u8]) {
+        for b in bytes {
+            *h ^= u64::from(*b);
+            *h = h.wrapping_mul(0x0100_0000_01b3);
+        }
     }
-    let text = r.to_string();
+    fn walk(v: &Value, h: &mut u64, top: bool) {
+        match v {
+            Value::Null => mix(h, b"n"),
+            Value::Bool(b) => mix(h, if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                mix(h, b"#");
+                mix(h, n.to_string().as_bytes());
+            }
+            Value::String(s) => {
+                mix(h, b"\"");
+                mix(h, s.as_bytes());
+                mix(h, b"\"");
+            }
+            Value::Array(a) => {
+                mix(h, b"[");
+                for x in a {
+                    walk(x, h, false);
+                }
+                mix(h, b"]");
+            }
+            Value::Object(o) => {
+                mix(h, b"{");
+                for (k, x) in o {
+                    if top && k == "meta" {
+                        continue;
+                    }
+                    mix(h, k.as_bytes());
+                    mix(h, b":");
+                    walk(x, h, false);
+                }
+                mix(h, b"}");
+            }
+        }
+    }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    walk(resource, &mut h, true);
     h
 }
 
