@@ -231,7 +231,10 @@ impl<'c> ReportBuilder<'c> {
             .into_iter()
             .map(|r| json!({"fullUrl": format!("{}/{}", r["resourceType"].as_str().unwrap_or(""), r["id"].as_str().unwrap_or("")), "resource": r}))
             .collect();
-        json!({"resourceType": "Bundle", "id": Id::random().as_str(), "meta": {"profile": [DELIVERY_REPORT_URL], "lastUpdated": self.timestamp.as_str()},
+        // The same citizen and timestamp give the same Bundle id: a report made again is
+        // recognisably the same report (the outbox's idempotency key).
+        let bundle_id = derived_id(&[pid.as_str(), "report", self.timestamp.as_str()]);
+        json!({"resourceType": "Bundle", "id": bundle_id.as_str(), "meta": {"profile": [DELIVERY_REPORT_URL], "lastUpdated": self.timestamp.as_str()},
             "type": "collection", "timestamp": self.timestamp.as_str(), "entry": entries})
     }
 

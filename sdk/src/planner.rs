@@ -163,6 +163,12 @@ impl Planner {
 /// `change` from the old one, which is completed on `day`. Returns the new plan's id;
 /// interventions of the old plan are ended on `day`.
 pub fn change_grant(case: &mut Case, old_plan: &Id, day: Date, change: impl FnOnce(&mut CarePlan)) -> Option<Id> {
+    change_grant_with_ids(case, old_plan, day, Id::random(), Id::random(), change)
+}
+
+/// [`change_grant`] with the new care plan's and information gathering's ids given (for
+/// deterministic data).
+pub fn change_grant_with_ids(case: &mut Case, old_plan: &Id, day: Date, new_plan_id: Id, new_gathering_id: Id, change: impl FnOnce(&mut CarePlan)) -> Option<Id> {
     let idx = case.care_plans.iter().position(|p| &p.id == old_plan)?;
     let mut new_plan = case.care_plans[idx].clone();
     {
@@ -175,7 +181,7 @@ pub fn change_grant(case: &mut Case, old_plan: &Id, day: Date, change: impl FnOn
         i.end = Some(day);
         i.status = PlanStatus::Completed;
     }
-    new_plan.id = Id::random();
+    new_plan.id = new_plan_id;
     new_plan.start = day;
     new_plan.end = None;
     new_plan.status = PlanStatus::Active;
@@ -183,7 +189,7 @@ pub fn change_grant(case: &mut Case, old_plan: &Id, day: Date, change: impl FnOn
     let new_id = new_plan.id.clone();
     case.care_plans.push(new_plan);
     if let Some(latest) = case.gatherings.last().cloned() {
-        case.gatherings.push(InformationGathering { id: Id::random(), at: day.at(9, 0), ..latest });
+        case.gatherings.push(InformationGathering { id: new_gathering_id, at: day.at(9, 0), ..latest });
     }
     Some(new_id)
 }

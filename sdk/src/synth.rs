@@ -15,7 +15,7 @@
 use crate::catalog::codes::*;
 use crate::catalog::{Catalog, FfbCode};
 use crate::domain::*;
-use crate::planner::{change_grant, Planner};
+use crate::planner::{change_grant_with_ids, Planner};
 use crate::sample::{municipality, Rng};
 use serde_json::Value;
 
@@ -234,7 +234,8 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
             }
             1 => {
                 let (tilbud, ydelser) = pick_offer(&mut rng);
-                let new_plan = change_grant(&mut case, &plan_id, day, |p| {
+                let (plan_new_id, gathering_new_id) = (Id::seeded(&mut rng), Id::seeded(&mut rng));
+                let new_plan = change_grant_with_ids(&mut case, &plan_id, day, plan_new_id, gathering_new_id, |p| {
                     p.tilbud = tilbud;
                     p.evaluation = Some(eval_id.clone());
                     p.follow_up = Some(day.plus_months(3));

@@ -3,7 +3,7 @@
 //! Wire types of the FFB delivery report, one per IG profile plus shared datatypes.
 //! Codes are plain strings here; typed codes are in `catalog::codes`.
 
-///The service request an information gathering answers.
+///The service request (henvendelse) an information gathering answers: a reference to a ServiceRequest of the report (GW-REF).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct BasedOnServiceRequest {
@@ -68,7 +68,48 @@ impl ::std::convert::TryFrom<::std::string::String> for BasedOnServiceRequestUrl
         value.parse()
     }
 }
-///A støttebehov evaluation (KLReportingFFBCareEvaluation).
+///FHIR canonical: the URL of a definition such as a profile, optionally with |version.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct Canonical(pub ::std::string::String);
+impl ::std::ops::Deref for Canonical {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<Canonical> for ::std::string::String {
+    fn from(value: Canonical) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for Canonical {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for Canonical {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for Canonical {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///A støttebehov evaluation (KLReportingFFBCareEvaluation, an Observation): the fixed code, the citizen, when, and the støttebehov level. An Observation in a report must match this schema or follow-up.schema.json (kl-reporting-ffb-delivery-report-3).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CareEvaluation {
@@ -86,19 +127,19 @@ pub struct CareEvaluation {
     #[serde(rename = "valueCodeableConcept")]
     pub value_codeable_concept: CareEvaluationValueCodeableConcept,
 }
-///Fixed: FFB støttebehovsvurdering.
+///Fixed: FFB støttebehovsvurdering (vurderingskode).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CareEvaluationCode {
     pub coding: [CareEvaluationCodeCodingItem; 1usize],
 }
-///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes effe55c7-572c-4a99-8fb4-2a9dda2f6572.
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes#effe55c7-572c-4a99-8fb4-2a9dda2f6572 (FFB støttebehovsvurdering).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CareEvaluationCodeCodingItem {
     pub code: CareEvaluationCodeCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: CareEvaluationCodeCodingItemSystem,
 }
 ///`CareEvaluationCodeCodingItemCode`
@@ -342,22 +383,23 @@ impl ::std::convert::TryFrom<::std::string::String> for CareEvaluationStatus {
         value.parse()
     }
 }
-///The støttebehov.
+///The støttebehov level; code only, no text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CareEvaluationValueCodeableConcept {
     pub coding: ::std::vec::Vec<CareEvaluationValueCodeableConceptCodingItem>,
 }
-///A KLNeedsAssessmentCodesFFB coding.
+///An FFB coding from KLNeedsAssessmentCodesFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CareEvaluationValueCodeableConceptCodingItem {
+    ///A code of the value set KLNeedsAssessmentCodesFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: CareEvaluationValueCodeableConceptCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`CareEvaluationValueCodeableConceptCodingItemSystem`
 #[derive(
@@ -412,7 +454,7 @@ for CareEvaluationValueCodeableConceptCodingItemSystem {
         value.parse()
     }
 }
-///A care plan, indsats (KLReportingFFBCarePlan): case number, period, tilbud, målgrupper with rank, goals, støttebehov and follow-up date. The invariants kl-reporting-ffb-care-plan-1..5 are checked by the validator.
+///A care plan, indsats (KLReportingFFBCarePlan): the municipality case number, when it was granted and ended, the service performer (tilbud), the target groups with their rank, the goals, the støttebehov evaluation and the follow-up date. The IG's invariants are checked by ffbkit's validator: an ordered, not completed plan has a follow-up date (kl-reporting-ffb-care-plan-1), goals (kl-reporting-ffb-care-plan-3, commented out in the IG, a warning), a støttebehov evaluation (kl-reporting-ffb-care-plan-4) and target groups (kl-reporting-ffb-care-plan-5); at most one target group has rank 1 (kl-reporting-ffb-care-plan-2). A CarePlan in a report must match this schema or intervention.schema.json (kl-reporting-ffb-delivery-report-2).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CarePlan {
@@ -420,42 +462,44 @@ pub struct CarePlan {
     pub activity: ::std::vec::Vec<CarePlanActivity>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub addresses: ::std::vec::Vec<CarePlanAddressedTargetGroup>,
+    ///The service performer(s), tilbud: references to ServicePerformer (CareTeam) resources.
     #[serde(
         rename = "careTeam",
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub care_team: ::std::vec::Vec<Reference>,
-    ///The case number (1..1) and the follow-up date (0..1).
+    ///The municipality case number (1..1) and the follow-up date (0..1). The schema asks for at least one case number; exactly one of it and at most one follow-up date are checked by ffbkit's validator (GW-CARD).
     pub extension: ::std::vec::Vec<CarePlanExtensionItem>,
+    ///The intervention goals (references to InterventionGoal).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub goal: ::std::vec::Vec<Reference>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Id>,
+    ///Care plan intent (indsatsforløbhensigt); order means granted.
     pub intent: CarePlanIntent,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<Meta>,
     pub period: CarePlanPeriod,
     #[serde(rename = "resourceType")]
     pub resource_type: CarePlanResourceType,
+    ///Care plan status (indsatsforløbstatus).
     pub status: CarePlanStatus,
     pub subject: Reference,
 }
-///The støttebehov evaluation of the plan.
+///Holds the støttebehov evaluation (a reference to a CareEvaluation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CarePlanActivity {
     #[serde(rename = "outcomeReference")]
     pub outcome_reference: [Reference; 1usize],
 }
-///A target group with its rank (1 primary, 2 secondary).
+///A target group (målgruppe) and its rank: a bare reference with the rank extension; no type or display.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CarePlanAddressedTargetGroup {
     pub extension: [ConditionRank; 1usize],
-    pub reference: ::std::string::String,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<Uri>,
+    pub reference: String,
 }
 ///`CarePlanExtensionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -474,7 +518,7 @@ impl ::std::convert::From<FollowUpDate> for CarePlanExtensionItem {
         Self::FollowUpDate(value)
     }
 }
-///`CarePlanIntent`
+///Care plan intent (indsatsforløbhensigt); order means granted.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -537,7 +581,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CarePlanIntent {
         value.parse()
     }
 }
-///Granted from (start) and ended (end).
+///Granted (start, bevillingstid) and ended (end, afslutningstid).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CarePlanPeriod {
@@ -595,7 +639,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CarePlanResourceType {
         value.parse()
     }
 }
-///`CarePlanStatus`
+///Care plan status (indsatsforløbstatus).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -670,7 +714,249 @@ impl ::std::convert::TryFrom<::std::string::String> for CarePlanStatus {
         value.parse()
     }
 }
-///The citizen (KLReportingFFBCitizen): a CPR number and the municipality as a KOMBIT STS organisation; nothing else. CPR syntax and the STS UUID are checked by the validator (GW-CITIZEN).
+///The municipality's own case number. No assigner.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CaseNumberIdentifier {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub period: ::std::option::Option<Period>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub system: ::std::option::Option<Uri>,
+    ///If given, usual (the profile fixes it).
+    #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_: ::std::option::Option<CaseNumberIdentifierUse>,
+    pub value: String,
+}
+///If given, usual (the profile fixes it).
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CaseNumberIdentifierUse {
+    #[serde(rename = "usual")]
+    Usual,
+}
+impl ::std::fmt::Display for CaseNumberIdentifierUse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Usual => f.write_str("usual"),
+        }
+    }
+}
+impl ::std::str::FromStr for CaseNumberIdentifierUse {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "usual" => Ok(Self::Usual),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CaseNumberIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CaseNumberIdentifierUse {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Sub-extension: the municipality-specific case number.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CaseNumberMunicipalitySpecific {
+    pub url: CaseNumberMunicipalitySpecificUrl,
+    #[serde(rename = "valueIdentifier")]
+    pub value_identifier: CaseNumberIdentifier,
+}
+///`CaseNumberMunicipalitySpecificUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CaseNumberMunicipalitySpecificUrl {
+    #[serde(rename = "municipalitySpecific")]
+    MunicipalitySpecific,
+}
+impl ::std::fmt::Display for CaseNumberMunicipalitySpecificUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MunicipalitySpecific => f.write_str("municipalitySpecific"),
+        }
+    }
+}
+impl ::std::str::FromStr for CaseNumberMunicipalitySpecificUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "municipalitySpecific" => Ok(Self::MunicipalitySpecific),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CaseNumberMunicipalitySpecificUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for CaseNumberMunicipalitySpecificUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Sub-extension: the official case number, as an identifier.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CaseNumberOfficialIdentifier {
+    pub url: CaseNumberOfficialIdentifierUrl,
+    #[serde(rename = "valueIdentifier")]
+    pub value_identifier: Identifier,
+}
+///`CaseNumberOfficialIdentifierUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CaseNumberOfficialIdentifierUrl {
+    #[serde(rename = "official")]
+    Official,
+}
+impl ::std::fmt::Display for CaseNumberOfficialIdentifierUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Official => f.write_str("official"),
+        }
+    }
+}
+impl ::std::str::FromStr for CaseNumberOfficialIdentifierUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "official" => Ok(Self::Official),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CaseNumberOfficialIdentifierUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CaseNumberOfficialIdentifierUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Sub-extension: the official case number, as a string.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CaseNumberOfficialString {
+    pub url: CaseNumberOfficialStringUrl,
+    #[serde(rename = "valueString")]
+    pub value_string: String,
+}
+///`CaseNumberOfficialStringUrl`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CaseNumberOfficialStringUrl {
+    #[serde(rename = "official")]
+    Official,
+}
+impl ::std::fmt::Display for CaseNumberOfficialStringUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Official => f.write_str("official"),
+        }
+    }
+}
+impl ::std::str::FromStr for CaseNumberOfficialStringUrl {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "official" => Ok(Self::Official),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CaseNumberOfficialStringUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CaseNumberOfficialStringUrl {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The citizen (KLReportingFFBCitizen, a Patient): the CPR number and the municipality that holds the data, nothing else (no name, address, contact or narrative). Exactly one per report, a CPR number with a real birth date, and a UUID as STS organisation are checked by ffbkit's validator (GW-CITIZEN).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Citizen {
@@ -734,30 +1020,72 @@ impl ::std::convert::TryFrom<::std::string::String> for CitizenResourceType {
         value.parse()
     }
 }
-///A coded concept without free text.
+///FHIR code: tokens without leading or trailing white space, separated by single white space.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct Code(pub ::std::string::String);
+impl ::std::ops::Deref for Code {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<Code> for ::std::string::String {
+    fn from(value: Code) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for Code {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for Code {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for Code {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///A coded concept for elements the profiles do not bind; codes only, no text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct CodeableConcept {
     pub coding: ::std::vec::Vec<Coding>,
 }
-///A code from a code system.
+///A code and its code system, for elements the profiles do not bind.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Coding {
-    pub code: ::std::string::String,
+    pub code: Code,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: Uri,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
-///An FFB theme (tilstand) with its assessment (KLReportingFFBCondition). Severity (funktionsevneniveau) is present exactly for Aktivitet og deltagelse themes: kl-reporting-ffb-condition-1, checked by the validator.
+///An FFB theme (tilstand) and its assessment (KLReportingFFBCondition): the FFB code, when it was recorded and last re-assessed, its status, and for Aktivitet og deltagelse themes the severity (funktionsevneniveau). That severity is present exactly for those themes is kl-reporting-ffb-condition-1, checked by ffbkit's validator. A Condition in a report must match this schema or target-group.schema.json (kl-reporting-ffb-delivery-report-1).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     #[serde(rename = "clinicalStatus")]
     pub clinical_status: ConditionClinicalStatus,
     pub code: ConditionCode,
+    ///Only the last-asserted date (0..1).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub extension: ::std::vec::Vec<ConditionLastAssertedDate>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -777,11 +1105,11 @@ pub struct Condition {
     )]
     pub verification_status: ::std::option::Option<ConditionVerificationStatus>,
 }
-///Clinical status.
+///Clinical status (condition-clinical).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionClinicalStatus {
-    pub coding: [ConditionClinicalStatusCodingItem; 1usize],
+    pub coding: ::std::vec::Vec<ConditionClinicalStatusCodingItem>,
 }
 ///`ConditionClinicalStatusCodingItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -789,7 +1117,7 @@ pub struct ConditionClinicalStatus {
 pub struct ConditionClinicalStatusCodingItem {
     pub code: ConditionClinicalStatusCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: ConditionClinicalStatusCodingItemSystem,
 }
 ///`ConditionClinicalStatusCodingItemCode`
@@ -920,22 +1248,23 @@ for ConditionClinicalStatusCodingItemSystem {
         value.parse()
     }
 }
-///The FFB theme.
+///The FFB theme (tilstandskode).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionCode {
     pub coding: ::std::vec::Vec<ConditionCodeCodingItem>,
 }
-///A KLConditionCodesFFB coding.
+///An FFB coding from KLConditionCodesFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionCodeCodingItem {
+    ///A code of the value set KLConditionCodesFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: ConditionCodeCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`ConditionCodeCodingItemSystem`
 #[derive(
@@ -988,7 +1317,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConditionCodeCodingItemS
         value.parse()
     }
 }
-///The day a condition was last re-assessed (tilstandSidstVurderetTid).
+///When the condition was last re-assessed (tilstandSidstVurderetTid); set on every update of an assessment (PROTO-COND-UPDATE).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionLastAssertedDate {
@@ -1055,11 +1384,12 @@ impl ::std::convert::TryFrom<::std::string::String> for ConditionLastAssertedDat
         value.parse()
     }
 }
-///Rank of an addressed condition or target group: 1 primary, 2 secondary.
+///The rank of an addressed condition or target group (rang).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionRank {
     pub url: ConditionRankUrl,
+    ///1 primary, 2 secondary.
     #[serde(rename = "valuePositiveInt")]
     pub value_positive_int: ::std::num::NonZeroU64,
 }
@@ -1168,22 +1498,23 @@ impl ::std::convert::TryFrom<::std::string::String> for ConditionResourceType {
         value.parse()
     }
 }
-///Funktionsevneniveau (only for A&D themes).
+///Severity (funktionsevneniveau), only for Aktivitet og deltagelse themes (kl-reporting-ffb-condition-1).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionSeverity {
     pub coding: ::std::vec::Vec<ConditionSeverityCodingItem>,
 }
-///A KLSeveritiesFFB coding.
+///An FFB coding from KLSeveritiesFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionSeverityCodingItem {
+    ///A code of the value set KLSeveritiesFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: ConditionSeverityCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`ConditionSeverityCodingItemSystem`
 #[derive(
@@ -1237,11 +1568,11 @@ for ConditionSeverityCodingItemSystem {
         value.parse()
     }
 }
-///Verification status.
+///Verification status (condition-ver-status).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionVerificationStatus {
-    pub coding: [ConditionVerificationStatusCodingItem; 1usize],
+    pub coding: ::std::vec::Vec<ConditionVerificationStatusCodingItem>,
 }
 ///`ConditionVerificationStatusCodingItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1249,7 +1580,7 @@ pub struct ConditionVerificationStatus {
 pub struct ConditionVerificationStatusCodingItem {
     pub code: ConditionVerificationStatusCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: ConditionVerificationStatusCodingItemSystem,
 }
 ///`ConditionVerificationStatusCodingItemCode`
@@ -1385,8 +1716,10 @@ for ConditionVerificationStatusCodingItemSystem {
 #[serde(deny_unknown_fields)]
 pub struct CprIdentifier {
     pub system: CprIdentifierSystem,
+    ///If given, official.
     #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
     pub use_: ::std::option::Option<CprIdentifierUse>,
+    ///Ten digits; that the first six are a real date is checked by the validator (GW-CITIZEN).
     pub value: ::std::string::String,
 }
 ///`CprIdentifierSystem`
@@ -1440,7 +1773,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CprIdentifierSystem {
         value.parse()
     }
 }
-///`CprIdentifierUse`
+///If given, official.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1491,7 +1824,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CprIdentifierUse {
         value.parse()
     }
 }
-///FHIR date: a year, year-month or full date, no time.
+///FHIR date: a year, a year and month, or a date; never a time.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1532,7 +1865,7 @@ impl ::std::str::FromStr for Date {
         Ok(Self(value.to_string()))
     }
 }
-///FHIR dateTime: a year, year-month, date, or date and time with a time zone.
+///FHIR dateTime: a year, a year and month, a date, or a date with a time, which then needs seconds and a time zone (Z or +hh:mm/-hh:mm). That the day exists is checked by ffbkit's validator (GW-DATETIME).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1573,7 +1906,7 @@ impl ::std::str::FromStr for DateTime {
         Ok(Self(value.to_string()))
     }
 }
-///The daily delivery report (KLReportingFFBDeliveryReport) about one citizen: a Bundle of type collection with a timestamp and the day's changed resources. Semantic rules (one citizen, references, ids, invariants) are checked by the validator.
+///The daily delivery report about one citizen (KLReportingFFBDeliveryReport): a Bundle of type collection with a timestamp, whose entries each hold one resource of the 12 FFB profiles; no identifier, total, link or signature, and no search, request or response on entries (GW-BUNDLE). The resource union only says 'one of the 12'; ffbkit's validator picks each resource's profile from meta.profile (GW-PROFILE, kl-reporting-ffb-delivery-report-1/2/3) and checks what a schema cannot: exactly one citizen (GW-CITIZEN), subjects (GW-SUBJECT), references resolving in the report (GW-REF), UUID ids agreeing with fullUrl (GW-ID).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryReport {
@@ -1586,6 +1919,7 @@ pub struct DeliveryReport {
     #[serde(rename = "resourceType")]
     pub resource_type: DeliveryReportResourceType,
     pub timestamp: Instant,
+    ///Fixed: collection.
     #[serde(rename = "type")]
     pub type_: DeliveryReportType,
 }
@@ -1595,8 +1929,17 @@ pub struct DeliveryReport {
 pub struct DeliveryReportEntry {
     #[serde(rename = "fullUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_url: ::std::option::Option<Uri>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub link: ::std::vec::Vec<DeliveryReportEntryLink>,
     ///One resource of the 12 FFB reporting profiles.
     pub resource: DeliveryReportEntryResource,
+}
+///Not forbidden by the profile, carries nothing FFB reporting uses; leave it out.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryReportEntryLink {
+    pub relation: String,
+    pub url: Uri,
 }
 ///One resource of the 12 FFB reporting profiles.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1725,7 +2068,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DeliveryReportResourceTy
         value.parse()
     }
 }
-///`DeliveryReportType`
+///Fixed: collection.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1776,13 +2119,30 @@ impl ::std::convert::TryFrom<::std::string::String> for DeliveryReportType {
         value.parse()
     }
 }
-///The result of a follow-up on a care plan (KLReportingFFBFollowUp). Status final or entered-in-error: kl-reporting-ffb-follow-up-1, checked by the validator.
+///A length of time (FHIR Duration).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Duration {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<Code>,
+    ///One of <, <=, >=, > (FHIR quantity-comparator; a pattern, not an enum, so that code generators need no names for the symbols).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comparator: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub system: ::std::option::Option<Uri>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub unit: ::std::option::Option<String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<f64>,
+}
+///The result of a follow-up on a care plan (KLReportingFFBFollowUp, an Observation): fortsættelse, afslutning, or afslutning og visitation til ny. The schema takes any Observation status; that it is final or entered-in-error is kl-reporting-ffb-follow-up-1, checked by ffbkit's validator. An Observation in a report must match this schema or care-evaluation.schema.json (kl-reporting-ffb-delivery-report-3).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUp {
     pub code: FollowUpCode,
     #[serde(rename = "effectiveDateTime")]
     pub effective_date_time: DateTime,
+    ///The care plan(s) followed up (references to CarePlan).
     pub focus: ::std::vec::Vec<Reference>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Id>,
@@ -1795,19 +2155,19 @@ pub struct FollowUp {
     #[serde(rename = "valueCodeableConcept")]
     pub value_codeable_concept: FollowUpValueCodeableConcept,
 }
-///Fixed: SNOMED CT 712744002.
+///Fixed: SNOMED CT 712744002; no text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpCode {
     pub coding: [FollowUpCodeCodingItem; 1usize],
 }
-///Fixed: http://snomed.info/sct 712744002.
+///Fixed: http://snomed.info/sct#712744002 (follow-up).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpCodeCodingItem {
     pub code: FollowUpCodeCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: FollowUpCodeCodingItemSystem,
 }
 ///`FollowUpCodeCodingItemCode`
@@ -1912,7 +2272,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowUpCodeCodingItemSy
         value.parse()
     }
 }
-///The planned follow-up (opfølgningsdato): a reference to a FollowUpEncounter in the bundle.
+///The planned follow-up (opfølgningsdato): a reference to a FollowUpEncounter of the report (GW-REF).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpDate {
@@ -1981,7 +2341,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowUpDateUrl {
         value.parse()
     }
 }
-///The planned follow-up (KLReportingFFBFollowUpEncounter): its start is the follow-up date.
+///A planned follow-up (KLReportingFFBFollowUpEncounter, an Encounter): its start is the follow-up date (opfølgningsdato). Status, class and type are fixed; codings carry no display.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpEncounter {
@@ -1993,12 +2353,13 @@ pub struct FollowUpEncounter {
     pub period: FollowUpEncounterPeriod,
     #[serde(rename = "resourceType")]
     pub resource_type: FollowUpEncounterResourceType,
+    ///Fixed: planned.
     pub status: FollowUpEncounterStatus,
     pub subject: Reference,
     #[serde(rename = "type")]
     pub type_: [FollowUpEncounterType; 1usize],
 }
-///Fixed: v3-ActCode HH.
+///Fixed: v3-ActCode HH; no version, display or userSelected.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpEncounterClass {
@@ -2111,7 +2472,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowUpEncounterClassSy
         value.parse()
     }
 }
-///The follow-up date (start only).
+///The follow-up date: start only, no end.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpEncounterPeriod {
@@ -2167,7 +2528,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowUpEncounterResourc
         value.parse()
     }
 }
-///`FollowUpEncounterStatus`
+///Fixed: planned.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -2218,13 +2579,13 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowUpEncounterStatus 
         value.parse()
     }
 }
-///Fixed: KL opfølgning.
+///The encounter type, fixed: opfølgning (KL).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpEncounterType {
     pub coding: [FollowUpEncounterTypeCodingItem; 1usize],
 }
-///Fixed: opfølgning.
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes#9f03dfbb-7a97-45a5-94db-d4c3501714a9 (opfølgning).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpEncounterTypeCodingItem {
@@ -2472,22 +2833,23 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowUpStatus {
         value.parse()
     }
 }
-///The result: fortsættelse, afslutning, or afslutning og visitation til ny.
+///The result (resultat af opfølgning); code only, no text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpValueCodeableConcept {
     pub coding: ::std::vec::Vec<FollowUpValueCodeableConceptCodingItem>,
 }
-///A KLFollowUpCodesFFB coding.
+///An FFB coding from KLFollowUpCodesFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpValueCodeableConceptCodingItem {
+    ///A code of the value set KLFollowUpCodesFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: FollowUpValueCodeableConceptCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`FollowUpValueCodeableConceptCodingItemSystem`
 #[derive(
@@ -2541,40 +2903,55 @@ for FollowUpValueCodeableConceptCodingItemSystem {
         value.parse()
     }
 }
-///An addressed A&D condition with its rank.
+///An addressed Aktivitet og deltagelse Condition with its rank (målrelateret).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalAddressedCondition {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub extension: ::std::vec::Vec<ConditionRank>,
-    pub reference: ::std::string::String,
+    pub reference: String,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<Uri>,
 }
-///The goal type (måltype).
+///The måltype target (slice of Goal.target).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalChangeValueTarget {
-    #[serde(rename = "detailCodeableConcept")]
-    pub detail_codeable_concept: GoalChangeValueTargetDetailCodeableConcept,
+    #[serde(
+        rename = "detailCodeableConcept",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub detail_codeable_concept: ::std::option::Option<
+        GoalChangeValueTargetDetailCodeableConcept,
+    >,
+    #[serde(rename = "dueDate", skip_serializing_if = "::std::option::Option::is_none")]
+    pub due_date: ::std::option::Option<Date>,
+    #[serde(
+        rename = "dueDuration",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub due_duration: ::std::option::Option<Duration>,
     pub measure: GoalChangeValueTargetMeasure,
 }
-///The måltype.
+///The måltype: udvikle, fastholde or begrænse tab af funktionsevne.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalChangeValueTargetDetailCodeableConcept {
     pub coding: ::std::vec::Vec<GoalChangeValueTargetDetailCodeableConceptCodingItem>,
 }
-///A KLChangeValueCodesFFB coding.
+///An FFB coding from KLChangeValueCodesFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalChangeValueTargetDetailCodeableConceptCodingItem {
+    ///A code of the value set KLChangeValueCodesFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: GoalChangeValueTargetDetailCodeableConceptCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`GoalChangeValueTargetDetailCodeableConceptCodingItemSystem`
 #[derive(
@@ -2635,13 +3012,13 @@ for GoalChangeValueTargetDetailCodeableConceptCodingItemSystem {
 pub struct GoalChangeValueTargetMeasure {
     pub coding: [GoalChangeValueTargetMeasureCodingItem; 1usize],
 }
-///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes 90c48f03-f194-4b2f-ad7d-6cba1069ae48.
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes#90c48f03-f194-4b2f-ad7d-6cba1069ae48 (måltype).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalChangeValueTargetMeasureCodingItem {
     pub code: GoalChangeValueTargetMeasureCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: GoalChangeValueTargetMeasureCodingItemSystem,
 }
 ///`GoalChangeValueTargetMeasureCodingItemCode`
@@ -2756,12 +3133,24 @@ for GoalChangeValueTargetMeasureCodingItemSystem {
         value.parse()
     }
 }
-///The expected level of functioning.
+///The funktionsevneniveau target (slice of Goal.target).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalSeverityTarget {
-    #[serde(rename = "detailCodeableConcept")]
-    pub detail_codeable_concept: GoalSeverityTargetDetailCodeableConcept,
+    #[serde(
+        rename = "detailCodeableConcept",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub detail_codeable_concept: ::std::option::Option<
+        GoalSeverityTargetDetailCodeableConcept,
+    >,
+    #[serde(rename = "dueDate", skip_serializing_if = "::std::option::Option::is_none")]
+    pub due_date: ::std::option::Option<Date>,
+    #[serde(
+        rename = "dueDuration",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub due_duration: ::std::option::Option<Duration>,
     pub measure: GoalSeverityTargetMeasure,
 }
 ///The expected funktionsevneniveau.
@@ -2770,16 +3159,17 @@ pub struct GoalSeverityTarget {
 pub struct GoalSeverityTargetDetailCodeableConcept {
     pub coding: ::std::vec::Vec<GoalSeverityTargetDetailCodeableConceptCodingItem>,
 }
-///A KLSeveritiesFFB coding.
+///An FFB coding from KLSeveritiesFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalSeverityTargetDetailCodeableConceptCodingItem {
+    ///A code of the value set KLSeveritiesFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: GoalSeverityTargetDetailCodeableConceptCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`GoalSeverityTargetDetailCodeableConceptCodingItemSystem`
 #[derive(
@@ -2840,13 +3230,13 @@ for GoalSeverityTargetDetailCodeableConceptCodingItemSystem {
 pub struct GoalSeverityTargetMeasure {
     pub coding: [GoalSeverityTargetMeasureCodingItem; 1usize],
 }
-///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes 66959f77-6e2a-4574-8423-3ff097f8b9fa.
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes#66959f77-6e2a-4574-8423-3ff097f8b9fa (funktionsevneniveau).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct GoalSeverityTargetMeasureCodingItem {
     pub code: GoalSeverityTargetMeasureCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: GoalSeverityTargetMeasureCodingItemSystem,
 }
 ///`GoalSeverityTargetMeasureCodingItemCode`
@@ -2961,7 +3351,7 @@ for GoalSeverityTargetMeasureCodingItemSystem {
         value.parse()
     }
 }
-///FHIR id: 1-64 letters, digits, '-' and '.'. The IG wants UUIDs (checked by the validator, GW-ID).
+///FHIR id: 1 to 64 characters from A-Z, a-z, 0-9, '-' and '.'. ffbkit's validator also wants a UUID here (GW-ID).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -3002,7 +3392,7 @@ impl ::std::str::FromStr for Id {
         Ok(Self(value.to_string()))
     }
 }
-///An identifier.
+///An identifier: its namespace (system) and value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Identifier {
@@ -3012,7 +3402,7 @@ pub struct Identifier {
     pub system: ::std::option::Option<Uri>,
     #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
     pub use_: ::std::option::Option<IdentifierUse>,
-    pub value: ::std::string::String,
+    pub value: String,
 }
 ///`IdentifierUse`
 #[derive(
@@ -3081,12 +3471,13 @@ impl ::std::convert::TryFrom<::std::string::String> for IdentifierUse {
         value.parse()
     }
 }
-///An information gathering, udredning (KLReportingFFBInformationGathering): when, based on which service request, which conditions were found, and the støttebehov evaluation.
+///An information gathering, udredning (KLReportingFFBInformationGathering, a ClinicalImpression): when it happened, which service request it answers, the conditions found and the støttebehov evaluation. References must resolve to the right profiles (GW-REF): findings to Conditions, investigation items to CareEvaluations, the extension to a ServiceRequest.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InformationGathering {
     #[serde(rename = "effectiveDateTime")]
     pub effective_date_time: DateTime,
+    ///Exactly the based-on service request extension.
     pub extension: [BasedOnServiceRequest; 1usize],
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub finding: ::std::vec::Vec<InformationGatheringFinding>,
@@ -3096,19 +3487,40 @@ pub struct InformationGathering {
     pub investigation: ::std::vec::Vec<InformationGatheringInvestigation>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<Meta>,
+    ///Not forbidden by the profile, carries nothing FFB reporting uses; leave it out.
+    #[serde(
+        rename = "prognosisCodeableConcept",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub prognosis_codeable_concept: ::std::vec::Vec<CodeableConcept>,
+    ///Not forbidden by the profile, but it must refer to a RiskAssessment, which a report cannot hold (GW-REF); leave it out.
+    #[serde(
+        rename = "prognosisReference",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub prognosis_reference: ::std::vec::Vec<Reference>,
     #[serde(rename = "resourceType")]
     pub resource_type: InformationGatheringResourceType,
     pub status: InformationGatheringStatus,
     pub subject: Reference,
+    ///Not forbidden by the profile, carries nothing FFB reporting uses; leave it out.
+    #[serde(
+        rename = "supportingInfo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub supporting_info: ::std::vec::Vec<Reference>,
 }
-///A condition (FFB theme) found.
+///A condition (FFB theme) found, by reference only.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InformationGatheringFinding {
     #[serde(rename = "itemReference")]
     pub item_reference: Reference,
 }
-///The støttebehov evaluation(s) of the gathering.
+///The støttebehov evaluation of the gathering: a code for the kind of investigation and its CareEvaluation(s).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InformationGatheringInvestigation {
@@ -3226,7 +3638,7 @@ impl ::std::convert::TryFrom<::std::string::String> for InformationGatheringStat
         value.parse()
     }
 }
-///FHIR instant: a full date and time with a time zone.
+///FHIR instant: a date and a time to the second, always with a time zone.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -3267,16 +3679,18 @@ impl ::std::str::FromStr for Instant {
         Ok(Self(value.to_string()))
     }
 }
-///An intervention, ydelse (KLReportingFFBIntervention): the FFB ydelse, based on a care plan, with start and end.
+///An intervention, ydelse (KLReportingFFBIntervention, a CarePlan): the FFB ydelse, the care plan it belongs to, when it was created, granted and ended. The profile makes the period optional; the IG's text asks for the start date (GW-INTERVENTION-START, a warning by default). A CarePlan in a report must match this schema or care-plan.schema.json (kl-reporting-ffb-delivery-report-2).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Intervention {
     pub activity: ::std::vec::Vec<InterventionActivity>,
+    ///The care plan(s) the intervention is part of (indsatsDelAfPlan).
     #[serde(rename = "basedOn")]
     pub based_on: ::std::vec::Vec<Reference>,
     pub created: DateTime,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Id>,
+    ///Intervention intent (indsatshensigt).
     pub intent: InterventionIntent,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<Meta>,
@@ -3284,38 +3698,41 @@ pub struct Intervention {
     pub period: ::std::option::Option<InterventionPeriod>,
     #[serde(rename = "resourceType")]
     pub resource_type: InterventionResourceType,
+    ///Intervention status (indsatsstatus).
     pub status: InterventionStatus,
     pub subject: Reference,
 }
-///The intervention's activity.
+///One activity: its detail.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionActivity {
     pub detail: InterventionActivityDetail,
 }
-///The ydelse and its activity status.
+///The ydelse and its status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionActivityDetail {
     pub code: InterventionActivityDetailCode,
+    ///Activity status (indsatsAktivitetsstatus).
     pub status: InterventionActivityDetailStatus,
 }
-///The FFB ydelse.
+///The FFB ydelse (indsatskode); code only, no text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionActivityDetailCode {
     pub coding: [InterventionActivityDetailCodeCodingItem; 1usize],
 }
-///A KLInterventionsFFB coding.
+///An FFB ydelse.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionActivityDetailCodeCodingItem {
+    ///A code of the value set KLInterventionsFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: InterventionActivityDetailCodeCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`InterventionActivityDetailCodeCodingItemSystem`
 #[derive(
@@ -3369,7 +3786,7 @@ for InterventionActivityDetailCodeCodingItemSystem {
         value.parse()
     }
 }
-///`InterventionActivityDetailStatus`
+///Activity status (indsatsAktivitetsstatus).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -3453,7 +3870,7 @@ for InterventionActivityDetailStatus {
         value.parse()
     }
 }
-///An intervention goal, indsatsmål (KLReportingFFBInterventionGoal): måltype and expected funktionsevneniveau for one primary and any secondary A&D themes (kl-reporting-ffb-intervention-goal-1 and -2, checked by the validator).
+///An intervention goal, indsatsmål (KLReportingFFBInterventionGoal, a Goal): the fixed category and description code, one funktionsevneniveau target and one måltype target, and the Aktivitet og deltagelse themes it addresses with their rank. That it addresses only such themes (kl-reporting-ffb-intervention-goal-1) and exactly one with rank 1 (kl-reporting-ffb-intervention-goal-2) is checked by ffbkit's validator.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionGoal {
@@ -3470,22 +3887,22 @@ pub struct InterventionGoal {
     #[serde(rename = "resourceType")]
     pub resource_type: InterventionGoalResourceType,
     pub subject: Reference,
-    ///Exactly one funktionsevneniveau target and one måltype target.
+    ///The two target slices: exactly one funktionsevneniveau target and one måltype target. That there is one of each is checked by ffbkit's validator (GW-CARD). The profile leaves the slicing open; ffbkit accepts no targets beyond the two slices.
     pub target: [InterventionGoalTargetItem; 2usize],
 }
-///Category: FFB indsatsmål.
+///Category: FFB indsatsmål (målkategori).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionGoalCategoryItem {
     pub coding: [InterventionGoalCategoryItemCodingItem; 1usize],
 }
-///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes 0bb3daef-538d-45dc-b444-abdbcb63f6bc.
+///Fixed: http://fhir.kl.dk/term/CodeSystem/CareSocialCodes#0bb3daef-538d-45dc-b444-abdbcb63f6bc (FFB indsatsmål).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionGoalCategoryItemCodingItem {
     pub code: InterventionGoalCategoryItemCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: InterventionGoalCategoryItemCodingItemSystem,
 }
 ///`InterventionGoalCategoryItemCodingItemCode`
@@ -3600,19 +4017,19 @@ for InterventionGoalCategoryItemCodingItemSystem {
         value.parse()
     }
 }
-///Description: fixed SNOMED CT code.
+///Description: a fixed SNOMED CT code, never text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionGoalDescription {
     pub coding: [InterventionGoalDescriptionCodingItem; 1usize],
 }
-///Fixed: http://snomed.info/sct 410518001.
+///Fixed: http://snomed.info/sct#410518001 (goal).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionGoalDescriptionCodingItem {
     pub code: InterventionGoalDescriptionCodingItemCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: InterventionGoalDescriptionCodingItemSystem,
 }
 ///`InterventionGoalDescriptionCodingItemCode`
@@ -3869,7 +4286,7 @@ impl ::std::convert::From<GoalChangeValueTarget> for InterventionGoalTargetItem 
         Self::ChangeValueTarget(value)
     }
 }
-///`InterventionIntent`
+///Intervention intent (indsatshensigt).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -3932,7 +4349,7 @@ impl ::std::convert::TryFrom<::std::string::String> for InterventionIntent {
         value.parse()
     }
 }
-///Granted from (start) and ended (end).
+///Granted (start, bevillingstid) and ended (end, afslutningstid).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionPeriod {
@@ -3990,7 +4407,7 @@ impl ::std::convert::TryFrom<::std::string::String> for InterventionResourceType
         value.parse()
     }
 }
-///`InterventionStatus`
+///Intervention status (indsatsstatus).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -4070,9 +4487,11 @@ impl ::std::convert::TryFrom<::std::string::String> for InterventionStatus {
 #[serde(deny_unknown_fields)]
 pub struct KombitStsOrgIdentifier {
     pub system: KombitStsOrgIdentifierSystem,
-    #[serde(rename = "use")]
-    pub use_: KombitStsOrgIdentifierUse,
-    pub value: ::std::string::String,
+    ///If given, official.
+    #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_: ::std::option::Option<KombitStsOrgIdentifierUse>,
+    ///The STS organisation UUID (checked by the validator, GW-CITIZEN).
+    pub value: String,
 }
 ///`KombitStsOrgIdentifierSystem`
 #[derive(
@@ -4129,7 +4548,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KombitStsOrgIdentifierSy
         value.parse()
     }
 }
-///`KombitStsOrgIdentifierUse`
+///If given, official.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -4180,13 +4599,13 @@ impl ::std::convert::TryFrom<::std::string::String> for KombitStsOrgIdentifierUs
         value.parse()
     }
 }
-///The municipality that holds and reports the data, by identifier only.
+///The municipality, by identifier only: no reference, type or display.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ManagingMunicipality {
     pub identifier: KombitStsOrgIdentifier,
 }
-///Resource metadata: the profile claim and the last update time (both asked for by the IG's text).
+///Resource metadata. The IG's text asks every resource for its profile and last update time; the schema leaves both optional and ffbkit's validator checks them (GW-PROFILE-CLAIM, GW-LAST-UPDATED).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
@@ -4195,9 +4614,9 @@ pub struct Meta {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_updated: ::std::option::Option<Instant>,
-    ///Canonical URLs of the profiles the resource claims (GW-PROFILE, GW-PROFILE-CLAIM).
+    ///The profiles the resource claims. The IG's text asks for the FFB profile here; ffbkit checks the claim (GW-PROFILE, GW-PROFILE-CLAIM).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub profile: ::std::vec::Vec<Uri>,
+    pub profile: ::std::vec::Vec<Canonical>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<Uri>,
     #[serde(
@@ -4206,41 +4625,39 @@ pub struct Meta {
     )]
     pub version_id: ::std::option::Option<Id>,
 }
-///The municipality's case number (anledningDokumenteretISag): sub-extensions municipalitySpecific and/or official.
+///The municipality's case number (anledningDokumenteretISag): a municipality-specific and/or an official number.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct MunicipalityCaseNumber {
+    ///One or both sub-extensions. Each may occur at most once; that count is checked by ffbkit's validator (GW-CARD).
     pub extension: ::std::vec::Vec<MunicipalityCaseNumberExtensionItem>,
     pub url: MunicipalityCaseNumberUrl,
 }
 ///`MunicipalityCaseNumberExtensionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(tag = "url", deny_unknown_fields)]
+#[serde(untagged)]
 pub enum MunicipalityCaseNumberExtensionItem {
-    /**MunicipalitySpecificCaseNumber
-
-Municipality-specific case number.*/
-    #[serde(rename = "municipalitySpecific")]
-    MunicipalitySpecific {
-        #[serde(rename = "valueIdentifier")]
-        value_identifier: MunicipalitySpecificCaseNumberValueIdentifier,
-    },
-    /**OfficialCaseNumber
-
-Official case number.*/
-    #[serde(rename = "official")]
-    Official {
-        #[serde(
-            rename = "valueIdentifier",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        value_identifier: ::std::option::Option<Identifier>,
-        #[serde(
-            rename = "valueString",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        value_string: ::std::option::Option<::std::string::String>,
-    },
+    MunicipalitySpecific(CaseNumberMunicipalitySpecific),
+    OfficialIdentifier(CaseNumberOfficialIdentifier),
+    OfficialString(CaseNumberOfficialString),
+}
+impl ::std::convert::From<CaseNumberMunicipalitySpecific>
+for MunicipalityCaseNumberExtensionItem {
+    fn from(value: CaseNumberMunicipalitySpecific) -> Self {
+        Self::MunicipalitySpecific(value)
+    }
+}
+impl ::std::convert::From<CaseNumberOfficialIdentifier>
+for MunicipalityCaseNumberExtensionItem {
+    fn from(value: CaseNumberOfficialIdentifier) -> Self {
+        Self::OfficialIdentifier(value)
+    }
+}
+impl ::std::convert::From<CaseNumberOfficialString>
+for MunicipalityCaseNumberExtensionItem {
+    fn from(value: CaseNumberOfficialString) -> Self {
+        Self::OfficialString(value)
+    }
 }
 ///`MunicipalityCaseNumberUrl`
 #[derive(
@@ -4303,69 +4720,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MunicipalityCaseNumberUr
         value.parse()
     }
 }
-///The municipality's own case number (sagsnummer).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct MunicipalitySpecificCaseNumberValueIdentifier {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub system: ::std::option::Option<Uri>,
-    #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
-    pub use_: ::std::option::Option<MunicipalitySpecificCaseNumberValueIdentifierUse>,
-    pub value: ::std::string::String,
-}
-///`MunicipalitySpecificCaseNumberValueIdentifierUse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MunicipalitySpecificCaseNumberValueIdentifierUse {
-    #[serde(rename = "usual")]
-    Usual,
-}
-impl ::std::fmt::Display for MunicipalitySpecificCaseNumberValueIdentifierUse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Usual => f.write_str("usual"),
-        }
-    }
-}
-impl ::std::str::FromStr for MunicipalitySpecificCaseNumberValueIdentifierUse {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "usual" => Ok(Self::Usual),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for MunicipalitySpecificCaseNumberValueIdentifierUse {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MunicipalitySpecificCaseNumberValueIdentifierUse {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///A time period.
+///A time span; either end may be missing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
@@ -4374,16 +4729,18 @@ pub struct Period {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<DateTime>,
 }
-///A reference to a resource in the same bundle (aggregation: bundled).
+///A reference to another resource of the same delivery report (aggregation: bundled).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
-    ///A literal reference, Type/id or a fullUrl, to an entry of the same bundle (GW-REF).
-    pub reference: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display: ::std::option::Option<String>,
+    ///A literal reference (Type/id, or the fullUrl of an entry). It must resolve to an entry of the same report with an allowed profile (GW-REF).
+    pub reference: String,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<Uri>,
 }
-///The type of service performer, tilbud (KLReportingFFBServicePerformer).
+///The kind of service performer, tilbud (KLReportingFFBServicePerformer, a CareTeam): the FFB tilbud code and the citizen, nothing else.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ServicePerformer {
@@ -4396,22 +4753,23 @@ pub struct ServicePerformer {
     pub resource_type: ServicePerformerResourceType,
     pub subject: Reference,
 }
-///The FFB tilbud.
+///The FFB tilbud (tilbudstype).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ServicePerformerCategoryItem {
     pub coding: ::std::vec::Vec<ServicePerformerCategoryItemCodingItem>,
 }
-///A KLServiceCodesFFB coding.
+///An FFB coding from KLServiceCodesFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ServicePerformerCategoryItemCodingItem {
+    ///A code of the value set KLServiceCodesFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: ServicePerformerCategoryItemCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`ServicePerformerCategoryItemCodingItemSystem`
 #[derive(
@@ -4515,23 +4873,26 @@ impl ::std::convert::TryFrom<::std::string::String> for ServicePerformerResource
         value.parse()
     }
 }
-///The request (henvendelse) that led to an information gathering (KLReportingFFBServiceRequest). The IG's text wants the case number (GW-CASE-NUMBER, a warning by default).
+///The request (henvendelse) that started an information gathering (KLReportingFFBServiceRequest): status, the fixed intent proposal, the citizen, and the municipality case number. The profile makes the case number optional, the IG's text asks for it (GW-CASE-NUMBER, a warning by default).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceRequest {
+    ///Only the municipality case number (0..1).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub extension: ::std::vec::Vec<MunicipalityCaseNumber>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Id>,
+    ///Fixed: proposal.
     pub intent: ServiceRequestIntent,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<Meta>,
     #[serde(rename = "resourceType")]
     pub resource_type: ServiceRequestResourceType,
+    ///Request status (anledningsStatus).
     pub status: ServiceRequestStatus,
     pub subject: Reference,
 }
-///`ServiceRequestIntent`
+///Fixed: proposal.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -4632,7 +4993,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ServiceRequestResourceTy
         value.parse()
     }
 }
-///`ServiceRequestStatus`
+///Request status (anledningsStatus).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -4707,7 +5068,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ServiceRequestStatus {
         value.parse()
     }
 }
-///FHIR string: not empty.
+///FHIR string: at least one character, not only white space other than blanks and line breaks.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -4748,7 +5109,7 @@ impl ::std::str::FromStr for String {
         Ok(Self(value.to_string()))
     }
 }
-///A target group, målgruppe (KLReportingFFBTargetGroup).
+///A target group, målgruppe (KLReportingFFBTargetGroup, a Condition): the FFB code and when it was first recorded; no severity, no extensions. A Condition in a report must match this schema or condition.schema.json (kl-reporting-ffb-delivery-report-1).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroup {
@@ -4756,7 +5117,7 @@ pub struct TargetGroup {
         rename = "clinicalStatus",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub clinical_status: ::std::option::Option<TargetGroupClinicalStatus>,
+    pub clinical_status: ::std::option::Option<ConditionClinicalStatus>,
     pub code: TargetGroupCode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Id>,
@@ -4771,167 +5132,25 @@ pub struct TargetGroup {
         rename = "verificationStatus",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub verification_status: ::std::option::Option<TargetGroupVerificationStatus>,
+    pub verification_status: ::std::option::Option<ConditionVerificationStatus>,
 }
-///Clinical status.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct TargetGroupClinicalStatus {
-    pub coding: [TargetGroupClinicalStatusCodingItem; 1usize],
-}
-///`TargetGroupClinicalStatusCodingItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct TargetGroupClinicalStatusCodingItem {
-    pub code: TargetGroupClinicalStatusCodingItemCode,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
-    pub system: TargetGroupClinicalStatusCodingItemSystem,
-}
-///`TargetGroupClinicalStatusCodingItemCode`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TargetGroupClinicalStatusCodingItemCode {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "recurrence")]
-    Recurrence,
-    #[serde(rename = "relapse")]
-    Relapse,
-    #[serde(rename = "inactive")]
-    Inactive,
-    #[serde(rename = "remission")]
-    Remission,
-    #[serde(rename = "resolved")]
-    Resolved,
-}
-impl ::std::fmt::Display for TargetGroupClinicalStatusCodingItemCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-            Self::Recurrence => f.write_str("recurrence"),
-            Self::Relapse => f.write_str("relapse"),
-            Self::Inactive => f.write_str("inactive"),
-            Self::Remission => f.write_str("remission"),
-            Self::Resolved => f.write_str("resolved"),
-        }
-    }
-}
-impl ::std::str::FromStr for TargetGroupClinicalStatusCodingItemCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            "recurrence" => Ok(Self::Recurrence),
-            "relapse" => Ok(Self::Relapse),
-            "inactive" => Ok(Self::Inactive),
-            "remission" => Ok(Self::Remission),
-            "resolved" => Ok(Self::Resolved),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TargetGroupClinicalStatusCodingItemCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TargetGroupClinicalStatusCodingItemCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`TargetGroupClinicalStatusCodingItemSystem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TargetGroupClinicalStatusCodingItemSystem {
-    #[serde(rename = "http://terminology.hl7.org/CodeSystem/condition-clinical")]
-    HttpTerminologyHl7OrgCodeSystemConditionClinical,
-}
-impl ::std::fmt::Display for TargetGroupClinicalStatusCodingItemSystem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::HttpTerminologyHl7OrgCodeSystemConditionClinical => {
-                f.write_str("http://terminology.hl7.org/CodeSystem/condition-clinical")
-            }
-        }
-    }
-}
-impl ::std::str::FromStr for TargetGroupClinicalStatusCodingItemSystem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "http://terminology.hl7.org/CodeSystem/condition-clinical" => {
-                Ok(Self::HttpTerminologyHl7OrgCodeSystemConditionClinical)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TargetGroupClinicalStatusCodingItemSystem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TargetGroupClinicalStatusCodingItemSystem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The målgruppe.
+///The target group (målgruppe).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroupCode {
     pub coding: ::std::vec::Vec<TargetGroupCodeCodingItem>,
 }
-///A KLConditionsAndTargetGroupsFFB coding.
+///An FFB coding from KLConditionsAndTargetGroupsFFB.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroupCodeCodingItem {
+    ///A code of the value set KLConditionsAndTargetGroupsFFB.
     pub code: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
+    pub display: ::std::option::Option<String>,
     pub system: TargetGroupCodeCodingItemSystem,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<String>,
 }
 ///`TargetGroupCodeCodingItemSystem`
 #[derive(
@@ -5034,150 +5253,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TargetGroupResourceType 
         value.parse()
     }
 }
-///Verification status.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct TargetGroupVerificationStatus {
-    pub coding: [TargetGroupVerificationStatusCodingItem; 1usize],
-}
-///`TargetGroupVerificationStatusCodingItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct TargetGroupVerificationStatusCodingItem {
-    pub code: TargetGroupVerificationStatusCodingItemCode,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<::std::string::String>,
-    pub system: TargetGroupVerificationStatusCodingItemSystem,
-}
-///`TargetGroupVerificationStatusCodingItemCode`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TargetGroupVerificationStatusCodingItemCode {
-    #[serde(rename = "unconfirmed")]
-    Unconfirmed,
-    #[serde(rename = "provisional")]
-    Provisional,
-    #[serde(rename = "differential")]
-    Differential,
-    #[serde(rename = "confirmed")]
-    Confirmed,
-    #[serde(rename = "refuted")]
-    Refuted,
-    #[serde(rename = "entered-in-error")]
-    EnteredInError,
-}
-impl ::std::fmt::Display for TargetGroupVerificationStatusCodingItemCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unconfirmed => f.write_str("unconfirmed"),
-            Self::Provisional => f.write_str("provisional"),
-            Self::Differential => f.write_str("differential"),
-            Self::Confirmed => f.write_str("confirmed"),
-            Self::Refuted => f.write_str("refuted"),
-            Self::EnteredInError => f.write_str("entered-in-error"),
-        }
-    }
-}
-impl ::std::str::FromStr for TargetGroupVerificationStatusCodingItemCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "unconfirmed" => Ok(Self::Unconfirmed),
-            "provisional" => Ok(Self::Provisional),
-            "differential" => Ok(Self::Differential),
-            "confirmed" => Ok(Self::Confirmed),
-            "refuted" => Ok(Self::Refuted),
-            "entered-in-error" => Ok(Self::EnteredInError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TargetGroupVerificationStatusCodingItemCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TargetGroupVerificationStatusCodingItemCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`TargetGroupVerificationStatusCodingItemSystem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TargetGroupVerificationStatusCodingItemSystem {
-    #[serde(rename = "http://terminology.hl7.org/CodeSystem/condition-ver-status")]
-    HttpTerminologyHl7OrgCodeSystemConditionVerStatus,
-}
-impl ::std::fmt::Display for TargetGroupVerificationStatusCodingItemSystem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::HttpTerminologyHl7OrgCodeSystemConditionVerStatus => {
-                f.write_str("http://terminology.hl7.org/CodeSystem/condition-ver-status")
-            }
-        }
-    }
-}
-impl ::std::str::FromStr for TargetGroupVerificationStatusCodingItemSystem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "http://terminology.hl7.org/CodeSystem/condition-ver-status" => {
-                Ok(Self::HttpTerminologyHl7OrgCodeSystemConditionVerStatus)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TargetGroupVerificationStatusCodingItemSystem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TargetGroupVerificationStatusCodingItemSystem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///FHIR uri: no white space.
+///FHIR uri: no white space (and not empty: JSON FHIR has no empty strings).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -5213,6 +5289,47 @@ impl ::std::fmt::Display for Uri {
     }
 }
 impl ::std::str::FromStr for Uri {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///FHIR uuid: a UUID as a URI, urn:uuid: followed by lower-case hex digits in 8-4-4-4-12 groups.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct Uuid(pub ::std::string::String);
+impl ::std::ops::Deref for Uuid {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<Uuid> for ::std::string::String {
+    fn from(value: Uuid) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for Uuid {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for Uuid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for Uuid {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))

@@ -64,6 +64,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
         references(v, e, profile, &resolve, cx);
         invariants(v, e, profile, &resolve, cx);
         meta_and_text_rules(e, profile, cx);
+        extension_counts(e, profile, cx);
     }
     outcome
 }
@@ -466,6 +467,37 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             }
         }
         _ => {}
+    }
+}
+
+/// GW-CARD for extensions of the same kind, which JSON Schema cannot count: a care plan has
+/// exactly one case number and at most one follow-up date; a case number has at most one
+/// `municipalitySpecific` and one `official` part.
+fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
+    let Some(exts) = e.resource.get("extension").and_then(Json::as_array) else { return };
+    let ptr = e.ptr();
+    let count = |url: &str| exts.iter().filter(|x| x.get("url").and_then(Json::as_str) == Some(url)).count();
+    if profile == Profile::CarePlan {
+        for (url, what, max) in [(ext::MUNICIPALITY_CASE_NUMBER, "case number", 1), (ext::FOLLOW_UP_DATE, "follow-up date", 1)] {
+            let n = count(url);
+            if n > max {
+                let p = format!("{ptr}/extension");
+                cx.push("GW-CARD", &p, None, format!("at most one {what} extension"), format!("The care plan has {n} {what} extensions; the profile allows one."));
+            }
+        }
+    }
+    for (i, x) in exts.iter().enumerate() {
+        if x.get("url").and_then(Json::as_str) != Some(ext::MUNICIPALITY_CASE_NUMBER) {
+            continue;
+        }
+        let parts = x.get("extension").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+        for part in ["municipalitySpecific", "official"] {
+            let n = parts.iter().filter(|p| p.get("url").and_then(Json::as_str) == Some(part)).count();
+            if n > 1 {
+                let p = format!("{ptr}/extension/{i}/extension");
+                cx.push("GW-CARD", &p, None, format!("at most one {part} part"), format!("The case number has {n} {part} parts; the profile allows one."));
+            }
+        }
     }
 }
 
