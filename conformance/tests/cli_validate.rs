@@ -85,11 +85,11 @@ fn operation_outcome_format() {
 
 #[test]
 fn junit_format_to_file() {
-    let out = std::env::temp_dir().join(format!("ffbkit-junit-{}.xml", std::process::id()));
+    let out = std::env::temp_dir().join(format!("ffbkit-junit-{}", std::process::id())).join("new-dir/validate.xml");
     let o = ffbkit(&["validate", "--format", "junit", "-o", path(&out), path(&fixtures().join("invalid"))]);
     assert_eq!(o.status.code(), Some(1));
     let xml = std::fs::read_to_string(&out).unwrap();
-    std::fs::remove_file(&out).ok();
+    std::fs::remove_dir_all(out.parent().unwrap().parent().unwrap()).ok();
     assert!(xml.starts_with("<?xml"));
     assert!(xml.contains("<failure message=") && xml.contains("GW-REF"));
     assert!(xml.contains("gw-profile-claim-missing.json\"/>"), "warnings alone do not fail a test case");

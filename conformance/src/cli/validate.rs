@@ -96,6 +96,9 @@ pub fn run(args: ValidateArgs, stdout: &mut dyn Write) -> Result<i32> {
     let mut file;
     let out: &mut dyn Write = match &args.out {
         Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            }
             file = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?);
             &mut file
         }
