@@ -11,6 +11,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod builder;
 pub mod catalog;
 pub mod domain;

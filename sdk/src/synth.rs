@@ -178,8 +178,15 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
 
     // A registration withdrawn the next day, now and then (PROTO-ERROR).
     if rng.below(20) == 0 {
+        // The wrong theme is withdrawn and the right one registered the same day.
         let k = rng.below(ad_start.max(1));
         case.themes[k].registration = Registration::EnteredInError;
+        let mut right = ThemeAssessment::new(Theme::ff(*rng.pick(&ffs)).expect("undertema"), granted.succ());
+        right.id = Id::seeded(&mut rng);
+        if let Some(g) = case.gatherings.last_mut() {
+            g.themes.push(right.id.clone());
+        }
+        case.themes.push(right);
         report(&case, &mut planner, granted.succ(), &mut out);
     }
 

@@ -1,0 +1,118 @@
+//! The stream audit: synthetic streams satisfy every audited rule; a stream that breaks one
+//! rule is found out under that rule's id.
+
+use ffbkit_sdk::audit::audit_citizen;
+use ffbkit_sdk::catalog::codes::*;
+use ffbkit_sdk::domain::*;
+use ffbkit_sdk::planner::{example_case, Planner};
+use ffbkit_sdk::synth::{citizen_reports, SynthConfig};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn rules(reports: &[Value]) -> BTreeSet<&'static str> {
+    audit_citizen(reports).findings.iter().map(|f| f.rule).collect()
+}
+
+/// The example case reported over a few days, with `change` applied before the follow-up.
+fn stream(change: impl FnOnce(&mut Case)) -> Vec<Value> {
+    let mut case = example_case();
+    let mut p = Planner::new();
+    let d0 = Date::parse("2025-03-03").unwrap();
+    let mut out = vec![p.plan_day(&case, d0).unwrap()];
+    let fu = d0.plus_months(3);
+    let plan = case.care_plans[0].id.clone();
+    case.follow_ups.push(FollowUpResult { id: Id::random(), care_plan: plan, result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats, day: fu, registration: Registration::Current });
+    let eval = SupportEvaluation::new(Stoettebehov::ModeratStoettebehov, fu.at(10, 0));
+    case.care_plans[0].evaluation = Some(eval.id.clone());
+    case.evaluations.push(eval);
+    change(&mut case);
+    out.extend(p.plan_day(&case, fu));
+    out
+}
+
+#[test]
+fn synthetic_streams_pass_every_audited_rule() {
+    let cfg = SynthConfig { citizens: 60, seed: 3, ..SynthConfig::default() };
+    for i in 0..cfg.citizens {
+        let reports: Vec<Value> = citizen_reports(&cfg, i).into_iter().map(|(_, r)| r).collect();
+        let a = audit_citizen(&reports);
+        assert!(a.findings.is_empty(), "citizen {i}: {:#?}", a.findings);
+        assert!(a.citizen.ends_with("-****"));
+    }
+}
+
+#[test]
+fn the_example_stream_is_clean() {
+    assert_eq!(rules(&stream(|_| {})), BTreeSet::new());
+}
+
+#[test]
+fn dst_ff_without_funktioner_og_forhold() {
+    let r = stream(|c| c.themes[0].registration = Registration::EnteredInError);
+    assert_eq!(rules(&r), ["DST-FF"].into());
+}
+
+#[test]
+fn dst_stoette_follow_up_without_same_day_assessment() {
+    let r = stream(|c| {
+        c.evaluations.pop();
+        c.care_plans[0].evaluation = Some(c.evaluations[0].id.clone());
+    });
+    assert_eq!(rules(&r), ["DST-STOETTE"].into());
+}
+
+#[test]
+fn dst_maaltype_without_goals() {
+    let r = stream(|c| {
+        c.goals.clear();
+        c.care_plans[0].goals.clear();
+    });
+    // The first report still carried the goal; the audit judges the latest state, so blank
+    // the goal out of the first report too.
+    let mut r = r;
+    r[0]["entry"] = Value::Array(r[0]["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] != "Goal").cloned().collect());
+    assert_eq!(rules(&r), ["DST-MAALTYPE"].into());
+}
+
+#[test]
+fn dst_triple_without_target_group() {
+    let mut r = stream(|_| {});
+    for report in &mut r {
+        for e in report["entry"].as_array_mut().unwrap() {
+            if let Some(o) = e["resource"].as_object_mut() {
+                if o.get("goal").is_some() {
+                    o.remove("addresses");
+                }
+            }
+        }
+    }
+    assert_eq!(rules(&r), ["DST-TRIPLE"].into());
+}
+
+#[test]
+fn proto_cond_update_needs_last_asserted() {
+    let r = stream(|c| c.themes[1].theme = Theme::ad(AdTema::KoebeInd, Funktionsevneniveau::LetNedsatFunktionsevne).unwrap());
+    assert_eq!(rules(&r), ["PROTO-COND-UPDATE"].into());
+}
+
+#[test]
+fn proto_new_gathering_when_a_plan_changes_tilbud_in_place() {
+    let r = stream(|c| c.care_plans[0].tilbud = Tilbud::AktivitetsOgSamvaerstilbud);
+    assert!(rules(&r).contains("PROTO-NEW-GATHERING"), "{:?}", rules(&r));
+}
+
+#[test]
+fn proto_ended_reported_late() {
+    let r = stream(|c| {
+        c.interventions[0].end = Some(Date::parse("2025-04-01").unwrap());
+        c.interventions[0].status = PlanStatus::Completed;
+    });
+    assert_eq!(rules(&r), ["PROTO-ENDED"].into());
+}
+
+#[test]
+fn proto_one_day_a_report_spanning_two_days() {
+    let mut r = stream(|_| {});
+    r[1]["entry"][1]["resource"]["meta"]["lastUpdated"] = Value::String("2025-06-01T10:00:00+02:00".into());
+    assert!(rules(&r).contains("PROTO-ONE-DAY"));
+}
