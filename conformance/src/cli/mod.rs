@@ -2,6 +2,7 @@
 //! and dispatch. Exit codes: 0 success/found, 1 not found or invalid, 2 usage error or
 //! unreadable input. A closed pipe (`ffbkit ... | head`) is not an error.
 
+mod audit;
 mod catalog;
 mod sample;
 mod synth;
@@ -39,6 +40,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Write realistic report streams: each citizen's VUM journey, reported day by day.
     Synth(synth::SynthArgs),
+    /// Audit many citizens' report streams: DST and PROTO rules per citizen (first part).
+    Audit(audit::AuditArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -62,6 +65,7 @@ where
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Sample(args) => sample::run(args, &mut out),
         Command::Synth(args) => synth::run(args, &mut out),
+        Command::Audit(args) => audit::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {
