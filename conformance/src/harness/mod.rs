@@ -1,0 +1,21 @@
+//! The conformance harness behind `ffbkit certify`: it drives a vendor system through the
+//! scripted VUM journeys, collects what the vendor reports, stores it as evidence, judges
+//! it with the SDK's rules and writes the reports.
+//!
+//! - [`adapter`]: the client of a vendor's test adapter (`schemas/vendor-adapter.openapi.json`);
+//! - [`store`]: the evidence store (SQLite), written before anything is judged; resume;
+//!   the content hash;
+//! - [`judge`]: GW (validator), PROTO and DST (stream audit) verdicts;
+//! - [`verdict`]: pass / fail / skip / error, evidence, the summary per requirement id;
+//! - [`requirements`]: the ids a run reports on;
+//! - [`report`]: `certify.json`, `certify.junit.xml`, `certify.html`;
+//! - [`progress`]: a progress bar on a terminal, plain lines otherwise.
+
+pub mod adapter;
+pub mod clock;
+pub mod judge;
+pub mod progress;
+pub mod report;
+pub mod requirements;
+pub mod store;
+pub mod verdict;

@@ -1,0 +1,344 @@
+//! The run's reports, all made from the evidence store alone (so `ffbkit certify verify`
+//! can rebuild and compare them): [`json`] (`certify.json`, for machines), [`junit`]
+//! (`certify.junit.xml`, for CI) and [`html`] (`certify.html`, self-contained, for people).
+
+pub mod html;
+pub mod json;
+pub mod junit;
+
+use super::requirements::{known_ids, vum_id};
+use super::store::{Call, Store};
+use super::verdict::{overall, summarize, RequirementSummary, Status, Verdict};
+use anyhow::{Context, Result};
+use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The IG package the reports are judged against.
+pub const IG_PACKAGE: &str = "kl.dk.fhir.ffbreporting";
+/// Its version.
+pub const IG_VERSION: &str = "1.0.0";
+
+/// File names in a run directory.
+pub const JSON_FILE: &str = "certify.json";
+/// JUnit XML file name.
+pub const JUNIT_FILE: &str = "certify.junit.xml";
+/// HTML file name.
+pub const HTML_FILE: &str = "certify.html";
+
+/// The suite as the store keeps it (meta `suite`): enough to report on steps that never ran.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuiteJourney {
+    /// Journey id.
+    pub id: String,
+    /// Its Danish title.
+    pub title: String,
+    /// Its steps: (id, business date, phase).
+    pub steps: Vec<SuiteStep>,
+}
+
+/// One step of [`SuiteJourney`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuiteStep {
+    /// Step id.
+    pub id: String,
+    /// Business date.
+    pub date: String,
+    /// VUM phase.
+    pub phase: String,
+}
+
+/// A code system version (for the report header).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    /// The code system's URL.
+    pub system: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// A stored report, as listed in the reports (the body only in the HTML, masked).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRef {
+    /// Evidence id (`reports.id`).
+    pub id: i64,
+    /// The step whose delivery produced it.
+    pub step: String,
+    /// Bundle id.
+    pub bundle: Option<String>,
+    /// Masked CPR number.
+    pub citizen: Option<String>,
+    /// push, pull or manual.
+    pub source: String,
+    /// When received (UTC).
+    pub received_at: String,
+    /// SHA-256 of the exact bytes received.
+    pub sha256: String,
+    /// The body as received, pretty-printed when JSON, CPR numbers masked (HTML only).
+    #[serde(skip)]
+    pub masked_body: String,
+}
+
+/// One step in the reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepReport {
+    /// Step id.
+    pub id: String,
+    /// `VUM-<journey>-<step>`.
+    pub check: String,
+    /// Business date.
+    pub date: String,
+    /// VUM phase.
+    pub phase: String,
+    /// `judged`, `error`, or `not run`.
+    pub outcome: String,
+    /// Worst verdict of the step.
+    pub status: Status,
+    /// Why the step erred, when it did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<String>,
+    /// The step's verdicts.
+    pub verdicts: Vec<Verdict>,
+}
+
+/// One journey in the reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JourneyReport {
+    /// Journey id.
+    pub id: String,
+    /// Danish title.
+    pub title: String,
+    /// Worst verdict of the journey.
+    pub status: Status,
+    /// Attempts made (more than 1 after a resume that re-ran it).
+    pub attempt: i64,
+    /// True when every step was judged.
+    pub finished: bool,
+    /// Steps.
+    pub steps: Vec<StepReport>,
+    /// Verdicts over the whole journey (PROTO and DST at its end).
+    pub verdicts: Vec<Verdict>,
+    /// Reports received.
+    pub reports: Vec<ReportRef>,
+    /// Exchanges with the adapter (request and answer, CPR masked).
+    pub calls: Vec<Call>,
+}
+
+/// Everything a certification run found, ready to render.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunReport {
+    /// Format marker, `ffbkit-certify/1`.
+    pub format: String,
+    /// `ffbkit <version>`.
+    pub tool: String,
+    /// Run id.
+    pub run: String,
+    /// The vendor certified (`reference`, a URL, `manual`).
+    pub vendor: String,
+    /// http, manual or reference.
+    pub driver: String,
+    /// push or pull.
+    pub mode: String,
+    /// Validation with the IG's text-only rules as errors.
+    pub strict: bool,
+    /// When the run started (UTC).
+    pub started_at: String,
+    /// When it finished (UTC), when it did.
+    pub finished_at: Option<String>,
+    /// IG package.
+    pub ig_package: String,
+    /// IG version.
+    pub ig_version: String,
+    /// Code systems of the catalog used.
+    pub catalog: Vec<VersionInfo>,
+    /// SHA-256 over the evidence store (`ffbkit certify verify` recomputes it).
+    pub evidence_sha256: String,
+    /// The vendor's result: pass when no requirement failed or erred.
+    pub status: Status,
+    /// Requirements per status.
+    pub counts: BTreeMap<Status, usize>,
+    /// One line per requirement id.
+    pub requirements: Vec<RequirementSummary>,
+    /// Per journey and step.
+    pub journeys: Vec<JourneyReport>,
+    /// Reports and exchanges of earlier, superseded attempts kept in the store.
+    pub superseded_reports: usize,
+    /// Exchanges of superseded attempts.
+    pub superseded_calls: usize,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A body for people: pretty JSON when it parses, else the text; CPR numbers masked.
+pub fn masked_text(body: &[u8]) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default(),
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    mask_cpr_in_text(&text)
+}
+
+/// Build the run's report from the evidence store.
+pub fn collect(store: &Store) -> Result<RunReport> {
+    let meta = |k: &str| -> Result<String> { Ok(store.meta(k)?.unwrap_or_default()) };
+    let suite: Vec<SuiteJourney> = serde_json::from_str(&meta("suite")?).context("the evidence store has no readable suite (meta 'suite')")?;
+    let catalog: Vec<VersionInfo> = serde_json::from_str(&meta("catalog")?).unwrap_or_default();
+    let verdicts = store.verdicts()?;
+    let stored: BTreeMap<String, (i64, bool)> = store.journeys()?.into_iter().map(|(j, a, d)| (j, (a, d))).collect();
+    let known = known_ids(suite.iter().flat_map(|j| j.steps.iter().map(move |s| (j.id.as_str(), s.id.as_str()))));
+    let requirements = summarize(&verdicts, &known);
+    let status = overall(&requirements);
+    let mut counts: BTreeMap<Status, usize> = [Status::Pass, Status::Fail, Status::Skip, Status::Error].into_iter().map(|s| (s, 0)).collect();
+    for r in &requirements {
+        *counts.entry(r.status).or_default() += 1;
+    }
+    let mut journeys = Vec::new();
+    for j in &suite {
+        let (attempt, finished) = stored.get(&j.id).copied().unwrap_or((0, false));
+        let records: BTreeMap<String, _> = store.steps(&j.id)?.into_iter().map(|r| (r.step.clone(), r)).collect();
+        let mine: Vec<&Verdict> = verdicts.iter().filter(|v| v.journey == j.id).collect();
+        let mut steps = Vec::new();
+        for s in &j.steps {
+            let vs: Vec<Verdict> = mine.iter().filter(|v| v.step.as_deref() == Some(s.id.as_str())).map(|v| (*v).clone()).collect();
+            let rec = records.get(&s.id);
+            let status = vs.iter().map(|v| v.status).fold(Status::Skip, Status::worst);
+            steps.push(StepReport {
+                id: s.id.clone(),
+                check: vum_id(&j.id, &s.id),
+                date: s.date.clone(),
+                phase: s.phase.clone(),
+                outcome: rec.map(|r| r.outcome.clone()).unwrap_or_else(|| "not run".into()),
+                status,
+                messages: rec.map(|r| r.messages.clone()).unwrap_or_default(),
+                verdicts: vs,
+            });
+        }
+        let journey_verdicts: Vec<Verdict> = mine.iter().filter(|v| v.step.is_none()).map(|v| (*v).clone()).collect();
+        let status = mine.iter().map(|v| v.status).fold(Status::Skip, Status::worst);
+        let reports = store
+            .reports(&j.id)?
+            .into_iter()
+            .map(|r| ReportRef {
+                id: r.id,
+                step: r.step,
+                bundle: r.bundle_id,
+                citizen: r.citizen_masked,
+                source: r.source,
+                received_at: r.received_at,
+                sha256: sha256_hex(&r.body),
+                masked_body: masked_text(&r.body),
+            })
+            .collect();
+        let calls = store
+            .calls(&j.id)?
+            .into_iter()
+            .map(|mut c| {
+                c.request = mask_cpr_in_text(&c.request);
+                c.response = c.response.map(|r| mask_cpr_in_text(&r));
+                c.error = c.error.map(|e| mask_cpr_in_text(&e));
+                c
+            })
+            .collect();
+        journeys.push(JourneyReport { id: j.id.clone(), title: j.title.clone(), status, attempt, finished, steps, verdicts: journey_verdicts, reports, calls });
+    }
+    let (superseded_reports, superseded_calls) = store.superseded()?;
+    Ok(RunReport {
+        format: "ffbkit-certify/1".into(),
+        tool: meta("tool")?,
+        run: meta("run")?,
+        vendor: meta("vendor")?,
+        driver: meta("driver")?,
+        mode: meta("mode")?,
+        strict: meta("strict")? == "true",
+        started_at: meta("started_at")?,
+        finished_at: store.meta("finished_at")?,
+        ig_package: IG_PACKAGE.into(),
+        ig_version: IG_VERSION.into(),
+        catalog,
+        evidence_sha256: store.content_hash()?,
+        status,
+        counts,
+        requirements,
+        journeys,
+        superseded_reports,
+        superseded_calls,
+    })
+}
+
+/// The paths written by [`write_all`].
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// certify.json
+    pub json: PathBuf,
+    /// certify.junit.xml
+    pub junit: PathBuf,
+    /// certify.html
+    pub html: PathBuf,
+}
+
+/// Write the three reports into `dir`.
+pub fn write_all(report: &RunReport, dir: &Path) -> Result<Written> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let w = Written { json: dir.join(JSON_FILE), junit: dir.join(JUNIT_FILE), html: dir.join(HTML_FILE) };
+    let write = |p: &Path, text: String| std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()));
+    write(&w.json, json::render(report)?)?;
+    write(&w.junit, junit::render(report))?;
+    write(&w.html, html::render(report))?;
+    Ok(w)
+}
+
+/// What `ffbkit certify verify` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verification {
+    /// The hash `certify.json` states.
+    pub stated: String,
+    /// The hash recomputed from the evidence store.
+    pub recomputed: String,
+    /// Differences between `certify.json` and the report rebuilt from the store (empty when
+    /// none).
+    pub differences: Vec<String>,
+}
+
+impl Verification {
+    /// True when the certificate matches its evidence.
+    pub fn ok(&self) -> bool {
+        self.stated == self.recomputed && self.differences.is_empty()
+    }
+}
+
+/// Recompute the evidence hash of a run directory and compare `certify.json` with the
+/// report rebuilt from the evidence store.
+pub fn verify(dir: &Path) -> Result<Verification> {
+    let path = dir.join(JSON_FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let stated: RunReport = serde_json::from_str(&text).with_context(|| format!("{} is not a certify report", path.display()))?;
+    let store = Store::open_existing(dir)?;
+    let mut rebuilt = collect(&store)?;
+    for j in &mut rebuilt.journeys {
+        for r in &mut j.reports {
+            r.masked_body.clear(); // not part of certify.json
+        }
+    }
+    let mut differences = Vec::new();
+    if stated.status != rebuilt.status {
+        differences.push(format!("status: certificate says {}, evidence says {}", stated.status, rebuilt.status));
+    }
+    if stated.requirements != rebuilt.requirements {
+        for (a, b) in stated.requirements.iter().zip(&rebuilt.requirements) {
+            if a != b {
+                differences.push(format!("{}: certificate says {} ({} checks), evidence says {} ({} checks)", b.id, a.status, a.checks, b.status, b.checks));
+            }
+        }
+        if stated.requirements.len() != rebuilt.requirements.len() {
+            differences.push(format!("{} requirement ids in the certificate, {} in the evidence", stated.requirements.len(), rebuilt.requirements.len()));
+        }
+    }
+    if stated.journeys != rebuilt.journeys {
+        differences.push("the journeys, steps or verdicts differ from the evidence".into());
+    }
+    Ok(Verification { stated: stated.evidence_sha256, recomputed: rebuilt.evidence_sha256, differences })
+}

@@ -1,0 +1,408 @@
+//! The evidence store: one SQLite file per run (`RUN_DIR/evidence.sqlite`) holding the
+//! run's settings, every exchange with the vendor adapter, every report received (the exact
+//! bytes), each step's outcome and every verdict. Reports and exchanges are written BEFORE
+//! they are judged, so nothing received is lost when judging, the vendor or the harness
+//! fails.
+//!
+//! Journeys are the unit of resume: a journey is re-run from `/reset` under a new
+//! *attempt* number unless it was finished; rows of earlier attempts stay in the store (and
+//! in the content hash), but only the latest attempt of each journey counts.
+//!
+//! [`Store::content_hash`] is a SHA-256 over every row of every table in a fixed order, so
+//! a certificate (`certify.json`) can be checked against its evidence later.
+
+use super::clock::utc_now;
+use super::verdict::{Evidence, Status, Verdict};
+use anyhow::{Context, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The file name of the evidence store inside a run directory.
+pub const FILE_NAME: &str = "evidence.sqlite";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journeys (journey TEXT PRIMARY KEY, attempt INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0, started_at TEXT NOT NULL, finished_at TEXT);
+CREATE TABLE IF NOT EXISTS steps (journey TEXT NOT NULL, attempt INTEGER NOT NULL, idx INTEGER NOT NULL, step TEXT NOT NULL, date TEXT NOT NULL, outcome TEXT NOT NULL, messages TEXT NOT NULL, finished_at TEXT NOT NULL, PRIMARY KEY (journey, attempt, idx));
+CREATE TABLE IF NOT EXISTS calls (id INTEGER PRIMARY KEY, journey TEXT NOT NULL, attempt INTEGER NOT NULL, step TEXT, endpoint TEXT NOT NULL, request TEXT NOT NULL, status INTEGER, response BLOB, error TEXT, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (id INTEGER PRIMARY KEY, journey TEXT NOT NULL, attempt INTEGER NOT NULL, step TEXT NOT NULL, source TEXT NOT NULL, receiver_seq INTEGER, received_at TEXT NOT NULL, bundle_id TEXT, citizen_masked TEXT, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS verdicts (id INTEGER PRIMARY KEY, journey TEXT NOT NULL, attempt INTEGER NOT NULL, step TEXT, check_id TEXT NOT NULL, status TEXT NOT NULL, evidence TEXT NOT NULL, messages TEXT NOT NULL);
+";
+
+/// One exchange with the vendor adapter, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Call {
+    /// Row id.
+    pub id: i64,
+    /// Journey.
+    pub journey: String,
+    /// Step, when the call belongs to one (not for `/reset`).
+    pub step: Option<String>,
+    /// `POST /actions` etc.
+    pub endpoint: String,
+    /// The request body sent.
+    pub request: String,
+    /// HTTP status answered, when an answer came.
+    pub status: Option<u16>,
+    /// The answer's body (exact bytes, lossy UTF-8 here).
+    pub response: Option<String>,
+    /// What went wrong (timeout, connection refused, malformed body), when something did.
+    pub error: Option<String>,
+    /// When (UTC).
+    pub at: String,
+}
+
+/// A report as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEvidenceReport {
+    /// Row id (what [`Evidence::report`] points at).
+    pub id: i64,
+    /// Journey.
+    pub journey: String,
+    /// The step whose delivery produced it.
+    pub step: String,
+    /// `push` (received by the in-process gateway), `pull` (in the `/deliver` answer) or
+    /// `manual`.
+    pub source: String,
+    /// The receiver's sequence number, for pushed reports.
+    pub receiver_seq: Option<i64>,
+    /// When it was received (UTC).
+    pub received_at: String,
+    /// The Bundle id, when readable.
+    pub bundle_id: Option<String>,
+    /// The citizen's CPR number, masked, when readable.
+    pub citizen_masked: Option<String>,
+    /// The exact bytes received.
+    pub body: Vec<u8>,
+}
+
+/// A new report to store.
+#[derive(Clone, Debug)]
+pub struct NewReport<'a> {
+    /// `push`, `pull` or `manual`.
+    pub source: &'a str,
+    /// The receiver's sequence number, for pushed reports.
+    pub receiver_seq: Option<i64>,
+    /// When it was received (UTC); now when none.
+    pub received_at: Option<String>,
+    /// The exact bytes received.
+    pub body: &'a [u8],
+}
+
+/// How a step ended, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StepRecord {
+    /// Position in the journey.
+    pub idx: usize,
+    /// Step id.
+    pub step: String,
+    /// Business date.
+    pub date: String,
+    /// `judged` (the vendor answered and the step was judged) or `error`.
+    pub outcome: String,
+    /// Why, for an error.
+    pub messages: Vec<String>,
+}
+
+/// The evidence store of one run.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Open (creating when missing) the store in `run_dir`.
+    pub fn open(run_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(run_dir).with_context(|| format!("cannot create {}", run_dir.display()))?;
+        let path = run_dir.join(FILE_NAME);
+        let conn = Connection::open(&path).with_context(|| format!("cannot open the evidence store {}", path.display()))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store { conn })
+    }
+
+    /// Open the store in `run_dir`, which must exist (for resume and verify).
+    pub fn open_existing(run_dir: &Path) -> Result<Store> {
+        let path = run_dir.join(FILE_NAME);
+        anyhow::ensure!(path.is_file(), "no evidence store at {}", path.display());
+        Store::open(run_dir)
+    }
+
+    /// Remove a run directory's store (a fresh run in the same directory).
+    pub fn remove(run_dir: &Path) -> Result<()> {
+        for suffix in ["", "-wal", "-shm"] {
+            let p = run_dir.join(format!("{FILE_NAME}{suffix}"));
+            if p.exists() {
+                std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Set a run setting.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
+        Ok(())
+    }
+
+    /// A run setting.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// True when the journey was finished (all steps judged) in an earlier attempt.
+    pub fn journey_done(&self, journey: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT done FROM journeys WHERE journey = ?1", [journey], |r| r.get::<_, i64>(0))
+            .optional()?
+            .is_some_and(|d| d != 0))
+    }
+
+    /// Start (or restart) a journey: returns its attempt number (1 for the first).
+    pub fn begin_journey(&self, journey: &str) -> Result<i64> {
+        let prev: Option<i64> = self.conn.query_row("SELECT attempt FROM journeys WHERE journey = ?1", [journey], |r| r.get(0)).optional()?;
+        let attempt = prev.unwrap_or(0) + 1;
+        self.conn.execute(
+            "INSERT INTO journeys(journey, attempt, done, started_at) VALUES (?1, ?2, 0, ?3)
+             ON CONFLICT(journey) DO UPDATE SET attempt = excluded.attempt, done = 0, started_at = excluded.started_at, finished_at = NULL",
+            params![journey, attempt, utc_now()],
+        )?;
+        Ok(attempt)
+    }
+
+    /// Mark a journey finished.
+    pub fn finish_journey(&self, journey: &str) -> Result<()> {
+        self.conn.execute("UPDATE journeys SET done = 1, finished_at = ?2 WHERE journey = ?1", params![journey, utc_now()])?;
+        Ok(())
+    }
+
+    /// The current attempt of a journey (0 when never started).
+    pub fn attempt(&self, journey: &str) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT attempt FROM journeys WHERE journey = ?1", [journey], |r| r.get(0)).optional()?.unwrap_or(0))
+    }
+
+    /// Journeys in the store with their current attempt and whether finished.
+    pub fn journeys(&self) -> Result<Vec<(String, i64, bool)>> {
+        let mut st = self.conn.prepare("SELECT journey, attempt, done FROM journeys ORDER BY journey")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Record an exchange with the adapter (before anything is judged). Returns its id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_call(&self, journey: &str, step: Option<&str>, endpoint: &str, request: &str, status: Option<u16>, response: Option<&[u8]>, error: Option<&str>) -> Result<i64> {
+        let attempt = self.attempt(journey)?;
+        self.conn.execute(
+            "INSERT INTO calls(journey, attempt, step, endpoint, request, status, response, error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![journey, attempt, step, endpoint, request, status, response, error, utc_now()],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Record a received report (before it is judged). Returns its id.
+    pub fn add_report(&self, journey: &str, step: &str, r: &NewReport<'_>) -> Result<i64> {
+        let attempt = self.attempt(journey)?;
+        let value: Option<serde_json::Value> = serde_json::from_slice(r.body).ok();
+        let bundle_id = value.as_ref().and_then(|v| v.get("id")).and_then(|v| v.as_str()).map(str::to_string);
+        let citizen = value.as_ref().and_then(super::judge::citizen_cpr).map(|c| ffbkit_sdk::validate::cpr::mask_cpr(&c));
+        self.conn.execute(
+            "INSERT INTO reports(journey, attempt, step, source, receiver_seq, received_at, bundle_id, citizen_masked, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![journey, attempt, step, r.source, r.receiver_seq, r.received_at.clone().unwrap_or_else(utc_now), bundle_id, citizen, r.body],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Record a step's outcome and its verdicts in one transaction.
+    pub fn finish_step(&mut self, journey: &str, rec: &StepRecord, verdicts: &[Verdict]) -> Result<()> {
+        let attempt = self.attempt(journey)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO steps(journey, attempt, idx, step, date, outcome, messages, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![journey, attempt, rec.idx as i64, rec.step, rec.date, rec.outcome, serde_json::to_string(&rec.messages)?, utc_now()],
+        )?;
+        insert_verdicts(&tx, attempt, verdicts)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Record verdicts that belong to no single step (end of a journey).
+    pub fn add_verdicts(&mut self, journey: &str, verdicts: &[Verdict]) -> Result<()> {
+        let attempt = self.attempt(journey)?;
+        let tx = self.conn.transaction()?;
+        insert_verdicts(&tx, attempt, verdicts)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The reports of a journey's current attempt, in the order received.
+    pub fn reports(&self, journey: &str) -> Result<Vec<StoredEvidenceReport>> {
+        let attempt = self.attempt(journey)?;
+        let mut st = self.conn.prepare("SELECT id, journey, step, source, receiver_seq, received_at, bundle_id, citizen_masked, body FROM reports WHERE journey = ?1 AND attempt = ?2 ORDER BY id")?;
+        let rows = st.query_map(params![journey, attempt], |r| {
+            Ok(StoredEvidenceReport {
+                id: r.get(0)?,
+                journey: r.get(1)?,
+                step: r.get(2)?,
+                source: r.get(3)?,
+                receiver_seq: r.get(4)?,
+                received_at: r.get(5)?,
+                bundle_id: r.get(6)?,
+                citizen_masked: r.get(7)?,
+                body: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The exchanges of a journey's current attempt.
+    pub fn calls(&self, journey: &str) -> Result<Vec<Call>> {
+        let attempt = self.attempt(journey)?;
+        let mut st = self.conn.prepare("SELECT id, journey, step, endpoint, request, status, response, error, at FROM calls WHERE journey = ?1 AND attempt = ?2 ORDER BY id")?;
+        let rows = st.query_map(params![journey, attempt], |r| {
+            let response: Option<Vec<u8>> = r.get(6)?;
+            Ok(Call {
+                id: r.get(0)?,
+                journey: r.get(1)?,
+                step: r.get(2)?,
+                endpoint: r.get(3)?,
+                request: r.get(4)?,
+                status: r.get::<_, Option<i64>>(5)?.map(|s| s as u16),
+                response: response.map(|b| String::from_utf8_lossy(&b).into_owned()),
+                error: r.get(7)?,
+                at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The steps recorded in a journey's current attempt, in order.
+    pub fn steps(&self, journey: &str) -> Result<Vec<StepRecord>> {
+        let attempt = self.attempt(journey)?;
+        let mut st = self.conn.prepare("SELECT idx, step, date, outcome, messages FROM steps WHERE journey = ?1 AND attempt = ?2 ORDER BY idx")?;
+        let rows = st.query_map(params![journey, attempt], |r| {
+            let messages: String = r.get(4)?;
+            Ok(StepRecord {
+                idx: r.get::<_, i64>(0)? as usize,
+                step: r.get(1)?,
+                date: r.get(2)?,
+                outcome: r.get(3)?,
+                messages: serde_json::from_str(&messages).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The verdicts of the current attempt of every journey, in the order recorded.
+    pub fn verdicts(&self) -> Result<Vec<Verdict>> {
+        let mut st = self.conn.prepare(
+            "SELECT v.journey, v.step, v.check_id, v.status, v.evidence, v.messages FROM verdicts v
+             JOIN journeys j ON j.journey = v.journey AND j.attempt = v.attempt ORDER BY v.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            let status: String = r.get(3)?;
+            let evidence: String = r.get(4)?;
+            let messages: String = r.get(5)?;
+            Ok(Verdict {
+                journey: r.get(0)?,
+                step: r.get(1)?,
+                check: r.get(2)?,
+                status: Status::parse(&status).unwrap_or(Status::Error),
+                evidence: serde_json::from_str::<Vec<Evidence>>(&evidence).unwrap_or_default(),
+                messages: serde_json::from_str(&messages).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Rows of earlier attempts kept for the record: (reports, calls).
+    pub fn superseded(&self) -> Result<(usize, usize)> {
+        let q = |table: &str| -> Result<usize> {
+            Ok(self.conn.query_row(
+                &format!("SELECT COUNT(*) FROM {table} t JOIN journeys j ON j.journey = t.journey WHERE t.attempt < j.attempt"),
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as usize)
+        };
+        Ok((q("reports")?, q("calls")?))
+    }
+
+    /// SHA-256 (hex) over every row of every table, in a fixed order: the certificate's
+    /// content hash.
+    pub fn content_hash(&self) -> Result<String> {
+        let mut h = Sha256::new();
+        h.update(b"ffbkit-evidence/1\n");
+        for (table, order) in [("meta", "key"), ("journeys", "journey"), ("steps", "journey, attempt, idx"), ("calls", "id"), ("reports", "id"), ("verdicts", "id")] {
+            h.update(table.as_bytes());
+            h.update([0u8]);
+            let mut st = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+            let columns = st.column_count();
+            let mut rows = st.query([])?;
+            while let Some(row) = rows.next()? {
+                for i in 0..columns {
+                    match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => h.update([0u8]),
+                        rusqlite::types::ValueRef::Integer(n) => {
+                            h.update([1u8]);
+                            h.update(n.to_be_bytes());
+                        }
+                        rusqlite::types::ValueRef::Real(x) => {
+                            h.update([2u8]);
+                            h.update(x.to_be_bytes());
+                        }
+                        rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                            h.update([3u8]);
+                            h.update((b.len() as u64).to_be_bytes());
+                            h.update(b);
+                        }
+                    }
+                }
+                h.update([0xffu8]);
+            }
+        }
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+fn insert_verdicts(tx: &rusqlite::Transaction<'_>, attempt: i64, verdicts: &[Verdict]) -> Result<()> {
+    let mut st = tx.prepare("INSERT INTO verdicts(journey, attempt, step, check_id, status, evidence, messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+    for v in verdicts {
+        st.execute(params![v.journey, attempt, v.step, v.check, v.status.as_str(), serde_json::to_string(&v.evidence)?, serde_json::to_string(&v.messages)?])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_survives_reopen_and_attempts_supersede() {
+        let dir = tempfile::tempdir().unwrap();
+        let hash_before;
+        {
+            let mut s = Store::open(dir.path()).unwrap();
+            s.set_meta("vendor", "reference").unwrap();
+            assert_eq!(s.begin_journey("j").unwrap(), 1);
+            let call = s.add_call("j", Some("a"), "POST /deliver", "{}", Some(500), Some(b"oops"), Some("HTTP 500")).unwrap();
+            let rid = s.add_report("j", "a", &NewReport { source: "pull", receiver_seq: None, received_at: None, body: b"not json" }).unwrap();
+            let v = Verdict::new("VUM-j-a", Status::Error, "j", Some("a")).with_evidence([Evidence::call(call), Evidence::report(rid, None)]);
+            s.finish_step("j", &StepRecord { idx: 0, step: "a".into(), date: "2025-03-03".into(), outcome: "error".into(), messages: vec!["HTTP 500".into()] }, &[v.clone()]).unwrap();
+            assert_eq!(s.verdicts().unwrap(), vec![v]);
+            hash_before = s.content_hash().unwrap();
+            assert_eq!(hash_before.len(), 64);
+        }
+        let s = Store::open_existing(dir.path()).unwrap();
+        assert_eq!(s.content_hash().unwrap(), hash_before, "the hash is a function of the stored rows");
+        assert!(!s.journey_done("j").unwrap());
+        assert_eq!(s.reports("j").unwrap()[0].body, b"not json");
+        // Resume: a second attempt hides the first attempt's verdicts, keeps its evidence.
+        assert_eq!(s.begin_journey("j").unwrap(), 2);
+        assert!(s.verdicts().unwrap().is_empty());
+        assert!(s.reports("j").unwrap().is_empty());
+        assert_eq!(s.superseded().unwrap(), (1, 1));
+        assert_ne!(s.content_hash().unwrap(), hash_before);
+        s.finish_journey("j").unwrap();
+        assert!(s.journey_done("j").unwrap());
+    }
+}
