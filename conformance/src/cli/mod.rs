@@ -5,6 +5,7 @@
 mod audit;
 mod catalog;
 mod sample;
+mod serve;
 mod synth;
 mod validate;
 
@@ -42,6 +43,9 @@ pub enum Command {
     Synth(synth::SynthArgs),
     /// Audit many citizens' report streams: DST and PROTO rules per citizen (first part).
     Audit(audit::AuditArgs),
+    /// Run the gateway receiver: validate each POSTed report, answer like the gateway, store
+    /// every request in SQLite (DIR/receiver.sqlite) before answering.
+    Serve(serve::ServeArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -66,6 +70,7 @@ where
         Command::Sample(args) => sample::run(args, &mut out),
         Command::Synth(args) => synth::run(args, &mut out),
         Command::Audit(args) => audit::run(args, &mut out),
+        Command::Serve(args) => serve::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

@@ -1,0 +1,73 @@
+//! `ffbkit serve`: the gateway receiver (see [`crate::receiver`]) until Ctrl-C or SIGTERM,
+//! then a graceful stop that finishes and stores every request in flight.
+
+use super::EXIT_OK;
+use crate::receiver::{ReceiverConfig, RunningReceiver, DATA_DIR_ENV, DEFAULT_DATA_DIR, DEFAULT_MAX_BODY_BYTES};
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Arguments of `ffbkit serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = crate::receiver::DEFAULT_ADDR)]
+    pub addr: SocketAddr,
+    /// Data directory; the store is DIR/receiver.sqlite. Default: $FFBKIT_DATA_DIR, else
+    /// ./ffbkit-data.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Require `Authorization: Bearer TOKEN` on every endpoint but /health.
+    #[arg(long, env = "FFBKIT_SERVE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Largest request body read; larger ones are answered 413.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+}
+
+/// Run `ffbkit serve`.
+pub fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .try_init();
+    let data_dir = args
+        .data_dir
+        .or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let config = ReceiverConfig { addr: args.addr, data_dir, token: args.token.filter(|t| !t.is_empty()), max_body_bytes: args.max_body_bytes };
+    let store_path = config.store_path();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let receiver = RunningReceiver::start(config).await?;
+        writeln!(out, "ffbkit serve: listening on {} (POST {}/fhir/Bundle); store {}", receiver.url(), receiver.url(), store_path.display())?;
+        out.flush()?;
+        stop_signal().await;
+        tracing::info!("stopping: finishing the requests in flight");
+        receiver.shutdown().await
+    })?;
+    Ok(EXIT_OK)
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
+}

@@ -1,0 +1,64 @@
+//! The receiver's own answers as FHIR `OperationOutcome`s: what is refused before or
+//! beside validation (size, authentication, media type, a conflicting re-send, a store
+//! failure). Validation findings are rendered by the SDK
+//! (`ffbkit_sdk::validate::render::operation_outcome`), never here.
+//!
+//! Rule ids: a too-large body is `GW-JSON` (the report could not be read, as the SDK's
+//! validator says for its own size limit); a Bundle id re-sent with other content is
+//! `GW-ID` (ids are universally unique). Authentication, media type and store failures are
+//! HTTP matters, not FFB rules, and carry no rule id.
+
+use ffbkit_sdk::validate::render::RULE_SYSTEM;
+use serde_json::{json, Value};
+
+fn one(severity: &str, code: &str, rule: Option<&str>, text: &str, expression: Option<&str>) -> Value {
+    let mut issue = json!({"severity": severity, "code": code, "diagnostics": text});
+    if let Some(rule) = rule {
+        issue["details"] = json!({"coding": [{"system": RULE_SYSTEM, "code": rule}], "text": text});
+    }
+    if let Some(e) = expression {
+        issue["expression"] = json!([e]);
+    }
+    json!({"resourceType": "OperationOutcome", "issue": [issue]})
+}
+
+/// 409: the key (Bundle id or `Idempotency-Key`) was accepted before with other content.
+pub fn conflict(key: &str, original_seq: i64) -> Value {
+    one(
+        "error",
+        "conflict",
+        Some("GW-ID"),
+        &format!("A report with id \"{key}\" was accepted before (receipt {original_seq}) with other content; a changed report needs a new Bundle id."),
+        Some("Bundle.id"),
+    )
+}
+
+/// 413: the body is over the receiver's size limit and was not read.
+pub fn too_large(limit: usize) -> Value {
+    one("error", "too-costly", Some("GW-JSON"), &format!("The report is larger than the receiver's limit of {limit} bytes; it was not read."), Some("Bundle"))
+}
+
+/// 401: a bearer token is required and was missing or wrong.
+pub fn unauthorized() -> Value {
+    one("error", "login", None, "A valid bearer token is required (Authorization: Bearer <token>).", None)
+}
+
+/// 415: the body is not declared as JSON.
+pub fn unsupported_media_type(found: &str) -> Value {
+    one("error", "not-supported", None, &format!("Content-Type \"{found}\" is not accepted; send application/fhir+json or application/json."), None)
+}
+
+/// 503: the report could not be stored; nothing was accepted, send it again.
+pub fn store_failed() -> Value {
+    one("error", "transient", None, "The receiver could not store the report; it was not accepted. Send it again.", None)
+}
+
+/// 404 for the GET endpoints.
+pub fn not_found(what: &str) -> Value {
+    one("error", "not-found", None, what, None)
+}
+
+/// 400 for a bad query parameter of the GET endpoints.
+pub fn bad_request(what: &str) -> Value {
+    one("error", "invalid", None, what, None)
+}

@@ -1,0 +1,309 @@
+//! The receiver's HTTP routes (axum). Handlers stay thin: validation runs on a rayon pool
+//! (both cores), storage on the writer thread, reads on tokio's blocking pool.
+
+use super::answer;
+use super::intake::{intake, Request as Intake};
+use super::store::{Recorded, Store, StoredReport};
+use super::writer::Job;
+use super::ReceiverConfig;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
+use ffbkit_sdk::validate::Validator;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+
+/// What every handler shares.
+pub(crate) struct Shared {
+    store: Arc<Store>,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    pool: rayon::ThreadPool,
+    token_digest: Option<[u8; 32]>,
+    token_fingerprint: Option<String>,
+    max_body_bytes: usize,
+}
+
+impl Shared {
+    pub(crate) fn new(store: Arc<Store>, jobs: mpsc::Sender<Job>, config: &ReceiverConfig) -> anyhow::Result<Shared> {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("ffbkit-validate-{i}")).build()?;
+        let token_digest = config.token.as_ref().map(|t| Sha256::digest(t.as_bytes()).into());
+        let token_fingerprint = config.token.as_ref().map(|t| super::store::sha256_hex(t.as_bytes())[..8].to_string());
+        // Build the validator now, not on the first request.
+        let _ = Validator::default_validator();
+        Ok(Shared { store, jobs: Mutex::new(Some(jobs)), pool, token_digest, token_fingerprint, max_body_bytes: config.max_body_bytes })
+    }
+
+    /// Drop the writer's queue so the writer ends once it has written what is queued.
+    pub(crate) fn close_writer(&self) {
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+
+    fn jobs(&self) -> Option<mpsc::Sender<Job>> {
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// `Err(401 answer)` unless the request carries the token (when one is configured).
+    fn authorize(&self, headers: &HeaderMap) -> Result<(), Response> {
+        let Some(expected) = &self.token_digest else { return Ok(()) };
+        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+        match given {
+            Some(t) if Sha256::digest(t.trim().as_bytes()).as_slice() == expected.as_slice() => Ok(()),
+            _ => {
+                let mut r = fhir(StatusCode::UNAUTHORIZED, &answer::unauthorized());
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                Err(r)
+            }
+        }
+    }
+
+    fn sender(&self, peer: SocketAddr) -> String {
+        match &self.token_fingerprint {
+            Some(fp) => format!("bearer:{fp}@{peer}"),
+            None => peer.to_string(),
+        }
+    }
+}
+
+type AppState = Arc<Shared>;
+
+/// The routes.
+pub(crate) fn router(shared: AppState, max_body_bytes: usize) -> Router {
+    Router::new()
+        .route("/", post(post_report))
+        .route("/fhir/Bundle", post(post_report))
+        .route("/citizens", get(citizens))
+        .route("/citizens/{key}/reports", get(citizen_reports))
+        .route("/citizens/{key}/audit", get(citizen_audit))
+        .route("/reports", get(reports))
+        .route("/reports/{seq}", get(report))
+        .route("/health", get(health))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .with_state(shared)
+}
+
+fn fhir(status: StatusCode, body: &Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/fhir+json")], body.to_string()).into_response()
+}
+
+fn json_ok(body: &Value) -> Response {
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn now_rfc3339() -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    time::OffsetDateTime::now_utc().format(&fmt).unwrap_or_default()
+}
+
+fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
+    let received_at = now_rfc3339();
+    if let Err(r) = s.authorize(req.headers()) {
+        tracing::info!(%peer, "refused a report without a valid token (401)");
+        return r;
+    }
+    let headers = req.headers().clone();
+    let sender = s.sender(peer);
+    let body = match Bytes::from_request(req, &()).await {
+        Ok(b) => b.to_vec(),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            // Recorded as evidence (without the body, which was not read).
+            let outcome = answer::too_large(s.max_body_bytes);
+            let inc = super::store::Incoming { dedupe_key: None, bundle_id: None, received_at, sender, cpr: None, municipality: None, timestamp: None, status: 413, outcome: outcome.clone(), body: Vec::new() };
+            let _ = record(&s, inc).await;
+            tracing::info!(%peer, limit = s.max_body_bytes, "refused a report over the size limit (413)");
+            return fhir(StatusCode::PAYLOAD_TOO_LARGE, &outcome);
+        }
+        Err(rejection) => {
+            tracing::info!(%peer, error = %rejection, "could not read a request body");
+            return fhir(rejection.status(), &answer::bad_request(&format!("The request body could not be read: {rejection}")));
+        }
+    };
+    let request = Intake { body, content_type: header_str(&headers, "content-type"), idempotency_key: header_str(&headers, "idempotency-key").filter(|k| !k.is_empty()), sender, received_at };
+    let (tx, rx) = oneshot::channel();
+    s.pool.spawn(move || {
+        let _ = tx.send(intake(Validator::default_validator(), request));
+    });
+    let Ok(inc) = rx.await else {
+        return fhir(StatusCode::INTERNAL_SERVER_ERROR, &answer::store_failed());
+    };
+    let (status, outcome, masked) = (inc.status, inc.outcome.clone(), inc.cpr.as_deref().map(ffbkit_sdk::validate::cpr::mask_cpr));
+    match record(&s, inc).await {
+        Err(()) => fhir(StatusCode::SERVICE_UNAVAILABLE, &answer::store_failed()),
+        Ok(Recorded::Stored { seq }) => {
+            tracing::debug!(seq, status, citizen = masked.as_deref().unwrap_or("-"), %peer, "report received");
+            let mut r = fhir(StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), &outcome);
+            if status == 201 {
+                if let Ok(v) = HeaderValue::from_str(&format!("/reports/{seq}")) {
+                    r.headers_mut().insert(header::LOCATION, v);
+                }
+            }
+            r
+        }
+        Ok(Recorded::Duplicate { seq, outcome }) => {
+            tracing::debug!(seq, %peer, "report re-sent with identical content; answered as accepted again");
+            let mut r = fhir(StatusCode::OK, &outcome);
+            if let Ok(v) = HeaderValue::from_str(&format!("/reports/{seq}")) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Ok(Recorded::Conflict { seq, original, outcome }) => {
+            tracing::info!(seq, original, %peer, "report re-sent under an accepted id with other content (409)");
+            fhir(StatusCode::CONFLICT, &outcome)
+        }
+    }
+}
+
+async fn record(s: &Shared, inc: super::store::Incoming) -> Result<Recorded, ()> {
+    let jobs = s.jobs().ok_or(())?;
+    let (tx, rx) = oneshot::channel();
+    jobs.send((inc, tx)).await.map_err(|_| ())?;
+    rx.await.map_err(|_| ())?.map_err(|_| ())
+}
+
+/// Run a store read off the async runtime; a failure becomes a 500 answer.
+async fn read<T: Send + 'static>(s: &Shared, f: impl FnOnce(&Store) -> Result<T, super::StoreError> + Send + 'static) -> Result<T, Response> {
+    let store = s.store.clone();
+    match tokio::task::spawn_blocking(move || f(&store)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "store read failed");
+            Err(fhir(StatusCode::INTERNAL_SERVER_ERROR, &answer::not_found(&format!("The store could not be read: {e}"))))
+        }
+        Err(_) => Err(fhir(StatusCode::INTERNAL_SERVER_ERROR, &answer::not_found("The store read failed."))),
+    }
+}
+
+/// A stored report for the GET endpoints: the CPR masked everywhere, the body as JSON
+/// (masked) when it is JSON, else a masked text preview.
+pub(crate) fn view(r: &StoredReport) -> Value {
+    let text = String::from_utf8_lossy(&r.body);
+    let masked = mask_cpr_in_text(&text);
+    let report: Option<Value> = serde_json::from_str(&masked).ok();
+    let mut v = json!({
+        "seq": r.seq,
+        "bundle_id": r.bundle_id,
+        "received_at": r.received_at,
+        "sender": r.sender,
+        "citizen_key": r.citizen_key,
+        "citizen": r.citizen_masked,
+        "municipality": r.municipality,
+        "timestamp": r.timestamp,
+        "accepted": r.accepted,
+        "status": r.status,
+        "body_bytes": r.body.len(),
+        "body_sha256": super::store::sha256_hex(&r.body),
+        "outcome": r.outcome,
+        "report": report,
+    });
+    if v["report"].is_null() && !r.body.is_empty() {
+        v["body_preview"] = Value::String(masked.chars().take(1024).collect());
+    }
+    v
+}
+
+async fn citizens(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(r) = s.authorize(&headers) {
+        return r;
+    }
+    match read(&s, |st| st.citizens()).await {
+        Ok(list) => json_ok(&json!({ "citizens": list })),
+        Err(r) => r,
+    }
+}
+
+async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
+    if let Err(r) = s.authorize(&headers) {
+        return r;
+    }
+    let k = key.clone();
+    match read(&s, move |st| st.citizen_reports(&k)).await {
+        Ok(list) if list.is_empty() => fhir(StatusCode::NOT_FOUND, &answer::not_found("No accepted report of a citizen with this key.")),
+        Ok(list) => json_ok(&json!({ "citizen_key": key, "citizen": list[0].citizen_masked, "reports": list.iter().map(view).collect::<Vec<_>>() })),
+        Err(r) => r,
+    }
+}
+
+async fn citizen_audit(State(s): State<AppState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
+    if let Err(r) = s.authorize(&headers) {
+        return r;
+    }
+    let k = key.clone();
+    let audit = read(&s, move |st| {
+        let list = st.citizen_reports(&k)?;
+        if list.is_empty() {
+            return Ok(None);
+        }
+        let values: Vec<Value> = list.iter().filter_map(|r| serde_json::from_slice(&r.body).ok()).collect();
+        Ok(Some(ffbkit_sdk::audit::audit_citizen(&values)))
+    })
+    .await;
+    match audit {
+        Ok(None) => fhir(StatusCode::NOT_FOUND, &answer::not_found("No accepted report of a citizen with this key.")),
+        Ok(Some(a)) => {
+            let mut v = serde_json::to_value(&a).unwrap_or(Value::Null);
+            v["citizen_key"] = Value::String(key);
+            json_ok(&v)
+        }
+        Err(r) => r,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Page {
+    after: Option<String>,
+    limit: Option<String>,
+}
+
+async fn reports(State(s): State<AppState>, headers: HeaderMap, Query(page): Query<Page>) -> Response {
+    if let Err(r) = s.authorize(&headers) {
+        return r;
+    }
+    let after = match page.after.as_deref().map(str::parse::<i64>).transpose() {
+        Ok(a) => a.unwrap_or(0),
+        Err(_) => return fhir(StatusCode::BAD_REQUEST, &answer::bad_request("`after` must be a whole number (a seq).")),
+    };
+    let limit = match page.limit.as_deref().map(str::parse::<i64>).transpose() {
+        Ok(l) if l.is_none_or(|l| (1..=10_000).contains(&l)) => l.unwrap_or(1000),
+        _ => return fhir(StatusCode::BAD_REQUEST, &answer::bad_request("`limit` must be a whole number from 1 to 10000.")),
+    };
+    match read(&s, move |st| st.reports_page(after, limit)).await {
+        Ok(list) => {
+            let next = list.last().map(|r| r.seq).unwrap_or(after);
+            json_ok(&json!({ "reports": list.iter().map(view).collect::<Vec<_>>(), "next_after": next }))
+        }
+        Err(r) => r,
+    }
+}
+
+async fn report(State(s): State<AppState>, headers: HeaderMap, Path(seq): Path<String>) -> Response {
+    if let Err(r) = s.authorize(&headers) {
+        return r;
+    }
+    let Ok(seq) = seq.parse::<i64>() else {
+        return fhir(StatusCode::BAD_REQUEST, &answer::bad_request("A report is named by its seq, a whole number."));
+    };
+    match read(&s, move |st| st.report(seq)).await {
+        Ok(Some(r)) => json_ok(&view(&r)),
+        Ok(None) => fhir(StatusCode::NOT_FOUND, &answer::not_found("No report with this seq.")),
+        Err(r) => r,
+    }
+}
+
+async fn health(State(s): State<AppState>) -> Response {
+    match read(&s, |st| Ok((st.count_received()?, st.count_accepted()?))).await {
+        Ok((received, accepted)) => json_ok(&json!({ "status": "ok", "received": received, "accepted": accepted })),
+        Err(r) => r,
+    }
+}

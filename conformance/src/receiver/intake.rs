@@ -1,0 +1,163 @@
+//! What the receiver does with a request body before storing it: validate it with the SDK's
+//! validator (the gateway's rules, one place), pick out what the store indexes (Bundle id,
+//! the citizen's CPR number, municipality, timestamp) and decide the answer.
+//!
+//! Statuses: 201 accepted (no error finding; warnings and information are in the
+//! `OperationOutcome`); 400 when the body is not a JSON object at all (malformed JSON,
+//! not UTF-8, an array, ...); 422 when it is a JSON object with error findings; 415 when the
+//! declared `Content-Type` is not JSON.
+
+use super::answer;
+use super::store::Incoming;
+use ffbkit_sdk::validate::render::operation_outcome;
+use ffbkit_sdk::validate::Validator;
+use serde::Deserialize;
+
+/// The CPR identifier system of the Patient.
+const CPR_SYSTEM: &str = "urn:oid:1.2.208.176.1.2";
+
+/// The request as read off the wire.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The body.
+    pub body: Vec<u8>,
+    /// The `Content-Type` header, when given.
+    pub content_type: Option<String>,
+    /// The `Idempotency-Key` header, when given.
+    pub idempotency_key: Option<String>,
+    /// Who sent it.
+    pub sender: String,
+    /// When it arrived (RFC 3339 UTC).
+    pub received_at: String,
+}
+
+/// A Bundle, as far as the store needs it (the rest is skipped unread). Fails on a JSON
+/// object that is not shaped like a Bundle; [`keys`] then reads it leniently.
+#[derive(Deserialize)]
+struct Bundle {
+    id: Option<serde_json::Value>,
+    entry: Option<Vec<Entry>>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    resource: Option<Resource>,
+}
+
+#[derive(Deserialize)]
+struct Resource {
+    #[serde(rename = "resourceType")]
+    resource_type: Option<serde_json::Value>,
+    identifier: Option<Vec<Identifier>>,
+}
+
+#[derive(Deserialize)]
+struct Identifier {
+    system: Option<serde_json::Value>,
+    value: Option<serde_json::Value>,
+}
+
+/// What the store indexes, read leniently (a report with wrong types still yields what it
+/// can); `None` when the body is not a JSON object.
+struct Keys {
+    bundle_id: Option<String>,
+    cpr: Option<String>,
+}
+
+fn keys(body: &[u8]) -> Option<Keys> {
+    // Fast path: a typed read that skips everything else without building it.
+    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if let Some(b) = is_object.then(|| serde_json::from_slice::<Bundle>(body).ok()).flatten() {
+        let cpr = b.entry.unwrap_or_default().into_iter().filter_map(|e| e.resource).find(|r| r.resource_type.as_ref().and_then(|t| t.as_str()) == Some("Patient")).and_then(|p| {
+            p.identifier?.into_iter().find(|i| i.system.as_ref().and_then(|s| s.as_str()) == Some(CPR_SYSTEM)).and_then(|i| i.value?.as_str().map(str::to_string))
+        });
+        return Some(Keys { bundle_id: b.id.as_ref().and_then(|v| v.as_str()).map(str::to_string), cpr });
+    }
+    // A JSON object with wrongly typed parts: read what can be read.
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let obj = value.as_object()?;
+    let cpr = obj.get("entry").and_then(|e| e.as_array()).and_then(|entries| {
+        entries.iter().map(|e| &e["resource"]).find(|r| r["resourceType"] == "Patient").and_then(|p| {
+            p["identifier"].as_array()?.iter().find(|i| i["system"] == CPR_SYSTEM).and_then(|i| i["value"].as_str().map(str::to_string))
+        })
+    });
+    Some(Keys { bundle_id: obj.get("id").and_then(|v| v.as_str()).map(str::to_string), cpr })
+}
+
+fn is_json_media_type(ct: &str) -> bool {
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    matches!(essence.as_str(), "application/fhir+json" | "application/json")
+}
+
+/// Validate and classify one request (CPU work: run it off the async runtime).
+pub fn intake(validator: &Validator, req: Request) -> Incoming {
+    let mut inc = Incoming {
+        dedupe_key: req.idempotency_key.clone(),
+        bundle_id: None,
+        received_at: req.received_at,
+        sender: req.sender,
+        cpr: None,
+        municipality: None,
+        timestamp: None,
+        status: 0,
+        outcome: serde_json::Value::Null,
+        body: Vec::new(),
+    };
+    if let Some(ct) = req.content_type.as_deref().filter(|ct| !is_json_media_type(ct)) {
+        inc.status = 415;
+        inc.outcome = answer::unsupported_media_type(ct);
+        inc.body = req.body;
+        return inc;
+    }
+    let outcome = validator.validate_bytes(&req.body);
+    let keys = keys(&req.body);
+    inc.status = match (&keys, outcome.is_valid()) {
+        (None, _) => 400,
+        (Some(_), true) => 201,
+        (Some(_), false) => 422,
+    };
+    if let Some(k) = keys {
+        inc.bundle_id = k.bundle_id;
+        inc.cpr = k.cpr;
+    }
+    if inc.dedupe_key.is_none() {
+        inc.dedupe_key = inc.bundle_id.clone();
+    }
+    inc.municipality = outcome.municipality.clone();
+    inc.timestamp = outcome.timestamp.clone();
+    inc.outcome = operation_outcome(&outcome);
+    inc.body = req.body;
+    inc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(body: &[u8], ct: Option<&str>) -> Request {
+        Request { body: body.to_vec(), content_type: ct.map(str::to_string), idempotency_key: None, sender: "t".into(), received_at: "2026-01-01T00:00:00.000Z".into() }
+    }
+
+    #[test]
+    fn a_sample_report_is_accepted_with_its_keys() {
+        let r = ffbkit_sdk::sample::report(3, 0);
+        let body = serde_json::to_vec(&r).unwrap();
+        let inc = intake(Validator::default_validator(), req(&body, Some("application/fhir+json; charset=utf-8")));
+        assert_eq!(inc.status, 201, "{}", inc.outcome);
+        assert_eq!(inc.bundle_id.as_deref(), r["id"].as_str());
+        assert_eq!(inc.dedupe_key, inc.bundle_id);
+        let cpr = inc.cpr.as_deref().expect("cpr found");
+        assert!(ffbkit_sdk::validate::cpr::is_valid_cpr(cpr));
+        assert!(inc.municipality.is_some() && inc.timestamp.is_some());
+    }
+
+    #[test]
+    fn statuses_for_bad_bodies() {
+        let v = Validator::default_validator();
+        assert_eq!(intake(v, req(b"{\"resourceType\": ", None)).status, 400);
+        assert_eq!(intake(v, req(b"[1,2]", None)).status, 400);
+        assert_eq!(intake(v, req(&[0xff, 0xfe, b'{'], None)).status, 400);
+        assert_eq!(intake(v, req(b"{\"resourceType\": \"Bundle\"}", None)).status, 422);
+        assert_eq!(intake(v, req(b"{}", Some("text/plain"))).status, 415);
+    }
+}

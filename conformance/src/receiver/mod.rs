@@ -1,0 +1,137 @@
+//! The gateway receiver behind `ffbkit serve`: vendors and the conformance harness POST
+//! delivery reports to it; each is validated at once with the SDK's validator and answered
+//! like the gateway (201 with an `OperationOutcome`, or 400/422 with the findings), and
+//! every request body read is stored durably in SQLite before the answer (see [`store`]).
+//! GET endpoints list what was received per citizen and the stream audit
+//! (`ffbkit_sdk::audit`) over it. The HTTP interface is described in
+//! `schemas/receiver.openapi.json` and the README ("Gateway receiver").
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use ffbkit_conformance::receiver::{ReceiverConfig, RunningReceiver};
+//! let config = ReceiverConfig::new("127.0.0.1:0".parse()?, "target/receiver-demo");
+//! let receiver = RunningReceiver::start(config).await?;
+//! let endpoint = format!("{}/fhir/Bundle", receiver.url()); // POST reports here
+//! # let _ = endpoint;
+//! println!("{} accepted", receiver.store().count_accepted()?);
+//! receiver.shutdown().await?; // finishes the requests in flight
+//! # Ok(()) }
+//! ```
+
+pub mod answer;
+mod http;
+pub mod intake;
+pub mod store;
+mod writer;
+
+pub use store::{CitizenSummary, Store, StoreError, StoredReport};
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Name of the store file inside the data directory.
+pub const STORE_FILE: &str = "receiver.sqlite";
+/// The environment variable naming the default data directory.
+pub const DATA_DIR_ENV: &str = "FFBKIT_DATA_DIR";
+/// The data directory when [`DATA_DIR_ENV`] is not set (relative to the working directory).
+pub const DEFAULT_DATA_DIR: &str = "ffbkit-data";
+/// The default address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
+/// The default request size limit: 16 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How to run the receiver.
+#[derive(Clone, Debug)]
+pub struct ReceiverConfig {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    pub addr: SocketAddr,
+    /// Data directory; the store is `data_dir/receiver.sqlite`.
+    pub data_dir: PathBuf,
+    /// Bearer token required on every endpoint but `/health`; `None` leaves it open.
+    pub token: Option<String>,
+    /// Largest request body read; larger ones are answered 413.
+    pub max_body_bytes: usize,
+}
+
+impl ReceiverConfig {
+    /// A configuration for an address and data directory, open, with the default size limit.
+    pub fn new(addr: SocketAddr, data_dir: impl Into<PathBuf>) -> Self {
+        ReceiverConfig { addr, data_dir: data_dir.into(), token: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+    }
+
+    /// The store file: `data_dir/receiver.sqlite`.
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join(STORE_FILE)
+    }
+}
+
+impl Default for ReceiverConfig {
+    /// `127.0.0.1:8787`, data directory `$FFBKIT_DATA_DIR` or else `./ffbkit-data`, open,
+    /// 16 MiB.
+    fn default() -> Self {
+        let dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        ReceiverConfig::new(DEFAULT_ADDR.parse().expect("valid address"), dir)
+    }
+}
+
+/// A receiver that is bound and serving.
+pub struct RunningReceiver {
+    addr: SocketAddr,
+    store: Arc<Store>,
+    shared: Arc<http::Shared>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    writer: std::thread::JoinHandle<()>,
+}
+
+impl RunningReceiver {
+    /// Open the store, bind the address and start serving; bound and serving when it returns.
+    pub async fn start(config: ReceiverConfig) -> anyhow::Result<RunningReceiver> {
+        let path = config.store_path();
+        let store = Arc::new(tokio::task::spawn_blocking(move || Store::open(&path)).await??);
+        let (jobs, writer) = writer::spawn(store.clone())?;
+        let shared = Arc::new(http::Shared::new(store.clone(), jobs, &config)?);
+        let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = http::router(shared.clone(), config.max_body_bytes).into_make_service_with_connect_info::<SocketAddr>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, store = %config.store_path().display(), auth = config.token.is_some(), "receiver listening");
+        Ok(RunningReceiver { addr, store, shared, stop, server, writer })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`; reports are POSTed to `url() + "/fhir/Bundle"`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The store (shared with the running server).
+    pub fn store(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+
+    /// Stop accepting connections, finish the requests in flight (each is stored and
+    /// answered), then close the store's writer.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        let served = self.server.await;
+        self.shared.close_writer();
+        let writer = self.writer;
+        tokio::task::spawn_blocking(move || writer.join()).await?.map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
+        served??;
+        tracing::info!(addr = %self.addr, "receiver stopped");
+        Ok(())
+    }
+}
