@@ -342,3 +342,107 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     }
     Ok(Verification { stated: stated.evidence_sha256, recomputed: rebuilt.evidence_sha256, differences })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::store::{NewReport, StepRecord};
+    use crate::harness::verdict::Evidence;
+
+    /// A hand-made run: one journey, two steps, a pass, a GW failure on a report that holds a
+    /// CPR number, an adapter error, and a journey-level DST pass.
+    fn hand_made(dir: &Path) -> Store {
+        let mut s = Store::open(dir).unwrap();
+        let suite = vec![SuiteJourney {
+            id: "demo".into(),
+            title: "Demo-forløb".into(),
+            steps: vec![
+                SuiteStep { id: "henvendelse".into(), date: "2025-03-03".into(), phase: "henvendelse".into() },
+                SuiteStep { id: "bestilling".into(), date: "2025-03-10".into(), phase: "sagsvurdering og bestilling".into() },
+            ],
+        }];
+        for (k, v) in [("tool", "ffbkit test"), ("run", "run-1"), ("vendor", "reference"), ("driver", "reference"), ("mode", "pull"), ("strict", "false"), ("started_at", "2026-01-01T00:00:00.000Z")] {
+            s.set_meta(k, v).unwrap();
+        }
+        s.set_meta("suite", &serde_json::to_string(&suite).unwrap()).unwrap();
+        s.set_meta("catalog", r#"[{"system":"urn:oid:1.2.208.176.2.22","version":"20240530"}]"#).unwrap();
+        s.begin_journey("demo").unwrap();
+        let body = br#"{"resourceType":"Bundle","id":"b-1","entry":[{"resource":{"resourceType":"Patient","identifier":[{"value":"0101504321"}]}}]}"#;
+        let r = s.add_report("demo", "henvendelse", &NewReport { source: "pull", receiver_seq: None, received_at: None, body }).unwrap();
+        let ev = Evidence::report(r, Some("b-1".into()));
+        let v1 = vec![
+            Verdict::new("GW-REF", Status::Pass, "demo", Some("henvendelse")).with_evidence([ev.clone()]),
+            Verdict::new("GW-CITIZEN", Status::Fail, "demo", Some("henvendelse")).with_evidence([ev.clone().at(Some("Bundle.entry[0].resource".into()))]).with_message("error[GW-CITIZEN] b-1: the CPR 010150-**** <has> no \"municipality\""),
+            Verdict::new("VUM-demo-henvendelse", Status::Pass, "demo", Some("henvendelse")).with_evidence([ev]),
+        ];
+        s.finish_step("demo", &StepRecord { idx: 0, step: "henvendelse".into(), date: "2025-03-03".into(), outcome: "judged".into(), messages: vec![] }, &v1).unwrap();
+        let c = s.add_call("demo", Some("bestilling"), "POST /deliver", r#"{"date":"2025-03-10"}"#, Some(500), Some(b"boom"), Some("POST /deliver: HTTP 500: boom")).unwrap();
+        let v2 = vec![Verdict::new("VUM-demo-bestilling", Status::Error, "demo", Some("bestilling")).with_evidence([Evidence::call(c)]).with_message("POST /deliver: HTTP 500: boom")];
+        s.finish_step("demo", &StepRecord { idx: 1, step: "bestilling".into(), date: "2025-03-10".into(), outcome: "error".into(), messages: vec!["POST /deliver: HTTP 500: boom".into()] }, &v2).unwrap();
+        s.add_verdicts("demo", &[Verdict::new("DST-AD", Status::Pass, "demo", None)]).unwrap();
+        s.finish_journey("demo").unwrap();
+        s
+    }
+
+    #[test]
+    fn reports_from_a_hand_made_verdict_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = hand_made(dir.path());
+        let r = collect(&store).unwrap();
+        assert_eq!(r.status, Status::Fail);
+        let req = |id: &str| r.requirements.iter().find(|q| q.id == id).unwrap();
+        assert_eq!(req("GW-CITIZEN").status, Status::Fail);
+        assert_eq!(req("GW-REF").status, Status::Pass);
+        assert_eq!(req("VUM-demo-bestilling").status, Status::Error);
+        assert_eq!(req("DST-AD").status, Status::Pass);
+        assert_eq!(req("PROTO-DAILY").status, Status::Skip, "not implemented by the audit: listed, never passed");
+        assert_eq!(req("DST-TRIPLE").status, Status::Skip, "not exercised");
+        assert_eq!(r.journeys[0].steps[1].outcome, "error");
+        assert_eq!(r.journeys[0].verdicts.len(), 1);
+        assert_eq!(r.counts[&Status::Fail], 1);
+        assert_eq!(r.counts[&Status::Error], 1);
+
+        let w = write_all(&r, dir.path()).unwrap();
+        let html = std::fs::read_to_string(&w.html).unwrap();
+        assert!(html.contains(&r.evidence_sha256));
+        assert!(html.contains("kl.dk.fhir.ffbreporting 1.0.0") && html.contains("20240530"));
+        assert!(html.contains(r##"<a href="#r-1">"##) && html.contains(r#"<details id="r-1">"#), "findings link to their evidence");
+        assert!(html.contains(r##"<a href="#c-1">"##) && html.contains(r#"<details id="c-1">"#), "errors link to the exchange");
+        assert!(html.contains("010150-****") && !html.contains("0101504321"), "CPR masked in the evidence");
+        assert!(html.contains("&lt;has&gt;") && !html.contains("<has>"), "messages escaped");
+        assert!(html.contains(r##"href="#v-0-1""##), "the summary links to the first failing check");
+
+        let junit = std::fs::read_to_string(&w.junit).unwrap();
+        assert_eq!(junit.matches("<testsuite ").count(), 2);
+        assert!(junit.contains(r#"<testcase name="GW-CITIZEN @ henvendelse" classname="certify.demo">"#));
+        assert!(junit.contains("<failure message=") && junit.contains("<error message=") && junit.contains("<skipped message="));
+        assert!(!junit.contains("0101504321"));
+
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&w.json).unwrap()).unwrap();
+        assert_eq!(json["status"], "fail");
+        assert_eq!(json["ig_version"], "1.0.0");
+        assert_eq!(json["evidence_sha256"], r.evidence_sha256.as_str());
+        assert!(!json.to_string().contains("0101504321"));
+
+        assert!(verify(dir.path()).unwrap().ok(), "{:?}", verify(dir.path()).unwrap());
+    }
+
+    #[test]
+    fn verify_finds_tampered_evidence_and_tampered_certificates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = hand_made(dir.path());
+        write_all(&collect(&store).unwrap(), dir.path()).unwrap();
+        // A certificate edited to say pass.
+        let path = dir.path().join(JSON_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("\"status\": \"fail\"", "\"status\": \"pass\"", 1)).unwrap();
+        let v = verify(dir.path()).unwrap();
+        assert!(!v.ok() && v.stated == v.recomputed && !v.differences.is_empty());
+        std::fs::write(&path, &text).unwrap();
+        assert!(verify(dir.path()).unwrap().ok());
+        // Evidence edited after the fact.
+        rusqlite::Connection::open(dir.path().join(crate::harness::store::FILE_NAME)).unwrap().execute("UPDATE reports SET body = X'7B7D'", []).unwrap();
+        let v = verify(dir.path()).unwrap();
+        assert!(!v.ok() && v.stated != v.recomputed);
+    }
+}
