@@ -5,3 +5,5 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod journey;
+pub mod vendor;
