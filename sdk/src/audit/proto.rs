@@ -43,12 +43,23 @@ impl<'a> Report<'a> {
     }
 }
 
-/// PROTO-ONE-DAY: the resources of one report were updated on one day.
+/// PROTO-ONE-DAY: the resources of one report were updated on one day. When they were
+/// not, each resource updated on another day than the report's (or, when the report's day
+/// is not among them, than the most common one) is named.
 pub(crate) fn one_day(rep: &Report, out: &mut Vec<Finding>) {
-    let days: BTreeSet<&str> = rep.resources.iter().filter_map(|r| day_of(&r["meta"]["lastUpdated"])).collect();
-    if days.len() > 1 {
-        let list = days.iter().copied().collect::<Vec<_>>().join(", ");
-        out.push(rep.finding("PROTO-ONE-DAY", None, format!("The report holds updates from {} days ({list}); a report covers one day.", days.len())));
+    let mut days: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in rep.resources.iter().filter_map(|r| day_of(&r["meta"]["lastUpdated"])) {
+        *days.entry(d).or_default() += 1;
+    }
+    if days.len() <= 1 {
+        return;
+    }
+    let main = if days.contains_key(rep.day) { rep.day } else { days.iter().max_by_key(|(_, n)| **n).map_or("", |(d, _)| *d) };
+    let list = days.keys().copied().collect::<Vec<_>>().join(", ");
+    for r in &rep.resources {
+        if let Some(d) = day_of(&r["meta"]["lastUpdated"]).filter(|d| *d != main) {
+            out.push(rep.finding("PROTO-ONE-DAY", Some(&key(r)), format!("The report holds updates from {} days ({list}); this resource was updated on {d}, the report covers {main}.", days.len())));
+        }
     }
 }
 
