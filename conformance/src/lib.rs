@@ -6,4 +6,6 @@
 
 pub mod cli;
 pub mod harness;
+pub mod journey;
 pub mod receiver;
+pub mod vendor;

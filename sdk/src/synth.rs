@@ -101,10 +101,16 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
     let mut request = ServiceRequest::new(&case_no);
     request.id = Id::seeded(&mut rng);
     let mut themes = Vec::new();
+    // One assessment per theme and gathering: a theme picked twice is assessed once
+    // (PROTO-ID-STABLE: the same thing under two ids).
+    let fresh = |themes: &[ThemeAssessment], t: &Theme| !themes.iter().any(|x| x.theme.code() == t.code() && x.registration == Registration::Current);
     for _ in 0..rng.between(1, 3) {
-        let mut t = ThemeAssessment::new(Theme::ff(*rng.pick(&ffs)).expect("undertema"), first);
+        let theme = Theme::ff(*rng.pick(&ffs)).expect("undertema");
+        let mut t = ThemeAssessment::new(theme, first);
         t.id = Id::seeded(&mut rng);
-        themes.push(t);
+        if fresh(&themes, &theme) {
+            themes.push(t);
+        }
     }
     if rng.below(3) == 0 {
         let mut t = ThemeAssessment::new(Theme::omgivelse(*rng.pick(&oms)).expect("undertema"), first);
@@ -114,9 +120,12 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
     let ad_start = themes.len();
     for _ in 0..rng.between(3, 8) {
         let level = Funktionsevneniveau::from_score(rng.between(1, 4) as u8).expect("0-4");
-        let mut t = ThemeAssessment::new(Theme::ad(*rng.pick(&ads), level).expect("undertema"), first);
+        let theme = Theme::ad(*rng.pick(&ads), level).expect("undertema");
+        let mut t = ThemeAssessment::new(theme, first);
         t.id = Id::seeded(&mut rng);
-        themes.push(t);
+        if fresh(&themes, &theme) {
+            themes.push(t);
+        }
     }
     let mut gathering = InformationGathering {
         id: Id::seeded(&mut rng),
@@ -149,7 +158,9 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
     for _ in 0..rng.between(1, 3) {
         let mut g = TargetGroup::new(*rng.pick(&tgs), granted).expect("leaf");
         g.id = Id::seeded(&mut rng);
-        groups.push(g);
+        if !groups.iter().any(|x: &TargetGroup| x.maalgruppe == g.maalgruppe) {
+            groups.push(g);
+        }
     }
     let (tilbud, ydelser) = pick_offer(&mut rng);
     let mut plan = CarePlan::new(&case_no, granted, tilbud).expect("tilbud");
@@ -181,12 +192,15 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
         // The wrong theme is withdrawn and the right one registered the same day.
         let k = rng.below(ad_start.max(1));
         case.themes[k].registration = Registration::EnteredInError;
-        let mut right = ThemeAssessment::new(Theme::ff(*rng.pick(&ffs)).expect("undertema"), granted.succ());
+        let theme = Theme::ff(*rng.pick(&ffs)).expect("undertema");
+        let mut right = ThemeAssessment::new(theme, granted.succ());
         right.id = Id::seeded(&mut rng);
-        if let Some(g) = case.gatherings.last_mut() {
-            g.themes.push(right.id.clone());
+        if fresh(&case.themes, &theme) {
+            if let Some(g) = case.gatherings.last_mut() {
+                g.themes.push(right.id.clone());
+            }
+            case.themes.push(right);
         }
-        case.themes.push(right);
         report(&case, &mut planner, granted.succ(), &mut out);
     }
 

@@ -1,0 +1,146 @@
+//! The vendor-adapter HTTP API over a [`VendorSystem`] (axum): `GET /health`,
+//! `POST /reset`, `POST /actions`, `POST /deliver`. Push mode POSTs each report to the
+//! gateway given at reset with the SDK's gateway client; pull mode answers the reports.
+
+use super::defect::Defect;
+use super::system::VendorSystem;
+use crate::journey::Action;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ffbkit_sdk::domain::Date;
+use ffbkit_sdk::gateway::{Auth, Delivery, GatewayClient, GatewayConfig};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+struct Session {
+    system: VendorSystem,
+    gateway: Option<GatewayClient>,
+}
+
+/// Shared adapter state.
+pub(crate) struct Adapter {
+    defect: Option<Defect>,
+    session: Mutex<Session>,
+}
+
+#[derive(Deserialize)]
+struct ResetBody {
+    run: String,
+    #[serde(default)]
+    gateway: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ActionBody {
+    journey: String,
+    #[serde(default)]
+    step: Option<String>,
+    date: String,
+    action: Value,
+}
+
+#[derive(Deserialize)]
+struct DeliverBody {
+    date: String,
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({"error": message.into()}))).into_response()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed request body: {e}")))
+}
+
+/// The router of an adapter with an optional defect.
+pub(crate) fn router(defect: Option<Defect>) -> Router {
+    let state = Arc::new(Adapter { defect, session: Mutex::new(Session { system: VendorSystem::new("unset", defect), gateway: None }) });
+    Router::new()
+        .route("/health", get(|| async { StatusCode::OK }))
+        .route("/reset", post(reset))
+        .route("/actions", post(actions))
+        .route("/deliver", post(deliver))
+        .with_state(state)
+}
+
+async fn reset(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
+    let b: ResetBody = match parse(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let gateway = match b.gateway {
+        Some(url) => {
+            let mut cfg = GatewayConfig::new(&url);
+            cfg.timeout = Duration::from_secs(10);
+            cfg.max_attempts = 3;
+            cfg.backoff = Duration::from_millis(100);
+            cfg.max_backoff = Duration::from_secs(1);
+            if let Some(t) = b.token {
+                cfg.auth = Auth::Bearer(t);
+            }
+            match GatewayClient::new(cfg) {
+                Ok(c) => Some(c),
+                Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+            }
+        }
+        None => None,
+    };
+    let mut session = s.session.lock().expect("not poisoned");
+    *session = Session { system: VendorSystem::new(&b.run, s.defect), gateway };
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn actions(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
+    let b: ActionBody = match parse(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let date = match Date::parse(&b.date) {
+        Ok(d) => d,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+    };
+    let action: Action = match serde_json::from_value(b.action) {
+        Ok(a) => a,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, format!("not an action: {e}")),
+    };
+    let mut session = s.session.lock().expect("not poisoned");
+    match session.system.apply(&b.journey, date, &action) {
+        Ok(()) => Json(json!({})).into_response(),
+        Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, format!("{}{}: {e}", action.name(), b.step.map(|s| format!(" (step {s})")).unwrap_or_default())),
+    }
+}
+
+async fn deliver(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
+    let b: DeliverBody = match parse(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let date = match Date::parse(&b.date) {
+        Ok(d) => d,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+    };
+    let (reports, gateway) = {
+        let mut session = s.session.lock().expect("not poisoned");
+        let reports = session.system.deliver(date);
+        (reports, session.gateway.clone())
+    };
+    let Some(client) = gateway else {
+        return Json(json!({"reports": reports})).into_response();
+    };
+    let mut sent = 0usize;
+    for r in &reports {
+        let bytes = serde_json::to_vec(r).expect("JSON");
+        match client.send(&bytes, r["id"].as_str().unwrap_or("")).await {
+            Ok(Delivery::Accepted { .. }) | Ok(Delivery::Rejected { .. }) => sent += 1,
+            Err(e) => return error(StatusCode::BAD_GATEWAY, format!("{sent} of {} report(s) sent; then: {e}", reports.len())),
+        }
+    }
+    Json(json!({"sent": sent})).into_response()
+}

@@ -1,0 +1,56 @@
+//! The reference vendor: a fagsystem made with the SDK (typed domain, planner, gateway
+//! client) behind the vendor-adapter HTTP API, and its faulty variants ([`Defect`]).
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use ffbkit_conformance::vendor;
+//! let adapter = vendor::serve(None, "127.0.0.1:0".parse()?).await?;
+//! println!("vendor adapter at {}", adapter.url());
+//! adapter.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod adapter;
+mod defect;
+mod system;
+
+pub use defect::Defect;
+pub use system::{simulate, VendorSystem};
+
+use std::net::SocketAddr;
+
+/// A running vendor adapter (an axum server on its own task).
+pub struct RunningAdapter {
+    url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningAdapter {
+    /// Base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Stop serving and wait for the server to finish.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Serve the reference vendor (or a faulty variant) on `addr` (port 0: any free port).
+pub async fn serve(defect: Option<Defect>, addr: SocketAddr) -> anyhow::Result<RunningAdapter> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = adapter::router(defect);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Ok(RunningAdapter { url: format!("http://{local}"), stop, task })
+}

@@ -1,0 +1,92 @@
+//! The journey format: every fixture validates against `schemas/journey.schema.json` (with
+//! the `jsonschema` crate, draft-07), loads with `load_dir`, and bad journeys give load
+//! errors that name the journey, the step and the field.
+
+use ffbkit_conformance::journey::{self, JourneyError};
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+#[test]
+fn every_fixture_validates_against_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(journey::JOURNEY_SCHEMA_JSON).unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the schema is valid draft-07");
+    let dir = root().join("fixtures/journeys");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", p.display());
+            n += 1;
+        }
+    }
+    assert_eq!(n, journey::EMBEDDED_FILES.len(), "every fixture file is embedded");
+}
+
+#[test]
+fn the_directory_loads_sorted_and_equals_the_embedded_suite() {
+    let loaded = journey::load_dir(&root().join("fixtures/journeys")).unwrap();
+    let ids: Vec<&str> = loaded.iter().map(|j| j.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    assert_eq!(loaded, journey::embedded());
+    assert_eq!(ids[0], "boerge-mogensen");
+}
+
+#[test]
+fn actions_serialize_back_to_their_journey_json() {
+    for j in journey::embedded() {
+        for s in &j.steps {
+            for a in &s.actions {
+                let v = serde_json::to_value(a).unwrap();
+                assert_eq!(v["action"].as_str(), Some(a.name()));
+                let back: journey::Action = serde_json::from_value(v).unwrap();
+                assert_eq!(&back, a);
+                assert!(!journey::describe(a).is_empty());
+            }
+        }
+    }
+}
+
+fn borge_with(edit: impl FnOnce(&mut serde_json::Value)) -> Result<journey::Journey, JourneyError> {
+    let mut v: serde_json::Value = serde_json::from_str(journey::EMBEDDED_FILES[0].1).unwrap();
+    edit(&mut v);
+    journey::parse(&v.to_string(), "test")
+}
+
+#[test]
+fn an_unknown_term_names_journey_step_and_field() {
+    let e = borge_with(|v| v["steps"][2]["actions"][0]["tilbud"] = "Botilbud til ældre".into()).unwrap_err().to_string();
+    assert!(e.contains("boerge-mogensen") && e.contains("step bestilling") && e.contains("actions[0].tilbud") && e.contains("Botilbud til ældre"), "{e}");
+}
+
+#[test]
+fn a_score_on_an_ff_theme_is_refused() {
+    let e = borge_with(|v| v["steps"][1]["actions"][0]["themes"][0]["score"] = 2.into()).unwrap_err().to_string();
+    assert!(e.contains("step sagsoplysning") && e.contains("themes[0].theme") && e.contains("condition-1"), "{e}");
+}
+
+#[test]
+fn an_alias_used_before_it_is_defined_is_refused() {
+    let e = borge_with(|v| v["steps"][4]["actions"][0]["theme"] = "appetit".into()).unwrap_err().to_string();
+    assert!(e.contains("step opfoelgning") && e.contains("appetit") && e.contains("not defined"), "{e}");
+}
+
+#[test]
+fn schema_errors_name_the_step_and_field() {
+    let e = borge_with(|v| v["steps"][3]["phase"] = "kaffepause".into()).unwrap_err().to_string();
+    assert!(e.contains("step levering") && e.contains("/phase"), "{e}");
+    let e = borge_with(|v| v["steps"][0]["actions"][0]["sagsnummer"] = "x".into()).unwrap_err().to_string();
+    assert!(e.contains("step henvendelse") && e.contains("/actions/0"), "{e}");
+}
+
+#[test]
+fn a_missing_file_is_an_io_error_naming_it() {
+    let e = journey::load_file(Path::new("/nonexistent/j.json")).unwrap_err();
+    assert!(matches!(e, JourneyError::Io { .. }) && e.to_string().contains("/nonexistent/j.json"));
+}

@@ -1,0 +1,287 @@
+//! The reporting protocol across a citizen's reports (REQUIREMENTS.md section 2): checks
+//! on one report in the light of what came before (PROTO-ONE-DAY, PROTO-SNAPSHOT,
+//! PROTO-GOAL-CONTEXT, PROTO-DAILY), on each new version of a known resource
+//! (PROTO-COND-UPDATE, PROTO-NEW-GATHERING, PROTO-ERROR, PROTO-ID-STABLE), and on the
+//! stream as a whole (PROTO-ENDED, PROTO-ID-STABLE). The semantics of each rule are set
+//! out in the module documentation of [`crate::audit`].
+
+use super::finding::Finding;
+use super::resource::{code, day_before, day_of, key, last_asserted, profile_of, ref_key, refs_under, references, withdrawn};
+use super::state::StreamState;
+use crate::profile::Profile;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The report being read: its id, day and resources by key.
+pub(crate) struct Report<'a> {
+    /// Bundle id.
+    pub id: &'a str,
+    /// Day of its timestamp.
+    pub day: &'a str,
+    /// Its resources, in entry order.
+    pub resources: Vec<&'a Value>,
+    /// Its resources by `Type/id`.
+    pub by_key: HashMap<String, &'a Value>,
+}
+
+impl<'a> Report<'a> {
+    /// Read a report's id, day and resources.
+    pub fn new(report: &'a Value) -> Report<'a> {
+        let resources: Vec<&Value> = report["entry"].as_array().map(|e| e.iter().map(|e| &e["resource"]).filter(|r| r.is_object()).collect()).unwrap_or_default();
+        let by_key = resources.iter().map(|r| (key(r), *r)).collect();
+        Report { id: report["id"].as_str().unwrap_or("?"), day: day_of(&report["timestamp"]).unwrap_or(""), resources, by_key }
+    }
+
+    /// A finding pointing to this report and `resource`.
+    pub fn finding(&self, rule: &'static str, resource: Option<&str>, message: String) -> Finding {
+        Finding { rule, report: Some(self.id.to_string()), resource: resource.map(str::to_string), day: Some(self.day.to_string()), message }
+    }
+
+    /// A resource by key: in this report, else the stream's current version.
+    pub fn resolve<'s>(&'s self, state: &'s StreamState, k: &str) -> Option<&'s Value> {
+        self.by_key.get(k).copied().or_else(|| state.get(k))
+    }
+}
+
+/// PROTO-ONE-DAY: the resources of one report were updated on one day. When they were
+/// not, each resource updated on another day than the report's (or, when the report's day
+/// is not among them, than the most common one) is named.
+pub(crate) fn one_day(rep: &Report, out: &mut Vec<Finding>) {
+    let mut days: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in rep.resources.iter().filter_map(|r| day_of(&r["meta"]["lastUpdated"])) {
+        *days.entry(d).or_default() += 1;
+    }
+    if days.len() <= 1 {
+        return;
+    }
+    let main = if days.contains_key(rep.day) { rep.day } else { days.iter().max_by_key(|(_, n)| **n).map_or("", |(d, _)| *d) };
+    let list = days.keys().copied().collect::<Vec<_>>().join(", ");
+    for r in &rep.resources {
+        if let Some(d) = day_of(&r["meta"]["lastUpdated"]).filter(|d| *d != main) {
+            out.push(rep.finding("PROTO-ONE-DAY", Some(&key(r)), format!("The report holds updates from {} days ({list}); this resource was updated on {d}, the report covers {main}.", days.len())));
+        }
+    }
+}
+
+/// PROTO-SNAPSHOT (every reference resolves within the report) and PROTO-GOAL-CONTEXT
+/// (a goal comes with the conditions it addresses).
+pub(crate) fn references_resolve(rep: &Report, out: &mut Vec<Finding>) {
+    for r in &rep.resources {
+        let k = key(r);
+        let goal = r["resourceType"] == "Goal";
+        for (top, reference) in references(r) {
+            let target = ref_key(reference);
+            if rep.by_key.contains_key(target) {
+                continue;
+            }
+            if goal && top == "addresses" {
+                out.push(rep.finding("PROTO-GOAL-CONTEXT", Some(&k), format!("The goal addresses {target}, which is not in the same report; a goal is reported with the conditions it addresses.")));
+            } else {
+                out.push(rep.finding("PROTO-SNAPSHOT", Some(&k), format!("{k} references {target} ({top}), which is not in the report; a report carries everything its resources reference.")));
+            }
+        }
+    }
+}
+
+/// PROTO-SNAPSHOT: a new theme comes with an information gathering holding it; a new
+/// target group, goal or støttebehov assessment with a care plan (or gathering) holding it.
+pub(crate) fn new_ones_are_held(rep: &Report, new_keys: &[String], out: &mut Vec<Finding>) {
+    let held_by = |k: &str, holders: &[&str]| {
+        rep.resources.iter().any(|h| holders.contains(&h["resourceType"].as_str().unwrap_or("")) && profile_of(h) != Some(Profile::Intervention) && references(h).iter().any(|(_, r)| ref_key(r) == k))
+    };
+    for k in new_keys {
+        let Some(r) = rep.by_key.get(k) else { continue };
+        if withdrawn(r) {
+            continue;
+        }
+        let (holders, what): (&[&str], &str) = match profile_of(r) {
+            Some(Profile::Condition) => (&["ClinicalImpression"], "no information gathering"),
+            Some(Profile::TargetGroup | Profile::InterventionGoal) => (&["CarePlan"], "no care plan"),
+            Some(Profile::CareEvaluation) => (&["CarePlan", "ClinicalImpression"], "neither a care plan nor an information gathering"),
+            _ => continue,
+        };
+        if !held_by(k, holders) {
+            out.push(rep.finding("PROTO-SNAPSHOT", Some(k), format!("{k} is reported for the first time, but {what} in the same report holds it; the changed information gathering or care plan belongs in the snapshot.")));
+        }
+    }
+}
+
+/// PROTO-DAILY: a new or changed resource delivered more than a day after it changed
+/// (its `meta.lastUpdated`), or after the day of what it registers (a theme's recorded or
+/// last-asserted date, an observation's or gathering's date, a care plan's end).
+/// Intervention end dates are PROTO-ENDED's.
+pub(crate) fn daily(rep: &Report, old: Option<&Value>, r: &Value, out: &mut Vec<Finding>) {
+    let Some(cutoff) = day_before(rep.day) else { return };
+    let k = key(r);
+    if let Some(lu) = day_of(&r["meta"]["lastUpdated"]).filter(|d| *d < cutoff.as_str()) {
+        out.push(rep.finding("PROTO-DAILY", Some(&k), format!("{k} was updated on {lu} but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
+        return;
+    }
+    let mut events: Vec<(&str, &str)> = Vec::new();
+    let changed = |p: &str| old.is_none_or(|o| o.pointer(p) != r.pointer(p));
+    match (profile_of(r), old) {
+        (Some(Profile::Condition | Profile::TargetGroup), None) => events.extend(day_of(&r["recordedDate"]).map(|d| ("recorded", d))),
+        (Some(Profile::Condition), Some(o)) if last_asserted(o) != last_asserted(r) => events.extend(last_asserted(r).map(|d| ("re-assessed", d))),
+        (Some(Profile::CareEvaluation | Profile::FollowUp | Profile::InformationGathering), _) if changed("/effectiveDateTime") => events.extend(day_of(&r["effectiveDateTime"]).map(|d| ("dated", d))),
+        (Some(Profile::Intervention), None) => events.extend(day_of(&r["created"]).map(|d| ("created", d))),
+        (Some(Profile::CarePlan), _) if changed("/period/end") => events.extend(day_of(&r["period"]["end"]).map(|d| ("ended", d))),
+        _ => {}
+    }
+    for (what, d) in events {
+        if d < cutoff.as_str() {
+            out.push(rep.finding("PROTO-DAILY", Some(&k), format!("{k} was {what} on {d} but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
+        }
+    }
+}
+
+/// The målgruppe or tilbud codes a care plan's references under `element` resolve to
+/// (the reference itself where it does not resolve).
+fn codes_of(rep: &Report, state: &StreamState, plan: &Value, element: &str) -> BTreeSet<String> {
+    refs_under(plan, element)
+        .into_iter()
+        .map(|r| {
+            let k = ref_key(r);
+            rep.resolve(state, k)
+                .and_then(|t| code(t, "code").or_else(|| t.pointer("/category/0/coding/0/code").and_then(Value::as_str)))
+                .map_or_else(|| k.to_string(), str::to_string)
+        })
+        .collect()
+}
+
+/// A new version of a known resource: PROTO-COND-UPDATE, PROTO-NEW-GATHERING, PROTO-ERROR
+/// (re-instated after withdrawal, withdrawn the wrong way), PROTO-ID-STABLE (the id now
+/// names another kind of thing).
+pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value, out: &mut Vec<Finding>) {
+    let k = key(new);
+    let mut push = |rule: &'static str, message: String| out.push(rep.finding(rule, Some(&k), message));
+    let (po, pn) = (profile_of(old), profile_of(new));
+    if po != pn {
+        push("PROTO-ID-STABLE", format!("The id was a {} and is now reported as a {}; a known id is an update of the same thing.", po.map_or("?", |p| p.title()), pn.map_or("?", |p| p.title())));
+        return;
+    }
+    if withdrawn(old) && !withdrawn(new) {
+        push("PROTO-ERROR", "A withdrawn (entered-in-error) resource is reported again as valid; a new registration takes a new id.".into());
+    }
+    if new["resourceType"] == "Observation" && new["status"] == "cancelled" && old["status"] != "cancelled" {
+        push("PROTO-ERROR", "A reported observation is re-sent as cancelled; data entered in error is withdrawn with status entered-in-error.".into());
+    }
+    match pn {
+        Some(Profile::Condition) => {
+            if code(old, "code") != code(new, "code") {
+                push("PROTO-COND-UPDATE", "A re-assessed condition changed its FFB code; it must keep it (a new theme is a new resource).".into());
+            }
+            let changed = old.get("severity") != new.get("severity") || old.get("clinicalStatus") != new.get("clinicalStatus");
+            let asserted = last_asserted(new);
+            if changed && !withdrawn(new) && asserted != Some(rep.day) {
+                push("PROTO-COND-UPDATE", format!("The condition was re-assessed in the report of {}, but its last-asserted date is {}.", rep.day, asserted.unwrap_or("missing")));
+            }
+        }
+        Some(Profile::CarePlan) => {
+            let groups = codes_of(rep, state, old, "addresses") != codes_of(rep, state, new, "addresses");
+            let tilbud = codes_of(rep, state, old, "careTeam") != codes_of(rep, state, new, "careTeam");
+            if groups || tilbud {
+                let what = if groups { "målgrupper" } else { "tilbud" };
+                push("PROTO-NEW-GATHERING", format!("The care plan's {what} changed under the same id; a changed grant is a new care plan (and a new information gathering)."));
+            }
+        }
+        Some(Profile::Intervention) => {
+            if code(&old["activity"][0]["detail"], "code") != code(&new["activity"][0]["detail"], "code") {
+                push("PROTO-NEW-GATHERING", "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// PROTO-ERROR for conditions: a withdrawn condition keeps clinicalStatus `inactive` (the
+/// profile requires one, FHIR's con-5 forbids it; ffbkit's documented convention).
+pub(crate) fn withdrawn_condition(rep: &Report, r: &Value, out: &mut Vec<Finding>) {
+    if r["resourceType"] == "Condition" && code(r, "verificationStatus") == Some("entered-in-error") && code(r, "clinicalStatus") != Some("inactive") {
+        out.push(rep.finding("PROTO-ERROR", Some(&key(r)), format!("The condition is withdrawn (entered-in-error) but its clinicalStatus is {}; a withdrawn condition is inactive.", code(r, "clinicalStatus").unwrap_or("missing"))));
+    }
+}
+
+/// What a new version of a gathering or care plan no longer holds: (holder, dropped,
+/// added) keys, for themes (`finding`) and goals (`goal`).
+pub(crate) fn dropped(old: &Value, new: &Value) -> Option<(String, Vec<String>, Vec<String>)> {
+    let element = match profile_of(new)? {
+        Profile::InformationGathering => "finding",
+        Profile::CarePlan => "goal",
+        _ => return None,
+    };
+    let keys = |v: &Value| refs_under(v, element).into_iter().map(|r| ref_key(r).to_string()).collect::<BTreeSet<String>>();
+    let (before, after) = (keys(old), keys(new));
+    let gone: Vec<String> = before.difference(&after).cloned().collect();
+    (!gone.is_empty()).then(|| (key(new), gone, after.difference(&before).cloned().collect()))
+}
+
+/// PROTO-ERROR / PROTO-ID-STABLE for what a gathering or care plan dropped: withdrawn is
+/// right; replaced by a new id with the same code is PROTO-ID-STABLE; a goal that ended
+/// (completed, cancelled) may go; anything else vanished without a withdrawal (PROTO-ERROR).
+pub(crate) fn judge_dropped(rep: &Report, state: &StreamState, holder: &str, gone: &[String], added: &[String], out: &mut Vec<Finding>) {
+    for g in gone {
+        let Some(r) = rep.resolve(state, g) else { continue };
+        if withdrawn(r) || matches!(r["lifecycleStatus"].as_str(), Some("completed" | "cancelled")) {
+            continue;
+        }
+        let same = |a: &&String| rep.resolve(state, a).is_some_and(|x| code(x, "code").is_some() && code(x, "code") == code(r, "code") && x.get("target") == r.get("target"));
+        if let Some(a) = added.iter().find(same) {
+            out.push(rep.finding("PROTO-ID-STABLE", Some(a), format!("{holder} replaced {g} by {a}, the same thing under a new id; an update keeps the id (and a mistake is withdrawn).")));
+        } else {
+            out.push(rep.finding("PROTO-ERROR", Some(g), format!("{holder} no longer holds {g}, which was never withdrawn; data entered in error is withdrawn by re-sending its id as entered-in-error.")));
+        }
+    }
+}
+
+/// PROTO-ID-STABLE on the stream's current state: the same theme twice in one gathering,
+/// the same målgruppe twice in one care plan, the same open ydelse twice under one care
+/// plan (the later id is reported).
+pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<(String, String, &str), Vec<(usize, &String)>> = BTreeMap::new();
+    let live = |k: &str| state.resources.get(k).filter(|t| !withdrawn(&t.current));
+    for (hk, h) in state.resources.iter().filter(|(_, t)| !withdrawn(&t.current)) {
+        let element = match profile_of(&h.current) {
+            Some(Profile::InformationGathering) => "finding",
+            Some(Profile::CarePlan) => "addresses",
+            _ => continue,
+        };
+        for r in refs_under(&h.current, element) {
+            if let Some(t) = live(ref_key(r)) {
+                if let Some(c) = code(&t.current, "code") {
+                    groups.entry((hk.clone(), c.to_string(), element)).or_default().push((t.seen, state.resources.get_key_value(ref_key(r)).map(|(k, _)| k).expect("live")));
+                }
+            }
+        }
+    }
+    for (k, t) in state.current_of(Profile::Intervention) {
+        let open = t.current["period"].get("end").is_none() && !matches!(t.current["status"].as_str(), Some("completed" | "revoked"));
+        if let (true, Some(plan), Some(c)) = (open, t.current.pointer("/basedOn/0/reference").and_then(Value::as_str), code(&t.current["activity"][0]["detail"], "code")) {
+            groups.entry((ref_key(plan).to_string(), c.to_string(), "ydelse")).or_default().push((t.seen, k));
+        }
+    }
+    for ((holder, c, what), mut v) in groups {
+        v.sort();
+        v.dedup();
+        for (_, k) in v.iter().skip(1) {
+            let t = &state.resources[*k];
+            let thing = match what {
+                "finding" => "theme",
+                "addresses" => "målgruppe",
+                _ => "open ydelse",
+            };
+            out.push(Finding { rule: "PROTO-ID-STABLE", report: Some(t.first_report.clone()), resource: Some((*k).clone()), day: Some(t.first_day.clone()), message: format!("{holder} holds the {thing} {c} twice, as {} and {k}; the same thing keeps its id.", v[0].1) });
+        }
+    }
+}
+
+/// PROTO-ENDED: an intervention that ended was reported on its end day (end days after the
+/// stream's last report are not yet due).
+pub(crate) fn ended(state: &StreamState, last_day: &str, out: &mut Vec<Finding>) {
+    for (k, t) in state.current_of(Profile::Intervention) {
+        if let Some(end) = day_of(&t.current["period"]["end"]) {
+            if end <= last_day && !t.days.contains(end) {
+                out.push(Finding { rule: "PROTO-ENDED", report: Some(t.report.clone()), resource: Some(k.clone()), day: Some(t.day.clone()), message: format!("The intervention ended {end}, but no report of that day carries it with its end date.") });
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! The current state of a citizen's stream: per resource key (`Type/id`) the latest version
+//! reported, the report that carried it, and the days it was sent.
+
+use super::resource::{profile_of, withdrawn};
+use crate::profile::Profile;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One resource as the stream knows it.
+#[derive(Clone, Debug)]
+pub(crate) struct Tracked {
+    /// The latest version reported.
+    pub current: Value,
+    /// The report (Bundle id) that carried that version.
+    pub report: String,
+    /// The day of that report.
+    pub day: String,
+    /// The report that carried the resource first.
+    pub first_report: String,
+    /// The day of that report.
+    pub first_day: String,
+    /// Order of first appearance in the stream (0, 1, ...).
+    pub seen: usize,
+    /// Every report day that carried the resource.
+    pub days: BTreeSet<String>,
+}
+
+/// The state after the reports read so far.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StreamState {
+    /// Per `Type/id`.
+    pub resources: BTreeMap<String, Tracked>,
+}
+
+impl StreamState {
+    /// The current version of a resource, if known.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.resources.get(key).map(|t| &t.current)
+    }
+
+    /// Record a version of a resource carried by a report.
+    pub fn record(&mut self, key: String, r: &Value, report: &str, day: &str) {
+        let n = self.resources.len();
+        let t = self.resources.entry(key).or_insert_with(|| Tracked {
+            current: Value::Null,
+            report: String::new(),
+            day: String::new(),
+            first_report: report.to_string(),
+            first_day: day.to_string(),
+            seen: n,
+            days: BTreeSet::new(),
+        });
+        t.current = r.clone();
+        t.report = report.to_string();
+        t.day = day.to_string();
+        t.days.insert(day.to_string());
+    }
+
+    /// Resources of a profile that are not withdrawn, in key order.
+    pub fn current_of(&self, p: Profile) -> impl Iterator<Item = (&String, &Tracked)> {
+        self.resources.iter().filter(move |(_, t)| profile_of(&t.current) == Some(p) && !withdrawn(&t.current))
+    }
+}
