@@ -4,6 +4,7 @@
 
 mod audit;
 mod catalog;
+mod certify;
 mod sample;
 mod serve;
 mod synth;
@@ -43,6 +44,9 @@ pub enum Command {
     Synth(synth::SynthArgs),
     /// Audit many citizens' report streams: DST and PROTO rules per citizen (first part).
     Audit(audit::AuditArgs),
+    /// Certify a vendor: run the scripted VUM journeys against it, judge what it reports,
+    /// write certify.json, certify.junit.xml and certify.html; exit 0 pass, 1 fail.
+    Certify(certify::CertifyArgs),
     /// Run the gateway receiver: validate each POSTed report, answer like the gateway, store
     /// every request in SQLite (DIR/receiver.sqlite) before answering.
     Serve(serve::ServeArgs),
@@ -70,6 +74,7 @@ where
         Command::Sample(args) => sample::run(args, &mut out),
         Command::Synth(args) => synth::run(args, &mut out),
         Command::Audit(args) => audit::run(args, &mut out),
+        Command::Certify(args) => certify::run(args, &mut out),
         Command::Serve(args) => serve::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));

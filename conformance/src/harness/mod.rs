@@ -9,7 +9,10 @@
 //! - [`verdict`]: pass / fail / skip / error, evidence, the summary per requirement id;
 //! - [`requirements`]: the ids a run reports on;
 //! - [`report`]: `certify.json`, `certify.junit.xml`, `certify.html`;
-//! - [`progress`]: a progress bar on a terminal, plain lines otherwise.
+//! - [`progress`]: a progress bar on a terminal, plain lines otherwise;
+//! - [`driver`]: http (a vendor adapter, also the reference vendor) or manual (a person);
+//! - [`runner`]: journeys, steps, evidence, judging, resume;
+//! - [`session`]: one `ffbkit certify` session end to end.
 
 pub mod adapter;
 pub mod clock;
@@ -19,3 +22,6 @@ pub mod report;
 pub mod requirements;
 pub mod store;
 pub mod verdict;
+pub mod driver;
+pub mod runner;
+pub mod session;

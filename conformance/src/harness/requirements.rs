@@ -2,10 +2,9 @@
 //! single-report rule of the SDK's validator (GW), the protocol rules (PROTO), Danmarks
 //! Statistik's rules (DST), and one `VUM-<journey>-<step>` per journey step.
 //!
-//! Which PROTO and DST ids the SDK's stream audit checks is listed here
-//! ([`AUDIT_NOT_IMPLEMENTED`]): an id the audit does not implement is reported as `skip`
-//! with that reason, never passed silently. Keep the list in step with
-//! `ffbkit_sdk::audit` (the README's "Auditing streams" section).
+//! Which PROTO and DST ids the SDK's stream audit checks comes from the audit itself
+//! (`ffbkit_sdk::audit::RULES`): an id of REQUIREMENTS.md that the audit does not implement
+//! is reported as `skip` with that reason, never passed silently.
 
 use ffbkit_sdk::validate::RULES;
 
@@ -26,13 +25,9 @@ pub const PROTO: &[&str] = &[
 /// of a journey.
 pub const DST: &[&str] = &["DST-SCOPE", "DST-TRIPLE", "DST-FF", "DST-AD", "DST-STOETTE", "DST-MAALTYPE"];
 
-/// PROTO and DST ids the SDK's stream audit does not implement yet (its module docs and the
-/// README say so). They are `skip` with a note.
-pub const AUDIT_NOT_IMPLEMENTED: &[&str] = &["DST-SCOPE", "PROTO-DAILY", "PROTO-SNAPSHOT", "PROTO-ID-STABLE", "PROTO-ERROR", "PROTO-GOAL-CONTEXT"];
-
 /// True when the stream audit checks this PROTO or DST id.
 pub fn audit_checks(id: &str) -> bool {
-    (PROTO.contains(&id) || DST.contains(&id)) && !AUDIT_NOT_IMPLEMENTED.contains(&id)
+    (PROTO.contains(&id) || DST.contains(&id)) && ffbkit_sdk::audit::RULES.contains(&id)
 }
 
 /// The GW ids (every rule of the validator), in REQUIREMENTS.md order.
@@ -66,10 +61,10 @@ mod tests {
         let known = known_ids([("j", "a")]);
         for id in PROTO.iter().chain(DST) {
             let (_, note) = known.iter().find(|(k, _)| k == id).unwrap();
-            assert_eq!(note.is_some(), AUDIT_NOT_IMPLEMENTED.contains(id), "{id}");
+            assert_eq!(note.is_some(), !ffbkit_sdk::audit::RULES.contains(id), "{id}");
         }
         assert!(known.iter().any(|(k, _)| k == "GW-REF"));
         assert!(known.iter().any(|(k, _)| k == "VUM-j-a"));
-        assert!(audit_checks("DST-AD") && !audit_checks("DST-SCOPE") && !audit_checks("GW-REF"));
+        assert!(audit_checks("DST-AD") && !audit_checks("GW-REF"));
     }
 }

@@ -1,0 +1,215 @@
+//! `ffbkit certify`: run the scripted VUM journeys against a vendor and write the
+//! certification reports (`certify.json`, `certify.junit.xml`, `certify.html`) with their
+//! evidence (`evidence.sqlite`); `ffbkit certify verify RUN_DIR` checks a certificate
+//! against its evidence. Exit codes: 0 the vendor passes (verify: matches), 1 it fails or
+//! errs or the run was interrupted (verify: does not match), 2 usage error.
+
+use crate::harness::driver::Mode;
+use crate::harness::progress::Progress;
+use crate::harness::report;
+use crate::harness::session::{certify, Options, VendorChoice};
+use crate::harness::verdict::Status;
+use crate::harness::runner::Ended;
+use crate::vendor::Defect;
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// `ffbkit certify` arguments.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CertifyArgs {
+    /// Check a finished run instead of running one.
+    #[command(subcommand)]
+    pub action: Option<CertifyAction>,
+    /// The run's options.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `ffbkit certify` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CertifyAction {
+    /// Recompute the evidence hash of RUN_DIR and compare certify.json with the evidence.
+    Verify {
+        /// The run directory (holds certify.json and evidence.sqlite).
+        run_dir: PathBuf,
+    },
+}
+
+/// Drivers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DriverKind {
+    /// Call the vendor's test adapter (`--vendor http://…`).
+    Http,
+    /// Show each step to a person at the vendor's UI and wait for its reports.
+    Manual,
+    /// The built-in reference vendor over loopback HTTP (the default).
+    Reference,
+}
+
+/// Options of a run.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// `reference` (the built-in reference vendor) or the URL of a vendor's test adapter
+    /// (`schemas/vendor-adapter.openapi.json`); with `--driver manual`, the vendor's name.
+    #[arg(long, default_value = "reference")]
+    pub vendor: String,
+    /// Who performs the steps (default: reference for `--vendor reference`, http for a URL).
+    #[arg(long, value_enum)]
+    pub driver: Option<DriverKind>,
+    /// How reports reach the harness: the vendor POSTs them to the in-process receiver
+    /// (push) or returns them from `/deliver` (pull).
+    #[arg(long, value_enum, default_value = "push")]
+    pub mode: Mode,
+    /// A directory of journey files (default: the embedded suite, fixtures/journeys).
+    #[arg(long, value_name = "DIR")]
+    pub journeys: Option<PathBuf>,
+    /// The run directory: evidence.sqlite, receiver/, certify.{json,junit.xml,html}.
+    #[arg(long, value_name = "DIR", default_value = "out/certify")]
+    pub out: PathBuf,
+    /// Seconds per adapter call (default 30), or per step with `--driver manual` (default 900).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Resume an interrupted run (in RUN_DIR, default `--out`): finished journeys are kept,
+    /// an interrupted journey is re-run from reset.
+    #[arg(long, value_name = "RUN_DIR", num_args = 0..=1)]
+    pub resume: Option<Option<PathBuf>>,
+    /// A faulty variant of the reference vendor (see `ffbkit certify --list-defects`).
+    #[arg(long, value_name = "NAME")]
+    pub defect: Option<String>,
+    /// List the reference vendor's defects and exit.
+    #[arg(long)]
+    pub list_defects: bool,
+    /// Treat the IG's text-only rules (GW-CASE-NUMBER, GW-LAST-UPDATED, …) as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Where the receiver listens in push mode (the vendor must reach it).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+}
+
+fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
+    let _ = out.flush();
+    eprintln!("ffbkit certify: {message}");
+    Ok(super::EXIT_USAGE)
+}
+
+/// Run `ffbkit certify`.
+pub fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
+    if let Some(CertifyAction::Verify { run_dir }) = args.action {
+        return verify(&run_dir, out);
+    }
+    let a = args.run;
+    if a.list_defects {
+        for d in Defect::all() {
+            writeln!(out, "{:<40} {}  [{}]", d.name(), d.description(), d.expected_failures().join(", "))?;
+        }
+        return Ok(super::EXIT_OK);
+    }
+    let is_url = a.vendor.starts_with("http://") || a.vendor.starts_with("https://");
+    let driver = a.driver.unwrap_or(if is_url { DriverKind::Http } else { DriverKind::Reference });
+    let defect = match &a.defect {
+        Some(name) => match Defect::from_name(name) {
+            Some(d) => Some(d),
+            None => return usage(out, &format!("unknown defect {name:?}; see --list-defects")),
+        },
+        None => None,
+    };
+    let vendor = match driver {
+        DriverKind::Reference if a.vendor == "reference" => VendorChoice::Reference(defect),
+        DriverKind::Reference => return usage(out, "--driver reference certifies the built-in reference vendor; use --vendor reference (or --driver http for a URL)"),
+        DriverKind::Http if is_url => VendorChoice::Http(a.vendor.clone()),
+        DriverKind::Http if a.vendor == "reference" => VendorChoice::Reference(defect),
+        DriverKind::Http => return usage(out, &format!("--vendor {:?} is neither `reference` nor an http:// URL", a.vendor)),
+        DriverKind::Manual => VendorChoice::Manual(if a.vendor == "reference" { "manual".into() } else { a.vendor.clone() }),
+    };
+    if defect.is_some() && !matches!(vendor, VendorChoice::Reference(_)) {
+        return usage(out, "--defect applies to the reference vendor only");
+    }
+    if driver == DriverKind::Manual && a.mode == Mode::Pull {
+        return usage(out, "--driver manual needs --mode push: the vendor's system sends its reports to the receiver");
+    }
+    let timeout = match a.timeout {
+        Some(t) if t.is_finite() && t > 0.0 => Duration::from_secs_f64(t),
+        Some(t) => return usage(out, &format!("--timeout must be a positive number of seconds, got {t}")),
+        None if driver == DriverKind::Manual => Duration::from_secs(900),
+        None => Duration::from_secs(30),
+    };
+    let journeys = match &a.journeys {
+        Some(dir) => match crate::journey::load_dir(dir) {
+            Ok(j) => j,
+            Err(e) => return usage(out, &format!("{e}")),
+        },
+        None => crate::journey::embedded(),
+    };
+    let (resume, run_dir) = match a.resume {
+        Some(Some(dir)) => (true, dir),
+        Some(None) => (true, a.out.clone()),
+        None => (false, a.out.clone()),
+    };
+    let mut options = Options::new(vendor, run_dir);
+    options.mode = a.mode;
+    options.timeout = timeout;
+    options.resume = resume;
+    options.strict = a.strict;
+    options.listen = a.listen;
+    let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();
+    let progress = Progress::new(steps);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let interrupt = options.interrupt.clone();
+    let done = runtime.block_on(async {
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\nffbkit certify: interrupted; finishing the current step (Ctrl-C again to abort)");
+                interrupt.store(true, Ordering::SeqCst);
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            }
+        });
+        certify(&options, journeys, &progress).await
+    });
+    let done = match done {
+        Ok(d) => d,
+        Err(e) if e.to_string().starts_with("cannot resume") || e.to_string().contains("no evidence store") => return usage(out, &format!("{e:#}")),
+        Err(e) => return Err(e),
+    };
+    let r = &done.report;
+    writeln!(out, "ffbkit certify: vendor {} ({} driver, {} mode): {}", r.vendor, r.driver, r.mode, r.status.as_str().to_uppercase())?;
+    let counts: Vec<String> = r.counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    writeln!(out, "requirements: {}", counts.join(", "))?;
+    for q in r.requirements.iter().filter(|q| matches!(q.status, Status::Fail | Status::Error)) {
+        writeln!(out, "  {:<5} {} ({} of {} checks)", q.status.as_str(), q.id, q.failed + q.errors, q.checks)?;
+    }
+    writeln!(out, "evidence sha256: {}", r.evidence_sha256)?;
+    writeln!(out, "reports: {}, {}, {}", done.written.json.display(), done.written.junit.display(), done.written.html.display())?;
+    if done.ended == Ended::Interrupted {
+        writeln!(out, "interrupted: resume with `ffbkit certify --resume {}` (same options)", options.run_dir.display())?;
+        return Ok(super::EXIT_NOT_FOUND);
+    }
+    Ok(if r.status == Status::Pass { super::EXIT_OK } else { super::EXIT_NOT_FOUND })
+}
+
+fn verify(run_dir: &std::path::Path, out: &mut dyn Write) -> Result<i32> {
+    let v = match report::verify(run_dir) {
+        Ok(v) => v,
+        Err(e) => return usage(out, &format!("{e:#}")),
+    };
+    writeln!(out, "stated evidence sha256:     {}", v.stated)?;
+    writeln!(out, "recomputed evidence sha256: {}", v.recomputed)?;
+    for d in &v.differences {
+        writeln!(out, "  differs: {d}")?;
+    }
+    if v.ok() {
+        writeln!(out, "ok: certify.json matches its evidence")?;
+        Ok(super::EXIT_OK)
+    } else {
+        writeln!(out, "MISMATCH: certify.json does not match its evidence")?;
+        Ok(super::EXIT_NOT_FOUND)
+    }
+}

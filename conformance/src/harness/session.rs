@@ -1,0 +1,168 @@
+//! One certification session end to end, as `ffbkit certify` runs it: open (or resume) the
+//! run directory, start the in-process receiver (push) and the reference vendor (when
+//! certifying it), drive the journeys, write the reports.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use ffbkit_conformance::harness::session::{certify, Options, VendorChoice};
+//! use ffbkit_conformance::harness::progress::Progress;
+//! let options = Options::new(VendorChoice::Reference(None), "out/certify".into());
+//! let done = certify(&options, ffbkit_conformance::journey::embedded(), &Progress::hidden()).await?;
+//! println!("{}: {}", done.report.status, done.written.html.display());
+//! # Ok(()) }
+//! ```
+
+use super::adapter::AdapterClient;
+use super::driver::{Driver, HttpDriver, ManualDriver, Mode};
+use super::progress::Progress;
+use super::report::{self, RunReport, Written};
+use super::runner::{self, Ended, RunSettings};
+use super::store::Store;
+use crate::journey::Journey;
+use crate::receiver::{ReceiverConfig, RunningReceiver};
+use crate::vendor::{self, Defect};
+use anyhow::{Context, Result};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Who is certified, and how the harness reaches them.
+#[derive(Clone, Debug)]
+pub enum VendorChoice {
+    /// The built-in reference vendor (or one of its faulty variants) over loopback HTTP.
+    Reference(Option<Defect>),
+    /// A vendor's test adapter at this URL.
+    Http(String),
+    /// A person at the vendor's UI; the label names the vendor in the reports.
+    Manual(String),
+}
+
+impl VendorChoice {
+    /// The vendor's name in the reports.
+    pub fn label(&self) -> String {
+        match self {
+            VendorChoice::Reference(None) => "reference".into(),
+            VendorChoice::Reference(Some(d)) => format!("reference+{}", d.name()),
+            VendorChoice::Http(url) => url.clone(),
+            VendorChoice::Manual(label) => label.clone(),
+        }
+    }
+
+    /// The driver's name: reference, http or manual.
+    pub fn driver(&self) -> &'static str {
+        match self {
+            VendorChoice::Reference(_) => "reference",
+            VendorChoice::Http(_) => "http",
+            VendorChoice::Manual(_) => "manual",
+        }
+    }
+}
+
+/// A session's options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Who is certified.
+    pub vendor: VendorChoice,
+    /// push or pull.
+    pub mode: Mode,
+    /// The run directory (evidence store, receiver store, reports).
+    pub run_dir: PathBuf,
+    /// Per adapter call; per step for the manual driver.
+    pub timeout: Duration,
+    /// Resume the run in `run_dir` instead of starting a new one.
+    pub resume: bool,
+    /// Validate with the IG's text-only rules as errors.
+    pub strict: bool,
+    /// Where the receiver listens in push mode (port 0: any free port).
+    pub listen: SocketAddr,
+    /// Set to stop after the current step.
+    pub interrupt: Arc<AtomicBool>,
+}
+
+impl Options {
+    /// Push mode, 30 s timeout, a new run, gateway severities, receiver on a free loopback port.
+    pub fn new(vendor: VendorChoice, run_dir: PathBuf) -> Options {
+        Options {
+            vendor,
+            mode: Mode::Push,
+            run_dir,
+            timeout: Duration::from_secs(30),
+            resume: false,
+            strict: false,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// What a session produced.
+pub struct Done {
+    /// The report (also written to the run directory).
+    pub report: RunReport,
+    /// The files written.
+    pub written: Written,
+    /// Whether every journey ran.
+    pub ended: Ended,
+}
+
+fn run_id() -> String {
+    let mut b = [0u8; 4];
+    let _ = getrandom::getrandom(&mut b);
+    let now = super::clock::utc_now();
+    let compact: String = now.chars().filter(|c| c.is_ascii_digit()).take(14).collect();
+    format!("run-{compact}-{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+}
+
+/// Run a certification session over `journeys`.
+pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progress) -> Result<Done> {
+    anyhow::ensure!(!journeys.is_empty(), "no journeys to run");
+    anyhow::ensure!(!(matches!(options.vendor, VendorChoice::Manual(_)) && options.mode == Mode::Pull), "the manual driver needs push mode: the vendor's system sends its reports to the receiver");
+    let dir = &options.run_dir;
+    if !options.resume {
+        Store::remove(dir)?;
+        let receiver_dir = dir.join("receiver");
+        if receiver_dir.exists() {
+            std::fs::remove_dir_all(&receiver_dir).with_context(|| format!("cannot clear {}", receiver_dir.display()))?;
+        }
+    }
+    let mut store = if options.resume { Store::open_existing(dir)? } else { Store::open(dir)? };
+    let run = if options.resume { store.meta("run")?.unwrap_or_else(run_id) } else { run_id() };
+    let settings = RunSettings { run, vendor: options.vendor.label(), mode: options.mode, timeout: options.timeout, strict: options.strict, interrupt: options.interrupt.clone() };
+    runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
+
+    let receiver = match options.mode {
+        Mode::Push => Some(RunningReceiver::start(ReceiverConfig::new(options.listen, dir.join("receiver"))).await?),
+        Mode::Pull => None,
+    };
+    let mut reference = None;
+    let mut driver = match &options.vendor {
+        VendorChoice::Reference(defect) => {
+            let adapter = vendor::serve(*defect, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            let client = AdapterClient::new(&adapter.url(), options.timeout)?;
+            reference = Some(adapter);
+            Driver::Http(HttpDriver::new(client))
+        }
+        VendorChoice::Http(url) => Driver::Http(HttpDriver::new(AdapterClient::new(url, options.timeout)?)),
+        VendorChoice::Manual(_) => Driver::Manual(ManualDriver::stdio(options.timeout)),
+    };
+    if let Err(e) = driver.check().await {
+        progress.line(&format!("warning: the vendor adapter does not answer /health ({e}); every step will be an error"));
+    }
+    if let (Some(r), Driver::Manual(_)) = (&receiver, &driver) {
+        progress.line(&format!("the receiver takes reports at {}/fhir/Bundle", r.url()));
+    }
+    let ended = runner::run(&journeys, &mut driver, receiver.as_ref(), &mut store, &settings, progress).await;
+    if let Some(r) = receiver {
+        r.shutdown().await?;
+    }
+    if let Some(a) = reference {
+        a.shutdown().await;
+    }
+    let ended = ended?;
+    progress.finish();
+    let report = report::collect(&store)?;
+    let written = report::write_all(&report, dir)?;
+    Ok(Done { report, written, ended })
+}
