@@ -216,6 +216,7 @@ impl Driver {
                 }
             }
             Driver::Manual(m) => {
+                while m.input.try_recv().is_ok() {} // an Enter typed before this step was shown
                 let _ = writeln!(m.out, "\n--- Trin {}/{}: {} ({}), forretningsdato {} ---\n{}", index + 1, journey.steps.len(), step.id, step.phase.danish(), date, step.instruction);
                 for action in &step.actions {
                     let _ = writeln!(m.out, "  * {}", describe(action));

@@ -8,7 +8,11 @@ use std::io::IsTerminal;
 pub struct Progress {
     bar: Option<ProgressBar>,
     quiet: bool,
+    on_step: Option<StepHook>,
 }
+
+/// Called after each step with (journey, step, status).
+pub type StepHook = Box<dyn Fn(&str, &str, &str) + Send + Sync>;
 
 impl Progress {
     /// Progress over `steps` steps: a bar when stderr is a terminal, else plain lines.
@@ -18,16 +22,26 @@ impl Progress {
             b.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} steps {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
             b
         });
-        Progress { bar, quiet: false }
+        Progress { bar, quiet: false, on_step: None }
     }
 
     /// No output at all (library use, tests).
     pub fn hidden() -> Progress {
-        Progress { bar: None, quiet: true }
+        Progress { bar: None, quiet: true, on_step: None }
+    }
+
+    /// Also call `hook` after each step (e.g. to interrupt a run at a chosen point, or to
+    /// feed another display).
+    pub fn on_step(mut self, hook: impl Fn(&str, &str, &str) + Send + Sync + 'static) -> Progress {
+        self.on_step = Some(Box::new(hook));
+        self
     }
 
     /// A step finished.
     pub fn step(&self, journey: &str, step: &str, status: &str) {
+        if let Some(h) = &self.on_step {
+            h(journey, step, status);
+        }
         match &self.bar {
             Some(b) => {
                 b.set_message(format!("{journey} / {step}: {status}"));

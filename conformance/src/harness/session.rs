@@ -120,12 +120,19 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     anyhow::ensure!(!journeys.is_empty(), "no journeys to run");
     anyhow::ensure!(!(matches!(options.vendor, VendorChoice::Manual(_)) && options.mode == Mode::Pull), "the manual driver needs push mode: the vendor's system sends its reports to the receiver");
     let dir = &options.run_dir;
+    let receiver_dir = dir.join("receiver");
     if !options.resume {
         Store::remove(dir)?;
-        let receiver_dir = dir.join("receiver");
         if receiver_dir.exists() {
             std::fs::remove_dir_all(&receiver_dir).with_context(|| format!("cannot clear {}", receiver_dir.display()))?;
         }
+    } else if receiver_dir.exists() {
+        // Every session gets an empty receiver (it answers a re-sent identical report as a
+        // duplicate without storing it again, and a re-run journey re-sends its reports);
+        // what the earlier session's receiver holds is kept beside it, and its reports are
+        // already copied into the evidence store step by step.
+        let kept = dir.join(format!("receiver.before-{}", super::clock::utc_now().replace([':', '.'], "")));
+        std::fs::rename(&receiver_dir, &kept).with_context(|| format!("cannot move {} aside", receiver_dir.display()))?;
     }
     let mut store = if options.resume { Store::open_existing(dir)? } else { Store::open(dir)? };
     let run = if options.resume { store.meta("run")?.unwrap_or_else(run_id) } else { run_id() };
@@ -133,7 +140,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
 
     let receiver = match options.mode {
-        Mode::Push => Some(RunningReceiver::start(ReceiverConfig::new(options.listen, dir.join("receiver"))).await?),
+        Mode::Push => Some(RunningReceiver::start(ReceiverConfig::new(options.listen, receiver_dir.clone())).await?),
         Mode::Pull => None,
     };
     let mut reference = None;
