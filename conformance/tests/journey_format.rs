@@ -35,7 +35,7 @@ fn the_directory_loads_sorted_and_equals_the_embedded_suite() {
     sorted.sort();
     assert_eq!(ids, sorted);
     assert_eq!(loaded, journey::embedded());
-    assert_eq!(ids[0], "boerge-mogensen");
+    assert!(ids.contains(&"boerge-mogensen") && ids.len() >= 12, "{ids:?}");
 }
 
 #[test]
@@ -54,7 +54,8 @@ fn actions_serialize_back_to_their_journey_json() {
 }
 
 fn borge_with(edit: impl FnOnce(&mut serde_json::Value)) -> Result<journey::Journey, JourneyError> {
-    let mut v: serde_json::Value = serde_json::from_str(journey::EMBEDDED_FILES[0].1).unwrap();
+    let text = journey::EMBEDDED_FILES.iter().find(|(n, _)| *n == "boerge-mogensen.json").unwrap().1;
+    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
     edit(&mut v);
     journey::parse(&v.to_string(), "test")
 }

@@ -395,7 +395,26 @@ impl VendorSystem {
             }
             Action::Withdraw(a) => {
                 let (citizen, e) = self.entity(j, &a.target)?;
+                let defect = self.defect;
                 let c = self.case_mut(j, &citizen)?;
+                if defect == Some(Defect::DeletesInsteadOfWithdrawing) {
+                    // Deleted in the system: simply no longer part of the case.
+                    match e {
+                        Entity::Theme(id) => {
+                            c.case.themes.retain(|t| t.id != id);
+                            c.case.gatherings.iter_mut().for_each(|g| g.themes.retain(|t| *t != id));
+                        }
+                        Entity::Ydelse(id) => c.case.interventions.retain(|i| i.id != id),
+                        Entity::Plan(id) => {
+                            c.case.care_plans.retain(|p| p.id != id);
+                            c.case.interventions.retain(|i| i.care_plan != id);
+                            c.case.follow_ups.retain(|f| f.care_plan != id);
+                        }
+                        Entity::FollowUp(id) => c.case.follow_ups.retain(|f| f.id != id),
+                        _ => return Err(format!("\"{}\" cannot be withdrawn by this vendor", a.target)),
+                    }
+                    return Ok(citizen);
+                }
                 match e {
                     Entity::Theme(id) => c.case.themes.iter_mut().find(|t| t.id == id).ok_or("theme not in the case")?.registration = Registration::EnteredInError,
                     Entity::Ydelse(id) => c.case.interventions.iter_mut().find(|t| t.id == id).ok_or("ydelse not in the case")?.status = PlanStatus::EnteredInError,
@@ -411,8 +430,19 @@ impl VendorSystem {
                 Ok(citizen)
             }
             Action::GrantNonFfb(a) => {
+                let intervention_id = self.id(j, &[&a.citizen, "non-ffb", a.alias.as_deref().unwrap_or(&a.description)]);
+                let defect = self.defect;
                 let c = self.case_mut(j, &a.citizen)?;
                 c.non_ffb.push((a.paragraph.clone(), a.description.clone()));
+                if defect == Some(Defect::ReportsParagraf83AsFfb) {
+                    // The vendor's mapping table sends every ydelse, § 83 included, mapped
+                    // to the nearest FFB ydelse under the citizen's active care plan.
+                    if let Some(plan) = c.case.care_plans.iter().rev().find(|p| p.status == PlanStatus::Active).cloned() {
+                        let mut i = d::Intervention::new(&plan, ffbkit_sdk::catalog::codes::Ydelse::StoetteTilPersonligHygiejne, date, date.at(12, 0)).map_err(|e| e.to_string())?;
+                        i.id = intervention_id;
+                        c.case.interventions.push(i);
+                    }
+                }
                 if let Some(al) = &a.alias {
                     self.name(j, &a.citizen, al, Entity::Other);
                 }
@@ -427,10 +457,20 @@ impl VendorSystem {
         let mut out: Vec<(Date, String, Value)> = Vec::new();
         let defect = self.defect;
         for ((journey, alias), c) in self.cases.iter_mut() {
-            let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d <= date).collect();
-            let states: Vec<(Date, Case)> = days.iter().filter_map(|d| c.pending.remove(d).map(|s| (*d, s))).collect();
-            let reports = c.planner.catch_up(&states);
-            let mut reports: Vec<(Date, Value)> = reports;
+            let mut reports: Vec<(Date, Value)> = if defect == Some(Defect::ReportsADayLate) {
+                // The job runs before the day's registrations: it sends what stood at the
+                // end of the last earlier day with changes, stamped today.
+                let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d < date).collect();
+                let latest = days.last().and_then(|d| c.pending.get(d).cloned());
+                days.iter().for_each(|d| {
+                    c.pending.remove(d);
+                });
+                latest.and_then(|state| c.planner.plan_day(&state, date)).map(|r| vec![(date, r)]).unwrap_or_default()
+            } else {
+                let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d <= date).collect();
+                let states: Vec<(Date, Case)> = days.iter().filter_map(|d| c.pending.remove(d).map(|s| (*d, s))).collect();
+                c.planner.catch_up(&states)
+            };
             if let Some(d) = defect {
                 reports = d.apply_to_delivery(reports);
             }
