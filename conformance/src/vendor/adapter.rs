@@ -55,8 +55,8 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed request body: {e}")))
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("malformed request body: {e}"))
 }
 
 /// The router of an adapter with an optional defect.
@@ -73,7 +73,7 @@ pub(crate) fn router(defect: Option<Defect>) -> Router {
 async fn reset(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
     let b: ResetBody = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let gateway = match b.gateway {
         Some(url) => {
@@ -100,7 +100,7 @@ async fn reset(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Respon
 async fn actions(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
     let b: ActionBody = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let date = match Date::parse(&b.date) {
         Ok(d) => d,
@@ -120,7 +120,7 @@ async fn actions(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Resp
 async fn deliver(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
     let b: DeliverBody = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let date = match Date::parse(&b.date) {
         Ok(d) => d,

@@ -49,6 +49,13 @@ pub struct VendorSystem {
 
 type R<T> = Result<T, String>;
 
+/// The målgrupper of a grant: the primary, the others, and those with an alias.
+struct Groups {
+    primary: Option<Id>,
+    secondary: Vec<Id>,
+    named: Vec<(String, Id)>,
+}
+
 impl VendorSystem {
     /// An empty system for a run, with an optional defect.
     pub fn new(run: &str, defect: Option<Defect>) -> VendorSystem {
@@ -110,7 +117,7 @@ impl VendorSystem {
         Ok(id)
     }
 
-    fn target_groups(&self, journey: &str, citizen: &str, case: &mut Case, date: Date, specs: &[MaalgruppeSpec]) -> R<(Option<Id>, Vec<Id>, Vec<(String, Id)>)> {
+    fn target_groups(&self, journey: &str, citizen: &str, case: &mut Case, date: Date, specs: &[MaalgruppeSpec]) -> R<Groups> {
         let mut primary = None;
         let mut secondary = Vec::new();
         let mut named = Vec::new();
@@ -136,7 +143,7 @@ impl VendorSystem {
                 secondary.push(id);
             }
         }
-        Ok((primary, secondary, named))
+        Ok(Groups { primary, secondary, named })
     }
 
     fn goals(&self, journey: &str, citizen: &str, plan_alias: &str, case: &mut Case, specs: &[GoalSpec]) -> R<Vec<Id>> {
@@ -159,8 +166,10 @@ impl VendorSystem {
         Ok(out)
     }
 
-    fn interventions(&self, journey: &str, citizen: &str, case: &mut Case, plan: &Id, start: Date, date: Date, specs: &[YdelseSpec]) -> R<Vec<(String, Id)>> {
+    /// Ydelser under a plan, starting with it unless they say otherwise.
+    fn interventions(&self, journey: &str, citizen: &str, case: &mut Case, plan: &Id, date: Date, specs: &[YdelseSpec]) -> R<Vec<(String, Id)>> {
         let p = case.care_plans.iter().find(|p| &p.id == plan).cloned().ok_or("plan not in the case")?;
+        let start = p.start;
         let mut out = Vec::new();
         for y in specs {
             let mut i = d::Intervention::new(&p, resolve::ydelse(&y.ydelse).map_err(|e| e.0)?, y.start.unwrap_or(start), date.at(12, 0)).map_err(|e| e.to_string())?;
@@ -240,7 +249,7 @@ impl VendorSystem {
                     g.completed = true;
                     g.evaluation = Some(eval.clone());
                 }
-                let (primary, secondary, named) = self.target_groups(j, &a.citizen, &mut case, date, &a.maalgrupper)?;
+                let Groups { primary, secondary, named } = self.target_groups(j, &a.citizen, &mut case, date, &a.maalgrupper)?;
                 let goals = self.goals(j, &a.citizen, &a.plan, &mut case, &a.goals)?;
                 let case_number = case.service_requests.last().map(|r| r.case_number.clone()).ok_or("no henvendelse to grant on")?;
                 let mut plan = d::CarePlan::new(&case_number, start, resolve::tilbud(&a.tilbud).map_err(|e| e.0)?).map_err(|e| e.to_string())?;
@@ -252,7 +261,7 @@ impl VendorSystem {
                 plan.follow_up = Some(a.follow_up);
                 let pid = plan.id.clone();
                 case.care_plans.push(plan);
-                let ys = self.interventions(j, &a.citizen, &mut case, &pid, start, date, &a.ydelser)?;
+                let ys = self.interventions(j, &a.citizen, &mut case, &pid, date, &a.ydelser)?;
                 self.name(j, &a.citizen, &a.plan, Entity::Plan(pid));
                 for (al, id) in ys {
                     self.name(j, &a.citizen, &al, Entity::Ydelse(id));
@@ -326,9 +335,9 @@ impl VendorSystem {
                     if let Some(t) = tilbud {
                         p.tilbud = t;
                     }
-                    if let Some((pr, sec, _)) = &groups {
-                        p.primary_target_group = pr.clone();
-                        p.secondary_target_groups = sec.clone();
+                    if let Some(g) = &groups {
+                        p.primary_target_group = g.primary.clone();
+                        p.secondary_target_groups = g.secondary.clone();
                     }
                     if let Some(g) = &goals {
                         p.goals = g.clone();
@@ -357,14 +366,13 @@ impl VendorSystem {
                     self.name(j, &citizen, &a.gathering, Entity::Gathering(new_gathering));
                     pid
                 };
-                let start = date;
-                let ys = self.interventions(j, &citizen, &mut case, &pid, start, date, &a.ydelser)?;
+                let ys = self.interventions(j, &citizen, &mut case, &pid, date, &a.ydelser)?;
                 self.name(j, &citizen, &a.new_plan, Entity::Plan(pid));
                 for (al, id) in ys {
                     self.name(j, &citizen, &al, Entity::Ydelse(id));
                 }
-                if let Some((_, _, named)) = groups {
-                    for (al, _) in named {
+                if let Some(g) = groups {
+                    for (al, _) in g.named {
                         self.name(j, &citizen, &al, Entity::Other);
                     }
                 }
