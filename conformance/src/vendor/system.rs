@@ -156,6 +156,9 @@ impl VendorSystem {
                     _ => return Err(format!("\"{t}\" is not a theme")),
                 }
             }
+            if themes.is_empty() {
+                return Err("a goal addresses at least one Aktivitet og deltagelse theme".into());
+            }
             let secondary: Vec<&d::ThemeAssessment> = themes[1..].iter().collect();
             let mut goal = d::Goal::new(resolve::maaltype(&g.maaltype).map_err(|e| e.0)?, resolve::level(g.expected_score).map_err(|e| e.0)?, &themes[0], &secondary).map_err(|e| e.to_string())?;
             let idx = i.to_string();
@@ -225,7 +228,7 @@ impl VendorSystem {
                     Some(s) => Some(self.evaluation(j, &a.citizen, &mut case, date, s)?),
                     None => None,
                 };
-                let g = case.gatherings.iter_mut().find(|g| g.id == gid).expect("made above");
+                let g = case.gatherings.iter_mut().find(|g| g.id == gid).ok_or_else(|| format!("the information gathering \"{}\" belongs to another citizen", a.gathering))?;
                 for (alias, ta) in &new_themes {
                     g.themes.push(ta.id.clone());
                     self.aliases.insert((j.to_string(), alias.clone()), (a.citizen.clone(), Entity::Theme(ta.id.clone())));
