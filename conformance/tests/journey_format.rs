@@ -35,7 +35,7 @@ fn the_directory_loads_sorted_and_equals_the_embedded_suite() {
     sorted.sort();
     assert_eq!(ids, sorted);
     assert_eq!(loaded, journey::embedded());
-    assert_eq!(ids[0], "boerge-mogensen");
+    assert!(ids.contains(&"boerge-mogensen") && ids.len() >= 12, "{ids:?}");
 }
 
 #[test]
@@ -54,7 +54,8 @@ fn actions_serialize_back_to_their_journey_json() {
 }
 
 fn borge_with(edit: impl FnOnce(&mut serde_json::Value)) -> Result<journey::Journey, JourneyError> {
-    let mut v: serde_json::Value = serde_json::from_str(journey::EMBEDDED_FILES[0].1).unwrap();
+    let text = journey::EMBEDDED_FILES.iter().find(|(n, _)| *n == "boerge-mogensen.json").unwrap().1;
+    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
     edit(&mut v);
     journey::parse(&v.to_string(), "test")
 }
@@ -89,4 +90,29 @@ fn schema_errors_name_the_step_and_field() {
 fn a_missing_file_is_an_io_error_naming_it() {
     let e = journey::load_file(Path::new("/nonexistent/j.json")).unwrap_err();
     assert!(matches!(e, JourneyError::Io { .. }) && e.to_string().contains("/nonexistent/j.json"));
+}
+
+#[test]
+fn the_suite_exercises_every_proto_and_dst_rule_and_every_profile() {
+    let suite = journey::embedded();
+    let exercised: std::collections::BTreeSet<String> = suite.iter().flat_map(|j| j.exercises.iter().cloned()).collect();
+    let rules = ["PROTO-DAILY", "PROTO-ONE-DAY", "PROTO-SNAPSHOT", "PROTO-ID-STABLE", "PROTO-ERROR", "PROTO-COND-UPDATE", "PROTO-NEW-GATHERING", "PROTO-ENDED", "PROTO-GOAL-CONTEXT", "DST-SCOPE", "DST-TRIPLE", "DST-FF", "DST-AD", "DST-STOETTE", "DST-MAALTYPE"];
+    for id in rules.iter().chain(journey::resolve::profile_names()) {
+        assert!(exercised.contains(*id), "no journey exercises {id}");
+    }
+    // The list of journeys.
+    for id in ["boerge-mogensen", "sel85-stoette-i-hjemmet", "sel107-til-108", "sel103-beskyttet-beskaeftigelse", "sel104-aktivitet-og-samvaer", "sel82-forebyggende", "afsluttet-indsats", "fejlregistrering-tilbagekaldt", "indberetningspause-tre-dage", "sel83-ikke-ffb", "ydelse-foer-2025", "to-kommuner"] {
+        assert!(suite.iter().any(|j| j.id == id), "missing journey {id}");
+    }
+    // Every delivering step has expectations; the rule ids they name are known ids.
+    for j in &suite {
+        for s in j.steps.iter().filter(|s| s.deliver) {
+            assert!(!s.expect.is_empty(), "{} {} expects nothing", j.id, s.id);
+            for m in s.expect.contains.iter().chain(&s.expect.absent) {
+                if let Some(r) = &m.rule {
+                    assert!(rules.contains(&r.as_str()) || r.starts_with("GW-") || r.starts_with("kl-"), "{r}");
+                }
+            }
+        }
+    }
 }

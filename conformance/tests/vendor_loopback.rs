@@ -140,3 +140,42 @@ async fn adapter_answers_bad_requests_with_an_error_not_a_crash() {
     assert_eq!(resp.status().as_u16(), 400);
     adapter.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_that_fails_gives_a_502_with_the_reason_and_the_reports_are_not_lost() {
+    // A gateway that answers 500 to the first three posts, then accepts.
+    let count = Arc::new(Mutex::new(0usize));
+    let c2 = count.clone();
+    let app = axum::Router::new().route(
+        "/fhir/Bundle",
+        axum::routing::post(move || {
+            let c2 = c2.clone();
+            async move {
+                let mut n = c2.lock().unwrap();
+                *n += 1;
+                if *n <= 3 { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down") } else { (axum::http::StatusCode::CREATED, "{}") }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let gw = format!("http://{}/fhir/Bundle", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let adapter = vendor::serve(None, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let base = adapter.url();
+    let client = reqwest::Client::new();
+    let j = journey::embedded().into_iter().find(|j| j.id == "sel85-stoette-i-hjemmet").unwrap();
+    post(&client, format!("{base}/reset"), json!({"run": "flaky", "gateway": gw, "token": null})).await;
+    let step = &j.steps[0];
+    for a in &step.actions {
+        post(&client, format!("{base}/actions"), json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a})).await;
+    }
+    let (status, body) = post(&client, format!("{base}/deliver"), json!({"date": step.date.to_string()})).await;
+    assert_eq!(status, 502, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("HTTP 500"), "{body}");
+    assert_eq!(*count.lock().unwrap(), 3, "three attempts");
+    assert!(body["error"].as_str().unwrap().contains("1 kept"), "{body}");
+    // The gateway is back: the next delivery sends the kept report first.
+    let (status, body) = post(&client, format!("{base}/deliver"), json!({"date": "2025-03-04"})).await;
+    assert_eq!((status, body["sent"].as_u64()), (200, Some(1)), "{body}");
+    adapter.shutdown().await;
+}

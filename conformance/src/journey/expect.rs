@@ -20,6 +20,9 @@ pub struct StepCheck {
     pub passed: bool,
     /// One line per expectation that failed (or, when passed, what was checked).
     pub messages: Vec<String>,
+    /// The requirement ids the failed expectations stand for (their `rule`, and the report
+    /// count's `reports_rule`), sorted, without duplicates; empty when passed.
+    pub failed_rules: Vec<String>,
 }
 
 fn day(v: &Value) -> Option<&str> {
@@ -259,6 +262,7 @@ fn show(m: &Match) -> String {
     if let Some(o) = v.as_object_mut() {
         o.remove("same_id_as_step");
         o.remove("new_id");
+        o.remove("rule");
     }
     v.to_string()
 }
@@ -279,15 +283,17 @@ fn step_window<'s>(journey: &Journey, step: usize, stream: &'s [Value]) -> Vec<&
 pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], stream: &[Value]) -> StepCheck {
     let id = journey.check_id(step_index);
     let Some(step) = journey.steps.get(step_index) else {
-        return StepCheck { id, passed: false, messages: vec![format!("the journey has no step {step_index}")] };
+        return StepCheck { id, passed: false, messages: vec![format!("the journey has no step {step_index}")], failed_rules: Vec::new() };
     };
     let mut fails = Vec::new();
+    let mut rules: Vec<String> = Vec::new();
     let mut checked = 0usize;
     let e = &step.expect;
     if let Some(n) = e.reports {
         checked += 1;
         if step_reports.len() != n {
             fails.push(format!("expected {n} delivery report(s) for this delivery, got {}", step_reports.len()));
+            rules.push(e.reports_rule.clone().unwrap_or_else(|| "PROTO-DAILY".into()));
         }
     }
     let cpr_of = |m: &Match| m.citizen.as_ref().and_then(|a| journey.citizen(a)).map(|c| c.cpr.chars().filter(char::is_ascii_digit).collect::<String>());
@@ -295,10 +301,12 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
     let earlier_ids: HashSet<String> = resources(stream).filter(|f| f.report["id"].as_str().is_none_or(|i| !these.contains(i))).map(|f| f.key()).collect();
     for m in &e.contains {
         checked += 1;
+        let before_fails = fails.len();
         let cpr = cpr_of(m);
         let hits: Vec<Found<'_>> = resources(step_reports).filter(|f| fits(m, f, cpr.as_deref())).collect();
         if hits.is_empty() {
             fails.push(format!("no {} {} in this delivery's reports", m.profile, show(m)));
+            rules.extend(m.rule.clone());
             continue;
         }
         if m.new_id == Some(true) && !hits.iter().any(|f| !earlier_ids.contains(&f.key())) {
@@ -319,15 +327,21 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
                 None => fails.push(format!("unknown step {s}")),
             }
         }
+        if fails.len() > before_fails {
+            rules.extend(m.rule.clone());
+        }
     }
     for m in &e.absent {
         checked += 1;
         let cpr = cpr_of(m);
         if let Some(f) = resources(step_reports).find(|f| fits(m, f, cpr.as_deref())) {
             fails.push(format!("{} {} must not be reported, but {} is (report {})", m.profile, show(m), f.key(), f.report["id"].as_str().unwrap_or("?")));
+            rules.extend(m.rule.clone());
         }
     }
     let passed = fails.is_empty();
     let messages = if passed { vec![format!("{checked} expectation(s) hold")] } else { fails };
-    StepCheck { id, passed, messages }
+    rules.sort();
+    rules.dedup();
+    StepCheck { id, passed, messages, failed_rules: rules }
 }

@@ -146,8 +146,18 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Journey>, JourneyError> {
 
 /// The embedded journey files (`fixtures/journeys/*.json`), as (file name, JSON text).
 pub const EMBEDDED_FILES: &[(&str, &str)] = &[
+    ("afsluttet-indsats.json", include_str!("../../../fixtures/journeys/afsluttet-indsats.json")),
     ("boerge-mogensen.json", include_str!("../../../fixtures/journeys/boerge-mogensen.json")),
+    ("fejlregistrering-tilbagekaldt.json", include_str!("../../../fixtures/journeys/fejlregistrering-tilbagekaldt.json")),
+    ("indberetningspause-tre-dage.json", include_str!("../../../fixtures/journeys/indberetningspause-tre-dage.json")),
+    ("sel103-beskyttet-beskaeftigelse.json", include_str!("../../../fixtures/journeys/sel103-beskyttet-beskaeftigelse.json")),
+    ("sel104-aktivitet-og-samvaer.json", include_str!("../../../fixtures/journeys/sel104-aktivitet-og-samvaer.json")),
+    ("sel107-til-108.json", include_str!("../../../fixtures/journeys/sel107-til-108.json")),
+    ("sel82-forebyggende.json", include_str!("../../../fixtures/journeys/sel82-forebyggende.json")),
+    ("sel83-ikke-ffb.json", include_str!("../../../fixtures/journeys/sel83-ikke-ffb.json")),
     ("sel85-stoette-i-hjemmet.json", include_str!("../../../fixtures/journeys/sel85-stoette-i-hjemmet.json")),
+    ("to-kommuner.json", include_str!("../../../fixtures/journeys/to-kommuner.json")),
+    ("ydelse-foer-2025.json", include_str!("../../../fixtures/journeys/ydelse-foer-2025.json")),
 ];
 
 /// The default suite: the embedded journeys, sorted by id.

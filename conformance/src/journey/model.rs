@@ -425,6 +425,10 @@ pub struct Expect {
     /// one per missed day with changes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports: Option<usize>,
+    /// The requirement id a wrong report count points to (default `PROTO-DAILY`; after a
+    /// gap, `PROTO-ONE-DAY`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports_rule: Option<String>,
     /// Resources that must be in the delivery's reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contains: Vec<Match>,
@@ -436,7 +440,7 @@ pub struct Expect {
 impl Expect {
     /// True when nothing is expected.
     pub fn is_empty(&self) -> bool {
-        self.reports.is_none() && self.contains.is_empty() && self.absent.is_empty()
+        self.reports.is_none() && self.reports_rule.is_none() && self.contains.is_empty() && self.absent.is_empty()
     }
 }
 
@@ -513,4 +517,8 @@ pub struct Match {
     /// `true`: an id never reported before in the journey (PROTO-NEW-GATHERING).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_id: Option<bool>,
+    /// The requirement id (REQUIREMENTS.md) this expectation stands for, named in the
+    /// step check's `failed_rules` when it fails (e.g. `DST-SCOPE` for an absent § 83 ydelse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }

@@ -111,6 +111,28 @@ pub fn result(term: &str) -> Result<Opfoelgningsresultat, TermError> {
     exact(term, "opfølgningsresultat")
 }
 
+fn bound<T: FfbCode>(r: Result<T, TermError>, value_set: &str, why: &str) -> Result<T, TermError> {
+    let t = r?;
+    if Catalog::embedded().value_set(value_set).is_some_and(|v| v.contains(t.code())) {
+        Ok(t)
+    } else {
+        Err(TermError(format!("\"{}\" is not in {value_set} (GW-BINDING): {why}", t.term())))
+    }
+}
+
+/// A ydelse that may be reported (KLInterventionsFFB: a specific ydelse, not an area).
+pub fn granted_ydelse(term: &str) -> Result<Ydelse, TermError> {
+    bound(ydelse(term), "KLInterventionsFFB", "grant the specific ydelse, not its area")
+}
+/// A tilbud that may be reported (KLServiceCodesFFB).
+pub fn granted_tilbud(term: &str) -> Result<Tilbud, TermError> {
+    bound(tilbud(term), "KLServiceCodesFFB", "a grouping of tilbud is not a tilbud")
+}
+/// A målgruppe that may be reported (KLTargetGroupsFFB: the most detailed level).
+pub fn granted_maalgruppe(term: &str) -> Result<Maalgruppe, TermError> {
+    bound(maalgruppe(term), "KLTargetGroupsFFB", "only the most detailed målgrupper are reported")
+}
+
 /// What an alias names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AliasKind {
@@ -171,7 +193,7 @@ impl Checker<'_> {
     }
     fn ydelser(&mut self, field: &str, ys: &[YdelseSpec]) -> Result<(), JourneyError> {
         for (i, y) in ys.iter().enumerate() {
-            self.term(&format!("{field}[{i}].ydelse"), ydelse(&y.ydelse))?;
+            self.term(&format!("{field}[{i}].ydelse"), granted_ydelse(&y.ydelse))?;
             self.define(&format!("{field}[{i}].alias"), &y.alias, AliasKind::Ydelse)?;
         }
         Ok(())
@@ -181,7 +203,7 @@ impl Checker<'_> {
             return Err(self.err(field, "at most one primary målgruppe (kl-reporting-ffb-care-plan-2)"));
         }
         for (i, m) in ms.iter().enumerate() {
-            self.term(&format!("{field}[{i}].maalgruppe"), maalgruppe(&m.maalgruppe))?;
+            self.term(&format!("{field}[{i}].maalgruppe"), granted_maalgruppe(&m.maalgruppe))?;
             if let Some(a) = &m.alias {
                 self.define(&format!("{field}[{i}].alias"), a, AliasKind::TargetGroup)?;
             }
@@ -239,6 +261,7 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
     let mut step_ids: Vec<String> = Vec::new();
     let mut delivering: Vec<String> = Vec::new();
     let mut last_date = None;
+    let mut delivering_dates = Vec::new();
     for step in &mut journey.steps {
         c.step = Some(step.id.clone());
         if !is_kebab(&step.id) {
@@ -251,6 +274,12 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
             return Err(c.err("date", format!("{} is before the previous step's date", step.date)));
         }
         last_date = Some(step.date);
+        if step.deliver && delivering_dates.contains(&step.date) {
+            return Err(c.err("date", format!("another step already delivers on {}; the vendor reports once a day", step.date)));
+        }
+        if step.deliver {
+            delivering_dates.push(step.date);
+        }
         if !step.deliver && !step.expect.is_empty() {
             return Err(c.err("expect", "a step without delivery (deliver: false) has no expectations; put them on the next delivering step"));
         }
@@ -283,7 +312,7 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
                 }
                 Action::Grant(a) => {
                     c.use_alias(&f("citizen"), &a.citizen, |k| k == AliasKind::Citizen, "a citizen")?;
-                    c.term(&f("tilbud"), tilbud(&a.tilbud))?;
+                    c.term(&f("tilbud"), granted_tilbud(&a.tilbud))?;
                     c.term(&f("stoettebehov"), stoettebehov(&a.stoettebehov))?;
                     if a.maalgrupper.is_empty() {
                         return Err(c.err(&f("maalgrupper"), "a granted care plan has målgrupper (kl-reporting-ffb-care-plan-5)"));
@@ -321,7 +350,7 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
                 Action::ChangeGrant(a) => {
                     c.use_alias(&f("plan"), &a.plan, |k| k == AliasKind::Plan, "a care plan")?;
                     if let Some(t) = &a.tilbud {
-                        c.term(&f("tilbud"), tilbud(t))?;
+                        c.term(&f("tilbud"), granted_tilbud(t))?;
                     }
                     if let Some(s) = &a.stoettebehov {
                         c.term(&f("stoettebehov"), stoettebehov(s))?;

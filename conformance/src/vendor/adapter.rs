@@ -20,6 +20,9 @@ use std::time::Duration;
 struct Session {
     system: VendorSystem,
     gateway: Option<GatewayClient>,
+    /// Reports planned but not yet accepted or rejected by the gateway (push mode): sent
+    /// first at the next delivery, so nothing planned is lost when the gateway is down.
+    unsent: Vec<Value>,
 }
 
 /// Shared adapter state.
@@ -55,13 +58,13 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed request body: {e}")))
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("malformed request body: {e}"))
 }
 
 /// The router of an adapter with an optional defect.
 pub(crate) fn router(defect: Option<Defect>) -> Router {
-    let state = Arc::new(Adapter { defect, session: Mutex::new(Session { system: VendorSystem::new("unset", defect), gateway: None }) });
+    let state = Arc::new(Adapter { defect, session: Mutex::new(Session { system: VendorSystem::new("unset", defect), gateway: None, unsent: Vec::new() }) });
     Router::new()
         .route("/health", get(|| async { StatusCode::OK }))
         .route("/reset", post(reset))
@@ -73,7 +76,7 @@ pub(crate) fn router(defect: Option<Defect>) -> Router {
 async fn reset(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
     let b: ResetBody = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let gateway = match b.gateway {
         Some(url) => {
@@ -92,15 +95,15 @@ async fn reset(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Respon
         }
         None => None,
     };
-    let mut session = s.session.lock().expect("not poisoned");
-    *session = Session { system: VendorSystem::new(&b.run, s.defect), gateway };
+    let mut session = s.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *session = Session { system: VendorSystem::new(&b.run, s.defect), gateway, unsent: Vec::new() };
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn actions(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
     let b: ActionBody = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let date = match Date::parse(&b.date) {
         Ok(d) => d,
@@ -110,7 +113,7 @@ async fn actions(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Resp
         Ok(a) => a,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, format!("not an action: {e}")),
     };
-    let mut session = s.session.lock().expect("not poisoned");
+    let mut session = s.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     match session.system.apply(&b.journey, date, &action) {
         Ok(()) => Json(json!({})).into_response(),
         Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, format!("{}{}: {e}", action.name(), b.step.map(|s| format!(" (step {s})")).unwrap_or_default())),
@@ -120,15 +123,16 @@ async fn actions(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Resp
 async fn deliver(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {
     let b: DeliverBody = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let date = match Date::parse(&b.date) {
         Ok(d) => d,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
     };
     let (reports, gateway) = {
-        let mut session = s.session.lock().expect("not poisoned");
-        let reports = session.system.deliver(date);
+        let mut session = s.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut reports = std::mem::take(&mut session.unsent);
+        reports.extend(session.system.deliver(date));
         (reports, session.gateway.clone())
     };
     let Some(client) = gateway else {
@@ -136,10 +140,15 @@ async fn deliver(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Resp
     };
     let mut sent = 0usize;
     for r in &reports {
-        let bytes = serde_json::to_vec(r).expect("JSON");
+        let bytes = serde_json::to_vec(r).unwrap_or_default();
         match client.send(&bytes, r["id"].as_str().unwrap_or("")).await {
             Ok(Delivery::Accepted { .. }) | Ok(Delivery::Rejected { .. }) => sent += 1,
-            Err(e) => return error(StatusCode::BAD_GATEWAY, format!("{sent} of {} report(s) sent; then: {e}", reports.len())),
+            Err(e) => {
+                let left = reports[sent..].to_vec();
+                let n = left.len();
+                s.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner).unsent = left;
+                return error(StatusCode::BAD_GATEWAY, format!("{sent} of {} report(s) sent; then: {e}; {n} kept to send at the next delivery", reports.len()));
+            }
         }
     }
     Json(json!({"sent": sent})).into_response()

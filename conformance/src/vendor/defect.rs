@@ -43,8 +43,8 @@ pub enum Defect {
     OmitsGoals,
     /// A goal is sent without the themes it addresses when they did not change.
     OmitsGoalConditions,
-    /// A theme is re-sent without its information gathering.
-    ChangedThemeWithoutGathering,
+    /// A newly recorded theme is sent without the information gathering that holds it.
+    NewThemeWithoutGathering,
     /// A funktionsevnescore on a Funktioner og forhold theme.
     ScoresFfTheme,
     /// The municipality's kommunekode instead of its STS organisation UUID.
@@ -74,7 +74,7 @@ const ALL: &[Defect] = &[
     Defect::OmitsAdThemes,
     Defect::OmitsGoals,
     Defect::OmitsGoalConditions,
-    Defect::ChangedThemeWithoutGathering,
+    Defect::NewThemeWithoutGathering,
     Defect::ScoresFfTheme,
     Defect::WrongStsIdentifier,
     Defect::MissingFollowUpDate,
@@ -111,7 +111,7 @@ impl Defect {
             Defect::OmitsAdThemes => "omits-ad-themes",
             Defect::OmitsGoals => "omits-goals",
             Defect::OmitsGoalConditions => "omits-goal-conditions",
-            Defect::ChangedThemeWithoutGathering => "changed-theme-without-gathering",
+            Defect::NewThemeWithoutGathering => "new-theme-without-gathering",
             Defect::ScoresFfTheme => "scores-ff-theme",
             Defect::WrongStsIdentifier => "wrong-sts-identifier",
             Defect::MissingFollowUpDate => "missing-follow-up-date",
@@ -138,7 +138,7 @@ impl Defect {
             Defect::OmitsAdThemes => "Aktivitet og deltagelse themes, and so the goals on them, are kept out of the reports.",
             Defect::OmitsGoals => "Indsatsmål (with their måltype) are kept out of the reports.",
             Defect::OmitsGoalConditions => "A goal is sent without the themes it addresses when those themes did not change that day.",
-            Defect::ChangedThemeWithoutGathering => "A re-assessed theme is sent without the information gathering that holds it.",
+            Defect::NewThemeWithoutGathering => "A newly recorded theme is sent without the (changed) information gathering that holds it.",
             Defect::ScoresFfTheme => "A funktionsevnescore is sent on Funktioner og forhold themes too.",
             Defect::WrongStsIdentifier => "The citizen's municipality is identified by its kommunekode (751) instead of its KOMBIT STS organisation UUID.",
             Defect::MissingFollowUpDate => "Care plans are sent without their follow-up date (opfølgningsdato).",
@@ -165,7 +165,7 @@ impl Defect {
             Defect::OmitsAdThemes => &["DST-AD"],
             Defect::OmitsGoals => &["DST-MAALTYPE"],
             Defect::OmitsGoalConditions => &["GW-REF", "PROTO-GOAL-CONTEXT"],
-            Defect::ChangedThemeWithoutGathering => &["PROTO-SNAPSHOT"],
+            Defect::NewThemeWithoutGathering => &["PROTO-SNAPSHOT"],
             Defect::ScoresFfTheme => &["kl-reporting-ffb-condition-1"],
             Defect::WrongStsIdentifier => &["GW-CITIZEN"],
             Defect::MissingFollowUpDate => &["kl-reporting-ffb-care-plan-1"],
@@ -255,11 +255,10 @@ impl Defect {
                 };
                 entries.retain(|e| !(addressed.contains(&key(e)) && unchanged_today(e)));
             }
-            Defect::ChangedThemeWithoutGathering => {
-                let reassessed = entries.iter().any(|e| is(e, Profile::Condition) && e["resource"]["extension"].as_array().is_some_and(|x| x.iter().any(|x| x["url"] == ext::CONDITION_LAST_ASSERTED_DATE && x["valueDateTime"].as_str().and_then(|s| s.get(..10)) == Some(day.as_str()))));
-                if reassessed {
-                    let gone: Vec<String> = entries.iter().filter(|e| is(e, Profile::InformationGathering)).map(key).collect();
-                    entries.retain(|e| !gone.contains(&key(e)));
+            Defect::NewThemeWithoutGathering => {
+                let recorded_today = entries.iter().any(|e| is(e, Profile::Condition) && e["resource"]["recordedDate"].as_str().and_then(|s| s.get(..10)) == Some(day.as_str()));
+                if recorded_today {
+                    entries.retain(|e| !is(e, Profile::InformationGathering));
                 }
             }
             Defect::LocalIds => {

@@ -49,6 +49,13 @@ pub struct VendorSystem {
 
 type R<T> = Result<T, String>;
 
+/// The målgrupper of a grant: the primary, the others, and those with an alias.
+struct Groups {
+    primary: Option<Id>,
+    secondary: Vec<Id>,
+    named: Vec<(String, Id)>,
+}
+
 impl VendorSystem {
     /// An empty system for a run, with an optional defect.
     pub fn new(run: &str, defect: Option<Defect>) -> VendorSystem {
@@ -110,7 +117,7 @@ impl VendorSystem {
         Ok(id)
     }
 
-    fn target_groups(&self, journey: &str, citizen: &str, case: &mut Case, date: Date, specs: &[MaalgruppeSpec]) -> R<(Option<Id>, Vec<Id>, Vec<(String, Id)>)> {
+    fn target_groups(&self, journey: &str, citizen: &str, case: &mut Case, date: Date, specs: &[MaalgruppeSpec]) -> R<Groups> {
         let mut primary = None;
         let mut secondary = Vec::new();
         let mut named = Vec::new();
@@ -136,7 +143,7 @@ impl VendorSystem {
                 secondary.push(id);
             }
         }
-        Ok((primary, secondary, named))
+        Ok(Groups { primary, secondary, named })
     }
 
     fn goals(&self, journey: &str, citizen: &str, plan_alias: &str, case: &mut Case, specs: &[GoalSpec]) -> R<Vec<Id>> {
@@ -149,6 +156,9 @@ impl VendorSystem {
                     _ => return Err(format!("\"{t}\" is not a theme")),
                 }
             }
+            if themes.is_empty() {
+                return Err("a goal addresses at least one Aktivitet og deltagelse theme".into());
+            }
             let secondary: Vec<&d::ThemeAssessment> = themes[1..].iter().collect();
             let mut goal = d::Goal::new(resolve::maaltype(&g.maaltype).map_err(|e| e.0)?, resolve::level(g.expected_score).map_err(|e| e.0)?, &themes[0], &secondary).map_err(|e| e.to_string())?;
             let idx = i.to_string();
@@ -159,8 +169,10 @@ impl VendorSystem {
         Ok(out)
     }
 
-    fn interventions(&self, journey: &str, citizen: &str, case: &mut Case, plan: &Id, start: Date, date: Date, specs: &[YdelseSpec]) -> R<Vec<(String, Id)>> {
+    /// Ydelser under a plan, starting with it unless they say otherwise.
+    fn interventions(&self, journey: &str, citizen: &str, case: &mut Case, plan: &Id, date: Date, specs: &[YdelseSpec]) -> R<Vec<(String, Id)>> {
         let p = case.care_plans.iter().find(|p| &p.id == plan).cloned().ok_or("plan not in the case")?;
+        let start = p.start;
         let mut out = Vec::new();
         for y in specs {
             let mut i = d::Intervention::new(&p, resolve::ydelse(&y.ydelse).map_err(|e| e.0)?, y.start.unwrap_or(start), date.at(12, 0)).map_err(|e| e.to_string())?;
@@ -216,7 +228,7 @@ impl VendorSystem {
                     Some(s) => Some(self.evaluation(j, &a.citizen, &mut case, date, s)?),
                     None => None,
                 };
-                let g = case.gatherings.iter_mut().find(|g| g.id == gid).expect("made above");
+                let g = case.gatherings.iter_mut().find(|g| g.id == gid).ok_or_else(|| format!("the information gathering \"{}\" belongs to another citizen", a.gathering))?;
                 for (alias, ta) in &new_themes {
                     g.themes.push(ta.id.clone());
                     self.aliases.insert((j.to_string(), alias.clone()), (a.citizen.clone(), Entity::Theme(ta.id.clone())));
@@ -240,7 +252,7 @@ impl VendorSystem {
                     g.completed = true;
                     g.evaluation = Some(eval.clone());
                 }
-                let (primary, secondary, named) = self.target_groups(j, &a.citizen, &mut case, date, &a.maalgrupper)?;
+                let Groups { primary, secondary, named } = self.target_groups(j, &a.citizen, &mut case, date, &a.maalgrupper)?;
                 let goals = self.goals(j, &a.citizen, &a.plan, &mut case, &a.goals)?;
                 let case_number = case.service_requests.last().map(|r| r.case_number.clone()).ok_or("no henvendelse to grant on")?;
                 let mut plan = d::CarePlan::new(&case_number, start, resolve::tilbud(&a.tilbud).map_err(|e| e.0)?).map_err(|e| e.to_string())?;
@@ -252,7 +264,7 @@ impl VendorSystem {
                 plan.follow_up = Some(a.follow_up);
                 let pid = plan.id.clone();
                 case.care_plans.push(plan);
-                let ys = self.interventions(j, &a.citizen, &mut case, &pid, start, date, &a.ydelser)?;
+                let ys = self.interventions(j, &a.citizen, &mut case, &pid, date, &a.ydelser)?;
                 self.name(j, &a.citizen, &a.plan, Entity::Plan(pid));
                 for (al, id) in ys {
                     self.name(j, &a.citizen, &al, Entity::Ydelse(id));
@@ -326,9 +338,9 @@ impl VendorSystem {
                     if let Some(t) = tilbud {
                         p.tilbud = t;
                     }
-                    if let Some((pr, sec, _)) = &groups {
-                        p.primary_target_group = pr.clone();
-                        p.secondary_target_groups = sec.clone();
+                    if let Some(g) = &groups {
+                        p.primary_target_group = g.primary.clone();
+                        p.secondary_target_groups = g.secondary.clone();
                     }
                     if let Some(g) = &goals {
                         p.goals = g.clone();
@@ -357,14 +369,13 @@ impl VendorSystem {
                     self.name(j, &citizen, &a.gathering, Entity::Gathering(new_gathering));
                     pid
                 };
-                let start = date;
-                let ys = self.interventions(j, &citizen, &mut case, &pid, start, date, &a.ydelser)?;
+                let ys = self.interventions(j, &citizen, &mut case, &pid, date, &a.ydelser)?;
                 self.name(j, &citizen, &a.new_plan, Entity::Plan(pid));
                 for (al, id) in ys {
                     self.name(j, &citizen, &al, Entity::Ydelse(id));
                 }
-                if let Some((_, _, named)) = groups {
-                    for (al, _) in named {
+                if let Some(g) = groups {
+                    for (al, _) in g.named {
                         self.name(j, &citizen, &al, Entity::Other);
                     }
                 }
@@ -395,7 +406,26 @@ impl VendorSystem {
             }
             Action::Withdraw(a) => {
                 let (citizen, e) = self.entity(j, &a.target)?;
+                let defect = self.defect;
                 let c = self.case_mut(j, &citizen)?;
+                if defect == Some(Defect::DeletesInsteadOfWithdrawing) {
+                    // Deleted in the system: simply no longer part of the case.
+                    match e {
+                        Entity::Theme(id) => {
+                            c.case.themes.retain(|t| t.id != id);
+                            c.case.gatherings.iter_mut().for_each(|g| g.themes.retain(|t| *t != id));
+                        }
+                        Entity::Ydelse(id) => c.case.interventions.retain(|i| i.id != id),
+                        Entity::Plan(id) => {
+                            c.case.care_plans.retain(|p| p.id != id);
+                            c.case.interventions.retain(|i| i.care_plan != id);
+                            c.case.follow_ups.retain(|f| f.care_plan != id);
+                        }
+                        Entity::FollowUp(id) => c.case.follow_ups.retain(|f| f.id != id),
+                        _ => return Err(format!("\"{}\" cannot be withdrawn by this vendor", a.target)),
+                    }
+                    return Ok(citizen);
+                }
                 match e {
                     Entity::Theme(id) => c.case.themes.iter_mut().find(|t| t.id == id).ok_or("theme not in the case")?.registration = Registration::EnteredInError,
                     Entity::Ydelse(id) => c.case.interventions.iter_mut().find(|t| t.id == id).ok_or("ydelse not in the case")?.status = PlanStatus::EnteredInError,
@@ -411,8 +441,19 @@ impl VendorSystem {
                 Ok(citizen)
             }
             Action::GrantNonFfb(a) => {
+                let intervention_id = self.id(j, &[&a.citizen, "non-ffb", a.alias.as_deref().unwrap_or(&a.description)]);
+                let defect = self.defect;
                 let c = self.case_mut(j, &a.citizen)?;
                 c.non_ffb.push((a.paragraph.clone(), a.description.clone()));
+                if defect == Some(Defect::ReportsParagraf83AsFfb) {
+                    // The vendor's mapping table sends every ydelse, § 83 included, mapped
+                    // to the nearest FFB ydelse under the citizen's active care plan.
+                    if let Some(plan) = c.case.care_plans.iter().rev().find(|p| p.status == PlanStatus::Active).cloned() {
+                        let mut i = d::Intervention::new(&plan, ffbkit_sdk::catalog::codes::Ydelse::StoetteTilPersonligHygiejne, date, date.at(12, 0)).map_err(|e| e.to_string())?;
+                        i.id = intervention_id;
+                        c.case.interventions.push(i);
+                    }
+                }
                 if let Some(al) = &a.alias {
                     self.name(j, &a.citizen, al, Entity::Other);
                 }
@@ -427,10 +468,20 @@ impl VendorSystem {
         let mut out: Vec<(Date, String, Value)> = Vec::new();
         let defect = self.defect;
         for ((journey, alias), c) in self.cases.iter_mut() {
-            let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d <= date).collect();
-            let states: Vec<(Date, Case)> = days.iter().filter_map(|d| c.pending.remove(d).map(|s| (*d, s))).collect();
-            let reports = c.planner.catch_up(&states);
-            let mut reports: Vec<(Date, Value)> = reports;
+            let mut reports: Vec<(Date, Value)> = if defect == Some(Defect::ReportsADayLate) {
+                // The job runs before the day's registrations: it sends what stood at the
+                // end of the last earlier day with changes, stamped today.
+                let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d < date).collect();
+                let latest = days.last().and_then(|d| c.pending.get(d).cloned());
+                days.iter().for_each(|d| {
+                    c.pending.remove(d);
+                });
+                latest.and_then(|state| c.planner.plan_day(&state, date)).map(|r| vec![(date, r)]).unwrap_or_default()
+            } else {
+                let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d <= date).collect();
+                let states: Vec<(Date, Case)> = days.iter().filter_map(|d| c.pending.remove(d).map(|s| (*d, s))).collect();
+                c.planner.catch_up(&states)
+            };
             if let Some(d) = defect {
                 reports = d.apply_to_delivery(reports);
             }

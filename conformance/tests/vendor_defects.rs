@@ -1,0 +1,108 @@
+//! Each faulty vendor really changes what is reported, and the SDK's validator, the stream
+//! audit and the journeys' expectations find the requirement ids the defect names; the
+//! reference vendor gives none. (In-process; the harness's mutation test runs the same over
+//! HTTP.)
+
+use ffbkit_conformance::journey::{self, Journey};
+use ffbkit_conformance::vendor::{simulate, Defect};
+use ffbkit_sdk::validate::{Severity, Validator};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every requirement id found failing on a vendor's reports of one journey: GW ids on all
+/// reports; PROTO/DST ids by the audit of the reports the gateway accepts (per citizen);
+/// `VUM-*` ids and the rules their failed expectations stand for.
+fn failing_ids(j: &Journey, per_step: &[Vec<Value>]) -> BTreeSet<String> {
+    let validator = Validator::default_validator();
+    let mut ids = BTreeSet::new();
+    let mut accepted: Vec<Value> = Vec::new();
+    for (i, reports) in per_step.iter().enumerate() {
+        let mut ok = Vec::new();
+        for r in reports {
+            let outcome = validator.validate_value(r);
+            let errors = outcome.rule_ids(Severity::Error);
+            if errors.is_empty() {
+                ok.push(r.clone());
+            }
+            ids.extend(errors.into_iter().map(str::to_string));
+        }
+        accepted.extend(ok);
+        if j.steps[i].deliver {
+            let check = journey::check_step(j, i, reports, &accepted);
+            if !check.passed {
+                ids.insert(check.id);
+                ids.extend(check.failed_rules);
+            }
+        }
+    }
+    let mut by_citizen: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for r in accepted {
+        let cpr = r["entry"].as_array().and_then(|e| e.iter().find(|e| e["resource"]["resourceType"] == "Patient")).and_then(|e| e["resource"]["identifier"][0]["value"].as_str()).unwrap_or("").to_string();
+        by_citizen.entry(cpr).or_default().push(r);
+    }
+    for reports in by_citizen.values() {
+        ids.extend(ffbkit_sdk::audit::audit_citizen(reports).findings.into_iter().map(|f| f.rule.to_string()));
+    }
+    ids
+}
+
+#[test]
+fn the_reference_vendor_fails_nothing() {
+    for j in journey::embedded() {
+        let per_step = simulate(&j, None).unwrap();
+        assert_eq!(failing_ids(&j, &per_step), BTreeSet::new(), "{}", j.id);
+    }
+}
+
+#[test]
+fn every_defect_changes_the_reports_and_is_found_on_its_ids() {
+    let suite = journey::embedded();
+    let reference: Vec<Vec<Vec<Value>>> = suite.iter().map(|j| simulate(j, None).unwrap()).collect();
+    let mut problems = Vec::new();
+    let mut table = Vec::new();
+    for &d in Defect::all() {
+        let mut found = BTreeSet::new();
+        let mut changed = Vec::new();
+        for (j, good) in suite.iter().zip(&reference) {
+            let bad = match simulate(j, Some(d)) {
+                Ok(b) => b,
+                Err(e) => {
+                    problems.push(format!("{d}: {e}"));
+                    continue;
+                }
+            };
+            if &bad != good {
+                changed.push(j.id.clone());
+                found.extend(failing_ids(j, &bad));
+            }
+        }
+        let rules: BTreeSet<String> = found.iter().filter(|id| !id.starts_with("VUM-")).cloned().collect();
+        table.push(format!("{:<36} {:?}  (changes {} journeys)", d.name(), rules, changed.len()));
+        if changed.is_empty() {
+            problems.push(format!("{d}: reports are identical to the reference vendor's"));
+        }
+        for want in d.expected_failures() {
+            if !found.contains(*want) {
+                problems.push(format!("{d}: {want} not found (found {rules:?})"));
+            }
+        }
+    }
+    println!("{}", table.join("\n"));
+    assert!(problems.is_empty(), "{problems:#?}\n{}", table.join("\n"));
+}
+
+#[test]
+fn defects_have_distinct_names_and_say_what_they_do() {
+    let names: BTreeSet<&str> = Defect::all().iter().map(|d| d.name()).collect();
+    assert_eq!(names.len(), Defect::all().len());
+    for d in Defect::all() {
+        assert_eq!(Defect::from_name(d.name()), Some(*d));
+        assert!(!d.description().is_empty() && !d.expected_failures().is_empty());
+    }
+    // At least one defect per PROTO and DST rule.
+    let covered: BTreeSet<&str> = Defect::all().iter().flat_map(|d| d.expected_failures().iter().copied()).collect();
+    for rule in ["PROTO-DAILY", "PROTO-ONE-DAY", "PROTO-SNAPSHOT", "PROTO-ID-STABLE", "PROTO-ERROR", "PROTO-COND-UPDATE", "PROTO-NEW-GATHERING", "PROTO-ENDED", "PROTO-GOAL-CONTEXT", "DST-SCOPE", "DST-TRIPLE", "DST-FF", "DST-AD", "DST-STOETTE", "DST-MAALTYPE"] {
+        assert!(covered.contains(rule), "no defect for {rule}");
+    }
+    assert!(covered.iter().filter(|r| r.starts_with("GW-") || r.starts_with("kl-")).count() >= 4);
+}
