@@ -103,6 +103,12 @@ impl StreamJudge {
         StreamJudge::default()
     }
 
+    /// Note a PROTO or DST id failed by another check of this journey (a journey
+    /// expectation that stands for it), so the end of the journey does not pass it.
+    pub fn mark_failed(&mut self, rule: &str) {
+        self.failed.insert(rule.to_string());
+    }
+
     /// Audit the accepted stream so far; every PROTO finding not seen before is a fail at
     /// `step`.
     pub fn after_step(&mut self, journey: &str, step: &str, stream: &[JudgedReport]) -> Vec<Verdict> {

@@ -2,7 +2,8 @@
 //! collect the step's reports (pulled from `/deliver` or pushed to the in-process
 //! receiver), store them as evidence BEFORE judging, then judge: GW on every report, PROTO
 //! over the journey's stream as soon as a finding appears, `VUM-<journey>-<step>` with the
-//! journey's own expectations, and DST per citizen at the end of the journey.
+//! journey's own expectations (a failed expectation that names the requirement it stands
+//! for fails that id too), and DST per citizen at the end of the journey.
 //!
 //! A vendor that times out, answers 500 or sends garbage gets an `error` verdict for that
 //! step, and the run goes on with the next step.
@@ -163,8 +164,17 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
                     let step_values: Vec<Value> = judged.iter().filter_map(|j| j.value.clone()).collect();
                     let stream_values: Vec<Value> = stream.iter().filter(|j| j.accepted).filter_map(|j| j.value.clone()).collect();
                     let c = check_step(journey, index, &step_values, &stream_values);
-                    let mut v = Verdict::new(check.clone(), if c.passed { Status::Pass } else { Status::Fail }, &journey.id, Some(&step.id)).with_evidence(step_evidence);
+                    let mut v = Verdict::new(check.clone(), if c.passed { Status::Pass } else { Status::Fail }, &journey.id, Some(&step.id)).with_evidence(step_evidence.clone());
                     v.messages = c.messages.iter().map(|m| ffbkit_sdk::validate::cpr::mask_cpr_in_text(m)).collect();
+                    // A failed expectation that stands for a requirement (its `rule`) fails
+                    // that requirement too, at this step.
+                    for rule in c.failed_rules.iter().filter(|r| **r != check) {
+                        audit.mark_failed(rule);
+                        let mut f = Verdict::new(rule.clone(), Status::Fail, &journey.id, Some(&step.id)).with_evidence(step_evidence.clone());
+                        f.messages.push(format!("{check} failed an expectation that stands for {rule}:"));
+                        f.messages.extend(v.messages.iter().cloned());
+                        verdicts.push(f);
+                    }
                     verdicts.push(v);
                 }
                 "judged"
