@@ -51,7 +51,7 @@ pub fn suite_of(journeys: &[Journey]) -> Vec<SuiteJourney> {
         .map(|j| SuiteJourney {
             id: j.id.clone(),
             title: j.title.clone(),
-            steps: j.steps.iter().map(|s| SuiteStep { id: s.id.clone(), date: s.date.to_string(), phase: s.phase.danish().to_string() }).collect(),
+            steps: j.steps.iter().map(|s| SuiteStep { id: s.id.clone(), date: s.date.to_string(), phase: s.phase.danish().to_string(), deliver: s.deliver }).collect(),
         })
         .collect()
 }

@@ -154,6 +154,9 @@ pub fn render(r: &RunReport) -> String {
         let mut vi = 0usize;
         for s in &j.steps {
             let _ = writeln!(o, r#"<h3 id="s-{}-{}">{} <code>{}</code> · {} · {} · {}</h3>"#, esc(&j.id), esc(&s.id), esc(&s.id), esc(&s.check), esc(&s.date), esc(&s.phase), status(s.status));
+            if !s.deliver && s.outcome == "judged" {
+                o.push_str("<p class=\"skip\">No delivery at the end of this day (the vendor must not report; what it reports anyway is judged).</p>\n");
+            }
             if s.outcome != "judged" {
                 let _ = writeln!(o, r#"<p class="{}">Step {}</p>"#, if s.outcome == "error" { "error" } else { "skip" }, esc(&s.outcome));
             }

@@ -47,6 +47,13 @@ pub struct SuiteStep {
     pub date: String,
     /// VUM phase.
     pub phase: String,
+    /// Whether the vendor reports at the end of the step (only then is it a `VUM-*` check).
+    #[serde(default = "yes")]
+    pub deliver: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A code system version (for the report header).
@@ -93,6 +100,9 @@ pub struct StepReport {
     pub phase: String,
     /// `judged`, `error`, or `not run`.
     pub outcome: String,
+    /// Whether the vendor reports at the end of the step.
+    #[serde(default = "yes")]
+    pub deliver: bool,
     /// Worst verdict of the step.
     pub status: Status,
     /// Why the step erred, when it did.
@@ -189,7 +199,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
     let catalog: Vec<VersionInfo> = serde_json::from_str(&meta("catalog")?).unwrap_or_default();
     let verdicts = store.verdicts()?;
     let stored: BTreeMap<String, (i64, bool)> = store.journeys()?.into_iter().map(|(j, a, d)| (j, (a, d))).collect();
-    let known = known_ids(suite.iter().flat_map(|j| j.steps.iter().map(move |s| (j.id.as_str(), s.id.as_str()))));
+    let known = known_ids(suite.iter().flat_map(|j| j.steps.iter().filter(|s| s.deliver).map(move |s| (j.id.as_str(), s.id.as_str()))));
     let requirements = summarize(&verdicts, &known);
     let status = overall(&requirements);
     let mut counts: BTreeMap<Status, usize> = [Status::Pass, Status::Fail, Status::Skip, Status::Error].into_iter().map(|s| (s, 0)).collect();
@@ -212,6 +222,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
                 date: s.date.clone(),
                 phase: s.phase.clone(),
                 outcome: rec.map(|r| r.outcome.clone()).unwrap_or_else(|| "not run".into()),
+                deliver: s.deliver,
                 status,
                 messages: rec.map(|r| r.messages.clone()).unwrap_or_default(),
                 verdicts: vs,
@@ -357,8 +368,8 @@ mod tests {
             id: "demo".into(),
             title: "Demo-forløb".into(),
             steps: vec![
-                SuiteStep { id: "henvendelse".into(), date: "2025-03-03".into(), phase: "henvendelse".into() },
-                SuiteStep { id: "bestilling".into(), date: "2025-03-10".into(), phase: "sagsvurdering og bestilling".into() },
+                SuiteStep { id: "henvendelse".into(), date: "2025-03-03".into(), phase: "henvendelse".into(), deliver: true },
+                SuiteStep { id: "bestilling".into(), date: "2025-03-10".into(), phase: "sagsvurdering og bestilling".into(), deliver: true },
             ],
         }];
         for (k, v) in [("tool", "ffbkit test"), ("run", "run-1"), ("vendor", "reference"), ("driver", "reference"), ("mode", "pull"), ("strict", "false"), ("started_at", "2026-01-01T00:00:00.000Z")] {
