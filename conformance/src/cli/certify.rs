@@ -159,7 +159,7 @@ pub fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     options.strict = a.strict;
     options.listen = a.listen;
     let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();
-    let progress = Progress::new(steps);
+    let progress = if driver == DriverKind::Manual { Progress::lines() } else { Progress::new(steps) };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let interrupt = options.interrupt.clone();
     let done = runtime.block_on(async {

@@ -25,6 +25,11 @@ impl Progress {
         Progress { bar, quiet: false, on_step: None }
     }
 
+    /// Plain lines on stderr, never a bar (the manual driver writes to the terminal itself).
+    pub fn lines() -> Progress {
+        Progress { bar: None, quiet: false, on_step: None }
+    }
+
     /// No output at all (library use, tests).
     pub fn hidden() -> Progress {
         Progress { bar: None, quiet: true, on_step: None }
@@ -58,14 +63,6 @@ impl Progress {
             Some(b) => b.println(text),
             None if !self.quiet => eprintln!("certify: {text}"),
             None => {}
-        }
-    }
-
-    /// Run `f` with the bar hidden (the manual driver prints to the operator).
-    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
-        match &self.bar {
-            Some(b) => b.suspend(f),
-            None => f(),
         }
     }
 
