@@ -387,7 +387,7 @@ mod tests {
             let call = s.add_call("j", Some("a"), "POST /deliver", "{}", Some(500), Some(b"oops"), Some("HTTP 500")).unwrap();
             let rid = s.add_report("j", "a", &NewReport { source: "pull", receiver_seq: None, received_at: None, body: b"not json" }).unwrap();
             let v = Verdict::new("VUM-j-a", Status::Error, "j", Some("a")).with_evidence([Evidence::call(call), Evidence::report(rid, None)]);
-            s.finish_step("j", &StepRecord { idx: 0, step: "a".into(), date: "2025-03-03".into(), outcome: "error".into(), messages: vec!["HTTP 500".into()] }, &[v.clone()]).unwrap();
+            s.finish_step("j", &StepRecord { idx: 0, step: "a".into(), date: "2025-03-03".into(), outcome: "error".into(), messages: vec!["HTTP 500".into()] }, std::slice::from_ref(&v)).unwrap();
             assert_eq!(s.verdicts().unwrap(), vec![v]);
             hash_before = s.content_hash().unwrap();
             assert_eq!(hash_before.len(), 64);
