@@ -4,6 +4,7 @@
 
 mod audit;
 mod catalog;
+mod journeys;
 mod sample;
 mod synth;
 mod validate;
@@ -42,6 +43,10 @@ pub enum Command {
     Synth(synth::SynthArgs),
     /// Audit many citizens' report streams: DST and PROTO rules per citizen (first part).
     Audit(audit::AuditArgs),
+    /// List, show (in plain Danish) and check the conformance journeys.
+    Journeys(journeys::JourneysArgs),
+    /// Run the reference vendor's adapter (or a faulty variant) until Ctrl-C.
+    Vendor(journeys::VendorArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -66,6 +71,8 @@ where
         Command::Sample(args) => sample::run(args, &mut out),
         Command::Synth(args) => synth::run(args, &mut out),
         Command::Audit(args) => audit::run(args, &mut out),
+        Command::Journeys(args) => journeys::run(args, &mut out),
+        Command::Vendor(args) => journeys::run_vendor(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

@@ -22,7 +22,13 @@ fn maalgrupper(ms: &[MaalgruppeSpec]) -> String {
 }
 
 fn goals(gs: &[GoalSpec]) -> String {
-    list(&gs.iter().map(|g| format!("«{}» med forventet funktionsevnescore {} for temaerne {} (det første er primært)", g.maaltype, g.expected_score, list(&g.themes))).collect::<Vec<_>>())
+    list(&gs.iter().map(|g| {
+        let themes = match g.themes.as_slice() {
+            [one] => format!("temaet {one}"),
+            _ => format!("temaerne {} (det første er primært)", list(&g.themes)),
+        };
+        format!("«{}» med forventet funktionsevnescore {} for {themes}", g.maaltype, g.expected_score)
+    }).collect::<Vec<_>>())
 }
 
 /// What to do, in plain Danish, for one action.
