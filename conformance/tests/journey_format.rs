@@ -87,6 +87,19 @@ fn schema_errors_name_the_step_and_field() {
 }
 
 #[test]
+fn an_unknown_action_is_named_plainly() {
+    let e = borge_with(|v| v["steps"][3]["actions"] = serde_json::json!([{"action": "fly", "citizen": "borge"}])).unwrap_err().to_string();
+    assert!(e.contains("step levering") && e.contains("unknown action \"fly\"") && e.contains("create-case"), "{e}");
+}
+
+#[test]
+fn every_action_name_is_in_the_schema() {
+    for n in journey::ACTION_NAMES {
+        assert!(journey::JOURNEY_SCHEMA_JSON.contains(&format!("\"const\": \"{n}\"")), "{n}");
+    }
+}
+
+#[test]
 fn a_missing_file_is_an_io_error_naming_it() {
     let e = journey::load_file(Path::new("/nonexistent/j.json")).unwrap_err();
     assert!(matches!(e, JourneyError::Io { .. }) && e.to_string().contains("/nonexistent/j.json"));

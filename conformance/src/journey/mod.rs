@@ -72,6 +72,9 @@ pub enum JourneyError {
     Duplicate(String),
 }
 
+/// The action names of the format.
+pub const ACTION_NAMES: [&str; 10] = ["create-case", "record-gathering", "grant", "follow-up", "reassess", "change-grant", "end-ydelse", "end-plan", "withdraw", "grant-non-ffb"];
+
 fn schema() -> &'static SchemaSet {
     static SET: OnceLock<SchemaSet> = OnceLock::new();
     SET.get_or_init(|| SchemaSet::compile([("journey.schema.json", JOURNEY_SCHEMA_JSON)]).expect("the journey schema compiles (tested)"))
@@ -94,6 +97,15 @@ fn locate(doc: &Value, pointer: &str) -> (Option<String>, String) {
 pub fn parse(text: &str, origin: &str) -> Result<Journey, JourneyError> {
     let doc: Value = serde_json::from_str(text).map_err(|e| JourneyError::Format { journey: origin.to_string(), step: None, field: "/".into(), message: format!("not JSON: {e}") })?;
     let name = doc["id"].as_str().unwrap_or(origin).to_string();
+    // An unknown action name, said plainly (the schema's union would name a branch).
+    for (si, step) in doc["steps"].as_array().into_iter().flatten().enumerate() {
+        for (ai, a) in step["actions"].as_array().into_iter().flatten().enumerate() {
+            if let Some(n) = a["action"].as_str().filter(|n| !ACTION_NAMES.contains(n)) {
+                let (step, _) = locate(&doc, &format!("/steps/{si}"));
+                return Err(JourneyError::Format { journey: name, step, field: format!("/actions/{ai}/action"), message: format!("unknown action \"{n}\" (one of {})", ACTION_NAMES.join(", ")) });
+            }
+        }
+    }
     if let Some(e) = schema().errors_in_value("journey.schema.json", &doc).into_iter().next() {
         let (step, field) = locate(&doc, &e.pointer);
         return Err(JourneyError::Format { journey: name, step, field, message: describe_violation(&e.violation) });

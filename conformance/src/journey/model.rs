@@ -77,7 +77,7 @@ impl Journey {
         format!("VUM-{}-{}", self.id, self.steps.get(step_index).map(|s| s.id.as_str()).unwrap_or("?"))
     }
 
-    /// Every `VUM-*` check id of the journey (delivering steps with expectations).
+    /// Every `VUM-*` check id of the journey (one per delivering step).
     pub fn check_ids(&self) -> Vec<String> {
         (0..self.steps.len()).filter(|&i| self.steps[i].deliver).map(|i| self.check_id(i)).collect()
     }
