@@ -129,3 +129,12 @@ fn the_suite_exercises_every_proto_and_dst_rule_and_every_profile() {
         }
     }
 }
+
+#[test]
+fn a_journey_serializes_to_a_journey_file_that_loads_back_the_same() {
+    for j in journey::embedded() {
+        let text = serde_json::to_string_pretty(&j).unwrap();
+        let back = journey::parse(&text, "round-trip").unwrap_or_else(|e| panic!("{}: {e}", j.id));
+        assert_eq!(back, j);
+    }
+}
