@@ -138,3 +138,13 @@ fn a_journey_serializes_to_a_journey_file_that_loads_back_the_same() {
         assert_eq!(back, j);
     }
 }
+
+#[test]
+fn out_of_range_scores_and_bad_citizens_are_refused() {
+    let e = borge_with(|v| v["steps"][1]["actions"][0]["themes"][12]["score"] = 7.into()).unwrap_err().to_string();
+    assert!(e.contains("step sagsoplysning") && e.contains("/actions/0/themes/12/score") && e.contains("maximum"), "{e}");
+    let e = borge_with(|v| v["citizens"][0]["municipality"] = "751".into()).unwrap_err().to_string();
+    assert!(e.contains("/citizens/0/municipality"), "{e}");
+    let e = borge_with(|v| v["citizens"][0]["cpr"] = "3202501234".into()).unwrap_err().to_string();
+    assert!(e.contains("citizens[0].cpr") && !e.contains("3202501234"), "the CPR number is masked: {e}");
+}
