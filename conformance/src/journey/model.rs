@@ -425,8 +425,9 @@ pub struct Expect {
     /// one per missed day with changes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports: Option<usize>,
-    /// The requirement id a wrong report count points to (default `PROTO-DAILY`; after a
-    /// gap, `PROTO-ONE-DAY`).
+    /// The requirement id a wrong report count stands for: too few reports point to it
+    /// (default `PROTO-DAILY`), too many only when it is given (after a gap:
+    /// `PROTO-ONE-DAY`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports_rule: Option<String>,
     /// Resources that must be in the delivery's reports.
