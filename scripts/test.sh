@@ -14,6 +14,7 @@ echo "== examples"
 for example in build_report plan_week send_with_outbox; do
     cargo run --quiet --locked -p ffbkit-sdk --example "$example"
 done
+cargo run --quiet --locked -p ffbkit-conformance --example journey_suite
 
 echo "== fuzz the validator (fixed time budget)"
 bash scripts/fuzz.sh

@@ -59,5 +59,8 @@ async fn main() -> anyhow::Result<()> {
         suite.len(),
         started.elapsed().as_secs_f64()
     );
+    if defect.is_none() && errors + findings + failed_checks > 0 {
+        anyhow::bail!("the reference vendor must pass everything");
+    }
     Ok(())
 }

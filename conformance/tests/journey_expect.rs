@@ -51,6 +51,11 @@ fn a_wrong_report_count_fails_on_the_count_rule() {
     let extra = per_step[step(&j, "bestilling")][0].clone();
     let c = check_with(&j, i, &per_step, |r| r.push(extra));
     assert!(!c.passed && c.messages[0].contains("expected 0 delivery report(s)"), "{c:?}");
+    assert!(c.failed_rules.is_empty(), "too many reports name no rule unless the step does: {c:?}");
+    // A delivery missing: PROTO-DAILY (and what the report should have held).
+    let i = step(&j, "henvendelse");
+    let c = check_with(&j, i, &per_step, Vec::clear);
+    assert!(!c.passed && c.messages[0].contains("expected 1 delivery report(s) for this delivery, got 0"), "{c:?}");
     assert_eq!(c.failed_rules, vec!["PROTO-DAILY"]);
     let g = journey("indberetningspause-tre-dage");
     let per = simulate(&g, None).unwrap();

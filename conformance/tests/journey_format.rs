@@ -87,6 +87,19 @@ fn schema_errors_name_the_step_and_field() {
 }
 
 #[test]
+fn an_unknown_action_is_named_plainly() {
+    let e = borge_with(|v| v["steps"][3]["actions"] = serde_json::json!([{"action": "fly", "citizen": "borge"}])).unwrap_err().to_string();
+    assert!(e.contains("step levering") && e.contains("unknown action \"fly\"") && e.contains("create-case"), "{e}");
+}
+
+#[test]
+fn every_action_name_is_in_the_schema() {
+    for n in journey::ACTION_NAMES {
+        assert!(journey::JOURNEY_SCHEMA_JSON.contains(&format!("\"const\": \"{n}\"")), "{n}");
+    }
+}
+
+#[test]
 fn a_missing_file_is_an_io_error_naming_it() {
     let e = journey::load_file(Path::new("/nonexistent/j.json")).unwrap_err();
     assert!(matches!(e, JourneyError::Io { .. }) && e.to_string().contains("/nonexistent/j.json"));
@@ -115,4 +128,23 @@ fn the_suite_exercises_every_proto_and_dst_rule_and_every_profile() {
             }
         }
     }
+}
+
+#[test]
+fn a_journey_serializes_to_a_journey_file_that_loads_back_the_same() {
+    for j in journey::embedded() {
+        let text = serde_json::to_string_pretty(&j).unwrap();
+        let back = journey::parse(&text, "round-trip").unwrap_or_else(|e| panic!("{}: {e}", j.id));
+        assert_eq!(back, j);
+    }
+}
+
+#[test]
+fn out_of_range_scores_and_bad_citizens_are_refused() {
+    let e = borge_with(|v| v["steps"][1]["actions"][0]["themes"][12]["score"] = 7.into()).unwrap_err().to_string();
+    assert!(e.contains("step sagsoplysning") && e.contains("/actions/0/themes/12/score") && e.contains("maximum"), "{e}");
+    let e = borge_with(|v| v["citizens"][0]["municipality"] = "751".into()).unwrap_err().to_string();
+    assert!(e.contains("/citizens/0/municipality"), "{e}");
+    let e = borge_with(|v| v["citizens"][0]["cpr"] = "3202501234".into()).unwrap_err().to_string();
+    assert!(e.contains("citizens[0].cpr") && !e.contains("3202501234"), "the CPR number is masked: {e}");
 }

@@ -5,6 +5,7 @@
 mod audit;
 mod catalog;
 mod certify;
+mod journeys;
 mod sample;
 mod serve;
 mod synth;
@@ -50,6 +51,10 @@ pub enum Command {
     /// Run the gateway receiver: validate each POSTed report, answer like the gateway, store
     /// every request in SQLite (DIR/receiver.sqlite) before answering.
     Serve(serve::ServeArgs),
+    /// List, show (in plain Danish) and check the conformance journeys.
+    Journeys(journeys::JourneysArgs),
+    /// Run the reference vendor's adapter (or a faulty variant) until Ctrl-C.
+    Vendor(journeys::VendorArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -76,6 +81,8 @@ where
         Command::Audit(args) => audit::run(args, &mut out),
         Command::Certify(args) => certify::run(args, &mut out),
         Command::Serve(args) => serve::run(args, &mut out),
+        Command::Journeys(args) => journeys::run(args, &mut out),
+        Command::Vendor(args) => journeys::run_vendor(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

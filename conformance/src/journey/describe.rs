@@ -12,8 +12,8 @@ fn list(items: &[String]) -> String {
 
 fn ydelser(ys: &[YdelseSpec]) -> String {
     list(&ys.iter().map(|y| match y.start {
-        Some(s) => format!("«{}» ({}) fra {s}", y.ydelse, y.alias),
-        None => format!("«{}» ({})", y.ydelse, y.alias),
+        Some(s) => format!("«{}» [{}] fra {s}", y.ydelse, y.alias),
+        None => format!("«{}» [{}]", y.ydelse, y.alias),
     }).collect::<Vec<_>>())
 }
 
@@ -22,7 +22,13 @@ fn maalgrupper(ms: &[MaalgruppeSpec]) -> String {
 }
 
 fn goals(gs: &[GoalSpec]) -> String {
-    list(&gs.iter().map(|g| format!("«{}» med forventet funktionsevnescore {} for temaerne {} (det første er primært)", g.maaltype, g.expected_score, list(&g.themes))).collect::<Vec<_>>())
+    list(&gs.iter().map(|g| {
+        let themes = match g.themes.as_slice() {
+            [one] => format!("temaet [{one}]"),
+            _ => format!("temaerne {} (det første er primært)", list(&g.themes.iter().map(|t| format!("[{t}]")).collect::<Vec<_>>())),
+        };
+        format!("«{}» med forventet funktionsevnescore {} for {themes}", g.maaltype, g.expected_score)
+    }).collect::<Vec<_>>())
 }
 
 /// What to do, in plain Danish, for one action.
@@ -40,10 +46,11 @@ pub fn describe(action: &Action) -> String {
         }
         Action::RecordGathering(a) => {
             let themes = list(&a.themes.iter().map(|t| match t.score {
-                Some(s) => format!("«{}» med funktionsevnescore {s}", t.theme),
-                None => format!("«{}»", t.theme),
+                Some(s) => format!("«{}» [{}] med funktionsevnescore {s}", t.theme, t.alias),
+                None => format!("«{}» [{}]", t.theme, t.alias),
             }).collect::<Vec<_>>());
-            let mut s = format!("Registrér i sagsoplysningen «{}» for «{}» temaerne {themes}.", a.gathering, a.citizen);
+            let noun = if a.themes.len() == 1 { "temaet" } else { "temaerne" };
+            let mut s = format!("Registrér i sagsoplysningen «{}» for «{}» {noun} {themes}.", a.gathering, a.citizen);
             if let Some(b) = &a.stoettebehov {
                 s.push_str(&format!(" Vurdér støttebehovet som «{b}»."));
             }
@@ -76,8 +83,8 @@ pub fn describe(action: &Action) -> String {
             s
         }
         Action::Reassess(a) => match a.score {
-            Some(sc) => format!("Revurdér temaet «{}»: ny funktionsevnescore {sc}.", a.theme),
-            None => format!("Revurdér temaet «{}» (uændret, men vurderet igen i dag).", a.theme),
+            Some(sc) => format!("Revurdér temaet [{}]: ny funktionsevnescore {sc}.", a.theme),
+            None => format!("Revurdér temaet [{}] (uændret, men vurderet igen i dag).", a.theme),
         },
         Action::ChangeGrant(a) => {
             let mut s = format!("Ændr bevillingen: indsatsen «{}» afsluttes, og ny sagsoplysning «{}» fører til den nye indsats «{}»", a.plan, a.gathering, a.new_plan);
@@ -97,9 +104,9 @@ pub fn describe(action: &Action) -> String {
             s.push_str(&format!(". Opfølgningsdato: {}.", a.follow_up));
             s
         }
-        Action::EndYdelse(a) => format!("Afslut ydelsen «{}»{}.", a.ydelse, a.end.map(|d| format!(" med slutdato {d}")).unwrap_or_else(|| " i dag".into())),
+        Action::EndYdelse(a) => format!("Afslut ydelsen [{}]{}.", a.ydelse, a.end.map(|d| format!(" med slutdato {d}")).unwrap_or_else(|| " i dag".into())),
         Action::EndPlan(a) => format!("Afslut indsatsen «{}» og dens ydelser{}.", a.plan, a.end.map(|d| format!(" med slutdato {d}")).unwrap_or_else(|| " i dag".into())),
-        Action::Withdraw(a) => format!("Registreringen «{}» var en fejl: tilbagekald den (markér som fejlregistreret, slet den ikke).", a.target),
+        Action::Withdraw(a) => format!("Registreringen [{}] var en fejl: tilbagekald den (markér som fejlregistreret, slet den ikke).", a.target),
         Action::GrantNonFfb(a) => format!("Bevilg «{}» for «{}» efter {} (ikke FFB: må ikke indberettes).", a.description, a.citizen, a.paragraph),
     }
 }

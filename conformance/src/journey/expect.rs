@@ -293,7 +293,13 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
         checked += 1;
         if step_reports.len() != n {
             fails.push(format!("expected {n} delivery report(s) for this delivery, got {}", step_reports.len()));
-            rules.push(e.reports_rule.clone().unwrap_or_else(|| "PROTO-DAILY".into()));
+            // Too few: a delivery is missing (PROTO-DAILY unless the step says otherwise);
+            // too many: only the step's own rule, if it names one.
+            if step_reports.len() < n {
+                rules.push(e.reports_rule.clone().unwrap_or_else(|| "PROTO-DAILY".into()));
+            } else if let Some(r) = &e.reports_rule {
+                rules.push(r.clone());
+            }
         }
     }
     let cpr_of = |m: &Match| m.citizen.as_ref().and_then(|a| journey.citizen(a)).map(|c| c.cpr.chars().filter(char::is_ascii_digit).collect::<String>());

@@ -77,7 +77,7 @@ impl Journey {
         format!("VUM-{}-{}", self.id, self.steps.get(step_index).map(|s| s.id.as_str()).unwrap_or("?"))
     }
 
-    /// Every `VUM-*` check id of the journey (delivering steps with expectations).
+    /// Every `VUM-*` check id of the journey (one per delivering step).
     pub fn check_ids(&self) -> Vec<String> {
         (0..self.steps.len()).filter(|&i| self.steps[i].deliver).map(|i| self.check_id(i)).collect()
     }
@@ -425,8 +425,9 @@ pub struct Expect {
     /// one per missed day with changes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports: Option<usize>,
-    /// The requirement id a wrong report count points to (default `PROTO-DAILY`; after a
-    /// gap, `PROTO-ONE-DAY`).
+    /// The requirement id a wrong report count stands for: too few reports point to it
+    /// (default `PROTO-DAILY`), too many only when it is given (after a gap:
+    /// `PROTO-ONE-DAY`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports_rule: Option<String>,
     /// Resources that must be in the delivery's reports.

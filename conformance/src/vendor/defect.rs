@@ -2,9 +2,13 @@
 //! fagsystem makes, either in how it maps its case data to the domain (applied in
 //! [`super::system`]) or in the report JSON it sends (applied here, after the planner).
 //!
-//! `expected_failures` lists the requirement ids the harness must fail the defect on:
-//! GW ids by the validator on the reports, PROTO/DST ids by the stream audit on the
-//! reports the gateway accepts, `VUM-*` ids by the journeys' expectations.
+//! `expected_failures` lists the requirement ids the harness must fail the defect on (on
+//! the embedded suite; it may fail on more, as a gap in the accepted stream has knock-on
+//! findings): GW ids by the validator on every report, PROTO/DST ids by the stream audit
+//! on the reports the gateway accepts, or by a failed `VUM-*` check whose expectation
+//! stands for the rule (`StepCheck::failed_rules`). PROTO-GOAL-CONTEXT and DST-SCOPE are
+//! found only the last way: a report that breaks them and that the gateway accepts is not
+//! possible (GW-REF) or not recognisable (a § 83 ydelse under an FFB code).
 
 use ffbkit_sdk::builder::derived_id;
 use ffbkit_sdk::catalog::{Catalog, FFB_SYSTEM};

@@ -37,6 +37,21 @@ struct CitizenCase {
     late_ends: Vec<(Id, Date)>,
 }
 
+impl CitizenCase {
+    /// The `end-date-reported-late` night job: ends dated before `date` are applied now.
+    fn apply_late_ends(&mut self, date: Date) -> bool {
+        let due: Vec<(Id, Date)> = self.late_ends.iter().filter(|(_, e)| *e < date).cloned().collect();
+        self.late_ends.retain(|(_, e)| *e >= date);
+        for (id, end) in &due {
+            if let Some(i) = self.case.interventions.iter_mut().find(|i| &i.id == id) {
+                i.end = Some(*end);
+                i.status = PlanStatus::Completed;
+            }
+        }
+        !due.is_empty()
+    }
+}
+
 /// The vendor system of one run: citizens' cases by (journey, citizen alias).
 #[derive(Clone, Debug)]
 pub struct VendorSystem {
@@ -44,7 +59,6 @@ pub struct VendorSystem {
     defect: Option<Defect>,
     cases: BTreeMap<(String, String), CitizenCase>,
     aliases: HashMap<(String, String), (String, Entity)>,
-    delivered: Option<Date>,
 }
 
 type R<T> = Result<T, String>;
@@ -59,7 +73,7 @@ struct Groups {
 impl VendorSystem {
     /// An empty system for a run, with an optional defect.
     pub fn new(run: &str, defect: Option<Defect>) -> VendorSystem {
-        VendorSystem { run: run.to_string(), defect, cases: BTreeMap::new(), aliases: HashMap::new(), delivered: None }
+        VendorSystem { run: run.to_string(), defect, cases: BTreeMap::new(), aliases: HashMap::new() }
     }
 
     /// The defect this system has, if any.
@@ -91,15 +105,7 @@ impl VendorSystem {
         let defect = self.defect;
         let c = self.case_mut(journey, &citizen)?;
         if defect == Some(Defect::EndDateReportedLate) {
-            // The night job applies yesterday's ends today.
-            let due: Vec<(Id, Date)> = c.late_ends.iter().filter(|(_, e)| *e < date).cloned().collect();
-            c.late_ends.retain(|(_, e)| *e >= date);
-            for (id, end) in due {
-                if let Some(i) = c.case.interventions.iter_mut().find(|i| i.id == id) {
-                    i.end = Some(end);
-                    i.status = PlanStatus::Completed;
-                }
-            }
+            c.apply_late_ends(date);
         }
         c.pending.insert(date, c.case.clone());
         Ok(())
@@ -468,6 +474,9 @@ impl VendorSystem {
         let mut out: Vec<(Date, String, Value)> = Vec::new();
         let defect = self.defect;
         for ((journey, alias), c) in self.cases.iter_mut() {
+            if defect == Some(Defect::EndDateReportedLate) && c.apply_late_ends(date) {
+                c.pending.insert(date, c.case.clone());
+            }
             let mut reports: Vec<(Date, Value)> = if defect == Some(Defect::ReportsADayLate) {
                 // The job runs before the day's registrations: it sends what stood at the
                 // end of the last earlier day with changes, stamped today.
@@ -489,7 +498,6 @@ impl VendorSystem {
                 out.push((day, format!("{journey}/{alias}"), r));
             }
         }
-        self.delivered = Some(date);
         out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         out.into_iter().map(|(_, _, r)| r).collect()
     }
