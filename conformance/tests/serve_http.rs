@@ -336,3 +336,33 @@ async fn restart_keeps_the_data_and_the_citizen_keys() {
     let store = Store::open(&dir.join("receiver.sqlite")).unwrap();
     assert_eq!(store.count_received().unwrap(), 1);
 }
+
+/// `schemas/receiver.openapi.json` and the routes agree: every path and method it lists is
+/// served (answered by a handler, with a JSON body, not the router's empty 404/405).
+#[tokio::test]
+async fn every_path_of_the_openapi_file_is_served() {
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/receiver.openapi.json")).unwrap()).unwrap();
+    let rx = start("openapi", None, None).await;
+    let (r, body) = sample(60);
+    assert_eq!(post(&rx.url(), body, "application/fhir+json").await.0, 201);
+    let key = rx.store().citizen_key(&cpr_of(&r));
+    let client = reqwest::Client::new();
+    let paths = spec["paths"].as_object().unwrap();
+    assert!(paths.len() >= 8);
+    for (path, methods) in paths {
+        let concrete = path.replace("{key}", &key).replace("{seq}", "1");
+        for (method, op) in methods.as_object().unwrap() {
+            let url = format!("{}{concrete}", rx.url());
+            let resp = match method.as_str() {
+                "get" => client.get(&url).send().await.unwrap(),
+                "post" => client.post(&url).header("content-type", "application/fhir+json").body(serde_json::to_vec(&sample(61).0).unwrap()).send().await.unwrap(),
+                m => panic!("unexpected method {m}"),
+            };
+            let status = resp.status().as_u16().to_string();
+            assert!(op["responses"].get(&status).is_some(), "{method} {path}: {status} is not a documented answer");
+            let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or_else(|_| panic!("{method} {path}: a JSON answer"));
+            assert!(body.is_object());
+        }
+    }
+    rx.shutdown().await.unwrap();
+}
