@@ -188,6 +188,12 @@ async fn a_resend_is_accepted_once_and_a_changed_resend_is_a_conflict() {
     assert_eq!(send("k-1", other.clone()).await.unwrap().status(), 200);
     assert_eq!(send("k-1", body.clone()).await.unwrap().status(), 409);
     assert_eq!(rx.store().count_accepted().unwrap(), 2);
+    // A key quoted back in an answer has CPR-like numbers masked.
+    assert_eq!(send("0101814321", other.clone()).await.unwrap().status(), 201);
+    let conflict = send("0101814321", body.clone()).await.unwrap();
+    assert_eq!(conflict.status(), 409);
+    let text = conflict.text().await.unwrap();
+    assert!(text.contains("010181-****") && !text.contains("0101814321"), "{text}");
     rx.shutdown().await.unwrap();
 }
 
