@@ -141,7 +141,14 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
     match record(&s, inc).await {
         Err(()) => fhir(StatusCode::SERVICE_UNAVAILABLE, &answer::store_failed()),
         Ok(Recorded::Stored { seq }) => {
-            tracing::debug!(seq, status, citizen = masked.as_deref().unwrap_or("-"), %peer, "report received");
+            if status == 201 {
+                tracing::debug!(seq, citizen = masked.as_deref().unwrap_or("-"), %peer, "report accepted");
+            } else {
+                let mut rules: Vec<&str> = outcome["issue"].as_array().into_iter().flatten().filter(|i| i["severity"] == "error").filter_map(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str)).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                tracing::info!(seq, status, citizen = masked.as_deref().unwrap_or("-"), rules = %rules.join(","), %peer, "report rejected");
+            }
             let mut r = fhir(StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), &outcome);
             if status == 201 {
                 if let Ok(v) = HeaderValue::from_str(&format!("/reports/{seq}")) {
