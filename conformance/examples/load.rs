@@ -117,7 +117,7 @@ fn expected_hash(templates: &[Template], run: u64, accepted: &mut [(i64, u64)]) 
     h.finish()
 }
 
-fn verify(store: &PathBuf, m: &Manifest) -> Result<()> {
+fn verify(store: &std::path::Path, m: &Manifest) -> Result<()> {
     let store = Store::open(store).with_context(|| format!("open {}", store.display()))?;
     let count = store.count_accepted()?;
     let hash = store.content_hash()?;
