@@ -63,3 +63,8 @@ pub fn not_found(what: &str) -> Value {
 pub fn bad_request(what: &str) -> Value {
     one("error", "invalid", None, what, None)
 }
+
+/// 500: the receiver failed on this report (a bug); the report is kept as evidence.
+pub fn internal_error() -> Value {
+    one("fatal", "exception", None, "The receiver failed while validating the report (a bug in ffbkit); the report was kept. Please report it.", None)
+}
