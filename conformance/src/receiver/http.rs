@@ -50,16 +50,16 @@ impl Shared {
         self.jobs.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// `Err(401 answer)` unless the request carries the token (when one is configured).
-    fn authorize(&self, headers: &HeaderMap) -> Result<(), Response> {
-        let Some(expected) = &self.token_digest else { return Ok(()) };
+    /// The 401 answer, unless the request carries the token (when one is configured).
+    fn refusal(&self, headers: &HeaderMap) -> Option<Response> {
+        let Some(expected) = &self.token_digest else { return None };
         let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
         match given {
-            Some(t) if Sha256::digest(t.trim().as_bytes()).as_slice() == expected.as_slice() => Ok(()),
+            Some(t) if Sha256::digest(t.trim().as_bytes()).as_slice() == expected.as_slice() => None,
             _ => {
                 let mut r = fhir(StatusCode::UNAUTHORIZED, &answer::unauthorized());
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                Err(r)
+                Some(r)
             }
         }
     }
@@ -108,7 +108,7 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
 
 async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
     let received_at = now_rfc3339();
-    if let Err(r) = s.authorize(req.headers()) {
+    if let Some(r) = s.refusal(req.headers()) {
         tracing::info!(%peer, "refused a report without a valid token (401)");
         return r;
     }
@@ -141,7 +141,14 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
     match record(&s, inc).await {
         Err(()) => fhir(StatusCode::SERVICE_UNAVAILABLE, &answer::store_failed()),
         Ok(Recorded::Stored { seq }) => {
-            tracing::debug!(seq, status, citizen = masked.as_deref().unwrap_or("-"), %peer, "report received");
+            if status == 201 {
+                tracing::debug!(seq, citizen = masked.as_deref().unwrap_or("-"), %peer, "report accepted");
+            } else {
+                let mut rules: Vec<&str> = outcome["issue"].as_array().into_iter().flatten().filter(|i| i["severity"] == "error").filter_map(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str)).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                tracing::info!(seq, status, citizen = masked.as_deref().unwrap_or("-"), rules = %rules.join(","), %peer, "report rejected");
+            }
             let mut r = fhir(StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), &outcome);
             if status == 201 {
                 if let Ok(v) = HeaderValue::from_str(&format!("/reports/{seq}")) {
@@ -214,7 +221,7 @@ pub(crate) fn view(r: &StoredReport) -> Value {
 }
 
 async fn citizens(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(r) = s.authorize(&headers) {
+    if let Some(r) = s.refusal(&headers) {
         return r;
     }
     match read(&s, |st| st.citizens()).await {
@@ -224,7 +231,7 @@ async fn citizens(State(s): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
-    if let Err(r) = s.authorize(&headers) {
+    if let Some(r) = s.refusal(&headers) {
         return r;
     }
     let k = key.clone();
@@ -236,7 +243,7 @@ async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, Path(key
 }
 
 async fn citizen_audit(State(s): State<AppState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
-    if let Err(r) = s.authorize(&headers) {
+    if let Some(r) = s.refusal(&headers) {
         return r;
     }
     let k = key.clone();
@@ -267,7 +274,7 @@ struct Page {
 }
 
 async fn reports(State(s): State<AppState>, headers: HeaderMap, Query(page): Query<Page>) -> Response {
-    if let Err(r) = s.authorize(&headers) {
+    if let Some(r) = s.refusal(&headers) {
         return r;
     }
     let after = match page.after.as_deref().map(str::parse::<i64>).transpose() {
@@ -288,7 +295,7 @@ async fn reports(State(s): State<AppState>, headers: HeaderMap, Query(page): Que
 }
 
 async fn report(State(s): State<AppState>, headers: HeaderMap, Path(seq): Path<String>) -> Response {
-    if let Err(r) = s.authorize(&headers) {
+    if let Some(r) = s.refusal(&headers) {
         return r;
     }
     let Ok(seq) = seq.parse::<i64>() else {

@@ -5,7 +5,7 @@
 //! Statuses: 201 accepted (no error finding; warnings and information are in the
 //! `OperationOutcome`); 400 when the body is not a JSON object at all (malformed JSON,
 //! not UTF-8, an array, ...); 422 when it is a JSON object with error findings; 415 when the
-//! declared `Content-Type` is not JSON.
+//! declared `Content-Type` is not JSON; 500 should the validator fail (the body is kept).
 
 use super::answer;
 use super::store::Incoming;
@@ -109,7 +109,19 @@ pub fn intake(validator: &Validator, req: Request) -> Incoming {
         inc.body = req.body;
         return inc;
     }
-    let outcome = validator.validate_bytes(&req.body);
+    // The validator does not panic on input (fuzzed); should it ever, the request is still
+    // stored and answered 500, and the server goes on.
+    let outcome = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| validator.validate_bytes(&req.body))) {
+        Ok(o) => o,
+        Err(_) => {
+            tracing::error!("the validator panicked on a report; answered 500 and stored it");
+            inc.status = 500;
+            inc.outcome = answer::internal_error();
+            inc.dedupe_key = None;
+            inc.body = req.body;
+            return inc;
+        }
+    };
     let keys = keys(&req.body);
     inc.status = match (&keys, outcome.is_valid()) {
         (None, _) => 400,

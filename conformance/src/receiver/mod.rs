@@ -75,6 +75,11 @@ impl Default for ReceiverConfig {
     }
 }
 
+/// How long [`RunningReceiver::shutdown`] waits for requests in flight (a client that
+/// stalls mid-request cannot hold the stop up for ever); what reached the store by then is
+/// committed either way.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A receiver that is bound and serving.
 pub struct RunningReceiver {
     addr: SocketAddr,
@@ -123,10 +128,19 @@ impl RunningReceiver {
     }
 
     /// Stop accepting connections, finish the requests in flight (each is stored and
-    /// answered), then close the store's writer.
+    /// answered; at most [`SHUTDOWN_GRACE`]), then close the store's writer once it has
+    /// committed everything queued.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
-        let served = self.server.await;
+        let mut server = self.server;
+        let served = match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::warn!(grace_s = SHUTDOWN_GRACE.as_secs(), "requests still in flight after the grace period; stopping without them");
+                server.abort();
+                Ok(Ok(()))
+            }
+        };
         self.shared.close_writer();
         let writer = self.writer;
         tokio::task::spawn_blocking(move || writer.join()).await?.map_err(|_| anyhow::anyhow!("the store writer panicked"))?;

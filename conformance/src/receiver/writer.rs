@@ -26,8 +26,10 @@ pub(crate) fn spawn(store: Arc<Store>) -> std::io::Result<(mpsc::Sender<Job>, st
                 }
             }
             let (batch, replies): (Vec<Incoming>, Vec<_>) = jobs.into_iter().unzip();
+            let (n, t) = (batch.len(), std::time::Instant::now());
             match store.record(batch) {
                 Ok(recorded) => {
+                    tracing::debug!(reports = n, ms = t.elapsed().as_secs_f64() * 1e3, "batch committed");
                     for (reply, r) in replies.into_iter().zip(recorded) {
                         let _ = reply.send(Ok(r));
                     }

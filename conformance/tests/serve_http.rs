@@ -1,0 +1,374 @@
+//! `ffbkit serve` over real HTTP on loopback: a real receiver on 127.0.0.1:0, a real
+//! client (reqwest, and the SDK's gateway client), the real SQLite store.
+
+use ffbkit_conformance::receiver::{ReceiverConfig, RunningReceiver, Store};
+use ffbkit_sdk::gateway::{Auth, Delivery, GatewayClient, GatewayConfig};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn data_dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-http-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+async fn start(name: &str, token: Option<&str>, max_body: Option<usize>) -> RunningReceiver {
+    let mut c = ReceiverConfig::new("127.0.0.1:0".parse().unwrap(), data_dir(name));
+    c.token = token.map(str::to_string);
+    if let Some(m) = max_body {
+        c.max_body_bytes = m;
+    }
+    RunningReceiver::start(c).await.unwrap()
+}
+
+fn sample(i: u64) -> (Value, Vec<u8>) {
+    let r = ffbkit_sdk::sample::report(11, i);
+    let b = serde_json::to_vec(&r).unwrap();
+    (r, b)
+}
+
+fn cpr_of(r: &Value) -> String {
+    r["entry"].as_array().unwrap().iter().find(|e| e["resource"]["resourceType"] == "Patient").unwrap()["resource"]["identifier"][0]["value"].as_str().unwrap().to_string()
+}
+
+async fn post(url: &str, body: Vec<u8>, ct: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+    let resp = reqwest::Client::new().post(format!("{url}/fhir/Bundle")).header("content-type", ct).body(body).send().await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let v = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or(Value::Null);
+    (status, headers, v)
+}
+
+async fn get(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let mut req = reqwest::Client::new().get(format!("{url}{path}"));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+fn rules(outcome: &Value) -> Vec<String> {
+    outcome["issue"].as_array().unwrap().iter().filter_map(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str).map(str::to_string)).collect()
+}
+
+#[tokio::test]
+async fn an_accepted_report_is_stored_byte_for_byte_before_the_answer() {
+    let rx = start("accepted", None, None).await;
+    let (r, body) = sample(0);
+    let (status, headers, outcome) = post(&rx.url(), body.clone(), "application/fhir+json").await;
+    assert_eq!(status, 201, "{outcome}");
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    assert!(outcome["issue"].as_array().unwrap().iter().all(|i| i["severity"] != "error"));
+    assert_eq!(headers["location"], "/reports/1");
+    // Stored when answered: read the store directly, before shutdown.
+    let stored = rx.store().reports_since(0).unwrap();
+    assert_eq!(stored.len(), 1);
+    let s = &stored[0];
+    assert!(s.accepted);
+    assert_eq!(s.status, 201);
+    assert_eq!(s.body, body);
+    assert_eq!(s.bundle_id.as_deref(), r["id"].as_str());
+    assert_eq!(s.outcome, outcome);
+    let cpr = cpr_of(&r);
+    assert_eq!(s.citizen_masked.as_deref(), Some(ffbkit_sdk::validate::cpr::mask_cpr(&cpr).as_str()));
+    assert_eq!(s.citizen_key.as_deref(), Some(rx.store().citizen_key(&cpr).as_str()));
+    let key = s.citizen_key.as_ref().unwrap();
+    assert!(key.len() == 32 && !key.contains(&cpr), "a pseudonym, not the CPR number: {key}");
+    assert!(s.sender.starts_with("127.0.0.1:"), "{}", s.sender);
+    assert!(s.received_at.ends_with('Z') && s.received_at.len() == 24, "{}", s.received_at);
+    assert_eq!(s.timestamp.as_deref(), r["timestamp"].as_str());
+    assert_eq!(rx.store().count_accepted().unwrap(), 1);
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn invalid_malformed_and_non_utf8_reports_are_rejected_and_kept_as_evidence() {
+    let rx = start("rejected", None, None).await;
+    let (mut r, _) = sample(1);
+    r["type"] = "batch".into();
+    let invalid = serde_json::to_vec(&r).unwrap();
+    let (status, _, outcome) = post(&rx.url(), invalid.clone(), "application/json").await;
+    assert_eq!(status, 422);
+    assert!(rules(&outcome).contains(&"GW-BUNDLE".to_string()), "{outcome}");
+    let (status, _, outcome) = post(&rx.url(), b"{\"resourceType\": \"Bundle\", ".to_vec(), "application/fhir+json").await;
+    assert_eq!(status, 400);
+    assert_eq!(rules(&outcome), vec!["GW-JSON"]);
+    assert!(outcome["issue"][0]["location"][0].as_str().unwrap().starts_with("line 1"), "{outcome}");
+    let non_utf8 = vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'];
+    let (status, _, outcome) = post(&rx.url(), non_utf8.clone(), "application/fhir+json").await;
+    assert_eq!(status, 400);
+    assert_eq!(rules(&outcome), vec!["GW-JSON"]);
+    let (status, _, outcome) = post(&rx.url(), b"[]".to_vec(), "application/fhir+json").await;
+    assert_eq!(status, 400, "{outcome}");
+    let (status, _, outcome) = post(&rx.url(), b"{}".to_vec(), "text/plain").await;
+    assert_eq!(status, 415);
+    assert_eq!(outcome["issue"][0]["code"], "not-supported");
+
+    let stored = rx.store().reports_since(0).unwrap();
+    assert_eq!(stored.iter().map(|s| s.status).collect::<Vec<_>>(), vec![422, 400, 400, 400, 415]);
+    assert!(stored.iter().all(|s| !s.accepted));
+    assert_eq!(stored[0].body, invalid);
+    assert_eq!(stored[0].citizen_key.as_deref(), Some(rx.store().citizen_key(&cpr_of(&r)).as_str()), "a rejected report is still filed under its citizen");
+    assert_eq!(stored[2].body, non_utf8, "unreadable bodies are kept byte for byte");
+    assert_eq!(rx.store().count_accepted().unwrap(), 0);
+    assert!(rx.store().citizens().unwrap().is_empty(), "citizens lists accepted reports only");
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_configured_token_is_required_everywhere_but_health() {
+    let rx = start("token", Some("s3cret"), None).await;
+    let (_, body) = sample(2);
+    let client = reqwest::Client::new();
+    let url = format!("{}/fhir/Bundle", rx.url());
+    let none = client.post(&url).body(body.clone()).send().await.unwrap();
+    assert_eq!(none.status(), 401);
+    assert_eq!(none.headers()["www-authenticate"], "Bearer");
+    assert_eq!(serde_json::from_slice::<Value>(&none.bytes().await.unwrap()).unwrap()["issue"][0]["code"], "login");
+    let wrong = client.post(&url).bearer_auth("guess").body(body.clone()).send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(rx.store().count_received().unwrap(), 0, "unauthenticated requests are not stored");
+    let right = client.post(&url).bearer_auth("s3cret").header("content-type", "application/fhir+json").body(body).send().await.unwrap();
+    assert_eq!(right.status(), 201);
+    let sender = &rx.store().reports_since(0).unwrap()[0].sender;
+    assert!(sender.starts_with("bearer:") && sender.contains("@127.0.0.1:") && !sender.contains("s3cret"), "{sender}");
+    for path in ["/citizens", "/reports?after=0", "/reports/1"] {
+        assert_eq!(get(&rx.url(), path, None).await.0, 401, "{path}");
+        assert_eq!(get(&rx.url(), path, Some("s3cret")).await.0, 200, "{path}");
+    }
+    assert_eq!(get(&rx.url(), "/health", None).await.0, 200);
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_and_noted() {
+    let rx = start("limit", None, Some(4096)).await;
+    let (_, body) = sample(3);
+    assert!(body.len() > 4096);
+    let (status, _, outcome) = post(&rx.url(), body, "application/fhir+json").await;
+    assert_eq!(status, 413);
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    assert_eq!(rules(&outcome), vec!["GW-JSON"]);
+    let stored = rx.store().reports_since(0).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].status, stored[0].accepted, stored[0].body.len()), (413, false, 0));
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_resend_is_accepted_once_and_a_changed_resend_is_a_conflict() {
+    let rx = start("dedupe", None, None).await;
+    let (mut r, body) = sample(4);
+    let (s1, h1, o1) = post(&rx.url(), body.clone(), "application/fhir+json").await;
+    let (s2, h2, o2) = post(&rx.url(), body.clone(), "application/fhir+json").await;
+    assert_eq!((s1, s2), (201, 200));
+    assert_eq!(o1, o2, "the re-send gets the first answer");
+    assert_eq!(h1["location"], h2["location"]);
+    assert_eq!(rx.store().count_accepted().unwrap(), 1);
+    assert_eq!(rx.store().count_received().unwrap(), 1, "an identical re-send is not stored twice");
+
+    r["timestamp"] = "2025-06-02T10:00:00+02:00".into();
+    let changed = serde_json::to_vec(&r).unwrap();
+    let (s3, _, o3) = post(&rx.url(), changed.clone(), "application/fhir+json").await;
+    assert_eq!(s3, 409, "{o3}");
+    assert_eq!(rules(&o3), vec!["GW-ID"]);
+    assert_eq!(o3["issue"][0]["expression"][0], "Bundle.id");
+    let stored = rx.store().reports_since(0).unwrap();
+    assert_eq!(stored.len(), 2, "the conflicting one is kept as evidence");
+    assert_eq!((stored[1].status, stored[1].accepted), (409, false));
+    assert_eq!(stored[1].body, changed);
+
+    // The Idempotency-Key header, when sent, is what identifies a re-send.
+    let (_, other) = sample(5);
+    let client = reqwest::Client::new();
+    let send = |key: &'static str, b: Vec<u8>| client.post(format!("{}/", rx.url())).header("idempotency-key", key).header("content-type", "application/fhir+json").body(b).send();
+    assert_eq!(send("k-1", other.clone()).await.unwrap().status(), 201);
+    assert_eq!(send("k-1", other.clone()).await.unwrap().status(), 200);
+    assert_eq!(send("k-1", body.clone()).await.unwrap().status(), 409);
+    assert_eq!(rx.store().count_accepted().unwrap(), 2);
+    // A key quoted back in an answer has CPR-like numbers masked.
+    assert_eq!(send("0101814321", other.clone()).await.unwrap().status(), 201);
+    let conflict = send("0101814321", body.clone()).await.unwrap();
+    assert_eq!(conflict.status(), 409);
+    let text = conflict.text().await.unwrap();
+    assert!(text.contains("010181-****") && !text.contains("0101814321"), "{text}");
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn concurrent_identical_resends_are_stored_once() {
+    let rx = start("race", None, None).await;
+    let (_, body) = sample(6);
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (url, b) = (rx.url(), body.clone());
+        tasks.push(tokio::spawn(async move { post(&url, b, "application/fhir+json").await.0 }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 15, "{statuses:?}");
+    assert_eq!(rx.store().count_received().unwrap(), 1);
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn get_endpoints_list_citizens_reports_and_the_audit_with_masked_cpr_only() {
+    let rx = start("get", None, None).await;
+    let mut sent = Vec::new();
+    for i in 0..3 {
+        let (r, body) = sample(20 + i);
+        assert_eq!(post(&rx.url(), body, "application/fhir+json").await.0, 201);
+        sent.push(r);
+    }
+    let (mut bad, _) = sample(30);
+    bad["type"] = "batch".into();
+    assert_eq!(post(&rx.url(), serde_json::to_vec(&bad).unwrap(), "application/fhir+json").await.0, 422);
+    let cprs: Vec<String> = sent.iter().chain([&bad]).map(cpr_of).collect();
+    let no_cpr = |text: &str| cprs.iter().all(|c| !text.contains(c.as_str()));
+
+    let (status, text) = get(&rx.url(), "/citizens", None).await;
+    assert_eq!(status, 200);
+    assert!(no_cpr(&text), "{text}");
+    let list: Value = serde_json::from_str(&text).unwrap();
+    let list = list["citizens"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    for r in &sent {
+        let cpr = cpr_of(r);
+        let key = rx.store().citizen_key(&cpr);
+        let entry = list.iter().find(|c| c["citizen_key"] == key.as_str()).expect("listed");
+        assert_eq!(entry["citizen_masked"], ffbkit_sdk::validate::cpr::mask_cpr(&cpr));
+        assert_eq!(entry["reports"], 1);
+
+        let (status, text) = get(&rx.url(), &format!("/citizens/{key}/reports"), None).await;
+        assert_eq!(status, 200);
+        assert!(no_cpr(&text));
+        let reports: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(reports["reports"][0]["bundle_id"], r["id"]);
+        assert_eq!(reports["reports"][0]["report"]["entry"].as_array().unwrap().len(), r["entry"].as_array().unwrap().len());
+
+        let (status, text) = get(&rx.url(), &format!("/citizens/{key}/audit"), None).await;
+        assert_eq!(status, 200);
+        assert!(no_cpr(&text));
+        let mut audit: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(audit["citizen_key"], key.as_str());
+        audit.as_object_mut().unwrap().remove("citizen_key");
+        assert_eq!(audit, serde_json::to_value(ffbkit_sdk::audit::audit_citizen(std::slice::from_ref(r))).unwrap());
+    }
+    assert_eq!(get(&rx.url(), "/citizens/0000/audit", None).await.0, 404);
+    assert_eq!(get(&rx.url(), "/citizens/0000/reports", None).await.0, 404);
+
+    let (status, text) = get(&rx.url(), "/reports?after=0", None).await;
+    assert_eq!(status, 200);
+    assert!(no_cpr(&text));
+    let all: Value = serde_json::from_str(&text).unwrap();
+    let seqs: Vec<i64> = all["reports"].as_array().unwrap().iter().map(|r| r["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4], "rejected ones too");
+    assert_eq!(all["next_after"], 4);
+    assert_eq!(all["reports"][3]["accepted"], false);
+    assert_eq!(all["reports"][3]["status"], 422);
+    let (_, text) = get(&rx.url(), "/reports?after=2&limit=1", None).await;
+    let page: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(page["reports"].as_array().unwrap().len(), 1);
+    assert_eq!(page["reports"][0]["seq"], 3);
+    assert_eq!(get(&rx.url(), "/reports?after=x", None).await.0, 400);
+    assert_eq!(get(&rx.url(), "/reports/99", None).await.0, 404);
+    let (status, text) = get(&rx.url(), "/health", None).await;
+    assert_eq!(status, 200);
+    let health: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((health["received"].as_u64(), health["accepted"].as_u64()), (Some(4), Some(3)));
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_sdk_gateway_client_reads_the_answers_right() {
+    let rx = start("sdk-client", Some("tok"), None).await;
+    let mut config = GatewayConfig::new(&format!("{}/fhir/Bundle", rx.url()));
+    config.timeout = Duration::from_secs(10);
+    config.backoff = Duration::from_millis(10);
+    let unauthenticated = GatewayClient::new(config.clone()).unwrap();
+    config.auth = Auth::Bearer("tok".into());
+    let client = GatewayClient::new(config).unwrap();
+    let (r, body) = sample(40);
+    let id = r["id"].as_str().unwrap();
+    match client.send(&body, id).await.unwrap() {
+        Delivery::Accepted { status, attempts, .. } => assert_eq!((status, attempts), (201, 1)),
+        other => panic!("{other:?}"),
+    }
+    match client.send(&body, id).await.unwrap() {
+        Delivery::Accepted { status, .. } => assert_eq!(status, 200, "a re-send after a crash is accepted again"),
+        other => panic!("{other:?}"),
+    }
+    let (mut bad, _) = sample(41);
+    bad["type"] = "batch".into();
+    match client.send(&serde_json::to_vec(&bad).unwrap(), bad["id"].as_str().unwrap()).await.unwrap() {
+        Delivery::Rejected { status, issues } => {
+            assert_eq!(status, 422);
+            assert!(issues.iter().any(|i| i.rule.as_deref() == Some("GW-BUNDLE")), "{issues:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match unauthenticated.send(&body, id).await.unwrap() {
+        Delivery::Rejected { status, .. } => assert_eq!(status, 401),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rx.store().count_received().unwrap(), 2, "one accepted, one rejected; no retries stored");
+    rx.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn restart_keeps_the_data_and_the_citizen_keys() {
+    let dir = data_dir("restart");
+    let config = ReceiverConfig::new("127.0.0.1:0".parse().unwrap(), &dir);
+    let rx = RunningReceiver::start(config.clone()).await.unwrap();
+    let (r, body) = sample(50);
+    assert_eq!(post(&rx.url(), body.clone(), "application/fhir+json").await.0, 201);
+    let key = rx.store().citizen_key(&cpr_of(&r));
+    let hash = rx.store().content_hash().unwrap();
+    rx.shutdown().await.unwrap();
+
+    let rx = RunningReceiver::start(config).await.unwrap();
+    assert_eq!(rx.store().count_accepted().unwrap(), 1);
+    assert_eq!(rx.store().content_hash().unwrap(), hash);
+    assert_eq!(rx.store().citizen_key(&cpr_of(&r)), key, "the salt is kept in the store");
+    assert_eq!(rx.store().citizens().unwrap()[0].citizen_key, key);
+    assert_eq!(post(&rx.url(), body, "application/fhir+json").await.0, 200, "still known as accepted");
+    rx.shutdown().await.unwrap();
+    let store = Store::open(&dir.join("receiver.sqlite")).unwrap();
+    assert_eq!(store.count_received().unwrap(), 1);
+}
+
+/// `schemas/receiver.openapi.json` and the routes agree: every path and method it lists is
+/// served (answered by a handler, with a JSON body, not the router's empty 404/405).
+#[tokio::test]
+async fn every_path_of_the_openapi_file_is_served() {
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/receiver.openapi.json")).unwrap()).unwrap();
+    let rx = start("openapi", None, None).await;
+    let (r, body) = sample(60);
+    assert_eq!(post(&rx.url(), body, "application/fhir+json").await.0, 201);
+    let key = rx.store().citizen_key(&cpr_of(&r));
+    let client = reqwest::Client::new();
+    let paths = spec["paths"].as_object().unwrap();
+    assert!(paths.len() >= 8);
+    for (path, methods) in paths {
+        let concrete = path.replace("{key}", &key).replace("{seq}", "1");
+        for (method, op) in methods.as_object().unwrap() {
+            let url = format!("{}{concrete}", rx.url());
+            let resp = match method.as_str() {
+                "get" => client.get(&url).send().await.unwrap(),
+                "post" => client.post(&url).header("content-type", "application/fhir+json").body(serde_json::to_vec(&sample(61).0).unwrap()).send().await.unwrap(),
+                m => panic!("unexpected method {m}"),
+            };
+            let status = resp.status().as_u16().to_string();
+            assert!(op["responses"].get(&status).is_some(), "{method} {path}: {status} is not a documented answer");
+            let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or_else(|_| panic!("{method} {path}: a JSON answer"));
+            assert!(body.is_object());
+        }
+    }
+    rx.shutdown().await.unwrap();
+}
