@@ -85,3 +85,21 @@ fn certify_exit_codes_pass_fail_verify_and_usage() {
     assert_eq!(cli(&["verify", dir.path().join("nothing").to_str().unwrap()]), 2);
     assert_eq!(cli(&["--resume", dir.path().join("nothing").to_str().unwrap()]), 2);
 }
+
+#[test]
+fn the_main_job_as_a_process_prints_progress_and_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+        .args(["certify", "--vendor", "reference", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("PASS") && stdout.contains("evidence sha256: "), "{stdout}");
+    // Not a terminal: one progress line per step on stderr.
+    let steps: usize = journey::embedded().iter().map(|j| j.steps.len()).sum();
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("certify: ") && l.contains(" / ")).count(), steps, "{stderr}");
+    assert!(dir.path().join("certify.html").is_file());
+}
