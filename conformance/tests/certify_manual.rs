@@ -88,7 +88,7 @@ async fn a_person_guided_session_is_judged_like_an_automatic_one() {
     let mut driver = Driver::Manual(ManualDriver::new(Box::new(Screen { tx: screen_tx, all: all.clone() }), keys_rx, Duration::from_secs(20)));
 
     let mut store = Store::open(dir.path()).unwrap();
-    let settings = RunSettings { run: "manual-test".into(), vendor: "manual".into(), mode: Mode::Push, timeout: Duration::from_secs(20), strict: false, interrupt: Arc::new(AtomicBool::new(false)) };
+    let settings = RunSettings { run: "manual-test".into(), vendor: "manual".into(), mode: Mode::Push, timeout: Duration::from_secs(20), strict: false, interrupt: Arc::new(AtomicBool::new(false)), public_url: None };
     runner::prepare_store(&store, &journeys, &settings, "manual", false).unwrap();
     let ended = runner::run(&journeys, &mut driver, Some(&receiver), &mut store, &settings, &Progress::hidden()).await.unwrap();
     assert_eq!(ended, Ended::Complete);

@@ -91,6 +91,10 @@ pub struct RunArgs {
     /// Where the receiver listens in push mode (the vendor must reach it).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
+    /// The receiver's base URL as the vendor reaches it, when not `http://` + the `--listen`
+    /// address (e.g. `http://harness.example:8787`).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
@@ -158,6 +162,7 @@ pub fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     options.resume = resume;
     options.strict = a.strict;
     options.listen = a.listen;
+    options.public_url = a.public_url.clone();
     let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();
     let progress = if driver == DriverKind::Manual { Progress::lines() } else { Progress::new(steps) };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;

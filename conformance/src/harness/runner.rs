@@ -42,6 +42,9 @@ pub struct RunSettings {
     pub strict: bool,
     /// Set to stop after the current step (Ctrl-C); the run can then be resumed.
     pub interrupt: Arc<AtomicBool>,
+    /// The receiver's base URL as the vendor reaches it (push), when not its bound address
+    /// (e.g. listening on 0.0.0.0 behind a host name).
+    pub public_url: Option<String>,
 }
 
 /// The suite as stored in the evidence store.
@@ -104,7 +107,7 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
     let validator = if settings.strict { Validator::new(ffbkit_sdk::validate::Options::default().strict())? } else { Validator::new(ffbkit_sdk::validate::Options::default())? };
     let gateway = Gateway {
         url: match (settings.mode, receiver) {
-            (Mode::Push, Some(r)) => Some(format!("{}/fhir/Bundle", r.url())),
+            (Mode::Push, Some(r)) => Some(format!("{}/fhir/Bundle", settings.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url()))),
             (Mode::Push, None) => anyhow::bail!("push mode needs the receiver"),
             (Mode::Pull, _) => None,
         },

@@ -79,6 +79,8 @@ pub struct Options {
     pub listen: SocketAddr,
     /// Set to stop after the current step.
     pub interrupt: Arc<AtomicBool>,
+    /// The receiver's URL as the vendor reaches it (default `http://` + the bound address).
+    pub public_url: Option<String>,
 }
 
 impl Options {
@@ -93,6 +95,7 @@ impl Options {
             strict: false,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             interrupt: Arc::new(AtomicBool::new(false)),
+            public_url: None,
         }
     }
 }
@@ -136,7 +139,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     }
     let mut store = if options.resume { Store::open_existing(dir)? } else { Store::open(dir)? };
     let run = if options.resume { store.meta("run")?.unwrap_or_else(run_id) } else { run_id() };
-    let settings = RunSettings { run, vendor: options.vendor.label(), mode: options.mode, timeout: options.timeout, strict: options.strict, interrupt: options.interrupt.clone() };
+    let settings = RunSettings { run, vendor: options.vendor.label(), mode: options.mode, timeout: options.timeout, strict: options.strict, interrupt: options.interrupt.clone(), public_url: options.public_url.clone() };
     runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
 
     let receiver = match options.mode {
@@ -158,7 +161,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         progress.line(&format!("warning: the vendor adapter does not answer /health ({e}); every step will be an error"));
     }
     if let (Some(r), Driver::Manual(_)) = (&receiver, &driver) {
-        progress.line(&format!("the receiver takes reports at {}/fhir/Bundle", r.url()));
+        progress.line(&format!("the receiver takes reports at {}/fhir/Bundle", options.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url())));
     }
     let ended = runner::run(&journeys, &mut driver, receiver.as_ref(), &mut store, &settings, progress).await;
     if let Some(r) = receiver {
