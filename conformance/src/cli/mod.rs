@@ -46,7 +46,7 @@ pub enum Command {
     /// Audit many citizens' report streams: DST and PROTO rules per citizen (first part).
     Audit(audit::AuditArgs),
     /// Certify a vendor: run the scripted VUM journeys against it, judge what it reports,
-    /// write certify.json, certify.junit.xml and certify.html; exit 0 pass, 1 fail.
+    /// write certify.json, certify.junit.xml and certify.html; exit 0 pass, 1 fail or error.
     Certify(certify::CertifyArgs),
     /// Run the gateway receiver: validate each POSTed report, answer like the gateway, store
     /// every request in SQLite (DIR/receiver.sqlite) before answering.
