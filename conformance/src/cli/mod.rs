@@ -40,7 +40,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Write realistic report streams: each citizen's VUM journey, reported day by day.
     Synth(synth::SynthArgs),
-    /// Audit many citizens' report streams: DST and PROTO rules per citizen (first part).
+    /// Audit many citizens' report streams: every PROTO and DST rule per citizen, summed
+    /// per rule and municipality (table, JSON or HTML).
     Audit(audit::AuditArgs),
 }
 

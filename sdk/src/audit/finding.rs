@@ -48,6 +48,8 @@ pub struct CitizenAudit {
     pub reports: usize,
     /// Findings, in the order of the reports they point to.
     pub findings: Vec<Finding>,
+    /// What the stream holds, on its current state.
+    pub coverage: super::coverage::Coverage,
 }
 
 impl CitizenAudit {

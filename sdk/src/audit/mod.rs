@@ -64,12 +64,14 @@
 //! assert_eq!(audit.citizen, "010150-****");
 //! ```
 
+mod coverage;
 pub mod dst;
 mod finding;
 mod proto;
 mod resource;
 mod state;
 
+pub use coverage::Coverage;
 pub use finding::{CitizenAudit, Finding, RULES};
 
 use proto::Report;
@@ -138,6 +140,7 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
     }
     proto::ended(&state, &last_day, f);
     proto::duplicates(&state, f);
+    out.coverage = coverage::count(&state);
     let patient = patient.unwrap_or_default();
     dst::check(&state, &dst::Citizen { patient: &patient, report: &last_id, day: &last_day }, f);
     out
