@@ -110,11 +110,10 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
             match state.get(&k) {
                 Some(old) if same_content(old, r) => {}
                 Some(old) => {
-                    let old = old.clone();
-                    proto::daily(&rep, Some(&old), r, f);
-                    proto::update(&rep, &state, &old, r, f);
+                    proto::daily(&rep, Some(old), r, f);
+                    proto::update(&rep, &state, old, r, f);
                     proto::withdrawn_condition(&rep, r, f);
-                    drops.extend(proto::dropped(&old, r));
+                    drops.extend(proto::dropped(old, r));
                 }
                 None => {
                     proto::daily(&rep, None, r, f);
