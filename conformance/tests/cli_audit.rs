@@ -232,3 +232,21 @@ fn standard_input_and_usage_errors() {
     assert_eq!(ffbkit(&["audit", "--format", "pdf", "x"]).status.code(), Some(2));
     assert_eq!(ffbkit(&["audit"]).status.code(), Some(2));
 }
+
+#[test]
+fn html_marks_municipalities_that_report_nothing_of_a_kind() {
+    let dir = temp("html-none");
+    let page = dir.join("audit.html");
+    let o = ffbkit(&["audit", "--format", "html", "-o", page.to_str().unwrap(), streams().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let v: Value = serde_json::from_slice(&ffbkit(&["audit", "--json", streams().to_str().unwrap()]).stdout).unwrap();
+    let silent: Vec<&str> = v["per_municipality"].as_array().unwrap().iter().filter(|m| m["coverage"]["ff_themes"] == 0).map(|m| m["municipality"].as_str().unwrap()).collect();
+    assert!(!silent.is_empty(), "the withdrawn-F&F fixture leaves a municipality without F&F themes");
+    for m in silent {
+        let row = html.lines().find(|l| l.starts_with(&format!("<tr data-municipality=\"{m}\""))).unwrap();
+        assert!(row.contains("<td class=\"none\">0</td>"), "{row}");
+    }
+    assert!(html.contains("report none"), "the notes count municipalities reporting none");
+    std::fs::remove_dir_all(&dir).ok();
+}
