@@ -27,7 +27,7 @@ parts = [float(p) for p in wall.split(":")]
 secs = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
 print(f"ffbkit audit {name}\t{reports} reports\t{secs:.2f} s\t{reports / secs:,.0f} reports/s\t{rss / 1024:.1f} MiB peak RSS")
 PY
-        python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(f"  {v[\"citizens\"]} citizens, {v[\"citizens_with_findings\"]} with findings")' "$out/$1.json"
+        python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print("  %d citizens, %d with findings" % (v["citizens"], v["citizens_with_findings"]))' "$out/$1.json"
     else
         python3 benches/measure.py "ffbkit audit $2 ($reports reports)" -- "$ffbkit" audit --format json -o "$out/$1.json" --spill-dir "$out" "$3"
     fi
