@@ -124,3 +124,27 @@ fn proto_one_day_a_report_spanning_two_days() {
     r[1]["entry"][1]["resource"]["meta"]["lastUpdated"] = Value::String("2025-06-01T10:00:00+02:00".into());
     assert!(rules(&r).contains("PROTO-ONE-DAY"));
 }
+
+#[test]
+fn malformed_reports_never_panic() {
+    use serde_json::json;
+    let good = stream(|_| {});
+    let mut odd = good[1].clone();
+    odd["timestamp"] = json!("2025-ø6-03T10:00:00+02:00");
+    odd["entry"][1]["resource"]["meta"]["lastUpdated"] = json!(12);
+    odd["entry"][2]["resource"]["addresses"] = json!([{"reference": 7}, {"reference": "//"}, {"reference": "Condition/"}]);
+    let inputs = vec![
+        json!(null),
+        json!([]),
+        json!({"resourceType": "Bundle"}),
+        json!({"resourceType": "Bundle", "entry": [1, "x", {"resource": 3}, {"resource": {"resourceType": "Patient"}}]}),
+        json!({"resourceType": "Bundle", "timestamp": 5, "entry": [{"resource": {"resourceType": "CarePlan", "id": "a", "basedOn": "x", "period": {"end": 3}}}]}),
+        odd,
+    ];
+    for i in 0..inputs.len() {
+        let mut v = good.clone();
+        v.extend(inputs[..=i].iter().cloned());
+        let a = audit_citizen(&v);
+        assert_eq!(a.reports, v.len());
+    }
+}

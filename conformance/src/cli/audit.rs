@@ -1,92 +1,149 @@
-//! `ffbkit audit PATH...` (first part): reports of many citizens (files, directories,
-//! NDJSON, out of order), grouped by citizen and audited with the SDK's stream audit;
-//! a summary per rule and municipality, details per citizen. Output: table or JSON.
-//! (HTML, bounded memory for the national corpus and PROTO-DAILY/-SNAPSHOT/-ID-STABLE/-ERROR
-//! across reports are still to come.)
+//! `ffbkit audit PATH...`: the reports of many citizens (files, directories, NDJSON,
+//! standard input; any order, several municipalities) audited citizen by citizen with the
+//! SDK's stream audit ([`ffbkit_sdk::audit::audit_citizen`]): every PROTO and DST rule.
+//! Output: a summary per rule (citizens affected, share) and per municipality (citizens,
+//! reports, coverage as in seed 002), then the details per citizen with findings (rule,
+//! report, day, resource); as a terminal table, JSON or a self-contained HTML page.
+//!
+//! Memory stays bounded: a first pass records per report only its citizen, timestamp and
+//! byte range in a temporary SQLite store ([`spill`]); the second reads one citizen's
+//! reports at a time in timestamp order and audits batches of citizens in parallel; the
+//! details are kept in the store until written. Exit codes: 0 no findings, 1 findings or
+//! reports that could not be audited (not JSON, no citizen), 2 inputs that could not be
+//! read.
 
-use super::{EXIT_NOT_FOUND, EXIT_OK};
-use anyhow::Result;
-use clap::Args;
+mod html;
+mod input;
+mod json;
+mod spill;
+mod summary;
+mod table;
+
+use super::{EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE};
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
 use ffbkit_sdk::audit::{audit_citizen, CitizenAudit};
-use ffbkit_sdk::validate::{batch, Validator};
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
-use std::io::Write;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+
+/// Citizens audited per parallel batch.
+const CITIZEN_BATCH: usize = 512;
+
+/// Output formats of `ffbkit audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Aligned text for a terminal.
+    Table,
+    /// One JSON object.
+    Json,
+    /// A self-contained HTML page.
+    Html,
+}
 
 /// Arguments of `ffbkit audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Files, directories or NDJSON files of delivery reports (any order, many citizens).
+    /// Files, directories (searched recursively for *.json, *.ndjson, *.jsonl), NDJSON
+    /// files or `-` for standard input: delivery reports of any number of citizens, in
+    /// any order.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Write JSON instead of tables.
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+    /// Same as `--format json`.
     #[arg(long)]
     pub json: bool,
+    /// Write the output here instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Directory for the temporary store (default: the system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub spill_dir: Option<PathBuf>,
+}
+
+fn bar(template: &str) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template(template).ok()?);
+    Some(pb)
 }
 
 /// Run `ffbkit audit`.
 pub fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
-    // Group readable, parseable reports by citizen (CPR); invalid ones are counted apart.
-    let mut by_citizen: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    let mut unreadable = 0usize;
-    batch::validate_inputs(Validator::default_validator(), &args.paths, |item| {
-        let Ok(v) = serde_json::from_slice::<Value>(&item.bytes) else {
-            unreadable += 1;
-            return;
-        };
-        let cpr = v["entry"]
-            .as_array()
-            .and_then(|e| e.iter().find(|e| e["resource"]["resourceType"] == "Patient"))
-            .and_then(|e| e["resource"].pointer("/identifier/0/value"))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        by_citizen.entry(cpr).or_default().push(v);
-    });
-    let audits: Vec<CitizenAudit> = by_citizen.values().map(|r| audit_citizen(r)).collect();
-    let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut per_municipality: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for a in &audits {
-        let m = per_municipality.entry(a.municipality.as_str()).or_default();
-        m.0 += 1;
-        if !a.findings.is_empty() {
-            m.1 += 1;
+    let dir = args.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let mut store = spill::Spill::create(&dir)?;
+
+    // First pass: who each report is about, and where its bytes are.
+    let reading = bar("{spinner} reading: {pos} reports {per_sec}");
+    let intake = input::read_inputs(&args.paths, &mut store, &mut || {
+        if let Some(pb) = &reading {
+            pb.inc(1);
         }
-        let mut rules: Vec<&str> = a.findings.iter().map(|f| f.rule).collect();
-        rules.sort_unstable();
-        rules.dedup();
-        for r in rules {
-            *per_rule.entry(r).or_default() += 1;
-        }
+    })?;
+    if let Some(pb) = reading {
+        pb.finish_and_clear();
     }
-    let failing = audits.iter().filter(|a| !a.findings.is_empty()).count();
-    if args.json {
-        let v = json!({
-            "citizens": audits.len(),
-            "citizens_with_findings": failing,
-            "unreadable_reports": unreadable,
-            "per_rule": per_rule,
-            "per_municipality": per_municipality.iter().map(|(m, (n, f))| json!({"municipality": m, "citizens": n, "citizens_with_findings": f})).collect::<Vec<_>>(),
-            "citizens_detail": audits,
-        });
-        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
-    } else {
-        writeln!(out, "{} citizen(s), {} with findings, {} unreadable report(s)", audits.len(), failing, unreadable)?;
-        writeln!(out, "\n  {:<24} {:>9} {:>7}", "rule", "citizens", "share")?;
-        for (r, n) in &per_rule {
-            writeln!(out, "  {r:<24} {n:>9} {:>6.1}%", 100.0 * *n as f64 / audits.len().max(1) as f64)?;
-        }
-        writeln!(out, "\n  {:<38} {:>9} {:>14}", "municipality (STS)", "citizens", "with findings")?;
-        for (m, (n, f)) in &per_municipality {
-            writeln!(out, "  {m:<38} {n:>9} {f:>14}")?;
-        }
-        for a in audits.iter().filter(|a| !a.findings.is_empty()) {
-            writeln!(out, "\n{} ({})", a.citizen, a.municipality)?;
-            for f in &a.findings {
-                writeln!(out, "  [{}] {}{}", f.rule, f.resource.as_deref().map(|r| format!("{r}: ")).unwrap_or_default(), f.message)?;
+    store.seal()?;
+
+    // Second pass: citizen by citizen, in parallel batches.
+    let auditing = bar("{spinner} auditing: {pos} citizens {per_sec}");
+    if let Some(pb) = &auditing {
+        pb.set_length(0);
+    }
+    let mut totals = summary::Totals::default();
+    store.citizens(CITIZEN_BATCH, |details, batch| {
+        let audits: Vec<CitizenAudit> = batch
+            .par_iter()
+            .map(|reports| {
+                let values: Vec<Value> = reports.iter().filter_map(|b| serde_json::from_slice(b).ok()).collect();
+                audit_citizen(&values)
+            })
+            .collect();
+        for a in &audits {
+            totals.add(a);
+            if !a.findings.is_empty() {
+                details.keep(&a.municipality, &serde_json::to_string(a)?)?;
             }
         }
+        if let Some(pb) = &auditing {
+            pb.inc(audits.len() as u64);
+        }
+        Ok(())
+    })?;
+    if let Some(pb) = auditing {
+        pb.finish_and_clear();
     }
-    Ok(if failing == 0 && unreadable == 0 { EXIT_OK } else { EXIT_NOT_FOUND })
+
+    let format = if args.json { AuditFormat::Json } else { args.format };
+    let mut file;
+    let sink: &mut dyn Write = match &args.out {
+        Some(p) => {
+            if let Some(d) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(d)?;
+            }
+            file = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?);
+            &mut file
+        }
+        None => out,
+    };
+    let details = store.details();
+    match format {
+        AuditFormat::Table => table::write(sink, &totals, &intake, details)?,
+        AuditFormat::Json => json::write(sink, &totals, &intake, details)?,
+        AuditFormat::Html => html::write(sink, &totals, &intake, details)?,
+    }
+    sink.flush()?;
+    if intake.unreadable_inputs > 0 {
+        for p in intake.problems.iter().take(20) {
+            eprintln!("ffbkit: {}: {}", p.input, p.reason);
+        }
+        return Ok(EXIT_USAGE);
+    }
+    Ok(if totals.citizens_with_findings == 0 && intake.bad_reports == 0 { EXIT_OK } else { EXIT_NOT_FOUND })
 }

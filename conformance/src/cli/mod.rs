@@ -43,7 +43,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Write realistic report streams: each citizen's VUM journey, reported day by day.
     Synth(synth::SynthArgs),
-    /// Audit many citizens' report streams: DST and PROTO rules per citizen (first part).
+    /// Audit many citizens' report streams: every PROTO and DST rule per citizen, summed
+    /// per rule and municipality (table, JSON or HTML).
     Audit(audit::AuditArgs),
     /// Certify a vendor: run the scripted VUM journeys against it, judge what it reports,
     /// write certify.json, certify.junit.xml and certify.html; exit 0 pass, 1 fail or error.

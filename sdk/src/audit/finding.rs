@@ -46,8 +46,11 @@ pub struct CitizenAudit {
     pub municipality: String,
     /// Reports read.
     pub reports: usize,
-    /// Findings, in the order of the reports they point to.
+    /// Findings: those on single reports in report order, then those on the stream's
+    /// final state (PROTO-ENDED, PROTO-ID-STABLE duplicates, DST).
     pub findings: Vec<Finding>,
+    /// What the stream holds, on its current state.
+    pub coverage: super::coverage::Coverage,
 }
 
 impl CitizenAudit {

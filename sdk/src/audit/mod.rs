@@ -64,12 +64,14 @@
 //! assert_eq!(audit.citizen, "010150-****");
 //! ```
 
+mod coverage;
 pub mod dst;
 mod finding;
 mod proto;
 mod resource;
 mod state;
 
+pub use coverage::Coverage;
 pub use finding::{CitizenAudit, Finding, RULES};
 
 use proto::Report;
@@ -108,11 +110,10 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
             match state.get(&k) {
                 Some(old) if same_content(old, r) => {}
                 Some(old) => {
-                    let old = old.clone();
-                    proto::daily(&rep, Some(&old), r, f);
-                    proto::update(&rep, &state, &old, r, f);
+                    proto::daily(&rep, Some(old), r, f);
+                    proto::update(&rep, &state, old, r, f);
                     proto::withdrawn_condition(&rep, r, f);
-                    drops.extend(proto::dropped(&old, r));
+                    drops.extend(proto::dropped(old, r));
                 }
                 None => {
                     proto::daily(&rep, None, r, f);
@@ -138,6 +139,7 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
     }
     proto::ended(&state, &last_day, f);
     proto::duplicates(&state, f);
+    out.coverage = coverage::count(&state);
     let patient = patient.unwrap_or_default();
     dst::check(&state, &dst::Citizen { patient: &patient, report: &last_id, day: &last_day }, f);
     out

@@ -224,7 +224,16 @@ pub(crate) fn judge_dropped(rep: &Report, state: &StreamState, holder: &str, gon
         if withdrawn(r) || matches!(r["lifecycleStatus"].as_str(), Some("completed" | "cancelled")) {
             continue;
         }
-        let same = |a: &&String| rep.resolve(state, a).is_some_and(|x| code(x, "code").is_some() && code(x, "code") == code(r, "code") && x.get("target") == r.get("target"));
+        // The same thing: a theme with the same code; a goal with the same targets and themes.
+        let same = |a: &&String| {
+            rep.resolve(state, a).is_some_and(|x| {
+                if r["resourceType"] == "Goal" {
+                    x.get("target") == r.get("target") && x.get("addresses") == r.get("addresses")
+                } else {
+                    code(x, "code").is_some() && code(x, "code") == code(r, "code")
+                }
+            })
+        };
         if let Some(a) = added.iter().find(same) {
             out.push(rep.finding("PROTO-ID-STABLE", Some(a), format!("{holder} replaced {g} by {a}, the same thing under a new id; an update keeps the id (and a mistake is withdrawn).")));
         } else {

@@ -112,9 +112,11 @@ pub(crate) fn last_asserted(r: &Value) -> Option<&str> {
 
 /// The day before `day` (`YYYY-MM-DD`), if it is a date.
 pub(crate) fn day_before(day: &str) -> Option<String> {
+    if !day.is_ascii() {
+        return None;
+    }
     let d = crate::domain::Date::parse(day).ok()?;
-    // No `pred` on Date: step from 2 days before via succ is not possible either, so walk
-    // back through the calendar by parsing candidates.
+    // Date has no `pred`: step back through the calendar.
     let (y, m, dd) = (day[0..4].parse::<u16>().ok()?, day[5..7].parse::<u8>().ok()?, day[8..10].parse::<u8>().ok()?);
     let prev = if dd > 1 {
         crate::domain::Date::new(y, m, dd - 1).ok()?
@@ -140,6 +142,8 @@ mod tests {
         assert_eq!(day_before("2024-03-01").as_deref(), Some("2024-02-29"));
         assert_eq!(day_before("2025-01-01").as_deref(), Some("2024-12-31"));
         assert_eq!(day_before("2025-06-15").as_deref(), Some("2025-06-14"));
+        assert_eq!(day_before("2025-ø6-1"), None);
+        assert_eq!(day_before("2025-02-30"), None);
         let a = serde_json::json!({"id": "1", "meta": {"lastUpdated": "x"}, "status": "final"});
         let b = serde_json::json!({"id": "1", "meta": {"lastUpdated": "y"}, "status": "final"});
         assert!(same_content(&a, &b));

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One resource as the stream knows it.
 #[derive(Clone, Debug)]
-pub(crate) struct Tracked {
-    /// The latest version reported.
-    pub current: Value,
+pub(crate) struct Tracked<'a> {
+    /// The latest version reported (borrowed from the reports).
+    pub current: &'a Value,
     /// The report (Bundle id) that carried that version.
     pub report: String,
     /// The day of that report.
@@ -27,22 +27,22 @@ pub(crate) struct Tracked {
 
 /// The state after the reports read so far.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct StreamState {
+pub(crate) struct StreamState<'a> {
     /// Per `Type/id`.
-    pub resources: BTreeMap<String, Tracked>,
+    pub resources: BTreeMap<String, Tracked<'a>>,
 }
 
-impl StreamState {
+impl<'a> StreamState<'a> {
     /// The current version of a resource, if known.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.resources.get(key).map(|t| &t.current)
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.resources.get(key).map(|t| t.current)
     }
 
     /// Record a version of a resource carried by a report.
-    pub fn record(&mut self, key: String, r: &Value, report: &str, day: &str) {
+    pub fn record(&mut self, key: String, r: &'a Value, report: &str, day: &str) {
         let n = self.resources.len();
         let t = self.resources.entry(key).or_insert_with(|| Tracked {
-            current: Value::Null,
+            current: r,
             report: String::new(),
             day: String::new(),
             first_report: report.to_string(),
@@ -50,14 +50,14 @@ impl StreamState {
             seen: n,
             days: BTreeSet::new(),
         });
-        t.current = r.clone();
+        t.current = r;
         t.report = report.to_string();
         t.day = day.to_string();
         t.days.insert(day.to_string());
     }
 
     /// Resources of a profile that are not withdrawn, in key order.
-    pub fn current_of(&self, p: Profile) -> impl Iterator<Item = (&String, &Tracked)> {
-        self.resources.iter().filter(move |(_, t)| profile_of(&t.current) == Some(p) && !withdrawn(&t.current))
+    pub fn current_of(&self, p: Profile) -> impl Iterator<Item = (&String, &Tracked<'a>)> {
+        self.resources.iter().filter(move |(_, t)| profile_of(t.current) == Some(p) && !withdrawn(t.current))
     }
 }

@@ -1,0 +1,38 @@
+//! `ffbkit audit --format json`: one JSON object, written as it goes (the details are
+//! streamed from the store, never held together).
+
+use super::input::Intake;
+use super::spill::Details;
+use super::summary::Totals;
+use anyhow::Result;
+use serde_json::json;
+use std::io::Write;
+
+/// Write the JSON document.
+pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
+    let rules: Vec<_> = t.per_rule.iter().map(|(r, n)| json!({"rule": r, "citizens": n, "share": (t.share(*n) * 10.0).round() / 10.0})).collect();
+    let head = json!({
+        "citizens": t.citizens,
+        "reports": t.reports,
+        "citizens_with_findings": t.citizens_with_findings,
+        "unreadable_reports": intake.bad_reports,
+        "unreadable_inputs": intake.unreadable_inputs,
+        "not_audited": intake.problems,
+        "per_rule": t.per_rule,
+        "rules": rules,
+        "coverage": t.coverage,
+        "per_municipality": t.municipalities.values().collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&head)?;
+    // Open the object again to append the details array.
+    let text = text.trim_end().strip_suffix('}').unwrap_or(&text).trim_end();
+    write!(out, "{text},\n  \"citizens_detail\": [")?;
+    let mut first = true;
+    details.each(|j| {
+        write!(out, "{}\n    {j}", if first { "" } else { "," })?;
+        first = false;
+        Ok(())
+    })?;
+    writeln!(out, "\n  ]\n}}")?;
+    Ok(())
+}

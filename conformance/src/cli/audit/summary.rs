@@ -1,0 +1,71 @@
+//! Totals of an audit run: per rule (citizens affected), per municipality (citizens,
+//! reports, citizens with findings, coverage as in seed 002, citizens affected per rule).
+
+use ffbkit_sdk::audit::{CitizenAudit, Coverage, RULES};
+use std::collections::BTreeMap;
+
+/// One municipality's totals.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct MunicipalityTotals {
+    /// STS organisation id.
+    pub municipality: String,
+    /// Citizens audited.
+    pub citizens: usize,
+    /// Their reports.
+    pub reports: usize,
+    /// Citizens with at least one finding.
+    pub citizens_with_findings: usize,
+    /// Registrations on the citizens' current states, summed.
+    pub coverage: Coverage,
+    /// Citizens affected, per rule id (rules with none left out).
+    pub per_rule: BTreeMap<&'static str, usize>,
+}
+
+/// Totals of a run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Totals {
+    /// Citizens audited.
+    pub citizens: usize,
+    /// Reports audited.
+    pub reports: usize,
+    /// Citizens with at least one finding.
+    pub citizens_with_findings: usize,
+    /// Citizens affected, per rule id (every audited rule, 0 when none).
+    pub per_rule: BTreeMap<&'static str, usize>,
+    /// Per municipality, by STS id.
+    pub municipalities: BTreeMap<String, MunicipalityTotals>,
+    /// Registrations over all citizens.
+    pub coverage: Coverage,
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Totals { citizens: 0, reports: 0, citizens_with_findings: 0, per_rule: RULES.iter().map(|r| (*r, 0)).collect(), municipalities: BTreeMap::new(), coverage: Coverage::default() }
+    }
+}
+
+impl Totals {
+    /// Add one citizen's audit.
+    pub fn add(&mut self, a: &CitizenAudit) {
+        self.citizens += 1;
+        self.reports += a.reports;
+        self.coverage.add(&a.coverage);
+        let m = self.municipalities.entry(a.municipality.clone()).or_insert_with(|| MunicipalityTotals { municipality: a.municipality.clone(), ..MunicipalityTotals::default() });
+        m.citizens += 1;
+        m.reports += a.reports;
+        m.coverage.add(&a.coverage);
+        if !a.findings.is_empty() {
+            self.citizens_with_findings += 1;
+            m.citizens_with_findings += 1;
+        }
+        for r in a.rules() {
+            *self.per_rule.entry(r).or_default() += 1;
+            *m.per_rule.entry(r).or_default() += 1;
+        }
+    }
+
+    /// Share of citizens (0-100).
+    pub fn share(&self, n: usize) -> f64 {
+        100.0 * n as f64 / self.citizens.max(1) as f64
+    }
+}
