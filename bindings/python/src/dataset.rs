@@ -81,6 +81,9 @@ struct Acc {
     latest: HashMap<(T, String), usize>,
     facts: HashMap<String, (Option<Arc<str>>, Fact)>,
     groups: HashMap<String, Vec<Vec<u8>>>,
+    /// Target group / goal / evaluation reference -> (care plan id, rank), from every
+    /// version of every care plan (a later version may list only its latest evaluation).
+    plan_of: HashMap<String, (String, i64)>,
     summary: Summary,
 }
 
@@ -167,6 +170,7 @@ impl Acc {
             latest: HashMap::new(),
             facts: HashMap::new(),
             groups: HashMap::new(),
+            plan_of: HashMap::new(),
             summary: Summary::default(),
             opts,
         }
@@ -187,6 +191,15 @@ impl Acc {
         self.tables[t_index(T::Reports)].rows.push(r.report);
         self.tables[t_index(T::Issues)].rows.extend(r.issues);
         for row in r.rows {
+            if let Link::CarePlan { targets, goals, outcomes, .. } = &row.link {
+                let pid = row.cells[0].as_str().unwrap_or("").to_string();
+                for (t, k) in targets {
+                    self.plan_of.insert(t.clone(), (pid.clone(), *k));
+                }
+                for g in goals.iter().chain(outcomes) {
+                    self.plan_of.insert(g.clone(), (pid.clone(), 0));
+                }
+            }
             let ti = t_index(row.table);
             if !self.opts.history {
                 if let Some(&i) = self.latest.get(&(row.table, row.key.clone())) {
@@ -258,11 +271,10 @@ impl Acc {
         }
         let targets: HashMap<String, (Cell, Cell)> = self.table(T::TargetGroups).rows.iter().map(|r| (format!("Condition/{}", r[0].as_str().unwrap_or("")), (r[col(T::TargetGroups, "code")].clone(), r[col(T::TargetGroups, "term")].clone()))).collect();
         // Care plans: tilbud, målgrupper, follow-up date; goal/evaluation/target -> plan.
-        let mut plan_of: HashMap<String, (String, i64)> = HashMap::new();
+        let plan_of = std::mem::take(&mut self.plan_of);
         let ci = t_index(T::CarePlans);
         for (row, link) in self.tables[ci].rows.iter_mut().zip(&self.links[ci]) {
-            if let Link::CarePlan { teams, targets: tg, goals, outcomes, follow_up } = link {
-                let pid = row[0].as_str().unwrap_or("").to_string();
+            if let Link::CarePlan { teams, targets: tg, follow_up, .. } = link {
                 if let Some(code) = teams.iter().find_map(|t| match self.facts.get(t) {
                     Some((_, Fact::Tilbud(c))) => Some(c.clone()),
                     _ => None,
@@ -278,12 +290,6 @@ impl Acc {
                 }
                 if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| self.facts.get(f)) {
                     row[col(T::CarePlans, "follow_up_date")] = Cell::day(day.as_deref());
-                }
-                for (r, k) in tg {
-                    plan_of.insert(r.clone(), (pid.clone(), *k));
-                }
-                for r in goals.iter().chain(outcomes) {
-                    plan_of.insert(r.clone(), (pid.clone(), 0));
                 }
             }
         }
