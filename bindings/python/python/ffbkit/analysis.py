@@ -144,7 +144,7 @@ def ad_themes_by_score(ds: "Dataset", *, year: Optional[int] = None, plot: PlotP
         for score in pivot.columns:
             ax.barh(pivot.index, pivot[score], left=left, label=f"score {score}")
             left = pivot[score] if left is None else left + pivot[score]
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
         ax.set_xlabel("conditions")
 
     _plot(plot, draw, "Aktivitets- og deltagelsestemaer og funktionsevnescore")
@@ -173,7 +173,7 @@ def maaltype_by_intervention(ds: "Dataset", *, by: str = "ydelse", plot: PlotPat
         for m in pivot.columns:
             ax.barh(pivot.index.astype(str), pivot[m], left=left, label=str(m))
             left = pivot[m] if left is None else left + pivot[m]
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
         ax.set_xlabel("share of goals")
 
     _plot(plot, draw, f"Måltype fordelt på {by}")
