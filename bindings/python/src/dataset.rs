@@ -12,7 +12,8 @@ use arrow_array::RecordBatch;
 use ffbkit_sdk::validate::{batch, source, Outcome, Severity, Validator};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// How to read.
@@ -28,6 +29,8 @@ pub struct ReadOptions {
     pub audit: bool,
     /// Leave out the rows of reports with errors (their findings stay in `issues`).
     pub skip_invalid: bool,
+    /// Run the validator (off: only JSON is checked, for data already known to be valid).
+    pub validate: bool,
 }
 
 /// Totals of a read.
@@ -121,11 +124,29 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
         .collect()
 }
 
+/// A report not validated: its file read here (in parallel) when it is one.
+fn unvalidated(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limits) -> batch::Item {
+    let read = match path {
+        None => Ok(bytes),
+        Some(p) => match std::fs::metadata(p) {
+            Ok(m) if m.len() > limits.max_bytes as u64 => Err(format!("{} bytes, more than the limit of {} bytes", m.len(), limits.max_bytes)),
+            _ => std::fs::read(p).map_err(|e| e.to_string()),
+        },
+    };
+    match read {
+        Ok(bytes) => batch::Item { name, bytes, outcome: Outcome::default(), unreadable: None },
+        Err(e) => batch::Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(e) },
+    }
+}
+
 fn process(item: batch::Item, opts: &ReadOptions, limits: &source::Limits) -> ReportOut {
     if let Some(e) = item.unreadable {
         return ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((item.name, e)) };
     }
-    let parsed = source::parse(&item.bytes, limits).ok().map(|(j, _)| j);
+    let (parsed, problem) = match source::parse(&item.bytes, limits) {
+        Ok((j, _)) => (Some(j), None),
+        Err(p) => (None, Some(p)),
+    };
     let (cpr, municipality) = parsed.as_ref().map_or((None, None), extract::citizen_of);
     let report_id = parsed.as_ref().and_then(|j| j.get("id")).and_then(|v| v.as_str()).map(str::to_string);
     let timestamp: Option<Arc<str>> = parsed.as_ref().and_then(|j| j.get("timestamp")).and_then(|v| v.as_str()).map(Arc::from);
@@ -136,7 +157,25 @@ fn process(item: batch::Item, opts: &ReadOptions, limits: &source::Limits) -> Re
         timestamp: timestamp.clone().map_or(Cell::Null, Cell::Shared),
         source: Cell::Shared(Arc::from(item.name.as_str())),
     };
-    let o = &item.outcome;
+    let mut o = item.outcome;
+    if !opts.validate {
+        // Not validated: only the input rule GW-JSON, from the parse itself.
+        o.resources = parsed.as_ref().and_then(|j| j.get("entry")).and_then(|e| e.as_array()).map_or(0, Vec::len);
+        if let Some(p) = problem {
+            o.diagnostics.push(ffbkit_sdk::validate::Diagnostic {
+                rule: "GW-JSON",
+                severity: Severity::Error,
+                location: String::new(),
+                pointer: String::new(),
+                line: p.line,
+                column: p.column,
+                found: None,
+                expected: "a well-formed JSON object".into(),
+                message: format!("The report cannot be read: {}.", p.message),
+            });
+        }
+    }
+    let o = &o;
     let valid = o.is_valid();
     let report = vec![
         cx.report_id.clone(),
@@ -202,15 +241,20 @@ impl Acc {
             }
             let ti = t_index(row.table);
             if !self.opts.history {
-                if let Some(&i) = self.latest.get(&(row.table, row.key.clone())) {
-                    if newer(&r.timestamp, &self.stamps[ti][i]) {
-                        self.tables[ti].rows[i] = row.cells;
-                        self.links[ti][i] = row.link;
-                        self.stamps[ti][i] = r.timestamp.clone();
+                match self.latest.entry((row.table, row.key)) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        let i = *e.get();
+                        if newer(&r.timestamp, &self.stamps[ti][i]) {
+                            self.tables[ti].rows[i] = row.cells;
+                            self.links[ti][i] = row.link;
+                            self.stamps[ti][i] = r.timestamp.clone();
+                        }
+                        continue;
                     }
-                    continue;
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(self.tables[ti].rows.len());
+                    }
                 }
-                self.latest.insert((row.table, row.key), self.tables[ti].rows.len());
             }
             self.tables[ti].rows.push(row.cells);
             self.links[ti].push(row.link);
@@ -280,6 +324,7 @@ impl Acc {
                     _ => None,
                 }) {
                     row[col(T::CarePlans, "tilbud")] = extract::term(Some(&code));
+                    row[col(T::CarePlans, "tilbud_paragraph")] = extract::legal_basis(Some(&code));
                     row[col(T::CarePlans, "tilbud_code")] = Cell::Own(code);
                 }
                 for (rank, code_col, term_col) in [(1, "target_group_code", "target_group"), (2, "secondary_target_group_code", "secondary_target_group")] {
@@ -388,6 +433,47 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
             acc.merge(o);
         }
     };
+    if !acc.opts.validate {
+        let mut pending_files: Vec<(String, Option<PathBuf>, Vec<u8>)> = Vec::with_capacity(CHUNK);
+        let run = |pending_files: &mut Vec<(String, Option<PathBuf>, Vec<u8>)>, acc: &mut Acc, stop: &mut bool| {
+            let mut items: Vec<batch::Item> = pending_files.par_drain(..).map(|(n, p, b)| unvalidated(n, p.as_deref(), b, &limits)).collect();
+            flush(&mut items, acc, stop);
+        };
+        for f in &files {
+            if stop {
+                break;
+            }
+            let name = f.display().to_string();
+            if matches!(f.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl")) {
+                match std::fs::File::open(f) {
+                    Err(e) => acc.summary.unreadable.push((name, e.to_string())),
+                    Ok(file) => {
+                        for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
+                            match line {
+                                Err(e) => {
+                                    acc.summary.unreadable.push((format!("{name}:{}", i + 1), e.to_string()));
+                                    break;
+                                }
+                                Ok(l) if l.iter().all(u8::is_ascii_whitespace) => {}
+                                Ok(l) => pending_files.push((format!("{name}:{}", i + 1), None, l)),
+                            }
+                            if pending_files.len() >= CHUNK {
+                                run(&mut pending_files, &mut acc, &mut stop);
+                            }
+                        }
+                    }
+                }
+            } else {
+                pending_files.push((name, Some(f.clone()), Vec::new()));
+            }
+            if pending_files.len() >= CHUNK {
+                run(&mut pending_files, &mut acc, &mut stop);
+            }
+        }
+        run(&mut pending_files, &mut acc, &mut stop);
+        acc.summary.interrupted = stop;
+        return acc.finish();
+    }
     for chunk in files.chunks(4 * CHUNK) {
         if stop {
             break;

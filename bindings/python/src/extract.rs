@@ -74,7 +74,7 @@ pub const TABLES: &[(T, &str, &[(&str, Ty)])] = &[
     (T::Evaluations, "evaluations", common!(("status", Str), ("effective", Date), ("code", Str), ("stoettebehov", Str), ("level", Int), ("care_plan", Str))),
     (T::CarePlans, "care_plans", common!(
         ("status", Str), ("period_start", Date), ("period_end", Date), ("case_number", Str),
-        ("tilbud_code", Str), ("tilbud", Str), ("target_group_code", Str), ("target_group", Str),
+        ("tilbud_code", Str), ("tilbud", Str), ("tilbud_paragraph", Str), ("target_group_code", Str), ("target_group", Str),
         ("secondary_target_group_code", Str), ("secondary_target_group", Str), ("goals", Int), ("follow_up_date", Date))),
     (T::Interventions, "interventions", common!(
         ("care_plan", Str), ("status", Str), ("ydelse_code", Str), ("ydelse", Str), ("paragraph", Str),
@@ -151,6 +151,19 @@ fn rank(j: &Json<'_>) -> i64 {
 
 fn code_of<'a>(j: &'a Json<'_>, element: &str) -> Option<&'a str> {
     j.get(element)?.get("coding")?.get(0)?.get("code")?.as_str()
+}
+
+/// The legal basis of a code in the embedded catalog (`; `-separated), or null.
+pub fn legal_basis(code: Option<&str>) -> Cell {
+    code.and_then(|c| Catalog::embedded().get(c)).filter(|c| !c.legal_basis.is_empty()).map_or(Cell::Null, |c| Cell::Own(c.legal_basis.join("; ")))
+}
+
+/// A code: borrowed from the embedded catalog when it is there (no allocation).
+pub fn code_cell(code: Option<&str>) -> Cell {
+    match code {
+        None => Cell::Null,
+        Some(c) => Catalog::embedded().get(c).map_or_else(|| Cell::Own(c.to_string()), |k| Cell::Static(&k.code)),
+    }
 }
 
 /// The term of a code in the embedded catalog.
@@ -255,13 +268,13 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                 let score = sev.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
                 let asserted = extension(r, ext::CONDITION_LAST_ASSERTED_DATE).and_then(|x| s(x, "/valueDateTime"));
                 cells.extend([
-                    Cell::text(code),
+                    code_cell(code),
                     concept.map_or(Cell::Null, |c| Cell::Static(&c.term)),
                     concept.map_or(Cell::Null, |c| Cell::Static(c.kind.as_str())),
                     theme.map_or(Cell::Null, |c| Cell::Static(&c.code)),
                     theme.map_or(Cell::Null, |c| Cell::Static(&c.term)),
                     area.map_or(Cell::Null, |c| Cell::Static(&c.term)),
-                    Cell::text(sev),
+                    code_cell(sev),
                     term(sev),
                     score.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
                     Cell::day(s(r, "/recordedDate")),
@@ -276,7 +289,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             }
             Profile::TargetGroup => {
                 let code = code_of(r, "code");
-                cells.extend([Cell::text(code), term(code), Cell::day(s(r, "/recordedDate")), Cell::text(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
+                cells.extend([code_cell(code), term(code), Cell::day(s(r, "/recordedDate")), Cell::text(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
                 T::TargetGroups
             }
             Profile::InterventionGoal => {
@@ -288,9 +301,9 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                 let primary = addresses.iter().find(|(_, k)| *k == 1).map(|(x, _)| x.clone());
                 cells.extend([
                     Cell::text(s(r, "/lifecycleStatus")),
-                    Cell::text(maal),
+                    code_cell(maal),
                     term(maal),
-                    Cell::text(level),
+                    code_cell(level),
                     term(level),
                     score.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
                     Cell::text(primary.as_deref()),
@@ -304,7 +317,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             Profile::CareEvaluation => {
                 let code = code_of(r, "valueCodeableConcept");
                 let level = code.and_then(|c| Stoettebehov::from_code(c)).and_then(|l| l.level());
-                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(code), term(code), level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))), Cell::Null]);
+                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), code_cell(code), term(code), level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))), Cell::Null]);
                 T::Evaluations
             }
             Profile::CarePlan => {
@@ -323,6 +336,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                     Cell::Null,
                     Cell::Null,
                     Cell::Null,
+                    Cell::Null,
                     Cell::Int(goals.len() as i64),
                     Cell::Null,
                 ]);
@@ -331,13 +345,12 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             }
             Profile::Intervention => {
                 let code = s(r, "/activity/0/detail/code/coding/0/code");
-                let paragraph = code.and_then(|c| cat.get(c)).filter(|c| !c.legal_basis.is_empty()).map(|c| c.legal_basis.join("; "));
                 cells.extend([
                     Cell::text(s(r, "/basedOn/0/reference")),
                     status(),
-                    Cell::text(code),
+                    code_cell(code),
                     term(code),
-                    paragraph.map_or(Cell::Null, Cell::Own),
+                    legal_basis(code),
                     Cell::day(s(r, "/period/start")),
                     Cell::day(s(r, "/period/end")),
                     Cell::text(s(r, "/created")),
@@ -347,7 +360,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             }
             Profile::FollowUp => {
                 let code = code_of(r, "valueCodeableConcept");
-                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(s(r, "/focus/0/reference")), Cell::text(code), term(code)]);
+                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(s(r, "/focus/0/reference")), code_cell(code), term(code)]);
                 T::FollowUps
             }
             Profile::ServicePerformer => {

@@ -58,7 +58,7 @@ fn salt_of(salt: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
 /// Read, validate and tabulate delivery reports (files, directories, NDJSON). Returns the
 /// tables by name and a summary dict. Missing paths raise FileNotFoundError before any work.
 #[pyfunction]
-#[pyo3(signature = (paths, *, history=false, cpr="masked", salt=None, audit=false, tables=true, skip_invalid=false))]
+#[pyo3(signature = (paths, *, history=false, cpr="masked", salt=None, audit=false, tables=true, skip_invalid=false, validate=true))]
 #[allow(clippy::too_many_arguments)]
 pub fn read_reports<'py>(
     py: Python<'py>,
@@ -69,6 +69,7 @@ pub fn read_reports<'py>(
     audit: bool,
     tables: bool,
     skip_invalid: bool,
+    validate: bool,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let inputs = paths_of(paths)?;
     for p in &inputs {
@@ -77,7 +78,7 @@ pub fn read_reports<'py>(
         }
     }
     let cpr = CprMode::parse(cpr, salt_of(salt)?).map_err(PyValueError::new_err)?;
-    let opts = ReadOptions { history, cpr, tables, audit, skip_invalid };
+    let opts = ReadOptions { history, cpr, tables, audit, skip_invalid, validate };
     let out = py.allow_threads(|| dataset::read(&inputs, opts, &|| Python::with_gil(|py| py.check_signals().is_err())));
     if out.summary.interrupted {
         return Err(PyKeyboardInterrupt::new_err("read_reports() was interrupted"));

@@ -23,10 +23,20 @@ def test_themes_at_visitation(synth_dataset):
     assert (t["share"] <= 1).all() and (t["share"] > 0).all()
     assert (t["citizens"] <= t["conditions"]).all()
     assert set(t["area"]) <= {"Funktioner og forhold", "Aktivitet og deltagelse", "Omgivelsesfaktorer"}
-    # citizens visited to § 85: the share's denominator is at most those with a § 85 ydelse
-    iv = synth_dataset.interventions.to_pandas()
-    with_85 = iv[iv["paragraph"].fillna("").str.contains("§ 85")]["citizen"].nunique()
-    assert round(t["citizens"].max() / t["share"].max()) <= with_85
+    # the same count in plain Python: citizens per theme among gatherings of § 85 cases
+    plans = synth_dataset.care_plans.to_pylist()
+    by_plan = {}
+    for i in synth_dataset.interventions.to_pylist():
+        by_plan.setdefault(i["care_plan"], []).append(i["paragraph"] or "")
+    is85 = lambda basis: any(b in ("Serviceloven § 85",) for b in (basis or "").split("; "))  # noqa: E731
+    cases = {(p["citizen"], p["case_number"]) for p in plans if is85(p["tilbud_paragraph"]) or any(is85(x) for x in by_plan.get(p["id"], []))}
+    per_term, visited = {}, set()
+    for c in synth_dataset.conditions.to_pylist():
+        if c["gathering"] and not c["withdrawn"] and (c["citizen"], c["case_number"]) in cases:
+            per_term.setdefault(c["term"], set()).add(c["citizen"])
+            visited.add(c["citizen"])
+    assert dict(zip(t["term"], t["citizens"])) == {k: len(v) for k, v in per_term.items()}
+    assert abs(t["share"].iloc[0] - t["citizens"].iloc[0] / len(visited)) < 1e-12
     assert fa.themes_at_visitation(synth_dataset, "§ 999").num_rows == 0
     assert fa.themes_at_visitation(synth_dataset, "§ 85", year=1999).num_rows == 0
 

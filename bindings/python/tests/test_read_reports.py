@@ -239,3 +239,21 @@ def test_dataset_repr_and_unknown_table(synth_dataset):
     assert "Dataset(reports=" in repr(synth_dataset)
     with pytest.raises(AttributeError):
         synth_dataset.no_such_table  # noqa: B018
+
+
+def test_without_validation_the_tables_are_the_same(synth_ndjson, tmp_path):
+    a, b = ffbkit.read_reports(synth_ndjson), ffbkit.read_reports(synth_ndjson, validate=False)
+    for name in ffbkit._dataset.TABLE_NAMES:
+        assert a.tables()[name].to_pylist() == b.tables()[name].to_pylist(), name
+    assert b.summary["resources"] == a.summary["resources"]
+    # the invalid corpus: only broken JSON is found, as GW-JSON, with its line
+    ds = ffbkit.read_reports(FIXTURES / "invalid", validate=False)
+    assert set(ds.issues.column("rule")) <= {"GW-JSON"}
+    nd = tmp_path / "day.ndjson"
+    nd.write_text('{"resourceType": "Bundle"}\n{broken\n', encoding="utf-8")
+    ds = ffbkit.read_reports(nd, validate=False)
+    assert [(i["source"], i["rule"]) for i in ds.issues.to_pylist()] == [(f"{nd}:2", "GW-JSON")]
+    dirs = ffbkit.read_reports(FIXTURES / "valid", validate=False)
+    assert dirs.reports.num_rows == ffbkit.read_reports(FIXTURES / "valid").reports.num_rows
+    with pytest.raises(TypeError, match="validate"):
+        ffbkit.read_reports(nd, validate="no")

@@ -196,6 +196,7 @@ def read_reports(
     salt: Optional[Union[str, bytes]] = None,
     on_invalid: str = "keep",
     audit: bool = False,
+    validate: bool = True,
 ) -> Dataset:
     """Read, validate and tabulate delivery reports: files, directories (recursively,
     ``*.json``, ``*.ndjson``, ``*.jsonl``) and NDJSON, in parallel in Rust.
@@ -207,6 +208,8 @@ def read_reports(
       links within this dataset only) or ``"clear"``.
     - ``on_invalid``: ``"keep"`` the rows of reports with errors (their findings are in
       ``issues``), ``"skip"`` them, or ``"raise"`` :class:`ReportError` with the rule ids.
+    - ``validate=False`` skips the validator (only JSON is checked, as ``GW-JSON``), for
+      data already known to be valid, e.g. accepted by the gateway.
     - ``audit=True`` also runs the stream audit (see :func:`audit`); its findings join
       ``issues`` with ``origin == "audit"``.
 
@@ -215,6 +218,7 @@ def read_reports(
     """
     _check_bool("history", history)
     _check_bool("audit", audit)
+    _check_bool("validate", validate)
     _check_choice("cpr", cpr, _CPR_MODES)
     _check_choice("on_invalid", on_invalid, _ON_INVALID)
     if salt is not None and not isinstance(salt, (str, bytes)):
@@ -224,7 +228,7 @@ def read_reports(
         salt_bytes = os.urandom(16)
     sources = _sources(paths)
     tables, summary = _ffbkit.read_reports(
-        sources, history=history, cpr=cpr, salt=salt_bytes, audit=audit, skip_invalid=on_invalid == "skip"
+        sources, history=history, cpr=cpr, salt=salt_bytes, audit=audit, skip_invalid=on_invalid == "skip", validate=validate
     )
     if on_invalid == "raise" and summary["invalid"]:
         rules = summary["error_rules"]

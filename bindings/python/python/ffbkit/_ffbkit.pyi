@@ -134,5 +134,6 @@ def read_reports(
     audit: bool = False,
     tables: bool = True,
     skip_invalid: bool = False,
+    validate: bool = True,
 ) -> tuple[dict[str, ArrowTable], dict[str, Any]]:
     """Read, validate and tabulate delivery reports with the GIL released (see ffbkit.read_reports)."""

@@ -100,7 +100,8 @@ def themes_at_visitation(ds: "Dataset", paragraph: str = "§ 108", *, year: Opti
     citizens visited to ydelser under ``paragraph`` (e.g. ``"§ 108"``, ``"Serviceloven § 85"``).
 
     A theme counts for a paragraph when the gathering that found it has the same case
-    number as a care plan with an intervention (ydelse) of that paragraph. Columns: area,
+    number as a care plan with a ydelse or a tilbud of that paragraph (legal basis in the
+    catalog). Columns: area,
     theme, term, code, citizens (with the theme), share (of the citizens visited), conditions.
     """
     if not isinstance(paragraph, str):
@@ -108,10 +109,12 @@ def themes_at_visitation(ds: "Dataset", paragraph: str = "§ 108", *, year: Opti
     pd = _need("pandas", "ffbkit.analysis")
     cond = _year(_df(ds, "conditions"), "gathering_date", year)
     cond = cond[cond["gathering"].notna()]
-    iv = _df(ds, "interventions")
-    iv = iv[iv["paragraph"].map(_matches(paragraph))]
-    plans = _df(ds, "care_plans")[["id", "case_number"]].rename(columns={"id": "care_plan"})
-    cases = iv.merge(plans, on="care_plan")[["citizen", "case_number"]].drop_duplicates()
+    match = _matches(paragraph)
+    iv = _df(ds, "interventions")[["care_plan", "paragraph"]]
+    plans = _df(ds, "care_plans")[["id", "citizen", "case_number", "tilbud_paragraph"]].rename(columns={"id": "care_plan"})
+    by_ydelse = set(iv[iv["paragraph"].map(match)]["care_plan"])
+    chosen = plans[plans["care_plan"].isin(by_ydelse) | plans["tilbud_paragraph"].map(match)]
+    cases = chosen[["citizen", "case_number"]].drop_duplicates()
     hit = cond.merge(cases, on=["citizen", "case_number"])
     visited = hit["citizen"].nunique()
     out = (
