@@ -1,11 +1,13 @@
 """Benchmark of issue 7: delivery reports to tables, ffbkit versus plain Python.
 
 usage: python benches/read_reports.py ffbkit   CORPUS_DIR
+       python benches/read_reports.py ffbkit-novalidate CORPUS_DIR
        python benches/read_reports.py baseline CORPUS_DIR
        python benches/read_reports.py count    CORPUS_DIR
 
 - ffbkit:   ``ffbkit.read_reports(dir)`` (read, validate, extract, latest state per id)
-            and every table imported into pyarrow (``pa.table(t)``, zero-copy).
+            and every table imported into pyarrow (``pa.table(t)``, zero-copy);
+            ffbkit-novalidate: the same with ``validate=False``.
 - baseline: ``json.load`` of each file, the resources grouped by profile, and
             ``pandas.json_normalize`` of the same fields, latest state per id kept with
             ``drop_duplicates``; no validation, no catalog look-ups (so it does less).
@@ -26,17 +28,17 @@ def files(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.rglob("*.json"))
 
 
-def run_ffbkit(corpus: Path) -> None:
+def run_ffbkit(corpus: Path, validate: bool = True) -> None:
     import pyarrow as pa
 
     import ffbkit
 
     t0 = time.perf_counter()
-    ds = ffbkit.read_reports(corpus)
+    ds = ffbkit.read_reports(corpus, validate=validate)
     tables = {name: pa.table(t) for name, t in ds.tables().items()}
     dt = time.perf_counter() - t0
     rows = sum(t.num_rows for t in tables.values())
-    print(f"ffbkit: {ds.summary['reports']} reports, {ds.summary['resources']} resources -> {rows} rows in {len(tables)} Arrow tables in {dt:.2f} s")
+    print(f"ffbkit (validate={validate}): {ds.summary['reports']} reports, {ds.summary['resources']} resources -> {rows} rows in {len(tables)} Arrow tables in {dt:.2f} s")
 
 
 def _first(col, key: str = "code"):
@@ -108,6 +110,7 @@ def run_count(corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("ffbkit", "baseline", "count"):
+    modes = {"ffbkit": run_ffbkit, "ffbkit-novalidate": lambda c: run_ffbkit(c, validate=False), "baseline": run_baseline, "count": run_count}
+    if len(sys.argv) != 3 or sys.argv[1] not in modes:
         sys.exit(__doc__)
-    {"ffbkit": run_ffbkit, "baseline": run_baseline, "count": run_count}[sys.argv[1]](Path(sys.argv[2]))
+    modes[sys.argv[1]](Path(sys.argv[2]))

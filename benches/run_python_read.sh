@@ -29,11 +29,12 @@ measure() {
     local wall rss
     wall=$(grep "Elapsed (wall clock)" "$corpus.time" | awk '{print $NF}')
     rss=$(grep "Maximum resident set size" "$corpus.time" | awk '{print $NF}')
-    printf '%s\twall %s\tpeak RSS %.1f MiB\n' "$label" "$wall" "$(echo "$rss / 1024" | bc -l)"
+    printf "%s\twall %s\tcpu %s s user + %s s sys\tpeak RSS %.1f MiB\n" "$label" "$wall" "$(grep "User time" "$corpus.time" | awk "{print \$NF}")" "$(grep "System time" "$corpus.time" | awk "{print \$NF}")" "$(echo "$rss / 1024" | bc -l)"
 }
 # page cache warm for both
 find "$corpus" -name '*.json' -exec cat {} + > /dev/null
 measure "ffbkit.read_reports (2 cores)" "$venv/bin/python" benches/read_reports.py ffbkit "$corpus"
 measure "ffbkit.read_reports (1 core)" env RAYON_NUM_THREADS=1 "$venv/bin/python" benches/read_reports.py ffbkit "$corpus"
+measure "ffbkit.read_reports(validate=False)" "$venv/bin/python" benches/read_reports.py ffbkit-novalidate "$corpus"
 measure "json.load + pandas.json_normalize" "$venv/bin/python" benches/read_reports.py baseline "$corpus"
 rm -f "$corpus.time"
