@@ -24,6 +24,9 @@ venv="$root/.venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10" pyarrow pandas polars matplotlib
 
+echo "== Rust unit tests of the Python package (tables, CPR modes)"
+cargo test --quiet --locked -p ffbkit-python --lib
+
 echo "== build and install the ffbkit wheel"
 rm -rf target/wheels
 "$venv/bin/maturin" build --quiet -m bindings/python/Cargo.toml --out target/wheels --interpreter "$venv/bin/python"

@@ -1,6 +1,7 @@
-//! Reading many reports into tables: the SDK's batch reader (files, directories, NDJSON,
-//! in parallel) and validator, then the rows of each report ([`crate::extract`]) merged in
-//! input order, keeping the latest version per resource id (by the report's timestamp) or
+//! Reading many reports into tables: the inputs expanded by the SDK's batch reader
+//! (directories recursively), read in batches of 256 (files in parallel, NDJSON line by
+//! line) so that Ctrl-C is honoured between batches, each report checked by the SDK's
+//! validator, then the rows of each report ([`crate::extract`]) merged in input order, keeping the latest version per resource id (by the report's timestamp) or
 //! every version (`history`). References are joined once everything is read; the audit
 //! ([`crate::audit`]) runs per citizen on the same reports when asked.
 
@@ -124,19 +125,27 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// A report not validated: its file read here (in parallel) when it is one.
-fn unvalidated(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limits) -> batch::Item {
-    let read = match path {
-        None => Ok(bytes),
+/// One report, its file read here (in parallel) when it is one, and validated by the
+/// SDK's validator unless `validator` is `None`.
+fn load(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limits, validator: Option<&Validator>) -> batch::Item {
+    let unreadable = |name: String, why: String| batch::Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(why) };
+    let bytes = match path {
+        None => bytes,
         Some(p) => match std::fs::metadata(p) {
-            Ok(m) if m.len() > limits.max_bytes as u64 => Err(format!("{} bytes, more than the limit of {} bytes", m.len(), limits.max_bytes)),
-            _ => std::fs::read(p).map_err(|e| e.to_string()),
+            Ok(m) if m.len() > limits.max_bytes as u64 => {
+                return match validator {
+                    Some(v) => batch::Item { name, bytes: Vec::new(), outcome: v.too_large(m.len()), unreadable: None },
+                    None => unreadable(name, format!("{} bytes, more than the limit of {} bytes", m.len(), limits.max_bytes)),
+                };
+            }
+            _ => match std::fs::read(p) {
+                Ok(b) => b,
+                Err(e) => return unreadable(name, e.to_string()),
+            },
         },
     };
-    match read {
-        Ok(bytes) => batch::Item { name, bytes, outcome: Outcome::default(), unreadable: None },
-        Err(e) => batch::Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(e) },
-    }
+    let outcome = validator.map_or_else(Outcome::default, |v| v.validate_bytes(&bytes));
+    batch::Item { name, bytes, outcome, unreadable: None }
 }
 
 fn process(item: batch::Item, opts: &ReadOptions, limits: &source::Limits) -> ReportOut {
@@ -419,7 +428,6 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
             Err((p, why)) => acc.summary.unreadable.push((p.display().to_string(), why)),
         }
     }
-    let mut pending: Vec<batch::Item> = Vec::with_capacity(CHUNK);
     let mut stop = false;
     let flush = |pending: &mut Vec<batch::Item>, acc: &mut Acc, stop: &mut bool| {
         if *stop || interrupted() {
@@ -433,10 +441,11 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
             acc.merge(o);
         }
     };
-    if !acc.opts.validate {
+    {
+        let validator = acc.opts.validate.then_some(v);
         let mut pending_files: Vec<(String, Option<PathBuf>, Vec<u8>)> = Vec::with_capacity(CHUNK);
         let run = |pending_files: &mut Vec<(String, Option<PathBuf>, Vec<u8>)>, acc: &mut Acc, stop: &mut bool| {
-            let mut items: Vec<batch::Item> = pending_files.par_drain(..).map(|(n, p, b)| unvalidated(n, p.as_deref(), b, &limits)).collect();
+            let mut items: Vec<batch::Item> = pending_files.par_drain(..).map(|(n, p, b)| load(n, p.as_deref(), b, &limits, validator)).collect();
             flush(&mut items, acc, stop);
         };
         for f in &files {
@@ -459,6 +468,9 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
                             }
                             if pending_files.len() >= CHUNK {
                                 run(&mut pending_files, &mut acc, &mut stop);
+                                if stop {
+                                    break;
+                                }
                             }
                         }
                     }
@@ -472,20 +484,6 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
         }
         run(&mut pending_files, &mut acc, &mut stop);
         acc.summary.interrupted = stop;
-        return acc.finish();
     }
-    for chunk in files.chunks(4 * CHUNK) {
-        if stop {
-            break;
-        }
-        batch::validate_inputs(v, chunk, |item| {
-            pending.push(item);
-            if pending.len() >= CHUNK {
-                flush(&mut pending, &mut acc, &mut stop);
-            }
-        });
-        flush(&mut pending, &mut acc, &mut stop);
-    }
-    acc.summary.interrupted = stop;
     acc.finish()
 }

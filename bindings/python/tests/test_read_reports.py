@@ -257,3 +257,25 @@ def test_without_validation_the_tables_are_the_same(synth_ndjson, tmp_path):
     assert dirs.reports.num_rows == ffbkit.read_reports(FIXTURES / "valid").reports.num_rows
     with pytest.raises(TypeError, match="validate"):
         ffbkit.read_reports(nd, validate="no")
+
+
+def test_ctrl_c_interrupts_a_long_read(synth_ndjson, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    lines = synth_ndjson.read_text(encoding="utf-8").splitlines()
+    big = tmp_path / "big.ndjson"
+    with open(big, "w", encoding="utf-8") as f:
+        for _ in range(max(1, 40_000 // len(lines))):
+            f.write("\n".join(lines) + "\n")
+    code = f"import sys, ffbkit; print('go', flush=True); ffbkit.read_reports({str(big)!r}); print('finished', flush=True)"
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "go"
+    import time
+
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=600)
+    assert "finished" not in out
+    assert "KeyboardInterrupt: read_reports() was interrupted" in err
