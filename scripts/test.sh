@@ -23,7 +23,10 @@ echo "== python venv"
 venv="$root/.venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10"
+    "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10" pyarrow pandas polars matplotlib
+
+echo "== Rust unit tests of the Python package (tables, CPR modes)"
+cargo test --quiet --locked -p ffbkit-python --lib
 
 echo "== build and install the ffbkit wheel"
 rm -rf target/wheels
@@ -35,3 +38,6 @@ cd "$root/bindings/python"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider --doctest-modules --pyargs ffbkit tests
 echo "== stub check (mypy.stubtest)"
 "$venv/bin/python" -m mypy.stubtest ffbkit._ffbkit --ignore-missing-stub
+echo "== analyst example (ffbkit synth -> read_reports -> audit -> analyses -> out/analyst/index.html)"
+cd "$root"
+"$venv/bin/python" examples/analyst_report.py --out "$root/out/analyst"

@@ -2,8 +2,15 @@
 //! Names mirror the Rust SDK; conversions of errors to Python exceptions live in one
 //! place ([`errors`]).
 
+mod arrow;
+mod audit;
 mod catalog;
+mod cpr;
+mod dataset;
 mod errors;
+mod extract;
+mod read;
+mod table;
 mod validate;
 
 use pyo3::prelude::*;
@@ -16,6 +23,8 @@ fn _ffbkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<catalog::PyConcept>()?;
     m.add_class::<catalog::PyValueSet>()?;
     m.add_class::<validate::PyIssue>()?;
+    m.add_class::<arrow::PyArrowTable>()?;
+    m.add_function(wrap_pyfunction!(read::read_reports, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate_many, m)?)?;
     errors::register(m)?;

@@ -14,6 +14,9 @@ True
 ['GW-BUNDLE', 'GW-BUNDLE']
 """
 
+from ffbkit import analysis
+from ffbkit._dataset import Audit, Dataset, ReportError, audit, read_reports
+from ffbkit._table import Table
 from ffbkit._ffbkit import (
     Catalog,
     CatalogError,
@@ -27,6 +30,13 @@ from ffbkit._ffbkit import (
 )
 
 __all__ = [
+    "Audit",
+    "Dataset",
+    "ReportError",
+    "Table",
+    "analysis",
+    "audit",
+    "read_reports",
     "Catalog",
     "CatalogError",
     "Concept",

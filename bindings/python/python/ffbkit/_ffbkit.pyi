@@ -110,3 +110,30 @@ def validate(report: Union[dict[str, Any], list[Any], bytes, str, PathLike[str]]
 
 def validate_many(paths: Sequence[Union[str, PathLike[str]]]) -> list[tuple[str, list[Issue]]]:
     """Validate files, directories and NDJSON in parallel with the GIL released."""
+
+@final
+class ArrowTable:
+    """A table of Arrow data owned by Rust, exported through the Arrow PyCapsule interface."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+    def __arrow_c_schema__(self) -> object: ...
+
+def read_reports(
+    paths: Union[str, PathLike[str], Sequence[Union[str, PathLike[str]]]],
+    *,
+    history: bool = False,
+    cpr: str = "masked",
+    salt: Optional[Union[str, bytes]] = None,
+    audit: bool = False,
+    tables: bool = True,
+    skip_invalid: bool = False,
+    validate: bool = True,
+) -> tuple[dict[str, ArrowTable], dict[str, Any]]:
+    """Read, validate and tabulate delivery reports with the GIL released (see ffbkit.read_reports)."""

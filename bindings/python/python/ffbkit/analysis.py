@@ -1,0 +1,286 @@
+"""The analyses of seed 002 ("Analysemuligheder med FFB-data", Figur 1-3) over a Dataset.
+
+Each function takes a :class:`ffbkit.Dataset` and returns an :class:`ffbkit.Table`; with
+``plot="file.png"`` it also draws the result with matplotlib (saved as PNG). The functions
+read the dataset's tables (latest state per resource id unless read with
+``history=True``), leave withdrawn (entered-in-error) data out, and need pandas and
+pyarrow (matplotlib for plots).
+
+>>> import ffbkit, ffbkit.analysis as fa
+>>> sorted(fa.ANALYSES)[:3]
+['ad_themes_by_score', 'follow_up_cadence', 'maaltype_by_intervention']
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+
+from ffbkit._table import Table, _need
+
+if TYPE_CHECKING:
+    from ffbkit._dataset import Dataset
+
+PlotPath = Optional[Union[str, "os.PathLike[str]"]]
+
+__all__ = [
+    "ANALYSES",
+    "ad_themes_by_score",
+    "follow_up_cadence",
+    "maaltype_by_intervention",
+    "reporting_per_municipality",
+    "stoettebehov_change",
+    "stoettebehov_distribution",
+    "themes_at_visitation",
+]
+
+
+def _df(ds: "Dataset", name: str, drop_withdrawn: bool = True) -> Any:
+    from ffbkit._dataset import Dataset
+
+    if not isinstance(ds, Dataset):
+        raise TypeError(f"the analyses take an ffbkit.Dataset (from ffbkit.read_reports), not {type(ds).__name__}")
+    _need("pandas", "ffbkit.analysis")
+    df = getattr(ds, name).to_pandas()
+    if drop_withdrawn and "withdrawn" in df.columns:
+        df = df[~df["withdrawn"].fillna(False).astype(bool)]
+    return df
+
+
+def _year(df: Any, column: str, year: Optional[int]) -> Any:
+    if year is None:
+        return df
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise TypeError(f"year must be an int, not {type(year).__name__}")
+    pd = _need("pandas", "ffbkit.analysis")
+    return df[pd.to_datetime(df[column]).dt.year == year]
+
+
+def _table(df: Any, name: str) -> Table:
+    pa = _need("pyarrow", "ffbkit.analysis")
+    return Table(pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False), name)
+
+
+def _plot(path: PlotPath, draw: Callable[[Any], None], title: str) -> None:
+    if path is None:
+        return
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"plot must be a path (str or os.PathLike), not {type(path).__name__}")
+    matplotlib = _need("matplotlib", "plot=")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    try:
+        draw(ax)
+        ax.set_title(title)
+        fig.tight_layout()
+        fig.savefig(os.fspath(path), format="png", dpi=100)
+    finally:
+        plt.close(fig)
+
+
+def _barh(df: Any, label: str, value: str, limit: int = 25) -> Callable[[Any], None]:
+    def draw(ax: Any) -> None:
+        d = df.head(limit).iloc[::-1]
+        ax.barh(d[label].astype(str), d[value])
+        ax.set_xlabel(value)
+
+    return draw
+
+
+def _matches(paragraph: str) -> Callable[[Any], bool]:
+    pattern = re.compile(re.escape(paragraph.strip()) + r"(?![0-9])")
+    return lambda basis: isinstance(basis, str) and any(pattern.search(p) for p in basis.split("; "))
+
+
+def themes_at_visitation(ds: "Dataset", paragraph: str = "§ 108", *, year: Optional[int] = None, plot: PlotPath = None) -> Table:
+    """Figur 1: how often each theme is part of the information gathering (udredning) of
+    citizens visited to ydelser under ``paragraph`` (e.g. ``"§ 108"``, ``"Serviceloven § 85"``).
+
+    A theme counts for a paragraph when the gathering that found it has the same case
+    number as a care plan with a ydelse or a tilbud of that paragraph (legal basis in the
+    catalog). Columns: area,
+    theme, term, code, citizens (with the theme), share (of the citizens visited), conditions.
+    """
+    if not isinstance(paragraph, str):
+        raise TypeError(f"paragraph must be a str such as '§ 108', not {type(paragraph).__name__}")
+    pd = _need("pandas", "ffbkit.analysis")
+    cond = _year(_df(ds, "conditions"), "gathering_date", year)
+    cond = cond[cond["gathering"].notna()]
+    match = _matches(paragraph)
+    iv = _df(ds, "interventions")[["care_plan", "paragraph"]]
+    plans = _df(ds, "care_plans")[["id", "citizen", "case_number", "tilbud_paragraph"]].rename(columns={"id": "care_plan"})
+    by_ydelse = set(iv[iv["paragraph"].map(match)]["care_plan"])
+    chosen = plans[plans["care_plan"].isin(by_ydelse) | plans["tilbud_paragraph"].map(match)]
+    cases = chosen[["citizen", "case_number"]].drop_duplicates()
+    hit = cond.merge(cases, on=["citizen", "case_number"])
+    visited = hit["citizen"].nunique()
+    out = (
+        hit.groupby(["area", "theme", "term", "code"], dropna=False)
+        .agg(citizens=("citizen", "nunique"), conditions=("id", "nunique"))
+        .reset_index()
+        .sort_values(["citizens", "term"], ascending=[False, True])
+    )
+    out["share"] = out["citizens"] / visited if visited else pd.Series(dtype="float64")
+    out = out[["area", "theme", "term", "code", "citizens", "share", "conditions"]]
+    _plot(plot, _barh(out, "term", "citizens"), f"Temaer ved visitation til {paragraph} ({visited} borgere)")
+    return _table(out, "themes_at_visitation")
+
+
+def ad_themes_by_score(ds: "Dataset", *, year: Optional[int] = None, plot: PlotPath = None) -> Table:
+    """Figur 2: Aktivitet og deltagelse themes by funktionsevnescore (0-4; empty for *ikke
+    vurderet* or none). Columns: theme, term, score, funktionsevneniveau, conditions, share
+    (of the term's conditions)."""
+    cond = _year(_df(ds, "conditions"), "recorded_date", year)
+    ad = cond[cond["kind"] == "ad-tema"].copy()
+    ad["score"] = ad["score"].astype("Int64")
+    out = ad.groupby(["theme", "term", "score", "funktionsevneniveau"], dropna=False).agg(conditions=("id", "count")).reset_index()
+    out["share"] = out["conditions"] / out.groupby("term")["conditions"].transform("sum")
+    out = out.sort_values(["term", "score"]).reset_index(drop=True)
+
+    def draw(ax: Any) -> None:
+        pivot = out.pivot_table(index="term", columns="score", values="conditions", aggfunc="sum", fill_value=0)
+        pivot = pivot.loc[pivot.sum(axis=1).sort_values().index[-25:]]
+        left = None
+        for score in pivot.columns:
+            ax.barh(pivot.index, pivot[score], left=left, label=f"score {score}")
+            left = pivot[score] if left is None else left + pivot[score]
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.set_xlabel("conditions")
+
+    _plot(plot, draw, "Aktivitets- og deltagelsestemaer og funktionsevnescore")
+    return _table(out, "ad_themes_by_score")
+
+
+def maaltype_by_intervention(ds: "Dataset", *, by: str = "ydelse", plot: PlotPath = None) -> Table:
+    """Figur 3: måltype by type of intervention. ``by`` is ``"ydelse"``, ``"paragraph"`` or
+    ``"tilbud"``. A goal counts for each intervention of its care plan. Columns: the ``by``
+    column, maaltype, goals, share (within the group)."""
+    if by not in ("ydelse", "paragraph", "tilbud"):
+        raise ValueError(f"by must be 'ydelse', 'paragraph' or 'tilbud', not {by!r}")
+    goals = _df(ds, "goals")[["id", "care_plan", "maaltype"]]
+    if by == "tilbud":
+        groups = _df(ds, "care_plans")[["id", "tilbud"]].rename(columns={"id": "care_plan"})
+    else:
+        groups = _df(ds, "interventions")[["care_plan", by]]
+    joined = goals.merge(groups, on="care_plan").drop_duplicates(["id", by])
+    out = joined.groupby([by, "maaltype"], dropna=False).agg(goals=("id", "nunique")).reset_index()
+    out["share"] = out["goals"] / out.groupby(by)["goals"].transform("sum")
+    out = out.sort_values([by, "goals"], ascending=[True, False]).reset_index(drop=True)
+
+    def draw(ax: Any) -> None:
+        pivot = out.pivot_table(index=by, columns="maaltype", values="share", aggfunc="sum", fill_value=0)
+        left = None
+        for m in pivot.columns:
+            ax.barh(pivot.index.astype(str), pivot[m], left=left, label=str(m))
+            left = pivot[m] if left is None else left + pivot[m]
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.set_xlabel("share of goals")
+
+    _plot(plot, draw, f"Måltype fordelt på {by}")
+    return _table(out, "maaltype_by_intervention")
+
+
+def follow_up_cadence(ds: "Dataset", *, plot: PlotPath = None) -> Table:
+    """Opfølgningskadence: one row per follow-up with the days since the previous one of
+    the same care plan (the first: since the care plan started). Columns: care_plan,
+    citizen, municipality, number, effective, days_since_previous, result."""
+    pd = _need("pandas", "ffbkit.analysis")
+    fu = _df(ds, "follow_ups")[["id", "care_plan", "citizen", "municipality", "effective", "result"]]
+    plans = _df(ds, "care_plans")[["id", "period_start"]].rename(columns={"id": "care_plan"})
+    fu = fu.merge(plans, on="care_plan", how="left")
+    fu["effective"] = pd.to_datetime(fu["effective"])
+    fu = fu.sort_values(["care_plan", "effective"])
+    fu["number"] = fu.groupby("care_plan").cumcount() + 1
+    previous = fu.groupby("care_plan")["effective"].shift(1).fillna(pd.to_datetime(fu["period_start"]))
+    fu["days_since_previous"] = (fu["effective"] - previous).dt.days.astype("Int64")
+    fu["effective"] = fu["effective"].dt.date
+    out = fu[["care_plan", "citizen", "municipality", "number", "effective", "days_since_previous", "result"]]
+
+    def draw(ax: Any) -> None:
+        ax.hist(out["days_since_previous"].dropna().astype(int), bins=30)
+        ax.set_xlabel("days since previous follow-up (or start)")
+        ax.set_ylabel("follow-ups")
+
+    _plot(plot, draw, "Opfølgningskadence")
+    return _table(out, "follow_up_cadence")
+
+
+def stoettebehov_distribution(ds: "Dataset", *, plot: PlotPath = None) -> Table:
+    """Støttebehov: the distribution of assessed levels (0 intet ... 4 fuldstændigt).
+    Columns: level, stoettebehov, evaluations, share."""
+    ev = _df(ds, "evaluations")
+    ev = ev.assign(level=ev["level"].astype("Int64"))
+    out = ev.groupby(["level", "stoettebehov"], dropna=False).agg(evaluations=("id", "count")).reset_index().sort_values("level")
+    total = out["evaluations"].sum()
+    out["share"] = out["evaluations"] / total if total else 0.0
+    _plot(plot, _barh(out.iloc[::-1], "stoettebehov", "evaluations"), "Støttebehov")
+    return _table(out, "stoettebehov_distribution")
+
+
+def stoettebehov_change(ds: "Dataset", *, plot: PlotPath = None) -> Table:
+    """Change of støttebehov between consecutive assessments of the same care plan (at
+    follow-ups). Columns: from_level, to_level, change (to - from), transitions."""
+    pd = _need("pandas", "ffbkit.analysis")
+    ev = _df(ds, "evaluations")
+    ev = ev[ev["care_plan"].notna() & ev["level"].notna()].drop_duplicates("id", keep="last")
+    ev = ev.assign(effective=pd.to_datetime(ev["effective"])).sort_values(["care_plan", "effective"])
+    ev["from_level"] = ev.groupby("care_plan")["level"].shift(1)
+    steps = ev[ev["from_level"].notna()].copy()
+    steps["from_level"] = steps["from_level"].astype("int64")
+    steps["to_level"] = steps["level"].astype("int64")
+    steps["change"] = steps["to_level"] - steps["from_level"]
+    out = steps.groupby(["from_level", "to_level", "change"]).agg(transitions=("id", "count")).reset_index()
+
+    def draw(ax: Any) -> None:
+        by_change = out.groupby("change")["transitions"].sum()
+        ax.bar(by_change.index.astype(str), by_change.values)
+        ax.set_xlabel("change in støttebehov (to - from)")
+        ax.set_ylabel("transitions")
+
+    _plot(plot, draw, "Ændring i støttebehov mellem opfølgninger")
+    return _table(out, "stoettebehov_change")
+
+
+def reporting_per_municipality(ds: "Dataset", *, plot: PlotPath = None) -> Table:
+    """Reporting per municipality: reports, citizens, resources, invalid reports, errors,
+    warnings, first and last report day; with ``audit_findings`` when the dataset was read
+    with ``audit=True``."""
+    pd = _need("pandas", "ffbkit.analysis")
+    rep = _df(ds, "reports", drop_withdrawn=False)
+    rep = rep.assign(day=pd.to_datetime(rep["timestamp"].str.slice(0, 10), errors="coerce").dt.date, invalid=~rep["valid"].astype(bool))
+    out = (
+        rep.groupby("municipality", dropna=False)
+        .agg(
+            reports=("report_id", "count"),
+            citizens=("citizen", "nunique"),
+            resources=("resources", "sum"),
+            invalid_reports=("invalid", "sum"),
+            errors=("errors", "sum"),
+            warnings=("warnings", "sum"),
+            first_report=("day", "min"),
+            last_report=("day", "max"),
+        )
+        .reset_index()
+        .sort_values("reports", ascending=False)
+    )
+    if ds._audit is not None:
+        findings = ds._audit.findings.to_pandas().groupby("municipality").size().rename("audit_findings")
+        out = out.merge(findings, left_on="municipality", right_index=True, how="left")
+        out["audit_findings"] = out["audit_findings"].fillna(0).astype("int64")
+    _plot(plot, _barh(out.assign(municipality=out["municipality"].astype(str).str.slice(0, 8)), "municipality", "reports"), "Indberetninger pr. kommune")
+    return _table(out, "reporting_per_municipality")
+
+
+#: Every analysis by name.
+ANALYSES: dict[str, Callable[..., Table]] = {
+    "themes_at_visitation": themes_at_visitation,
+    "ad_themes_by_score": ad_themes_by_score,
+    "maaltype_by_intervention": maaltype_by_intervention,
+    "follow_up_cadence": follow_up_cadence,
+    "stoettebehov_distribution": stoettebehov_distribution,
+    "stoettebehov_change": stoettebehov_change,
+    "reporting_per_municipality": reporting_per_municipality,
+}

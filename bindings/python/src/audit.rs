@@ -1,0 +1,97 @@
+//! The stream audit over a dataset: the reports grouped by citizen, each group judged by
+//! the SDK's `audit::audit_citizen` (DST and PROTO rules) in parallel. No rule lives here.
+
+use crate::cpr::CprMode;
+use crate::table::{Cell, TableBuf, Ty};
+use ffbkit_sdk::audit::audit_citizen;
+use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use Ty::{Int, Str};
+
+/// One row per finding.
+pub const FINDINGS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("rule", Str), ("report_id", Str), ("resource", Str), ("message", Str)];
+/// One row per citizen.
+pub const CITIZENS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("reports", Int), ("findings", Int), ("rules", Str)];
+
+/// One row per municipality and rule (a row without rule for a municipality without findings).
+pub const MUNICIPALITIES: &[(&str, Ty)] = &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("citizens", Int)];
+
+/// The audit's tables, and its findings as rows of `issues`.
+pub struct AuditTables {
+    /// One row per finding.
+    pub findings: TableBuf,
+    /// One row per citizen (also those without findings).
+    pub citizens: TableBuf,
+    /// One row per municipality and rule.
+    pub municipalities: TableBuf,
+    /// The findings in the columns of the `issues` table.
+    pub issue_rows: Vec<Vec<Cell>>,
+}
+
+/// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written).
+/// Reports that are not JSON are left out (the validator has reported them).
+pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables {
+    let mut groups: Vec<(String, Vec<Vec<u8>>)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let audits: Vec<(String, ffbkit_sdk::audit::CitizenAudit)> = groups
+        .into_par_iter()
+        .map(|(key, reports)| {
+            let values: Vec<Value> = reports.iter().filter_map(|b| serde_json::from_slice::<Value>(b).ok()).collect();
+            drop(reports);
+            (key, audit_citizen(&values))
+        })
+        .collect();
+    let text = |m: &str| if matches!(cpr, CprMode::Clear) { m.to_string() } else { mask_cpr_in_text(m) };
+    let mut out = AuditTables { findings: TableBuf::new("audit_findings", FINDINGS), citizens: TableBuf::new("audit_citizens", CITIZENS), municipalities: TableBuf::new("audit_municipalities", MUNICIPALITIES), issue_rows: Vec::new() };
+    // municipality -> (citizens, rule -> (citizens, findings))
+    let mut per_m: BTreeMap<String, (i64, BTreeMap<&'static str, (i64, i64)>)> = BTreeMap::new();
+    for (key, a) in audits {
+        let m = per_m.entry(a.municipality.clone()).or_default();
+        m.0 += 1;
+        let mut seen = BTreeSet::new();
+        for f in &a.findings {
+            let e = m.1.entry(f.rule).or_default();
+            e.1 += 1;
+            if seen.insert(f.rule) {
+                e.0 += 1;
+            }
+        }
+        let citizen = if key.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(cpr.text(&key))) };
+        let municipality = if a.municipality.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(a.municipality.as_str())) };
+        let rules: BTreeSet<&str> = a.findings.iter().map(|f| f.rule).collect();
+        out.citizens.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Int(a.reports as i64), Cell::Int(a.findings.len() as i64), Cell::Own(rules.into_iter().collect::<Vec<_>>().join(","))]);
+        for f in &a.findings {
+            out.findings.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Static(f.rule), Cell::text(f.report.as_deref()), Cell::text(f.resource.as_deref()), Cell::Own(text(&f.message))]);
+            out.issue_rows.push(vec![
+                Cell::Static("audit"),
+                Cell::Null,
+                Cell::text(f.report.as_deref()),
+                citizen.clone(),
+                municipality.clone(),
+                Cell::Static(f.rule),
+                Cell::Null,
+                Cell::Null,
+                Cell::text(f.resource.as_deref()),
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Own(text(&f.message)),
+            ]);
+        }
+    }
+    for (m, (citizens, rules)) in per_m {
+        let mc = if m.is_empty() { Cell::Null } else { Cell::Own(m) };
+        if rules.is_empty() {
+            out.municipalities.rows.push(vec![mc.clone(), Cell::Null, Cell::Int(0), Cell::Int(0), Cell::Int(citizens)]);
+        }
+        for (rule, (with, n)) in rules {
+            out.municipalities.rows.push(vec![mc.clone(), Cell::Static(rule), Cell::Int(with), Cell::Int(n), Cell::Int(citizens)]);
+        }
+    }
+    out
+}

@@ -1,0 +1,489 @@
+//! Reading many reports into tables: the inputs expanded by the SDK's batch reader
+//! (directories recursively), read in batches of 256 (files in parallel, NDJSON line by
+//! line) so that Ctrl-C is honoured between batches, each report checked by the SDK's
+//! validator, then the rows of each report ([`crate::extract`]) merged in input order, keeping the latest version per resource id (by the report's timestamp) or
+//! every version (`history`). References are joined once everything is read; the audit
+//! ([`crate::audit`]) runs per citizen on the same reports when asked.
+
+use crate::audit::{self, AuditTables};
+use crate::cpr::CprMode;
+use crate::extract::{self, col, spec, Context, Fact, Link, Row, T, TABLES};
+use crate::table::{Cell, TableBuf};
+use arrow_array::RecordBatch;
+use ffbkit_sdk::validate::{batch, source, Outcome, Severity, Validator};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How to read.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Keep every version of a resource instead of the latest.
+    pub history: bool,
+    /// How CPR numbers appear.
+    pub cpr: CprMode,
+    /// Build the resource tables (off when only the audit is wanted).
+    pub tables: bool,
+    /// Run the stream audit per citizen.
+    pub audit: bool,
+    /// Leave out the rows of reports with errors (their findings stay in `issues`).
+    pub skip_invalid: bool,
+    /// Run the validator (off: only JSON is checked, for data already known to be valid).
+    pub validate: bool,
+}
+
+/// Totals of a read.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Reports read.
+    pub reports: usize,
+    /// Resources in them.
+    pub resources: usize,
+    /// Reports with errors.
+    pub invalid: usize,
+    /// The rule ids of the errors, sorted.
+    pub error_rules: BTreeSet<&'static str>,
+    /// The first report with errors.
+    pub first_invalid: Option<String>,
+    /// Inputs that could not be read: (name, why).
+    pub unreadable: Vec<(String, String)>,
+    /// Set when the read was interrupted (Ctrl-C).
+    pub interrupted: bool,
+}
+
+/// The result of a read.
+pub struct Output {
+    /// Tables by name.
+    pub tables: Vec<(&'static str, RecordBatch)>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+/// What one report gives, computed in parallel.
+struct ReportOut {
+    report: Vec<Cell>,
+    issues: Vec<Vec<Cell>>,
+    rows: Vec<Row>,
+    facts: Vec<(String, Fact)>,
+    timestamp: Option<Arc<str>>,
+    cpr: Option<String>,
+    municipality: Option<String>,
+    bytes: Option<Vec<u8>>,
+    invalid: Option<(String, Vec<&'static str>)>,
+    resources: usize,
+    unreadable: Option<(String, String)>,
+}
+
+/// Accumulates reports in input order.
+struct Acc {
+    opts: ReadOptions,
+    tables: Vec<TableBuf>,
+    links: Vec<Vec<Link>>,
+    stamps: Vec<Vec<Option<Arc<str>>>>,
+    latest: HashMap<(T, String), usize>,
+    facts: HashMap<String, (Option<Arc<str>>, Fact)>,
+    groups: HashMap<String, Vec<Vec<u8>>>,
+    /// Target group / goal / evaluation reference -> (care plan id, rank), from every
+    /// version of every care plan (a later version may list only its latest evaluation).
+    plan_of: HashMap<String, (String, i64)>,
+    summary: Summary,
+}
+
+fn t_index(t: T) -> usize {
+    TABLES.iter().position(|(x, _, _)| *x == t).expect("every table is listed")
+}
+
+fn newer(new: &Option<Arc<str>>, old: &Option<Arc<str>>) -> bool {
+    new.as_deref().unwrap_or("") >= old.as_deref().unwrap_or("")
+}
+
+/// Rows for the validator's findings on one report.
+fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            vec![
+                Cell::Static("validator"),
+                cx.source.clone(),
+                cx.report_id.clone(),
+                cx.citizen.clone(),
+                cx.municipality.clone(),
+                Cell::Static(d.rule),
+                Cell::Static(d.severity.as_str()),
+                Cell::Own(d.location.clone()),
+                Cell::Null,
+                d.line.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+                d.column.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+                Cell::text(d.found.as_deref()),
+                Cell::Own(d.expected.clone()),
+                Cell::Own(d.message.clone()),
+            ]
+        })
+        .collect()
+}
+
+/// One report, its file read here (in parallel) when it is one, and validated by the
+/// SDK's validator unless `validator` is `None`.
+fn load(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limits, validator: Option<&Validator>) -> batch::Item {
+    let unreadable = |name: String, why: String| batch::Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(why) };
+    let bytes = match path {
+        None => bytes,
+        Some(p) => match std::fs::metadata(p) {
+            Ok(m) if m.len() > limits.max_bytes as u64 => {
+                return match validator {
+                    Some(v) => batch::Item { name, bytes: Vec::new(), outcome: v.too_large(m.len()), unreadable: None },
+                    None => unreadable(name, format!("{} bytes, more than the limit of {} bytes", m.len(), limits.max_bytes)),
+                };
+            }
+            _ => match std::fs::read(p) {
+                Ok(b) => b,
+                Err(e) => return unreadable(name, e.to_string()),
+            },
+        },
+    };
+    let outcome = validator.map_or_else(Outcome::default, |v| v.validate_bytes(&bytes));
+    batch::Item { name, bytes, outcome, unreadable: None }
+}
+
+fn process(item: batch::Item, opts: &ReadOptions, limits: &source::Limits) -> ReportOut {
+    if let Some(e) = item.unreadable {
+        return ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((item.name, e)) };
+    }
+    let (parsed, problem) = match source::parse(&item.bytes, limits) {
+        Ok((j, _)) => (Some(j), None),
+        Err(p) => (None, Some(p)),
+    };
+    let (cpr, municipality) = parsed.as_ref().map_or((None, None), extract::citizen_of);
+    let report_id = parsed.as_ref().and_then(|j| j.get("id")).and_then(|v| v.as_str()).map(str::to_string);
+    let timestamp: Option<Arc<str>> = parsed.as_ref().and_then(|j| j.get("timestamp")).and_then(|v| v.as_str()).map(Arc::from);
+    let cx = Context {
+        citizen: opts.cpr.show(cpr.as_deref()),
+        municipality: extract::shared(municipality.as_deref()),
+        report_id: extract::shared(report_id.as_deref()),
+        timestamp: timestamp.clone().map_or(Cell::Null, Cell::Shared),
+        source: Cell::Shared(Arc::from(item.name.as_str())),
+    };
+    let mut o = item.outcome;
+    if !opts.validate {
+        // Not validated: only the input rule GW-JSON, from the parse itself.
+        o.resources = parsed.as_ref().and_then(|j| j.get("entry")).and_then(|e| e.as_array()).map_or(0, Vec::len);
+        if let Some(p) = problem {
+            o.diagnostics.push(ffbkit_sdk::validate::Diagnostic {
+                rule: "GW-JSON",
+                severity: Severity::Error,
+                location: String::new(),
+                pointer: String::new(),
+                line: p.line,
+                column: p.column,
+                found: None,
+                expected: "a well-formed JSON object".into(),
+                message: format!("The report cannot be read: {}.", p.message),
+            });
+        }
+    }
+    let o = &o;
+    let valid = o.is_valid();
+    let report = vec![
+        cx.report_id.clone(),
+        cx.timestamp.clone(),
+        cx.citizen.clone(),
+        cx.municipality.clone(),
+        cx.source.clone(),
+        Cell::Int(o.resources as i64),
+        Cell::Bool(valid),
+        Cell::Int(o.count(Severity::Error) as i64),
+        Cell::Int(o.count(Severity::Warning) as i64),
+    ];
+    let issues = issue_rows(o, &cx);
+    let (rows, facts) = match &parsed {
+        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx),
+        _ => (Vec::new(), Vec::new()),
+    };
+    drop(parsed);
+    let invalid = (!valid).then(|| (item.name.clone(), o.rule_ids(Severity::Error)));
+    let resources = o.resources;
+    let bytes = opts.audit.then_some(item.bytes);
+    ReportOut { report, issues, rows, facts, timestamp, cpr, municipality, bytes, invalid, resources, unreadable: None }
+}
+
+impl Acc {
+    fn new(opts: ReadOptions) -> Acc {
+        Acc {
+            tables: TABLES.iter().map(|(_, n, c)| TableBuf::new(n, c)).collect(),
+            links: TABLES.iter().map(|_| Vec::new()).collect(),
+            stamps: TABLES.iter().map(|_| Vec::new()).collect(),
+            latest: HashMap::new(),
+            facts: HashMap::new(),
+            groups: HashMap::new(),
+            plan_of: HashMap::new(),
+            summary: Summary::default(),
+            opts,
+        }
+    }
+
+    fn merge(&mut self, r: ReportOut) {
+        if let Some(u) = r.unreadable {
+            self.summary.unreadable.push(u);
+            return;
+        }
+        self.summary.reports += 1;
+        self.summary.resources += r.resources;
+        if let Some((name, rules)) = r.invalid {
+            self.summary.invalid += 1;
+            self.summary.error_rules.extend(rules);
+            self.summary.first_invalid.get_or_insert(name);
+        }
+        self.tables[t_index(T::Reports)].rows.push(r.report);
+        self.tables[t_index(T::Issues)].rows.extend(r.issues);
+        for row in r.rows {
+            if let Link::CarePlan { targets, goals, outcomes, .. } = &row.link {
+                let pid = row.cells[0].as_str().unwrap_or("").to_string();
+                for (t, k) in targets {
+                    self.plan_of.insert(t.clone(), (pid.clone(), *k));
+                }
+                for g in goals.iter().chain(outcomes) {
+                    self.plan_of.insert(g.clone(), (pid.clone(), 0));
+                }
+            }
+            let ti = t_index(row.table);
+            if !self.opts.history {
+                match self.latest.entry((row.table, row.key)) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        let i = *e.get();
+                        if newer(&r.timestamp, &self.stamps[ti][i]) {
+                            self.tables[ti].rows[i] = row.cells;
+                            self.links[ti][i] = row.link;
+                            self.stamps[ti][i] = r.timestamp.clone();
+                        }
+                        continue;
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(self.tables[ti].rows.len());
+                    }
+                }
+            }
+            self.tables[ti].rows.push(row.cells);
+            self.links[ti].push(row.link);
+            self.stamps[ti].push(r.timestamp.clone());
+        }
+        for (key, fact) in r.facts {
+            match self.facts.get(&key) {
+                Some((ts, _)) if !newer(&r.timestamp, ts) => {}
+                _ => {
+                    self.facts.insert(key, (r.timestamp.clone(), fact));
+                }
+            }
+        }
+        if let Some(bytes) = r.bytes {
+            let key = r.cpr.unwrap_or_default();
+            let _ = r.municipality;
+            self.groups.entry(key).or_default().push(bytes);
+        }
+    }
+
+    fn table(&self, t: T) -> &TableBuf {
+        &self.tables[t_index(t)]
+    }
+
+    /// Joins made once everything is read.
+    fn join(&mut self) {
+        let id_of = |r: &str| r.rsplit('/').next().unwrap_or(r).to_string();
+        let text = |row: &Vec<Cell>, t: T, c: &str| row[col(t, c)].as_str().map(str::to_string);
+        // Service request -> case number.
+        let sr_case: HashMap<String, String> = self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, T::ServiceRequests, "id")?), text(r, T::ServiceRequests, "case_number")?))).collect();
+        // Gatherings: case number; condition -> (gathering, day, case number).
+        let mut found: HashMap<String, (String, Cell, Option<String>)> = HashMap::new();
+        let gi = t_index(T::Gatherings);
+        for (row, link) in self.tables[gi].rows.iter_mut().zip(&self.links[gi]) {
+            if let Link::Gathering { service_request, findings } = link {
+                let case = service_request.as_ref().and_then(|s| sr_case.get(s)).cloned();
+                row[col(T::Gatherings, "case_number")] = Cell::text(case.as_deref());
+                if let Some(sr) = service_request {
+                    row[col(T::Gatherings, "service_request")] = Cell::Own(id_of(sr));
+                }
+                let gid = row[0].as_str().unwrap_or("").to_string();
+                let day = row[col(T::Gatherings, "effective")].clone();
+                for f in findings {
+                    found.insert(f.clone(), (gid.clone(), day.clone(), case.clone()));
+                }
+            }
+        }
+        // Conditions: gathering; condition -> (code, term, kind) for goals.
+        let mut conds: HashMap<String, (Cell, Cell, Cell)> = HashMap::new();
+        for row in &mut self.tables[t_index(T::Conditions)].rows {
+            let key = format!("Condition/{}", row[0].as_str().unwrap_or(""));
+            if let Some((g, day, case)) = found.get(&key) {
+                row[col(T::Conditions, "gathering")] = Cell::Own(g.clone());
+                row[col(T::Conditions, "gathering_date")] = day.clone();
+                row[col(T::Conditions, "case_number")] = Cell::text(case.as_deref());
+            }
+            conds.insert(key, (row[col(T::Conditions, "code")].clone(), row[col(T::Conditions, "term")].clone(), row[col(T::Conditions, "kind")].clone()));
+        }
+        let targets: HashMap<String, (Cell, Cell)> = self.table(T::TargetGroups).rows.iter().map(|r| (format!("Condition/{}", r[0].as_str().unwrap_or("")), (r[col(T::TargetGroups, "code")].clone(), r[col(T::TargetGroups, "term")].clone()))).collect();
+        // Care plans: tilbud, målgrupper, follow-up date; goal/evaluation/target -> plan.
+        let plan_of = std::mem::take(&mut self.plan_of);
+        let ci = t_index(T::CarePlans);
+        for (row, link) in self.tables[ci].rows.iter_mut().zip(&self.links[ci]) {
+            if let Link::CarePlan { teams, targets: tg, follow_up, .. } = link {
+                if let Some(code) = teams.iter().find_map(|t| match self.facts.get(t) {
+                    Some((_, Fact::Tilbud(c))) => Some(c.clone()),
+                    _ => None,
+                }) {
+                    row[col(T::CarePlans, "tilbud")] = extract::term(Some(&code));
+                    row[col(T::CarePlans, "tilbud_paragraph")] = extract::legal_basis(Some(&code));
+                    row[col(T::CarePlans, "tilbud_code")] = Cell::Own(code);
+                }
+                for (rank, code_col, term_col) in [(1, "target_group_code", "target_group"), (2, "secondary_target_group_code", "secondary_target_group")] {
+                    if let Some((code, term)) = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| targets.get(r)) {
+                        row[col(T::CarePlans, code_col)] = code.clone();
+                        row[col(T::CarePlans, term_col)] = term.clone();
+                    }
+                }
+                if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| self.facts.get(f)) {
+                    row[col(T::CarePlans, "follow_up_date")] = Cell::day(day.as_deref());
+                }
+            }
+        }
+        for row in &mut self.tables[t_index(T::TargetGroups)].rows {
+            if let Some((p, k)) = plan_of.get(&format!("Condition/{}", row[0].as_str().unwrap_or(""))) {
+                row[col(T::TargetGroups, "care_plan")] = Cell::Own(p.clone());
+                row[col(T::TargetGroups, "rank")] = Cell::Int(*k);
+            }
+        }
+        for row in &mut self.tables[t_index(T::Evaluations)].rows {
+            if let Some((p, _)) = plan_of.get(&format!("Observation/{}", row[0].as_str().unwrap_or(""))) {
+                row[col(T::Evaluations, "care_plan")] = Cell::Own(p.clone());
+            }
+        }
+        // Goals: plan, primary theme; one goal_themes row per addressed theme.
+        let mut themes = Vec::new();
+        let gl = t_index(T::Goals);
+        for (row, link) in self.tables[gl].rows.iter_mut().zip(&self.links[gl]) {
+            let key = format!("Goal/{}", row[0].as_str().unwrap_or(""));
+            if let Some((p, _)) = plan_of.get(&key) {
+                row[col(T::Goals, "care_plan")] = Cell::Own(p.clone());
+            }
+            if let Link::Goal { addresses } = link {
+                for (r, rank) in addresses {
+                    let (code, term, kind) = conds.get(r).cloned().unwrap_or_default();
+                    if *rank == 1 {
+                        row[col(T::Goals, "primary_theme")] = Cell::Own(id_of(r));
+                        row[col(T::Goals, "primary_theme_code")] = code.clone();
+                        row[col(T::Goals, "primary_theme_term")] = term.clone();
+                    }
+                    themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::Own(id_of(r)), Cell::Int(*rank), code, term, kind]);
+                }
+            }
+        }
+        self.tables[t_index(T::GoalThemes)].rows = themes;
+        // Plain ids in the reference columns.
+        for (t, c) in [(T::Interventions, "care_plan"), (T::FollowUps, "care_plan")] {
+            let i = col(t, c);
+            for row in &mut self.tables[t_index(t)].rows {
+                if let Some(r) = row[i].as_str() {
+                    row[i] = Cell::Own(id_of(r));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Output {
+        self.join();
+        let audit = if self.opts.audit { Some(audit::run(std::mem::take(&mut self.groups), &self.opts.cpr)) } else { None };
+        let mut tables: Vec<(&'static str, RecordBatch)> = Vec::new();
+        let issues = t_index(T::Issues);
+        if let Some(AuditTables { issue_rows, .. }) = &audit {
+            self.tables[issues].rows.extend(issue_rows.iter().cloned());
+        }
+        for (i, buf) in self.tables.into_iter().enumerate() {
+            if self.opts.tables || i == issues || TABLES[i].0 == T::Reports {
+                tables.push((spec(TABLES[i].0).0, buf.finish()));
+            }
+        }
+        if let Some(a) = audit {
+            tables.push(("audit_findings", a.findings.finish()));
+            tables.push(("audit_citizens", a.citizens.finish()));
+            tables.push(("audit_municipalities", a.municipalities.finish()));
+        }
+        Output { tables, summary: self.summary }
+    }
+}
+
+/// Reports read per parallel batch.
+const CHUNK: usize = 256;
+
+/// Read everything named by `inputs`. Runs without the GIL; `interrupted` is asked between
+/// batches (Ctrl-C) and stops the read.
+pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> bool) -> Output {
+    let v = Validator::default_validator();
+    let limits = v.options().limits;
+    let mut acc = Acc::new(opts);
+    let mut files = Vec::new();
+    for e in batch::expand(inputs) {
+        match e {
+            Ok(p) => files.push(p),
+            Err((p, why)) => acc.summary.unreadable.push((p.display().to_string(), why)),
+        }
+    }
+    let mut stop = false;
+    let flush = |pending: &mut Vec<batch::Item>, acc: &mut Acc, stop: &mut bool| {
+        if *stop || interrupted() {
+            *stop = true;
+            pending.clear();
+            return;
+        }
+        let opts = acc.opts.clone();
+        let outs: Vec<ReportOut> = pending.par_drain(..).map(|item| process(item, &opts, &limits)).collect();
+        for o in outs {
+            acc.merge(o);
+        }
+    };
+    {
+        let validator = acc.opts.validate.then_some(v);
+        let mut pending_files: Vec<(String, Option<PathBuf>, Vec<u8>)> = Vec::with_capacity(CHUNK);
+        let run = |pending_files: &mut Vec<(String, Option<PathBuf>, Vec<u8>)>, acc: &mut Acc, stop: &mut bool| {
+            let mut items: Vec<batch::Item> = pending_files.par_drain(..).map(|(n, p, b)| load(n, p.as_deref(), b, &limits, validator)).collect();
+            flush(&mut items, acc, stop);
+        };
+        for f in &files {
+            if stop {
+                break;
+            }
+            let name = f.display().to_string();
+            if matches!(f.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl")) {
+                match std::fs::File::open(f) {
+                    Err(e) => acc.summary.unreadable.push((name, e.to_string())),
+                    Ok(file) => {
+                        for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
+                            match line {
+                                Err(e) => {
+                                    acc.summary.unreadable.push((format!("{name}:{}", i + 1), e.to_string()));
+                                    break;
+                                }
+                                Ok(l) if l.iter().all(u8::is_ascii_whitespace) => {}
+                                Ok(l) => pending_files.push((format!("{name}:{}", i + 1), None, l)),
+                            }
+                            if pending_files.len() >= CHUNK {
+                                run(&mut pending_files, &mut acc, &mut stop);
+                                if stop {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            } else {
+                pending_files.push((name, Some(f.clone()), Vec::new()));
+            }
+            if pending_files.len() >= CHUNK {
+                run(&mut pending_files, &mut acc, &mut stop);
+            }
+        }
+        run(&mut pending_files, &mut acc, &mut stop);
+        acc.summary.interrupted = stop;
+    }
+    acc.finish()
+}

@@ -1,0 +1,385 @@
+//! Rows of one delivery report: one row per resource in the table of its profile, with
+//! the codes resolved against the embedded catalog (terms, theme area and tema, scores,
+//! legal basis), and the references each row needs to be joined to others later
+//! ([`Link`]). Nothing here judges the report: that is the validator's job.
+
+use crate::table::{Cell, Ty};
+use ffbkit_sdk::catalog::codes::{Funktionsevneniveau, Stoettebehov};
+use ffbkit_sdk::catalog::{Catalog, Kind};
+use ffbkit_sdk::profile::{ext, fixed, Profile};
+use ffbkit_sdk::validate::json::Json;
+use std::sync::Arc;
+
+use Ty::{Bool, Date, Int, Str};
+
+/// Columns every resource table starts with.
+macro_rules! common {
+    ($($rest:tt)*) => {
+        &[
+            ("id", Str), ("citizen", Str), ("municipality", Str), ("report_id", Str),
+            ("report_timestamp", Str), ("last_updated", Str), ("source", Str), ("withdrawn", Bool),
+            $($rest)*
+        ]
+    };
+}
+
+/// The tables of a dataset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum T {
+    /// One row per report.
+    Reports,
+    /// Patient.
+    Citizens,
+    /// ServiceRequest.
+    ServiceRequests,
+    /// ClinicalImpression.
+    Gatherings,
+    /// Condition (FFB themes).
+    Conditions,
+    /// Condition (målgrupper).
+    TargetGroups,
+    /// Goal.
+    Goals,
+    /// Goal.addresses, one row per addressed theme.
+    GoalThemes,
+    /// Observation (støttebehov).
+    Evaluations,
+    /// CarePlan (indsats).
+    CarePlans,
+    /// CarePlan (ydelse).
+    Interventions,
+    /// Observation (opfølgning).
+    FollowUps,
+    /// The validator's and the audit's findings.
+    Issues,
+}
+
+/// Every table: its enum, name and columns.
+pub const TABLES: &[(T, &str, &[(&str, Ty)])] = &[
+    (T::Reports, "reports", &[("report_id", Str), ("timestamp", Str), ("citizen", Str), ("municipality", Str), ("source", Str), ("resources", Int), ("valid", Bool), ("errors", Int), ("warnings", Int)]),
+    (T::Citizens, "citizens", common!()),
+    (T::ServiceRequests, "service_requests", common!(("status", Str), ("case_number", Str))),
+    (T::Gatherings, "gatherings", common!(("status", Str), ("effective", Date), ("service_request", Str), ("case_number", Str), ("findings", Int))),
+    (T::Conditions, "conditions", common!(
+        ("code", Str), ("term", Str), ("kind", Str), ("theme_code", Str), ("theme", Str), ("area", Str),
+        ("severity_code", Str), ("funktionsevneniveau", Str), ("score", Int),
+        ("recorded_date", Date), ("last_asserted", Date), ("clinical_status", Str), ("verification_status", Str),
+        ("gathering", Str), ("gathering_date", Date), ("case_number", Str))),
+    (T::TargetGroups, "target_groups", common!(("code", Str), ("term", Str), ("recorded_date", Date), ("clinical_status", Str), ("care_plan", Str), ("rank", Int))),
+    (T::Goals, "goals", common!(
+        ("lifecycle_status", Str), ("maaltype_code", Str), ("maaltype", Str),
+        ("expected_level_code", Str), ("expected_level", Str), ("expected_score", Int),
+        ("primary_theme", Str), ("primary_theme_code", Str), ("primary_theme_term", Str), ("care_plan", Str))),
+    (T::GoalThemes, "goal_themes", &[("goal", Str), ("citizen", Str), ("municipality", Str), ("condition", Str), ("rank", Int), ("code", Str), ("term", Str), ("kind", Str)]),
+    (T::Evaluations, "evaluations", common!(("status", Str), ("effective", Date), ("code", Str), ("stoettebehov", Str), ("level", Int), ("care_plan", Str))),
+    (T::CarePlans, "care_plans", common!(
+        ("status", Str), ("period_start", Date), ("period_end", Date), ("case_number", Str),
+        ("tilbud_code", Str), ("tilbud", Str), ("tilbud_paragraph", Str), ("target_group_code", Str), ("target_group", Str),
+        ("secondary_target_group_code", Str), ("secondary_target_group", Str), ("goals", Int), ("follow_up_date", Date))),
+    (T::Interventions, "interventions", common!(
+        ("care_plan", Str), ("status", Str), ("ydelse_code", Str), ("ydelse", Str), ("paragraph", Str),
+        ("period_start", Date), ("period_end", Date), ("created", Str), ("activity_status", Str))),
+    (T::FollowUps, "follow_ups", common!(("status", Str), ("effective", Date), ("care_plan", Str), ("result_code", Str), ("result", Str))),
+    (T::Issues, "issues", &[("origin", Str), ("source", Str), ("report_id", Str), ("citizen", Str), ("municipality", Str), ("rule", Str), ("severity", Str), ("location", Str), ("resource", Str), ("line", Int), ("column", Int), ("found", Str), ("expected", Str), ("message", Str)]),
+];
+
+/// Name and columns of a table.
+pub fn spec(t: T) -> (&'static str, &'static [(&'static str, Ty)]) {
+    let (_, n, c) = TABLES.iter().find(|(x, _, _)| *x == t).expect("every table is listed");
+    (n, c)
+}
+
+/// Index of a column of a table.
+pub fn col(t: T, name: &str) -> usize {
+    spec(t).1.iter().position(|(n, _)| *n == name).unwrap_or_else(|| panic!("no column {name}"))
+}
+
+/// References a row keeps for joins made when all reports are read.
+#[derive(Clone, Debug)]
+pub enum Link {
+    /// Nothing to join.
+    None,
+    /// A gathering: its service request and the conditions it found.
+    Gathering { service_request: Option<String>, findings: Vec<String> },
+    /// A care plan: tilbud (CareTeam), målgrupper with rank, goals, outcomes, follow-up encounter.
+    CarePlan { teams: Vec<String>, targets: Vec<(String, i64)>, goals: Vec<String>, outcomes: Vec<String>, follow_up: Option<String> },
+    /// A goal: the conditions it addresses, with rank.
+    Goal { addresses: Vec<(String, i64)> },
+}
+
+/// One resource's row.
+pub struct Row {
+    /// Its table.
+    pub table: T,
+    /// `Type/id`.
+    pub key: String,
+    /// The cells, one per column.
+    pub cells: Vec<Cell>,
+    /// References for joins.
+    pub link: Link,
+}
+
+/// Facts that are not rows but are needed for joins (latest state wins).
+#[derive(Clone, Debug)]
+pub enum Fact {
+    /// CareTeam id -> tilbud code.
+    Tilbud(String),
+    /// Encounter id -> planned follow-up day.
+    FollowUpDate(Option<String>),
+}
+
+fn s<'a>(j: &'a Json<'_>, ptr: &str) -> Option<&'a str> {
+    j.pointer(ptr).and_then(Json::as_str)
+}
+
+fn arr<'a, 'b>(j: &'a Json<'b>, key: &str) -> &'a [Json<'b>] {
+    j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default()
+}
+
+fn extension<'a, 'b>(r: &'a Json<'b>, url: &str) -> Option<&'a Json<'b>> {
+    arr(r, "extension").iter().find(|e| s(e, "/url") == Some(url))
+}
+
+fn case_number(r: &Json<'_>) -> Option<String> {
+    let e = extension(r, ext::MUNICIPALITY_CASE_NUMBER)?;
+    arr(e, "extension").iter().find_map(|x| s(x, "/valueIdentifier/value")).map(str::to_string)
+}
+
+fn rank(j: &Json<'_>) -> i64 {
+    extension(j, ext::CONDITION_RANK).and_then(|e| e.get("valuePositiveInt")).and_then(Json::as_i64).unwrap_or(0)
+}
+
+fn code_of<'a>(j: &'a Json<'_>, element: &str) -> Option<&'a str> {
+    j.get(element)?.get("coding")?.get(0)?.get("code")?.as_str()
+}
+
+/// The legal basis of a code in the embedded catalog (`; `-separated), or null.
+pub fn legal_basis(code: Option<&str>) -> Cell {
+    code.and_then(|c| Catalog::embedded().get(c)).filter(|c| !c.legal_basis.is_empty()).map_or(Cell::Null, |c| Cell::Own(c.legal_basis.join("; ")))
+}
+
+/// A code: borrowed from the embedded catalog when it is there (no allocation).
+pub fn code_cell(code: Option<&str>) -> Cell {
+    match code {
+        None => Cell::Null,
+        Some(c) => Catalog::embedded().get(c).map_or_else(|| Cell::Own(c.to_string()), |k| Cell::Static(&k.code)),
+    }
+}
+
+/// The term of a code in the embedded catalog.
+pub fn term(code: Option<&str>) -> Cell {
+    code.and_then(|c| Catalog::embedded().get(c)).map_or(Cell::Null, |c| Cell::Static(&c.term))
+}
+
+/// The profile of a resource: its claim, or (without one) its content, as the validator
+/// matches it.
+fn profile_of(r: &Json<'_>) -> Option<Profile> {
+    if let Some(p) = s(r, "/meta/profile/0").and_then(Profile::from_url) {
+        return Some(p);
+    }
+    let rt = s(r, "/resourceType")?;
+    let cat = Catalog::embedded();
+    match rt {
+        "Condition" => {
+            let c = code_of(r, "code").and_then(|c| cat.get(c));
+            Some(if c.is_some_and(|c| c.kind == Kind::Maalgruppe) { Profile::TargetGroup } else { Profile::Condition })
+        }
+        "CarePlan" => Some(if r.get("basedOn").is_some() { Profile::Intervention } else { Profile::CarePlan }),
+        "Observation" => Some(if code_of(r, "code") == Some(fixed::FOLLOW_UP_CODE) { Profile::FollowUp } else { Profile::CareEvaluation }),
+        _ => Profile::for_resource_type(rt).first().copied(),
+    }
+}
+
+fn withdrawn(r: &Json<'_>) -> bool {
+    s(r, "/status") == Some("entered-in-error") || code_of(r, "verificationStatus") == Some("entered-in-error")
+}
+
+fn refs(r: &Json<'_>, key: &str) -> Vec<String> {
+    arr(r, key).iter().filter_map(|x| s(x, "/reference")).map(str::to_string).collect()
+}
+
+/// The report-level cells every row starts with.
+pub struct Context {
+    /// The citizen as output (masked, pseudonym or clear).
+    pub citizen: Cell,
+    /// The municipality.
+    pub municipality: Cell,
+    /// The Bundle id.
+    pub report_id: Cell,
+    /// The Bundle timestamp.
+    pub timestamp: Cell,
+    /// Where the report came from.
+    pub source: Cell,
+}
+
+/// The citizen's CPR number and municipality as written in the report's Patient.
+pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
+    for e in arr(report, "entry") {
+        if let Some(r) = e.get("resource") {
+            if s(r, "/resourceType") == Some("Patient") {
+                let cpr = arr(r, "identifier").iter().find(|i| s(i, "/system") == Some(fixed::CPR_SYSTEM)).or_else(|| arr(r, "identifier").first()).and_then(|i| s(i, "/value"));
+                return (cpr.map(str::to_string), s(r, "/managingOrganization/identifier/value").map(str::to_string));
+            }
+        }
+    }
+    (None, None)
+}
+
+/// The rows of every resource of a report.
+pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)>) {
+    let cat = Catalog::embedded();
+    let mut rows = Vec::new();
+    let mut facts = Vec::new();
+    for e in arr(report, "entry") {
+        let Some(r) = e.get("resource") else { continue };
+        let (Some(rt), Some(id)) = (s(r, "/resourceType"), s(r, "/id")) else { continue };
+        let key = format!("{rt}/{id}");
+        let Some(profile) = profile_of(r) else { continue };
+        let mut cells = vec![
+            Cell::Own(id.to_string()),
+            cx.citizen.clone(),
+            cx.municipality.clone(),
+            cx.report_id.clone(),
+            cx.timestamp.clone(),
+            Cell::text(s(r, "/meta/lastUpdated")),
+            cx.source.clone(),
+            Cell::Bool(withdrawn(r)),
+        ];
+        let status = || Cell::text(s(r, "/status"));
+        let mut link = Link::None;
+        let table = match profile {
+            Profile::Citizen => T::Citizens,
+            Profile::ServiceRequest => {
+                cells.extend([status(), Cell::text(case_number(r).as_deref())]);
+                T::ServiceRequests
+            }
+            Profile::InformationGathering => {
+                let sr = extension(r, ext::BASED_ON_SERVICE_REQUEST).and_then(|x| s(x, "/valueReference/reference")).map(str::to_string);
+                let findings: Vec<String> = arr(r, "finding").iter().filter_map(|f| s(f, "/itemReference/reference")).map(str::to_string).collect();
+                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(sr.as_deref()), Cell::Null, Cell::Int(findings.len() as i64)]);
+                link = Link::Gathering { service_request: sr, findings };
+                T::Gatherings
+            }
+            Profile::Condition => {
+                let code = code_of(r, "code");
+                let concept = code.and_then(|c| cat.get(c));
+                let (area, theme) = concept.map_or((None, None), |c| cat.theme_path(c));
+                let sev = code_of(r, "severity");
+                let score = sev.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
+                let asserted = extension(r, ext::CONDITION_LAST_ASSERTED_DATE).and_then(|x| s(x, "/valueDateTime"));
+                cells.extend([
+                    code_cell(code),
+                    concept.map_or(Cell::Null, |c| Cell::Static(&c.term)),
+                    concept.map_or(Cell::Null, |c| Cell::Static(c.kind.as_str())),
+                    theme.map_or(Cell::Null, |c| Cell::Static(&c.code)),
+                    theme.map_or(Cell::Null, |c| Cell::Static(&c.term)),
+                    area.map_or(Cell::Null, |c| Cell::Static(&c.term)),
+                    code_cell(sev),
+                    term(sev),
+                    score.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+                    Cell::day(s(r, "/recordedDate")),
+                    Cell::day(asserted),
+                    Cell::text(code_of(r, "clinicalStatus")),
+                    Cell::text(code_of(r, "verificationStatus")),
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Null,
+                ]);
+                T::Conditions
+            }
+            Profile::TargetGroup => {
+                let code = code_of(r, "code");
+                cells.extend([code_cell(code), term(code), Cell::day(s(r, "/recordedDate")), Cell::text(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
+                T::TargetGroups
+            }
+            Profile::InterventionGoal => {
+                let target = |measure: &str| arr(r, "target").iter().find(|t| code_of(t, "measure") == Some(measure)).and_then(|t| code_of(t, "detailCodeableConcept"));
+                let maal = target(fixed::MEASURE_CHANGE_VALUE);
+                let level = target(fixed::MEASURE_SEVERITY);
+                let score = level.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
+                let addresses: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, "/reference").map(|x| (x.to_string(), rank(a)))).collect();
+                let primary = addresses.iter().find(|(_, k)| *k == 1).map(|(x, _)| x.clone());
+                cells.extend([
+                    Cell::text(s(r, "/lifecycleStatus")),
+                    code_cell(maal),
+                    term(maal),
+                    code_cell(level),
+                    term(level),
+                    score.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+                    Cell::text(primary.as_deref()),
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Null,
+                ]);
+                link = Link::Goal { addresses };
+                T::Goals
+            }
+            Profile::CareEvaluation => {
+                let code = code_of(r, "valueCodeableConcept");
+                let level = code.and_then(|c| Stoettebehov::from_code(c)).and_then(|l| l.level());
+                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), code_cell(code), term(code), level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))), Cell::Null]);
+                T::Evaluations
+            }
+            Profile::CarePlan => {
+                let targets: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, "/reference").map(|x| (x.to_string(), rank(a)))).collect();
+                let goals = refs(r, "goal");
+                let outcomes = arr(r, "activity").iter().flat_map(|a| arr(a, "outcomeReference")).filter_map(|x| s(x, "/reference")).map(str::to_string).collect();
+                let follow_up = extension(r, ext::FOLLOW_UP_DATE).and_then(|x| s(x, "/valueReference/reference")).map(str::to_string);
+                cells.extend([
+                    status(),
+                    Cell::day(s(r, "/period/start")),
+                    Cell::day(s(r, "/period/end")),
+                    Cell::text(case_number(r).as_deref()),
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Null,
+                    Cell::Int(goals.len() as i64),
+                    Cell::Null,
+                ]);
+                link = Link::CarePlan { teams: refs(r, "careTeam"), targets, goals, outcomes, follow_up };
+                T::CarePlans
+            }
+            Profile::Intervention => {
+                let code = s(r, "/activity/0/detail/code/coding/0/code");
+                cells.extend([
+                    Cell::text(s(r, "/basedOn/0/reference")),
+                    status(),
+                    code_cell(code),
+                    term(code),
+                    legal_basis(code),
+                    Cell::day(s(r, "/period/start")),
+                    Cell::day(s(r, "/period/end")),
+                    Cell::text(s(r, "/created")),
+                    Cell::text(s(r, "/activity/0/detail/status")),
+                ]);
+                T::Interventions
+            }
+            Profile::FollowUp => {
+                let code = code_of(r, "valueCodeableConcept");
+                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(s(r, "/focus/0/reference")), code_cell(code), term(code)]);
+                T::FollowUps
+            }
+            Profile::ServicePerformer => {
+                if let Some(c) = s(r, "/category/0/coding/0/code") {
+                    facts.push((key, Fact::Tilbud(c.to_string())));
+                }
+                continue;
+            }
+            Profile::FollowUpEncounter => {
+                facts.push((key, Fact::FollowUpDate(s(r, "/period/start").map(str::to_string))));
+                continue;
+            }
+        };
+        rows.push(Row { table, key, cells, link });
+    }
+    (rows, facts)
+}
+
+/// A shared text cell.
+pub fn shared(s: Option<&str>) -> Cell {
+    s.map_or(Cell::Null, |s| Cell::Shared(Arc::from(s)))
+}

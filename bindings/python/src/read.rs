@@ -1,0 +1,101 @@
+//! `ffbkit._ffbkit.read_reports`: the Python entry of [`crate::dataset::read`], run with the
+//! GIL released and Ctrl-C honoured between batches.
+
+use crate::arrow::PyArrowTable;
+use crate::cpr::CprMode;
+use crate::dataset::{self, ReadOptions};
+use crate::errors;
+use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use std::path::PathBuf;
+
+/// The paths of a `str`, a path-like, or a list/tuple of them.
+fn paths_of(obj: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
+    let wrong = |o: &Bound<'_, PyAny>| -> PyErr {
+        let name = o.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        PyTypeError::new_err(format!("read_reports() takes a path or a list of paths (str or os.PathLike), not {name}"))
+    };
+    if obj.is_instance_of::<PyString>() {
+        return Ok(vec![obj.extract()?]);
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut out = Vec::new();
+        for item in obj.try_iter()? {
+            let item = item?;
+            if item.is_instance_of::<PyBytes>() {
+                return Err(wrong(&item));
+            }
+            out.push(item.extract::<PathBuf>().map_err(|_| wrong(&item))?);
+        }
+        if out.is_empty() {
+            return Err(PyValueError::new_err("read_reports() needs at least one path"));
+        }
+        return Ok(out);
+    }
+    if obj.is_instance_of::<PyBytes>() {
+        return Err(wrong(obj));
+    }
+    obj.extract::<PathBuf>().map(|p| vec![p]).map_err(|_| wrong(obj))
+}
+
+fn salt_of(salt: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
+    match salt {
+        None => Ok(None),
+        Some(s) if s.is_none() => Ok(None),
+        Some(s) => {
+            if let Ok(b) = s.downcast::<PyBytes>() {
+                Ok(Some(b.as_bytes().to_vec()))
+            } else if let Ok(t) = s.downcast::<PyString>() {
+                Ok(Some(t.extract::<String>()?.into_bytes()))
+            } else {
+                Err(PyTypeError::new_err(format!("salt must be str or bytes, not {}", s.get_type().name()?)))
+            }
+        }
+    }
+}
+
+/// Read, validate and tabulate delivery reports (files, directories, NDJSON). Returns the
+/// tables by name and a summary dict. Missing paths raise FileNotFoundError before any work.
+#[pyfunction]
+#[pyo3(signature = (paths, *, history=false, cpr="masked", salt=None, audit=false, tables=true, skip_invalid=false, validate=true))]
+#[allow(clippy::too_many_arguments)]
+pub fn read_reports<'py>(
+    py: Python<'py>,
+    paths: &Bound<'py, PyAny>,
+    history: bool,
+    cpr: &str,
+    salt: Option<&Bound<'py, PyAny>>,
+    audit: bool,
+    tables: bool,
+    skip_invalid: bool,
+    validate: bool,
+) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    let inputs = paths_of(paths)?;
+    for p in &inputs {
+        if !p.exists() {
+            return Err(errors::io_error(p, std::io::Error::from(std::io::ErrorKind::NotFound)));
+        }
+    }
+    let cpr = CprMode::parse(cpr, salt_of(salt)?).map_err(PyValueError::new_err)?;
+    let opts = ReadOptions { history, cpr, tables, audit, skip_invalid, validate };
+    let out = py.allow_threads(|| dataset::read(&inputs, opts, &|| Python::with_gil(|py| py.check_signals().is_err())));
+    if out.summary.interrupted {
+        return Err(PyKeyboardInterrupt::new_err("read_reports() was interrupted"));
+    }
+    if let Some((name, why)) = out.summary.unreadable.first() {
+        return Err(pyo3::exceptions::PyOSError::new_err(format!("cannot read {name}: {why} ({} input(s) unreadable)", out.summary.unreadable.len())));
+    }
+    let d = PyDict::new(py);
+    for (name, batch) in out.tables {
+        d.set_item(name, Bound::new(py, PyArrowTable::new(name, batch))?)?;
+    }
+    let s = &out.summary;
+    let summary = PyDict::new(py);
+    summary.set_item("reports", s.reports)?;
+    summary.set_item("resources", s.resources)?;
+    summary.set_item("invalid", s.invalid)?;
+    summary.set_item("error_rules", s.error_rules.iter().collect::<Vec<_>>())?;
+    summary.set_item("first_invalid", &s.first_invalid)?;
+    Ok((d, summary))
+}

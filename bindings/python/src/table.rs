@@ -1,0 +1,168 @@
+//! Row buffers with a fixed column schema, turned into one Arrow `RecordBatch` at the end.
+//! Rows are kept as small cells (codes and terms borrow from the embedded catalog) so that
+//! a newer version of a resource can replace its row in place (latest state per id).
+
+use arrow_array::builder::{BooleanBuilder, Date32Builder, Int64Builder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use std::sync::Arc;
+
+/// The type of a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// UTF-8 text.
+    Str,
+    /// 64-bit integer.
+    Int,
+    /// Boolean.
+    Bool,
+    /// A calendar day (Arrow `date32`).
+    Date,
+}
+
+/// One value of a row.
+#[derive(Clone, Debug, Default)]
+pub enum Cell {
+    /// No value.
+    #[default]
+    Null,
+    /// Text shared between rows (citizen, municipality, report id).
+    Shared(Arc<str>),
+    /// Text of the embedded catalog.
+    Static(&'static str),
+    /// Text owned by the row.
+    Own(String),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// Days since 1970-01-01.
+    Date(i32),
+}
+
+impl Cell {
+    /// Text, or null.
+    pub fn text(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Null, |s| Cell::Own(s.to_string()))
+    }
+
+    /// A day (`YYYY-MM-DD`, the rest of a dateTime ignored), or null when it is no day.
+    pub fn day(s: Option<&str>) -> Cell {
+        s.and_then(days_since_epoch).map_or(Cell::Null, Cell::Date)
+    }
+
+    /// The text of a text cell.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Cell::Shared(s) => Some(s),
+            Cell::Static(s) => Some(s),
+            Cell::Own(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Days since 1970-01-01 of the day a FHIR date or dateTime starts with.
+pub fn days_since_epoch(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+/// A table being filled: its name, columns and rows.
+pub struct TableBuf {
+    /// The table's name (`conditions`, ...).
+    pub name: &'static str,
+    /// Column names and types.
+    pub columns: &'static [(&'static str, Ty)],
+    /// The rows; each has one cell per column.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl TableBuf {
+    /// An empty table.
+    pub fn new(name: &'static str, columns: &'static [(&'static str, Ty)]) -> TableBuf {
+        TableBuf { name, columns, rows: Vec::new() }
+    }
+
+    /// The Arrow schema of the table.
+    pub fn schema(&self) -> Arc<Schema> {
+        Arc::new(Schema::new(
+            self.columns
+                .iter()
+                .map(|(n, t)| {
+                    let dt = match t {
+                        Ty::Str => DataType::Utf8,
+                        Ty::Int => DataType::Int64,
+                        Ty::Bool => DataType::Boolean,
+                        Ty::Date => DataType::Date32,
+                    };
+                    Field::new(*n, dt, true)
+                })
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    /// The rows as one record batch (the rows are consumed).
+    pub fn finish(self) -> RecordBatch {
+        let schema = self.schema();
+        let n = self.rows.len();
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.columns.len());
+        for (i, (_, ty)) in self.columns.iter().enumerate() {
+            let cells = self.rows.iter().map(|r| &r[i]);
+            let array: ArrayRef = match ty {
+                Ty::Str => {
+                    let mut b = StringBuilder::with_capacity(n, n * 16);
+                    cells.for_each(|c| b.append_option(c.as_str()));
+                    Arc::new(b.finish())
+                }
+                Ty::Int => {
+                    let mut b = Int64Builder::with_capacity(n);
+                    cells.for_each(|c| b.append_option(if let Cell::Int(v) = c { Some(*v) } else { None }));
+                    Arc::new(b.finish())
+                }
+                Ty::Bool => {
+                    let mut b = BooleanBuilder::with_capacity(n);
+                    cells.for_each(|c| b.append_option(if let Cell::Bool(v) = c { Some(*v) } else { None }));
+                    Arc::new(b.finish())
+                }
+                Ty::Date => {
+                    let mut b = Date32Builder::with_capacity(n);
+                    cells.for_each(|c| b.append_option(if let Cell::Date(v) = c { Some(*v) } else { None }));
+                    Arc::new(b.finish())
+                }
+            };
+            arrays.push(array);
+        }
+        let name = self.name;
+        RecordBatch::try_new(schema, arrays).unwrap_or_else(|e| panic!("table {name}: every row has one cell per column ({e})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_match_the_calendar() {
+        assert_eq!(days_since_epoch("1970-01-01"), Some(0));
+        assert_eq!(days_since_epoch("2025-03-03T10:00:00+01:00"), Some(20150));
+        assert_eq!(days_since_epoch("2000-02-29"), Some(11016));
+        assert_eq!(days_since_epoch("2025"), None);
+        assert_eq!(days_since_epoch("2025-13-01"), None);
+    }
+}
