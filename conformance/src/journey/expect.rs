@@ -56,23 +56,6 @@ pub fn profile_of(r: &Value) -> Option<Profile> {
     })
 }
 
-fn profile_name(p: Profile) -> &'static str {
-    match p {
-        Profile::Citizen => "Citizen",
-        Profile::ServiceRequest => "ServiceRequest",
-        Profile::InformationGathering => "InformationGathering",
-        Profile::Condition => "Condition",
-        Profile::TargetGroup => "TargetGroup",
-        Profile::InterventionGoal => "InterventionGoal",
-        Profile::CarePlan => "CarePlan",
-        Profile::Intervention => "Intervention",
-        Profile::ServicePerformer => "ServicePerformer",
-        Profile::FollowUpEncounter => "FollowUpEncounter",
-        Profile::CareEvaluation => "CareEvaluation",
-        Profile::FollowUp => "FollowUp",
-    }
-}
-
 /// A resource found in a report.
 struct Found<'r> {
     report: &'r Value,
@@ -109,7 +92,7 @@ fn goal_target<'v>(goal: &'v Value, measure: &str) -> Option<&'v str> {
 fn fits(m: &Match, f: &Found<'_>, cpr: Option<&str>) -> bool {
     let r = f.resource;
     let Some(p) = profile_of(r) else { return false };
-    if profile_name(p) != m.profile {
+    if p.title() != m.profile {
         return false;
     }
     if let Some(cpr) = cpr {
