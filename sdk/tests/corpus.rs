@@ -137,3 +137,20 @@ fn every_requirement_rule_has_an_invalid_fixture_and_a_registered_rule() {
         assert!(covered.contains(r.id), "registered rule {} has no invalid fixture", r.id);
     }
 }
+
+#[test]
+fn validate_parsed_gives_the_outcome_of_validate_bytes() {
+    // One parse shared with the caller: same findings (with line and column) as validating
+    // the bytes, on every valid and invalid fixture and on input that is not JSON.
+    let v = Validator::default_validator();
+    let mut inputs: Vec<Vec<u8>> = json_files(&fixtures().join("valid")).iter().chain(&json_files(&fixtures().join("invalid"))).map(|f| std::fs::read(f).unwrap()).collect();
+    inputs.push(b"{\"resourceType\": \"Bundle\",".to_vec());
+    inputs.push(b"[1, 2]".to_vec());
+    inputs.push(b"{\"a\": 1, \"a\": 2}".to_vec());
+    for bytes in inputs {
+        let parsed = ffbkit_sdk::validate::source::parse(&bytes, &v.options().limits);
+        let shared = v.validate_parsed(&bytes, &parsed);
+        let own = v.validate_bytes(&bytes);
+        assert_eq!(format!("{shared:?}"), format!("{own:?}"), "{}", String::from_utf8_lossy(&bytes));
+    }
+}

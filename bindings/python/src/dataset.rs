@@ -1,9 +1,12 @@
 //! Reading many reports into tables: the inputs expanded by the SDK's batch reader
 //! (directories recursively), read in batches of 256 (files in parallel, NDJSON line by
-//! line) so that Ctrl-C is honoured between batches, each report checked by the SDK's
-//! validator, then the rows of each report ([`crate::extract`]) merged in input order, keeping the latest version per resource id (by the report's timestamp) or
-//! every version (`history`). References are joined once everything is read; the audit
-//! ([`crate::audit`]) runs per citizen on the same reports when asked.
+//! line) so that Ctrl-C is honoured between batches, each report parsed once into the
+//! validator's document tree, that tree checked by the SDK's validator
+//! (`Validator::validate_parsed`) and its rows ([`crate::extract`]) taken from the same
+//! tree, then the rows of each report merged in input order, keeping the latest version
+//! per resource id (by the report's timestamp) or every version (`history`). References
+//! are joined once everything is read; the audit ([`crate::audit`]) runs per citizen on
+//! the same reports when asked.
 
 use crate::audit::{self, AuditTables};
 use crate::cpr::CprMode;
@@ -125,34 +128,42 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// One report, its file read here (in parallel) when it is one, and validated by the
-/// SDK's validator unless `validator` is `None`.
-fn load(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limits, validator: Option<&Validator>) -> batch::Item {
+/// One report, its file read here (in parallel) when it is one. Only a report over the size
+/// limit gets its outcome here (unread); the others are parsed and validated in
+/// [`process`], once for both the validator and the extraction.
+fn load(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limits, validator: Option<&Validator>) -> (batch::Item, bool) {
     let unreadable = |name: String, why: String| batch::Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(why) };
     let bytes = match path {
         None => bytes,
         Some(p) => match std::fs::metadata(p) {
             Ok(m) if m.len() > limits.max_bytes as u64 => {
                 return match validator {
-                    Some(v) => batch::Item { name, bytes: Vec::new(), outcome: v.too_large(m.len()), unreadable: None },
-                    None => unreadable(name, format!("{} bytes, more than the limit of {} bytes", m.len(), limits.max_bytes)),
+                    Some(v) => (batch::Item { name, bytes: Vec::new(), outcome: v.too_large(m.len()), unreadable: None }, true),
+                    None => (unreadable(name, format!("{} bytes, more than the limit of {} bytes", m.len(), limits.max_bytes)), false),
                 };
             }
             _ => match std::fs::read(p) {
                 Ok(b) => b,
-                Err(e) => return unreadable(name, e.to_string()),
+                Err(e) => return (unreadable(name, e.to_string()), false),
             },
         },
     };
-    let outcome = validator.map_or_else(Outcome::default, |v| v.validate_bytes(&bytes));
-    batch::Item { name, bytes, outcome, unreadable: None }
+    (batch::Item { name, bytes, outcome: Outcome::default(), unreadable: None }, false)
 }
 
-fn process(item: batch::Item, opts: &ReadOptions, limits: &source::Limits) -> ReportOut {
+/// One report: parsed once, validated on that tree (unless `validator` is `None` or the
+/// outcome is already `done`, for a report refused unread), and its rows extracted from
+/// the same tree.
+fn process((item, done): (batch::Item, bool), opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
     if let Some(e) = item.unreadable {
         return ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((item.name, e)) };
     }
-    let (parsed, problem) = match source::parse(&item.bytes, limits) {
+    let parse = source::parse(&item.bytes, limits);
+    let mut o = item.outcome;
+    if let (Some(v), false) = (validator, done) {
+        o = v.validate_parsed(&item.bytes, &parse);
+    }
+    let (parsed, problem) = match parse {
         Ok((j, _)) => (Some(j), None),
         Err(p) => (None, Some(p)),
     };
@@ -166,7 +177,6 @@ fn process(item: batch::Item, opts: &ReadOptions, limits: &source::Limits) -> Re
         timestamp: timestamp.clone().map_or(Cell::Null, Cell::Shared),
         source: Cell::Shared(Arc::from(item.name.as_str())),
     };
-    let mut o = item.outcome;
     if !opts.validate {
         // Not validated: only the input rule GW-JSON, from the parse itself.
         o.resources = parsed.as_ref().and_then(|j| j.get("entry")).and_then(|e| e.as_array()).map_or(0, Vec::len);
@@ -429,23 +439,23 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
         }
     }
     let mut stop = false;
-    let flush = |pending: &mut Vec<batch::Item>, acc: &mut Acc, stop: &mut bool| {
+    let validator = acc.opts.validate.then_some(v);
+    let flush = |pending: &mut Vec<(batch::Item, bool)>, acc: &mut Acc, stop: &mut bool| {
         if *stop || interrupted() {
             *stop = true;
             pending.clear();
             return;
         }
         let opts = acc.opts.clone();
-        let outs: Vec<ReportOut> = pending.par_drain(..).map(|item| process(item, &opts, &limits)).collect();
+        let outs: Vec<ReportOut> = pending.par_drain(..).map(|item| process(item, &opts, &limits, validator)).collect();
         for o in outs {
             acc.merge(o);
         }
     };
     {
-        let validator = acc.opts.validate.then_some(v);
         let mut pending_files: Vec<(String, Option<PathBuf>, Vec<u8>)> = Vec::with_capacity(CHUNK);
         let run = |pending_files: &mut Vec<(String, Option<PathBuf>, Vec<u8>)>, acc: &mut Acc, stop: &mut bool| {
-            let mut items: Vec<batch::Item> = pending_files.par_drain(..).map(|(n, p, b)| load(n, p.as_deref(), b, &limits, validator)).collect();
+            let mut items: Vec<(batch::Item, bool)> = pending_files.par_drain(..).map(|(n, p, b)| load(n, p.as_deref(), b, &limits, validator)).collect();
             flush(&mut items, acc, stop);
         };
         for f in &files {

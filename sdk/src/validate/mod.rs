@@ -204,8 +204,16 @@ impl Validator {
 
     /// Validate a report given as bytes (JSON). Findings carry line and column.
     pub fn validate_bytes(&self, bytes: &[u8]) -> Outcome {
+        self.validate_parsed(bytes, &source::parse(bytes, &self.options.limits))
+    }
+
+    /// Validate a report whose bytes the caller has already parsed, so that the caller can
+    /// go on using the same tree (one parse instead of two). `parsed` must be the result of
+    /// [`source::parse`]`(bytes, &self.options().limits)`; the outcome is then exactly that
+    /// of [`Validator::validate_bytes`]`(bytes)`, findings with line and column.
+    pub fn validate_parsed(&self, bytes: &[u8], parsed: &Result<(Json<'_>, bool), source::JsonProblem>) -> Outcome {
         let mut cx = Findings::new(self, Some(bytes));
-        match source::parse(bytes, &self.options.limits) {
+        match parsed {
             Err(p) => {
                 let d = cx.make("GW-JSON", "", None, "a well-formed JSON object".into(), format!("The report cannot be read: {}.", p.message));
                 let mut d = d;
@@ -215,7 +223,7 @@ impl Validator {
                 cx.finish(Outcome::default())
             }
             Ok((value, has_duplicates)) => {
-                if has_duplicates {
+                if *has_duplicates {
                     let idx = cx.index();
                     let dups: Vec<(String, usize)> = idx.duplicate_keys().to_vec();
                     for (ptr, _) in dups {
@@ -223,7 +231,7 @@ impl Validator {
                         cx.push("GW-JSON", &ptr, None, "each key once per object".into(), format!("The key \"{key}\" occurs more than once in the same object; only the last value is used."));
                     }
                 }
-                let outcome = self.check_value(&value, &mut cx);
+                let outcome = self.check_value(value, &mut cx);
                 cx.finish(outcome)
             }
         }
