@@ -182,7 +182,9 @@ pub struct RemoteIssue {
     pub expression: Option<String>,
 }
 
-fn xml_escape(s: &str) -> String {
+/// Escape text for XML content and attribute values (JUnit, HTML); control characters
+/// that XML 1.0 cannot carry are dropped.
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -6,22 +6,7 @@ use super::RunReport;
 use crate::harness::verdict::{Status, Verdict};
 use std::fmt::Write;
 
-/// Escape text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use ffbkit_sdk::validate::render::xml_escape;
 
 struct Case {
     name: String,
