@@ -15,7 +15,8 @@ use crate::table::{Cell, TableBuf};
 use arrow_array::RecordBatch;
 use ffbkit_sdk::validate::{batch, source, Outcome, Severity, Validator};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -87,7 +88,7 @@ struct Acc {
     stamps: Vec<Vec<Option<Arc<str>>>>,
     latest: HashMap<(T, String), usize>,
     facts: HashMap<String, (Option<Arc<str>>, Fact)>,
-    groups: HashMap<String, Vec<Vec<u8>>>,
+    groups: std::collections::HashMap<String, Vec<Vec<u8>>>,
     /// Target group / goal / evaluation reference -> (care plan id, rank), from every
     /// version of every care plan (a later version may list only its latest evaluation).
     plan_of: HashMap<String, (String, i64)>,
@@ -225,10 +226,10 @@ impl Acc {
             tables: TABLES.iter().map(|(_, n, c)| TableBuf::new(n, c)).collect(),
             links: TABLES.iter().map(|_| Vec::new()).collect(),
             stamps: TABLES.iter().map(|_| Vec::new()).collect(),
-            latest: HashMap::new(),
-            facts: HashMap::new(),
-            groups: HashMap::new(),
-            plan_of: HashMap::new(),
+            latest: HashMap::default(),
+            facts: HashMap::default(),
+            groups: std::collections::HashMap::new(),
+            plan_of: HashMap::default(),
             summary: Summary::default(),
             opts,
         }
@@ -305,7 +306,7 @@ impl Acc {
         // Service request -> case number.
         let sr_case: HashMap<String, String> = self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, T::ServiceRequests, "id")?), text(r, T::ServiceRequests, "case_number")?))).collect();
         // Gatherings: case number; condition -> (gathering, day, case number).
-        let mut found: HashMap<String, (String, Cell, Option<String>)> = HashMap::new();
+        let mut found: HashMap<String, (String, Cell, Option<String>)> = HashMap::default();
         let gi = t_index(T::Gatherings);
         for (row, link) in self.tables[gi].rows.iter_mut().zip(&self.links[gi]) {
             if let Link::Gathering { service_request, findings } = link {
@@ -322,7 +323,7 @@ impl Acc {
             }
         }
         // Conditions: gathering; condition -> (code, term, kind) for goals.
-        let mut conds: HashMap<String, (Cell, Cell, Cell)> = HashMap::new();
+        let mut conds: HashMap<String, (Cell, Cell, Cell)> = HashMap::default();
         for row in &mut self.tables[t_index(T::Conditions)].rows {
             let key = format!("Condition/{}", row[0].as_str().unwrap_or(""));
             if let Some((g, day, case)) = found.get(&key) {
@@ -408,11 +409,8 @@ impl Acc {
         if let Some(AuditTables { issue_rows, .. }) = &audit {
             self.tables[issues].rows.extend(issue_rows.iter().cloned());
         }
-        for (i, buf) in self.tables.into_iter().enumerate() {
-            if self.opts.tables || i == issues || TABLES[i].0 == T::Reports {
-                tables.push((spec(TABLES[i].0).0, buf.finish()));
-            }
-        }
+        let wanted: Vec<(usize, TableBuf)> = self.tables.into_iter().enumerate().filter(|(i, _)| self.opts.tables || *i == issues || TABLES[*i].0 == T::Reports).collect();
+        tables.par_extend(wanted.into_par_iter().map(|(i, buf)| (spec(TABLES[i].0).0, buf.finish())));
         if let Some(a) = audit {
             tables.push(("audit_findings", a.findings.finish()));
             tables.push(("audit_citizens", a.citizens.finish()));
@@ -423,14 +421,22 @@ impl Acc {
 }
 
 /// Reports read per parallel batch.
-const CHUNK: usize = 256;
+const CHUNK: usize = 512;
+
+/// One input report not yet read: its name, its file (or `None` for an NDJSON line) and
+/// its bytes (an NDJSON line's; empty for a file).
+type Pending = (String, Option<PathBuf>, Vec<u8>);
 
 /// Read everything named by `inputs`. Runs without the GIL; `interrupted` is asked between
 /// batches (Ctrl-C) and stops the read.
+///
+/// Batches are pipelined: while the thread pool reads, parses, validates and extracts one
+/// batch, one of its threads merges the previous batch's rows into the tables (the merge
+/// keeps input order, so the latest state per id does not depend on the thread count).
 pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> bool) -> Output {
     let v = Validator::default_validator();
     let limits = v.options().limits;
-    let mut acc = Acc::new(opts);
+    let mut acc = Acc::new(opts.clone());
     let mut files = Vec::new();
     for e in batch::expand(inputs) {
         match e {
@@ -438,62 +444,69 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
             Err((p, why)) => acc.summary.unreadable.push((p.display().to_string(), why)),
         }
     }
+    let validator = opts.validate.then_some(v);
+    let work = |chunk: Vec<Pending>| -> Vec<ReportOut> { chunk.into_par_iter().map(|(n, p, b)| process(load(n, p.as_deref(), b, &limits, validator), &opts, &limits, validator)).collect() };
+    let mut done: Option<Vec<ReportOut>> = None;
     let mut stop = false;
-    let validator = acc.opts.validate.then_some(v);
-    let flush = |pending: &mut Vec<(batch::Item, bool)>, acc: &mut Acc, stop: &mut bool| {
+    let mut submit = |chunk: Vec<Pending>, acc: &mut Acc, stop: &mut bool| {
         if *stop || interrupted() {
             *stop = true;
-            pending.clear();
             return;
         }
-        let opts = acc.opts.clone();
-        let outs: Vec<ReportOut> = pending.par_drain(..).map(|item| process(item, &opts, &limits, validator)).collect();
-        for o in outs {
-            acc.merge(o);
-        }
+        let previous = done.take();
+        let ((), outs) = rayon::join(
+            || {
+                for o in previous.into_iter().flatten() {
+                    acc.merge(o);
+                }
+            },
+            || work(chunk),
+        );
+        done = Some(outs);
     };
-    {
-        let mut pending_files: Vec<(String, Option<PathBuf>, Vec<u8>)> = Vec::with_capacity(CHUNK);
-        let run = |pending_files: &mut Vec<(String, Option<PathBuf>, Vec<u8>)>, acc: &mut Acc, stop: &mut bool| {
-            let mut items: Vec<(batch::Item, bool)> = pending_files.par_drain(..).map(|(n, p, b)| load(n, p.as_deref(), b, &limits, validator)).collect();
-            flush(&mut items, acc, stop);
-        };
-        for f in &files {
-            if stop {
-                break;
-            }
-            let name = f.display().to_string();
-            if matches!(f.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl")) {
-                match std::fs::File::open(f) {
-                    Err(e) => acc.summary.unreadable.push((name, e.to_string())),
-                    Ok(file) => {
-                        for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
-                            match line {
-                                Err(e) => {
-                                    acc.summary.unreadable.push((format!("{name}:{}", i + 1), e.to_string()));
-                                    break;
-                                }
-                                Ok(l) if l.iter().all(u8::is_ascii_whitespace) => {}
-                                Ok(l) => pending_files.push((format!("{name}:{}", i + 1), None, l)),
+    let mut pending: Vec<Pending> = Vec::with_capacity(CHUNK);
+    for f in &files {
+        if stop {
+            break;
+        }
+        let name = f.display().to_string();
+        if matches!(f.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl")) {
+            match std::fs::File::open(f) {
+                Err(e) => acc.summary.unreadable.push((name, e.to_string())),
+                Ok(file) => {
+                    for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
+                        match line {
+                            Err(e) => {
+                                acc.summary.unreadable.push((format!("{name}:{}", i + 1), e.to_string()));
+                                break;
                             }
-                            if pending_files.len() >= CHUNK {
-                                run(&mut pending_files, &mut acc, &mut stop);
-                                if stop {
-                                    break;
-                                }
+                            Ok(l) if l.iter().all(u8::is_ascii_whitespace) => {}
+                            Ok(l) => pending.push((format!("{name}:{}", i + 1), None, l)),
+                        }
+                        if pending.len() >= CHUNK {
+                            submit(std::mem::replace(&mut pending, Vec::with_capacity(CHUNK)), &mut acc, &mut stop);
+                            if stop {
+                                break;
                             }
                         }
                     }
                 }
-            } else {
-                pending_files.push((name, Some(f.clone()), Vec::new()));
             }
-            if pending_files.len() >= CHUNK {
-                run(&mut pending_files, &mut acc, &mut stop);
-            }
+        } else {
+            pending.push((name, Some(f.clone()), Vec::new()));
         }
-        run(&mut pending_files, &mut acc, &mut stop);
-        acc.summary.interrupted = stop;
+        if pending.len() >= CHUNK {
+            submit(std::mem::replace(&mut pending, Vec::with_capacity(CHUNK)), &mut acc, &mut stop);
+        }
     }
+    if !pending.is_empty() {
+        submit(pending, &mut acc, &mut stop);
+    }
+    if !stop {
+        for o in done.take().into_iter().flatten() {
+            acc.merge(o);
+        }
+    }
+    acc.summary.interrupted = stop;
     acc.finish()
 }

@@ -5,15 +5,19 @@
 mod arrow;
 mod audit;
 mod catalog;
-mod cpr;
-mod dataset;
+pub mod cpr;
+pub mod dataset;
 mod errors;
-mod extract;
+pub mod extract;
 mod read;
-mod table;
+pub mod table;
 mod validate;
 
 use pyo3::prelude::*;
+
+/// The extension's allocator (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The native module.
 #[pymodule]

@@ -5,6 +5,7 @@
 use arrow_array::builder::{BooleanBuilder, Date32Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// The type of a column.
@@ -117,39 +118,46 @@ impl TableBuf {
         ))
     }
 
-    /// The rows as one record batch (the rows are consumed).
+    /// The rows as one record batch (the rows are consumed). Columns are built in
+    /// parallel, each string column allocated once at its exact size, and the rows are
+    /// freed on the thread pool rather than on the caller's thread.
     pub fn finish(self) -> RecordBatch {
         let schema = self.schema();
-        let n = self.rows.len();
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.columns.len());
-        for (i, (_, ty)) in self.columns.iter().enumerate() {
-            let cells = self.rows.iter().map(|r| &r[i]);
-            let array: ArrayRef = match ty {
-                Ty::Str => {
-                    let mut b = StringBuilder::with_capacity(n, n * 16);
-                    cells.for_each(|c| b.append_option(c.as_str()));
-                    Arc::new(b.finish())
-                }
-                Ty::Int => {
-                    let mut b = Int64Builder::with_capacity(n);
-                    cells.for_each(|c| b.append_option(if let Cell::Int(v) = c { Some(*v) } else { None }));
-                    Arc::new(b.finish())
-                }
-                Ty::Bool => {
-                    let mut b = BooleanBuilder::with_capacity(n);
-                    cells.for_each(|c| b.append_option(if let Cell::Bool(v) = c { Some(*v) } else { None }));
-                    Arc::new(b.finish())
-                }
-                Ty::Date => {
-                    let mut b = Date32Builder::with_capacity(n);
-                    cells.for_each(|c| b.append_option(if let Cell::Date(v) = c { Some(*v) } else { None }));
-                    Arc::new(b.finish())
-                }
-            };
-            arrays.push(array);
-        }
+        let rows = self.rows;
+        let columns: Vec<(usize, Ty)> = self.columns.iter().map(|(_, t)| *t).enumerate().collect();
+        let arrays: Vec<ArrayRef> = columns.par_iter().map(|&(i, ty)| column(&rows, i, ty)).collect();
+        rayon::spawn(move || drop(rows));
         let name = self.name;
         RecordBatch::try_new(schema, arrays).unwrap_or_else(|e| panic!("table {name}: every row has one cell per column ({e})"))
+    }
+}
+
+/// Column `i` of `rows` as an Arrow array of type `ty`.
+fn column(rows: &[Vec<Cell>], i: usize, ty: Ty) -> ArrayRef {
+    let n = rows.len();
+    let cells = rows.iter().map(|r| &r[i]);
+    match ty {
+        Ty::Str => {
+            let bytes = rows.iter().map(|r| r[i].as_str().map_or(0, str::len)).sum();
+            let mut b = StringBuilder::with_capacity(n, bytes);
+            cells.for_each(|c| b.append_option(c.as_str()));
+            Arc::new(b.finish())
+        }
+        Ty::Int => {
+            let mut b = Int64Builder::with_capacity(n);
+            cells.for_each(|c| b.append_option(if let Cell::Int(v) = c { Some(*v) } else { None }));
+            Arc::new(b.finish())
+        }
+        Ty::Bool => {
+            let mut b = BooleanBuilder::with_capacity(n);
+            cells.for_each(|c| b.append_option(if let Cell::Bool(v) = c { Some(*v) } else { None }));
+            Arc::new(b.finish())
+        }
+        Ty::Date => {
+            let mut b = Date32Builder::with_capacity(n);
+            cells.for_each(|c| b.append_option(if let Cell::Date(v) = c { Some(*v) } else { None }));
+            Arc::new(b.finish())
+        }
     }
 }
 
