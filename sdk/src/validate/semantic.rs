@@ -6,7 +6,7 @@ use super::{cpr, Findings, Outcome, Validator};
 use crate::profile::{ext, fixed, Profile};
 use super::json::Json;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write;
 
 /// One entry of the bundle, as the semantic rules see it.
@@ -16,12 +16,8 @@ struct Entry<'v> {
     resource_type: &'v str,
     id: Option<&'v str>,
     profile: Option<Profile>,
-}
-
-impl Entry<'_> {
-    fn ptr(&self) -> String {
-        format!("/entry/{}/resource", self.index)
-    }
+    /// `/entry/{index}/resource`, made once.
+    ptr: String,
 }
 
 pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> Outcome {
@@ -49,6 +45,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
             resource_type: rt,
             id: resource.get("id").and_then(Json::as_str),
             profile,
+            ptr,
         });
     }
     let by_ref = ids_and_full_urls(entries, &list, cx);
@@ -193,39 +190,48 @@ fn fewest_errors(v: &Validator, resource: &Json<'_>, candidates: &[Profile]) -> 
 /// GW-ID: UUID ids, unique per type, fullUrl agreeing with type and id. Returns the
 /// lookup from reference strings (`Type/id`, fullUrl) to positions in `list`.
 fn ids_and_full_urls(entries: &[Json<'_>], list: &[Entry<'_>], cx: &mut Findings<'_>) -> HashMap<String, usize> {
-    let mut by_ref: HashMap<String, usize> = HashMap::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut by_ref: HashMap<String, usize> = HashMap::default();
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::default();
     for (k, e) in list.iter().enumerate() {
-        let ptr = e.ptr();
+        let ptr = &e.ptr;
         match e.id {
-            None => cx.push("GW-ID", &ptr, None, "an id that is a UUID".into(), format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(&ptr))),
+            None => cx.push("GW-ID", ptr, None, "an id that is a UUID".into(), format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(ptr))),
             Some(id) => {
                 if !is_uuid(id) {
-                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(&ptr), cx.show(e.resource.get("id").unwrap_or(&Json::Null))));
+                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(ptr), cx.show(e.resource.get("id").unwrap_or(&Json::Null))));
                 }
-                let key = format!("{}/{id}", e.resource_type);
-                if let Some(&first) = seen.get(&key) {
-                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "each resource once per report".into(), format!("{key} occurs twice in the report (entries {} and {}).", list[first].index, e.index));
+                if let Some(&first) = seen.get(&(e.resource_type, id)) {
+                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "each resource once per report".into(), format!("{}/{id} occurs twice in the report (entries {} and {}).", e.resource_type, list[first].index, e.index));
                 } else {
-                    seen.insert(key.clone(), k);
-                    by_ref.insert(key, k);
+                    seen.insert((e.resource_type, id), k);
+                    by_ref.insert(format!("{}/{id}", e.resource_type), k);
                 }
             }
         }
         let entry = &entries[e.index];
         if let Some(full) = entry.get("fullUrl").and_then(Json::as_str) {
-            let fptr = format!("/entry/{}/fullUrl", e.index);
-            let agrees = e.id.is_some_and(|id| {
-                full == format!("urn:uuid:{id}") || full == format!("{}/{id}", e.resource_type) || full.ends_with(&format!("/{}/{id}", e.resource_type))
-            });
+            let agrees = e.id.is_some_and(|id| full_url_agrees(full, e.resource_type, id));
             if !agrees {
+                let fptr = format!("/entry/{}/fullUrl", e.index);
                 let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
                 cx.push("GW-ID", &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
             }
-            by_ref.entry(full.to_string()).or_insert(k);
+            if !by_ref.contains_key(full) {
+                by_ref.insert(full.to_string(), k);
+            }
         }
     }
     by_ref
+}
+
+/// A fullUrl agrees with a resource's type and id: `urn:uuid:{id}`, `{type}/{id}`, or an
+/// absolute URL ending in `/{type}/{id}`.
+fn full_url_agrees(full: &str, resource_type: &str, id: &str) -> bool {
+    if full.strip_prefix("urn:uuid:") == Some(id) {
+        return true;
+    }
+    let Some(rest) = full.strip_suffix(id).and_then(|r| r.strip_suffix('/')).and_then(|r| r.strip_suffix(resource_type)) else { return false };
+    rest.is_empty() || rest.ends_with('/')
 }
 
 /// Lower-case canonical UUID text.
@@ -242,11 +248,11 @@ pub(crate) fn is_uuid(s: &str) -> bool {
 fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
     let patients: Vec<&Entry<'_>> = list.iter().filter(|e| e.resource_type == "Patient").collect();
     if patients.len() != 1 {
-        let ptr = patients.get(1).map_or(String::new(), |e| e.ptr());
+        let ptr = patients.get(1).map_or(String::new(), |e| e.ptr.clone());
         cx.push("GW-CITIZEN", &ptr, None, "exactly one Patient".into(), format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()));
     }
     let Some(p) = patients.first() else { return };
-    let ptr = p.ptr();
+    let ptr = &p.ptr;
     if let Some(cpr_value) = at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]).and_then(Json::as_str) {
         outcome.citizen = Some(cx.mask(cpr_value));
         if !cpr::is_valid_cpr(cpr_value) {
@@ -277,9 +283,9 @@ fn subject(e: &Entry<'_>, profile: Profile, patient: Option<&Entry<'_>>, resolve
         _ => false,
     };
     if !ok {
-        let ptr = format!("{}/subject/reference", e.ptr());
+        let ptr = format!("{}/subject/reference", e.ptr);
         let expected = patient.and_then(|p| p.id).map_or("the report's Patient".to_string(), |id| format!("Patient/{id}"));
-        cx.push("GW-SUBJECT", &ptr, at(e.resource, &[Step::K("subject"), Step::K("reference")]), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr())));
+        cx.push("GW-SUBJECT", &ptr, at(e.resource, &[Step::K("subject"), Step::K("reference")]), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr)));
     }
 }
 
@@ -310,21 +316,20 @@ fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
 fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
     // Any reference anywhere in the resource must resolve (aggregation: bundled).
     let mut all = Vec::new();
-    collect_references(e.resource, &mut String::new(), &mut all);
+    collect_references(e.resource, &mut Vec::new(), &mut all);
     let rules = reference_rules(profile);
-    for (p, r) in all {
+    for (path, r) in all {
         let Some(rs) = r.as_str() else { continue };
-        let ptr = format!("{}{p}", e.ptr());
+        let ptr = || format!("{}{}", e.ptr, pointer_of(&path));
         match resolve(rs) {
-            None => cx.push("GW-REF", &ptr, Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
+            None => cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
             Some(t) => {
-                let element = if rules.is_empty() { String::new() } else { dotted(&p) };
-                if let Some(&(_, want)) = rules.iter().find(|(path, _)| *path == element) {
+                if let Some(&(element, want)) = rules.iter().find(|(element, _)| is_element(&path, element)) {
                     let fits = t.resource_type == want.resource_type()
                         && (t.profile == Some(want) || v.profile_errors(want, t.resource).is_empty());
                     if !fits {
                         let got = t.profile.map_or(t.resource_type.to_string(), |p| p.to_string());
-                        cx.push("GW-REF", &ptr, Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{element} must refer to {}.", article(&got), article(want.title())));
+                        cx.push("GW-REF", &ptr(), Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{element} must refer to {}.", article(&got), article(want.title())));
                     }
                 }
             }
@@ -338,36 +343,61 @@ fn article(noun: &str) -> String {
     format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
-fn dotted(p: &str) -> String {
-    p.trim_start_matches('/')
-        .split('/')
-        .filter(|s| !s.bytes().all(|b| b.is_ascii_digit()) && *s != "reference")
-        .collect::<Vec<_>>()
-        .join(".")
+/// One step of the path to a reference found in a resource.
+#[derive(Clone, Copy)]
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
 }
 
-fn collect_references<'v, 'a>(v: &'v Json<'a>, p: &mut String, out: &mut Vec<(String, &'v Json<'a>)>) {
+/// The JSON pointer of a path (within the resource).
+fn pointer_of(path: &[Seg<'_>]) -> String {
+    let mut p = String::new();
+    for s in path {
+        match s {
+            Seg::Key(k) => {
+                p.push('/');
+                p.push_str(&super::pointer_segment(k));
+            }
+            Seg::Index(i) => {
+                let _ = write!(p, "/{i}");
+            }
+        }
+    }
+    p
+}
+
+/// True when `path` is at the element `element` (`finding.itemReference`): its member
+/// names, leaving out indices, all-digit names and `reference`, joined with dots.
+fn is_element(path: &[Seg<'_>], element: &str) -> bool {
+    let names = path.iter().filter_map(|s| match s {
+        Seg::Key(k) if !k.bytes().all(|b| b.is_ascii_digit()) && *k != "reference" => Some(*k),
+        _ => None,
+    });
+    names.eq(element.split('.'))
+}
+
+/// Every `reference` member in `v`, with its path (ending in `reference`).
+fn collect_references<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, out: &mut Vec<(Vec<Seg<'v>>, &'v Json<'a>)>) {
     match v {
         Json::Object(m) => {
             for (k, x) in m.iter() {
-                let len = p.len();
-                p.push('/');
                 if k == "reference" {
-                    p.push_str("reference");
-                    out.push((p.clone(), x));
+                    path.push(Seg::Key(k));
+                    out.push((path.clone(), x));
+                    path.pop();
                 } else if x.is_object() || x.is_array() {
-                    p.push_str(&super::pointer_segment(k));
-                    collect_references(x, p, out);
+                    path.push(Seg::Key(k));
+                    collect_references(x, path, out);
+                    path.pop();
                 }
-                p.truncate(len);
             }
         }
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
-                let len = p.len();
-                let _ = write!(p, "/{i}");
-                collect_references(x, p, out);
-                p.truncate(len);
+                path.push(Seg::Index(i));
+                collect_references(x, path, out);
+                path.pop();
             }
         }
         _ => {}
@@ -387,7 +417,7 @@ fn rank(addressed: &Json<'_>) -> Option<i64> {
 /// The IG's invariants, as intended (REQUIREMENTS.md section 6).
 fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
     let r = e.resource;
-    let ptr = e.ptr();
+    let ptr = &e.ptr;
     let ad = v.catalog().value_set("KLConditionADCodesFFB");
     let is_ad = |code: &str| ad.is_some_and(|s| s.contains(code));
     match profile {
@@ -475,7 +505,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
 /// `municipalitySpecific` and one `official` part.
 fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
     let Some(exts) = e.resource.get("extension").and_then(Json::as_array) else { return };
-    let ptr = e.ptr();
+    let ptr = &e.ptr;
     let count = |url: &str| exts.iter().filter(|x| x.get("url").and_then(Json::as_str) == Some(url)).count();
     if profile == Profile::CarePlan {
         for (url, what, max) in [(ext::MUNICIPALITY_CASE_NUMBER, "case number", 1), (ext::FOLLOW_UP_DATE, "follow-up date", 1)] {
@@ -504,7 +534,7 @@ fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
 /// meta.profile and meta.lastUpdated (IG text), the case number and intervention start.
 fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
     let r = e.resource;
-    let ptr = e.ptr();
+    let ptr = &e.ptr;
     if claimed_profiles(r).is_empty() {
         cx.push("GW-PROFILE-CLAIM", &ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(&ptr), profile.url()));
     }
