@@ -5,6 +5,7 @@
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 /// A JSON value.
@@ -215,27 +216,45 @@ impl<'a> Json<'a> {
 }
 
 /// Parse JSON text into a borrowed tree; `dup` is set when an object repeats a key.
+///
+/// Members and items are gathered on two scratch stacks shared by the whole parse, so that
+/// each object and array is allocated once, at its final size, when it is complete (rather
+/// than grown member by member).
 pub(crate) fn from_slice<'de>(bytes: &'de [u8], dup: &mut bool) -> Result<Json<'de>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let flag = std::cell::Cell::new(false);
-    let v = Seed { dup: &flag }.deserialize(&mut de)?;
+    let scratch = Scratch { dup: Cell::new(false), members: RefCell::new(Vec::new()), items: RefCell::new(Vec::new()) };
+    let v = Seed { scratch: &scratch }.deserialize(&mut de)?;
     de.end()?;
-    *dup = flag.get();
+    *dup = scratch.dup.get();
     Ok(v)
 }
 
-struct Seed<'f> {
-    dup: &'f std::cell::Cell<bool>,
+/// State shared by the whole parse.
+struct Scratch<'de> {
+    /// Set when an object repeats a key.
+    dup: Cell<bool>,
+    /// Members of the objects being parsed, innermost last.
+    members: RefCell<Vec<(Cow<'de, str>, Json<'de>)>>,
+    /// Items of the arrays being parsed, innermost last.
+    items: RefCell<Vec<Json<'de>>>,
 }
 
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
+/// Objects up to this size are checked for repeated keys by comparing; larger ones with a
+/// set (no quadratic time on hostile input).
+const DUP_SCAN: usize = 32;
+
+struct Seed<'s, 'de> {
+    scratch: &'s Scratch<'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_, 'de> {
     type Value = Json<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Seed<'_> {
+impl<'de> Visitor<'de> for Seed<'_, 'de> {
     type Value = Json<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -265,31 +284,37 @@ impl<'de> Visitor<'de> for Seed<'_> {
         Ok(Json::Null)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Seed { dup: self.dup })? {
-            out.push(v);
+        let start = self.scratch.items.borrow().len();
+        while let Some(v) = seq.next_element_seed(Seed { scratch: self.scratch })? {
+            self.scratch.items.borrow_mut().push(v);
         }
-        Ok(Json::Array(out))
+        let items: Vec<Json<'de>> = self.scratch.items.borrow_mut().drain(start..).collect();
+        Ok(Json::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-        let mut out: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
+        let scratch = self.scratch;
+        let start = scratch.members.borrow().len();
+        let mut seen: Option<std::collections::HashSet<String>> = None;
         while let Some(k) = map.next_key_seed(KeySeed)? {
-            let v = map.next_value_seed(Seed { dup: self.dup })?;
-            // Small objects: compare directly; large ones: a set (no quadratic time on
-            // hostile input).
-            if out.len() < 32 {
-                if out.iter().any(|(x, _)| *x == k) {
-                    self.dup.set(true);
-                }
-            } else if out.len() == 32 || !self.dup.get() {
-                let mut seen = std::collections::HashSet::with_capacity(out.len() + 1);
-                if out.iter().any(|(x, _)| !seen.insert(x.as_ref())) || seen.contains(k.as_ref()) {
-                    self.dup.set(true);
+            let v = map.next_value_seed(Seed { scratch })?;
+            let mut members = scratch.members.borrow_mut();
+            let n = members.len() - start;
+            if !scratch.dup.get() {
+                if n < DUP_SCAN {
+                    if members[start..].iter().any(|(x, _)| *x == k) {
+                        scratch.dup.set(true);
+                    }
+                } else {
+                    let set = seen.get_or_insert_with(|| members[start..].iter().map(|(x, _)| x.to_string()).collect());
+                    if !set.insert(k.to_string()) {
+                        scratch.dup.set(true);
+                    }
                 }
             }
-            out.push((k, v));
+            members.push((k, v));
         }
-        Ok(Json::Object(Obj(out)))
+        let members: Vec<(Cow<'de, str>, Json<'de>)> = scratch.members.borrow_mut().drain(start..).collect();
+        Ok(Json::Object(Obj(members)))
     }
 }
 

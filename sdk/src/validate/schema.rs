@@ -35,6 +35,9 @@ impl std::hash::Hasher for Fnv {
 
 type FastHash = std::hash::BuildHasherDefault<Fnv>;
 
+/// The members that can single out a branch of an `anyOf`.
+const ANY_OF_KEYS: [&str; 2] = ["url", "resourceType"];
+
 /// Index of a compiled schema node.
 pub type NodeId = usize;
 
@@ -120,13 +123,16 @@ pub struct Node {
     string_enum: Option<HashSet<String, FastHash>>,
     other_enum: Option<Vec<Value>>,
     constant: Option<Value>,
-    pattern: Option<regex::Regex>,
+    pattern: Option<super::pattern::Pattern>,
     minimum: Option<f64>,
     maximum: Option<f64>,
     min_length: Option<usize>,
     max_length: Option<usize>,
     reference: Option<NodeId>,
     any_of: Vec<NodeId>,
+    /// For `anyOf`: per discriminating key (`url`, `resourceType`), each branch with the
+    /// constant it requires, when every branch has one. Worked out on first use.
+    discriminators: std::sync::OnceLock<[Option<Vec<(NodeId, Value)>>; 2]>,
     /// A FHIR date, dateTime or instant: its day must exist in the calendar.
     calendar: bool,
     /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
@@ -164,6 +170,7 @@ impl Node {
             max_length: None,
             reference: None,
             any_of: Vec::new(),
+            discriminators: std::sync::OnceLock::new(),
             calendar: false,
             name: None,
             file: file.to_string(),
@@ -317,6 +324,7 @@ impl SchemaSet {
         let key = ("valuesets.schema.json".to_string(), format!("/definitions/{name}"));
         if let Some(&id) = self.memo.get(&key) {
             self.nodes[id].string_enum = Some(codes.into_iter().collect());
+            self.forget_discriminators();
         }
     }
 
@@ -327,6 +335,21 @@ impl SchemaSet {
         let mut n = Node::empty(&file);
         n.types = vec![JsonType::Object];
         self.nodes[id] = n;
+        self.forget_discriminators();
+    }
+
+    /// Drop the discriminators worked out so far (after the nodes changed).
+    fn forget_discriminators(&mut self) {
+        for n in &mut self.nodes {
+            n.discriminators = std::sync::OnceLock::new();
+        }
+    }
+
+    /// The discriminators of an `anyOf` node (see [`Node::discriminators`]).
+    fn discriminators_of<'n>(&self, n: &'n Node) -> &'n [Option<Vec<(NodeId, Value)>>; 2] {
+        n.discriminators.get_or_init(|| {
+            ANY_OF_KEYS.map(|key| n.any_of.iter().map(|&b| Some((b, self.const_of_property(b, key)?))).collect::<Option<Vec<_>>>())
+        })
     }
 
     /// Point every child edge that leads to a bare `{"$ref": ...}` node straight at the
@@ -494,7 +517,7 @@ impl SchemaSet {
         }
         n.constant = obj.get("const").cloned();
         if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
-            n.pattern = Some(regex::Regex::new(p).map_err(|e| err(format!("pattern {p}: {e}")))?);
+            n.pattern = Some(super::pattern::Pattern::compile(p).map_err(|e| err(format!("pattern {p}: {e}")))?);
         }
         if let Some(Value::Array(branches)) = obj.get("anyOf") {
             for b in branches {
@@ -667,25 +690,26 @@ impl SchemaSet {
     fn check_any_of<'v>(&self, n: &Node, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
         // Single out the branch meant by a discriminating `url` (extensions) or
         // `resourceType`, and report its errors; an unknown value is an error of its own.
-        for key in ["url", "resourceType"] {
-            let Some(actual) = v.get(key) else { continue };
-            let consts: Vec<(NodeId, Option<Value>)> = n.any_of.iter().map(|&b| (b, self.const_of_property(b, key))).collect();
-            if consts.iter().all(|(_, c)| c.is_some()) {
-                let matching: Vec<NodeId> = consts.iter().filter(|(_, c)| c.as_ref().is_some_and(|c| actual.same_as(c))).map(|(b, _)| *b).collect();
-                if matching.len() == 1 {
-                    self.check(matching[0], v, path, via, out);
-                } else if !matching.is_empty() {
-                    self.best_branch(&matching, v, path, via, out);
-                } else {
-                    let allowed = n.any_of.iter().filter_map(|&b| self.const_of_property(b, key)).map(|c| c.to_string()).collect();
+        for (key, consts) in ANY_OF_KEYS.iter().zip(self.discriminators_of(n)) {
+            let Some(actual) = v.get(*key) else { continue };
+            let Some(consts) = consts else { continue };
+            let mut matching = consts.iter().filter(|(_, c)| actual.same_as(c)).map(|(b, _)| *b);
+            match (matching.next(), matching.next()) {
+                (Some(only), None) => self.check(only, v, path, via, out),
+                (Some(_), Some(_)) => {
+                    let all: Vec<NodeId> = consts.iter().filter(|(_, c)| actual.same_as(c)).map(|(b, _)| *b).collect();
+                    self.best_branch(&all, v, path, via, out);
+                }
+                (None, _) => {
+                    let allowed = consts.iter().map(|(_, c)| c.to_string()).collect();
                     out.push(SchemaError {
                         pointer: format!("{}/{key}", render(path)),
                         violation: Violation::NoBranch(allowed),
                         via: self.names(via),
                     });
                 }
-                return;
             }
+            return;
         }
         self.best_branch(&n.any_of, v, path, via, out);
     }
