@@ -299,105 +299,129 @@ impl Acc {
         &self.tables[t_index(t)]
     }
 
-    /// Joins made once everything is read.
+    /// Joins made once everything is read. Column positions are looked up once; the
+    /// lookup tables are built in order, the rows are then filled in parallel.
     fn join(&mut self) {
-        let id_of = |r: &str| r.rsplit('/').next().unwrap_or(r).to_string();
-        let text = |row: &Vec<Cell>, t: T, c: &str| row[col(t, c)].as_str().map(str::to_string);
+        fn id_of(r: &str) -> String {
+            r.rsplit('/').next().unwrap_or(r).to_string()
+        }
+        /// `{prefix}{id}` in a reused buffer.
+        fn key<'b>(buf: &'b mut String, prefix: &str, id: Option<&str>) -> &'b str {
+            buf.clear();
+            buf.push_str(prefix);
+            buf.push_str(id.unwrap_or(""));
+            buf
+        }
+        let text = |row: &Vec<Cell>, c: usize| row[c].as_str().map(str::to_string);
         // Service request -> case number.
-        let sr_case: HashMap<String, String> = self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, T::ServiceRequests, "id")?), text(r, T::ServiceRequests, "case_number")?))).collect();
+        let (sr_id, sr_case_col) = (col(T::ServiceRequests, "id"), col(T::ServiceRequests, "case_number"));
+        let sr_case: HashMap<String, String> = self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, sr_id)?), text(r, sr_case_col)?))).collect();
         // Gatherings: case number; condition -> (gathering, day, case number).
         let mut found: HashMap<String, (String, Cell, Option<String>)> = HashMap::default();
         let gi = t_index(T::Gatherings);
+        let (g_case, g_sr, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "service_request"), col(T::Gatherings, "effective"));
         for (row, link) in self.tables[gi].rows.iter_mut().zip(&self.links[gi]) {
             if let Link::Gathering { service_request, findings } = link {
                 let case = service_request.as_ref().and_then(|s| sr_case.get(s)).cloned();
-                row[col(T::Gatherings, "case_number")] = Cell::text(case.as_deref());
+                row[g_case] = Cell::text(case.as_deref());
                 if let Some(sr) = service_request {
-                    row[col(T::Gatherings, "service_request")] = Cell::Own(id_of(sr));
+                    row[g_sr] = Cell::Own(id_of(sr));
                 }
                 let gid = row[0].as_str().unwrap_or("").to_string();
-                let day = row[col(T::Gatherings, "effective")].clone();
+                let day = row[g_day].clone();
                 for f in findings {
                     found.insert(f.clone(), (gid.clone(), day.clone(), case.clone()));
                 }
             }
         }
         // Conditions: gathering; condition -> (code, term, kind) for goals.
-        let mut conds: HashMap<String, (Cell, Cell, Cell)> = HashMap::default();
-        for row in &mut self.tables[t_index(T::Conditions)].rows {
-            let key = format!("Condition/{}", row[0].as_str().unwrap_or(""));
-            if let Some((g, day, case)) = found.get(&key) {
-                row[col(T::Conditions, "gathering")] = Cell::Own(g.clone());
-                row[col(T::Conditions, "gathering_date")] = day.clone();
-                row[col(T::Conditions, "case_number")] = Cell::text(case.as_deref());
+        let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
+            (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
+        self.tables[t_index(T::Conditions)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
+            if let Some((g, day, case)) = found.get(key(buf, "Condition/", row[0].as_str())) {
+                row[c_gathering] = Cell::Own(g.clone());
+                row[c_day] = day.clone();
+                row[c_case] = Cell::text(case.as_deref());
             }
-            conds.insert(key, (row[col(T::Conditions, "code")].clone(), row[col(T::Conditions, "term")].clone(), row[col(T::Conditions, "kind")].clone()));
-        }
-        let targets: HashMap<String, (Cell, Cell)> = self.table(T::TargetGroups).rows.iter().map(|r| (format!("Condition/{}", r[0].as_str().unwrap_or("")), (r[col(T::TargetGroups, "code")].clone(), r[col(T::TargetGroups, "term")].clone()))).collect();
+        });
+        let conds: HashMap<String, (Cell, Cell, Cell)> =
+            self.table(T::Conditions).rows.iter().map(|row| (format!("Condition/{}", row[0].as_str().unwrap_or("")), (row[c_code].clone(), row[c_term].clone(), row[c_kind].clone()))).collect();
+        let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
+        let targets: HashMap<String, (Cell, Cell)> = self.table(T::TargetGroups).rows.iter().map(|r| (format!("Condition/{}", r[0].as_str().unwrap_or("")), (r[t_code].clone(), r[t_term].clone()))).collect();
         // Care plans: tilbud, målgrupper, follow-up date; goal/evaluation/target -> plan.
         let plan_of = std::mem::take(&mut self.plan_of);
         let ci = t_index(T::CarePlans);
-        for (row, link) in self.tables[ci].rows.iter_mut().zip(&self.links[ci]) {
+        let facts = &self.facts;
+        let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (col(T::CarePlans, "tilbud"), col(T::CarePlans, "tilbud_paragraph"), col(T::CarePlans, "tilbud_code"), col(T::CarePlans, "follow_up_date"));
+        let p_targets = [(1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")), (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group"))];
+        self.tables[ci].rows.par_iter_mut().zip(&self.links[ci]).for_each(|(row, link)| {
             if let Link::CarePlan { teams, targets: tg, follow_up, .. } = link {
-                if let Some(code) = teams.iter().find_map(|t| match self.facts.get(t) {
+                if let Some(code) = teams.iter().find_map(|t| match facts.get(t) {
                     Some((_, Fact::Tilbud(c))) => Some(c.clone()),
                     _ => None,
                 }) {
-                    row[col(T::CarePlans, "tilbud")] = extract::term(Some(&code));
-                    row[col(T::CarePlans, "tilbud_paragraph")] = extract::legal_basis(Some(&code));
-                    row[col(T::CarePlans, "tilbud_code")] = Cell::Own(code);
+                    row[p_tilbud] = extract::term(Some(&code));
+                    row[p_paragraph] = extract::legal_basis(Some(&code));
+                    row[p_tilbud_code] = Cell::Own(code);
                 }
-                for (rank, code_col, term_col) in [(1, "target_group_code", "target_group"), (2, "secondary_target_group_code", "secondary_target_group")] {
+                for (rank, code_col, term_col) in p_targets {
                     if let Some((code, term)) = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| targets.get(r)) {
-                        row[col(T::CarePlans, code_col)] = code.clone();
-                        row[col(T::CarePlans, term_col)] = term.clone();
+                        row[code_col] = code.clone();
+                        row[term_col] = term.clone();
                     }
                 }
-                if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| self.facts.get(f)) {
-                    row[col(T::CarePlans, "follow_up_date")] = Cell::day(day.as_deref());
+                if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| facts.get(f)) {
+                    row[p_follow_up] = Cell::day(day.as_deref());
                 }
             }
-        }
-        for row in &mut self.tables[t_index(T::TargetGroups)].rows {
-            if let Some((p, k)) = plan_of.get(&format!("Condition/{}", row[0].as_str().unwrap_or(""))) {
-                row[col(T::TargetGroups, "care_plan")] = Cell::Own(p.clone());
-                row[col(T::TargetGroups, "rank")] = Cell::Int(*k);
+        });
+        self.tables[t_index(T::TargetGroups)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
+            if let Some((p, k)) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
+                row[t_plan] = Cell::Own(p.clone());
+                row[t_rank] = Cell::Int(*k);
             }
-        }
-        for row in &mut self.tables[t_index(T::Evaluations)].rows {
-            if let Some((p, _)) = plan_of.get(&format!("Observation/{}", row[0].as_str().unwrap_or(""))) {
-                row[col(T::Evaluations, "care_plan")] = Cell::Own(p.clone());
+        });
+        let e_plan = col(T::Evaluations, "care_plan");
+        self.tables[t_index(T::Evaluations)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
+            if let Some((p, _)) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
+                row[e_plan] = Cell::Own(p.clone());
             }
-        }
+        });
         // Goals: plan, primary theme; one goal_themes row per addressed theme.
-        let mut themes = Vec::new();
         let gl = t_index(T::Goals);
-        for (row, link) in self.tables[gl].rows.iter_mut().zip(&self.links[gl]) {
-            let key = format!("Goal/{}", row[0].as_str().unwrap_or(""));
-            if let Some((p, _)) = plan_of.get(&key) {
-                row[col(T::Goals, "care_plan")] = Cell::Own(p.clone());
-            }
-            if let Link::Goal { addresses } = link {
-                for (r, rank) in addresses {
-                    let (code, term, kind) = conds.get(r).cloned().unwrap_or_default();
-                    if *rank == 1 {
-                        row[col(T::Goals, "primary_theme")] = Cell::Own(id_of(r));
-                        row[col(T::Goals, "primary_theme_code")] = code.clone();
-                        row[col(T::Goals, "primary_theme_term")] = term.clone();
-                    }
-                    themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::Own(id_of(r)), Cell::Int(*rank), code, term, kind]);
+        let (o_plan, o_theme, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
+        let themes: Vec<Vec<Vec<Cell>>> = self.tables[gl]
+            .rows
+            .par_iter_mut()
+            .zip(&self.links[gl])
+            .map_init(String::new, |buf, (row, link)| {
+                if let Some((p, _)) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
+                    row[o_plan] = Cell::Own(p.clone());
                 }
-            }
-        }
-        self.tables[t_index(T::GoalThemes)].rows = themes;
+                let mut themes = Vec::new();
+                if let Link::Goal { addresses } = link {
+                    for (r, rank) in addresses {
+                        let (code, term, kind) = conds.get(r).cloned().unwrap_or_default();
+                        if *rank == 1 {
+                            row[o_theme] = Cell::Own(id_of(r));
+                            row[o_theme_code] = code.clone();
+                            row[o_theme_term] = term.clone();
+                        }
+                        themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::Own(id_of(r)), Cell::Int(*rank), code, term, kind]);
+                    }
+                }
+                themes
+            })
+            .collect();
+        self.tables[t_index(T::GoalThemes)].rows = themes.into_iter().flatten().collect();
         // Plain ids in the reference columns.
         for (t, c) in [(T::Interventions, "care_plan"), (T::FollowUps, "care_plan")] {
             let i = col(t, c);
-            for row in &mut self.tables[t_index(t)].rows {
+            self.tables[t_index(t)].rows.par_iter_mut().for_each(|row| {
                 if let Some(r) = row[i].as_str() {
                     row[i] = Cell::Own(id_of(r));
                 }
-            }
+            });
         }
     }
 
