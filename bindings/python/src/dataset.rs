@@ -136,17 +136,15 @@ fn load(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limi
     let unreadable = |name: String, why: String| batch::Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(why) };
     let bytes = match path {
         None => bytes,
-        Some(p) => match std::fs::metadata(p) {
-            Ok(m) if m.len() > limits.max_bytes as u64 => {
+        Some(p) => match batch::read_limited(p, limits.max_bytes) {
+            batch::FileRead::Bytes(b) => b,
+            batch::FileRead::TooLarge(len) => {
                 return match validator {
-                    Some(v) => (batch::Item { name, bytes: Vec::new(), outcome: v.too_large(m.len()), unreadable: None }, true),
-                    None => (unreadable(name, format!("{} bytes, more than the limit of {} bytes", m.len(), limits.max_bytes)), false),
+                    Some(v) => (batch::Item { name, bytes: Vec::new(), outcome: v.too_large(len), unreadable: None }, true),
+                    None => (unreadable(name, format!("{len} bytes, more than the limit of {} bytes", limits.max_bytes)), false),
                 };
             }
-            _ => match std::fs::read(p) {
-                Ok(b) => b,
-                Err(e) => return (unreadable(name, e.to_string()), false),
-            },
+            batch::FileRead::Failed(e) => return (unreadable(name, e), false),
         },
     };
     (batch::Item { name, bytes, outcome: Outcome::default(), unreadable: None }, false)

@@ -137,14 +137,18 @@ fn sort_paths(paths: &mut [PathBuf]) {
 }
 
 /// What reading a file gave.
-enum FileRead {
+#[derive(Debug)]
+pub enum FileRead {
+    /// Its bytes (at most the limit plus one, should it grow while being read).
     Bytes(Vec<u8>),
+    /// Its size, larger than the limit: not read.
     TooLarge(u64),
+    /// Why it could not be read.
     Failed(String),
 }
 
-/// Read a file, refusing one over the size limit without reading it.
-fn read_limited(path: &Path, max: usize) -> FileRead {
+/// Read a file with one open and one `fstat`, refusing one over `max` bytes unread.
+pub fn read_limited(path: &Path, max: usize) -> FileRead {
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return FileRead::Failed(e.to_string()),
@@ -153,7 +157,7 @@ fn read_limited(path: &Path, max: usize) -> FileRead {
     if len > max as u64 {
         return FileRead::TooLarge(len);
     }
-    let mut buf = Vec::with_capacity(len as usize);
+    let mut buf = Vec::with_capacity(len as usize + 1);
     match f.take(max as u64 + 1).read_to_end(&mut buf) {
         Ok(_) => FileRead::Bytes(buf),
         Err(e) => FileRead::Failed(e.to_string()),
