@@ -5,12 +5,14 @@
 mod arrow;
 mod audit;
 mod catalog;
+/// How CPR numbers appear in the tables (public for the `read_corpus` example).
 pub mod cpr;
+/// The read behind `read_reports` (public for the `read_corpus` example).
 pub mod dataset;
 mod errors;
-pub mod extract;
+mod extract;
 mod read;
-pub mod table;
+mod table;
 mod validate;
 
 use pyo3::prelude::*;
