@@ -62,8 +62,8 @@ impl Known {
     fn is_match(self, s: &str) -> bool {
         let b = s.as_bytes();
         match self {
-            Known::FhirString => !s.is_empty() && s.chars().all(|c| matches!(c, ' ' | '\r' | '\n' | '\t') || !c.is_whitespace()),
-            Known::NoWhitespace => !s.is_empty() && !s.chars().any(char::is_whitespace),
+            Known::FhirString => !s.is_empty() && no_whitespace(s, b"\x0b\x0c", |c| matches!(c, ' ' | '\r' | '\n' | '\t') || !c.is_whitespace()),
+            Known::NoWhitespace => !s.is_empty() && no_whitespace(s, b" \t\n\x0b\x0c\r", |c| !c.is_whitespace()),
             Known::Code => {
                 let mut previous_space = true; // no leading whitespace
                 for c in s.chars() {
@@ -89,6 +89,16 @@ impl Known {
             },
             Known::Comparator => matches!(s, "<" | "<=" | ">=" | ">"),
         }
+    }
+}
+
+/// True when no ASCII byte of `s` is one of `ascii_bad` and every other character passes
+/// `ok`: the ASCII bytes are decided one by one, the rest (rare) by character.
+fn no_whitespace(s: &str, ascii_bad: &[u8], ok: impl Fn(char) -> bool) -> bool {
+    match s.bytes().position(|b| !b.is_ascii() || ascii_bad.contains(&b)) {
+        None => true,
+        Some(i) if s.as_bytes()[i].is_ascii() => false,
+        Some(i) => s[i..].chars().all(ok),
     }
 }
 
@@ -239,7 +249,7 @@ mod tests {
             "2025-13", "2025-12-31", "2025-12-32", "2025-02-30", "2025-01-01T", "2025-01-01T10:00:00Z", "2025-01-01T24:00:00Z", "2025-01-01T23:59:60+14:00", "2025-01-01T23:59:59+14:01",
             "2025-01-01T23:59:59-13:59", "2025-01-01T23:59:59.Z", "2025-01-01T23:59:59.123456+01:00", "2025-01-01T10:00Z", "2025-01T10:00:00Z", "2025-01-01 10:00:00Z", "2025-01-01T10:00:00+0100",
             "0123456789", "012345678", "01234567890", "012345678a", "urn:uuid:123e4567-e89b-12d3-a456-426614174000", "urn:uuid:123E4567-e89b-12d3-a456-426614174000", "urn:uuid:123e4567e89b-12d3-a456-4266141740000",
-            "<", "<=", ">=", ">", "=", "<<", "A-Za-z.0", "a_b", &"x".repeat(64), &"x".repeat(65), "ÆØÅ", "\u{0660}\u{0661}",
+            "<", "<=", ">=", ">", "=", "<<", "A-Za-z.0", "a_b", &"x".repeat(64), &"x".repeat(65), "ÆØÅ", "\u{0660}\u{0661}", "a\u{b}b", "a\u{c}", "a\u{1c}b", "æ b", "æ\u{a0}b", "\u{3000}",
         ];
         for (k, re) in patterns() {
             for c in cases {
@@ -249,7 +259,7 @@ mod tests {
     }
 
     fn alphabet() -> impl Strategy<Value = String> {
-        let chars = prop::sample::select(vec!['0', '1', '2', '3', '4', '5', '9', '-', ':', 'T', 'Z', '+', '.', ' ', '\t', '\n', '\u{a0}', '\u{2028}', 'a', 'f', 'g', 'A', 'u', 'r', 'n', 'i', 'd', '<', '=', '>', 'æ']);
+        let chars = prop::sample::select(vec!['0', '1', '2', '3', '4', '5', '9', '-', ':', 'T', 'Z', '+', '.', ' ', '\t', '\n', '\u{a0}', '\u{2028}', 'a', 'f', 'g', 'A', 'u', 'r', 'n', 'i', 'd', '<', '=', '>', 'æ', '\u{b}', '\u{c}', '\u{1c}', '\u{85}']);
         prop::collection::vec(chars, 0..40).prop_map(|v| v.into_iter().collect())
     }
 
