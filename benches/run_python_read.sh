@@ -2,11 +2,11 @@
 # Benchmark of issue 7: ffbkit.read_reports to Arrow versus json.load + pandas.json_normalize
 # on the same synthetic corpus of at least 1 million resources (one file per report).
 # Wall time and peak RSS of each process from /usr/bin/time -v.
-# usage: bash benches/run_python_read.sh [CITIZENS]   (default 16000: about 1.0 M resources)
+# usage: bash benches/run_python_read.sh [CITIZENS]   (default 16500: about 1.02 M resources)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-citizens="${1:-16000}"
+citizens="${1:-16500}"
 venv="$root/.venv-bench"
 corpus="${TMPDIR:-/tmp}/ffbkit-read-bench-$citizens"
 
