@@ -128,8 +128,18 @@ pub enum Fact {
     FollowUpDate(Option<String>),
 }
 
+/// The string at a fixed pointer of this module (no `~` escapes in them, so it is walked
+/// segment by segment without unescaping).
 fn s<'a>(j: &'a Json<'_>, ptr: &str) -> Option<&'a str> {
-    j.pointer(ptr).and_then(Json::as_str)
+    let mut v = j;
+    for seg in ptr.strip_prefix('/')?.split('/') {
+        v = match v {
+            Json::Object(o) => o.get(seg)?,
+            Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    v.as_str()
 }
 
 fn arr<'a, 'b>(j: &'a Json<'b>, key: &str) -> &'a [Json<'b>] {
@@ -245,7 +255,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             cx.source.clone(),
             Cell::Bool(withdrawn(r)),
         ];
-        let status = || Cell::text(s(r, "/status"));
+        let status = || Cell::word(s(r, "/status"));
         let mut link = Link::None;
         let table = match profile {
             Profile::Citizen => T::Citizens,
@@ -279,8 +289,8 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                     score.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
                     Cell::day(s(r, "/recordedDate")),
                     Cell::day(asserted),
-                    Cell::text(code_of(r, "clinicalStatus")),
-                    Cell::text(code_of(r, "verificationStatus")),
+                    Cell::word(code_of(r, "clinicalStatus")),
+                    Cell::word(code_of(r, "verificationStatus")),
                     Cell::Null,
                     Cell::Null,
                     Cell::Null,
@@ -289,7 +299,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             }
             Profile::TargetGroup => {
                 let code = code_of(r, "code");
-                cells.extend([code_cell(code), term(code), Cell::day(s(r, "/recordedDate")), Cell::text(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
+                cells.extend([code_cell(code), term(code), Cell::day(s(r, "/recordedDate")), Cell::word(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
                 T::TargetGroups
             }
             Profile::InterventionGoal => {
@@ -300,7 +310,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                 let addresses: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, "/reference").map(|x| (x.to_string(), rank(a)))).collect();
                 let primary = addresses.iter().find(|(_, k)| *k == 1).map(|(x, _)| x.clone());
                 cells.extend([
-                    Cell::text(s(r, "/lifecycleStatus")),
+                    Cell::word(s(r, "/lifecycleStatus")),
                     code_cell(maal),
                     term(maal),
                     code_cell(level),
@@ -354,7 +364,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                     Cell::day(s(r, "/period/start")),
                     Cell::day(s(r, "/period/end")),
                     Cell::text(s(r, "/created")),
-                    Cell::text(s(r, "/activity/0/detail/status")),
+                    Cell::word(s(r, "/activity/0/detail/status")),
                 ]);
                 T::Interventions
             }

@@ -47,6 +47,20 @@ impl Cell {
         s.map_or(Cell::Null, |s| Cell::Own(s.to_string()))
     }
 
+    /// A status or other code of FHIR's small vocabularies: borrowed when it is one of
+    /// them (no allocation per row), owned otherwise.
+    pub fn word(s: Option<&str>) -> Cell {
+        const WORDS: &[&str] = &[
+            "active", "completed", "final", "entered-in-error", "draft", "revoked", "on-hold", "unknown", "cancelled", "amended", "corrected", "preliminary", "registered",
+            "finished", "in-progress", "planned", "proposed", "accepted", "rejected", "not-started", "scheduled", "stopped", "inactive", "resolved", "confirmed", "unconfirmed",
+            "provisional", "differential", "refuted", "recurrence", "relapse", "remission", "arrived", "triaged", "onleave",
+        ];
+        match s {
+            None => Cell::Null,
+            Some(w) => WORDS.iter().find(|x| **x == w).map_or_else(|| Cell::Own(w.to_string()), |x| Cell::Static(x)),
+        }
+    }
+
     /// A day (`YYYY-MM-DD`, the rest of a dateTime ignored), or null when it is no day.
     pub fn day(s: Option<&str>) -> Cell {
         s.and_then(days_since_epoch).map_or(Cell::Null, Cell::Date)
@@ -172,5 +186,13 @@ mod tests {
         assert_eq!(days_since_epoch("2000-02-29"), Some(11016));
         assert_eq!(days_since_epoch("2025"), None);
         assert_eq!(days_since_epoch("2025-13-01"), None);
+    }
+
+    #[test]
+    fn words_are_borrowed_others_owned() {
+        assert!(matches!(Cell::word(Some("active")), Cell::Static("active")));
+        assert!(matches!(Cell::word(Some("entered-in-error")), Cell::Static("entered-in-error")));
+        assert!(matches!(Cell::word(Some("aktiv")), Cell::Own(ref w) if w == "aktiv"));
+        assert!(matches!(Cell::word(None), Cell::Null));
     }
 }

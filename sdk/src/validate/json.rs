@@ -220,8 +220,18 @@ impl<'a> Json<'a> {
 /// Members and items are gathered on two scratch stacks shared by the whole parse, so that
 /// each object and array is allocated once, at its final size, when it is complete (rather
 /// than grown member by member).
+///
+/// Valid UTF-8 (nearly always) is checked once for the whole text and then parsed as a
+/// `str`, so that serde_json does not check every string again; other bytes are parsed
+/// as bytes, for serde_json's own error and position.
 pub(crate) fn from_slice<'de>(bytes: &'de [u8], dup: &mut bool) -> Result<Json<'de>, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(serde_json::Deserializer::from_str(text), dup),
+        Err(_) => parse(serde_json::Deserializer::from_slice(bytes), dup),
+    }
+}
+
+fn parse<'de, R: serde_json::de::Read<'de>>(mut de: serde_json::Deserializer<R>, dup: &mut bool) -> Result<Json<'de>, serde_json::Error> {
     let scratch = Scratch { dup: Cell::new(false), members: RefCell::new(Vec::new()), items: RefCell::new(Vec::new()) };
     let v = Seed { scratch: &scratch }.deserialize(&mut de)?;
     de.end()?;
