@@ -14,26 +14,9 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
-/// FNV-1a: a fast hash for the short strings (codes, property names) looked up on every
-/// element; no attacker chooses the keys of the compiled schemas.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FastHash = std::hash::BuildHasherDefault<Fnv>;
+/// A fast hash for the short strings (codes, property names) looked up on every element;
+/// no attacker chooses the keys of the compiled schemas.
+type FastHash = rustc_hash::FxBuildHasher;
 
 /// The members that can single out a branch of an `anyOf`.
 const ANY_OF_KEYS: [&str; 2] = ["url", "resourceType"];
