@@ -247,6 +247,8 @@ pub struct SchemaSet {
     nodes: Vec<Node>,
     docs: HashMap<String, Value>,
     memo: HashMap<(String, String), NodeId>,
+    /// File name -> root node, for look-ups without building a key.
+    roots: HashMap<String, NodeId>,
 }
 
 const KNOWN_KEYWORDS: &[&str] = &[
@@ -270,6 +272,7 @@ impl SchemaSet {
             nodes: Vec::new(),
             docs,
             memo: HashMap::new(),
+            roots: HashMap::new(),
         };
         let names: Vec<String> = set.docs.keys().cloned().collect();
         for n in names {
@@ -281,12 +284,14 @@ impl SchemaSet {
 
     /// The root node of a file.
     pub fn root(&mut self, file: &str) -> Result<NodeId, CompileError> {
-        self.resolve(file, "")
+        let id = self.resolve(file, "")?;
+        self.roots.insert(file.to_string(), id);
+        Ok(id)
     }
 
     /// The root node of a file that was compiled.
     pub fn root_of(&self, file: &str) -> Option<NodeId> {
-        self.memo.get(&(file.to_string(), String::new())).copied()
+        self.roots.get(file).copied()
     }
 
     /// The node at a path of property names below a file's root (through `properties` and
