@@ -200,12 +200,15 @@ pub enum Violation {
 /// One step of the path to a value being checked: kept as borrowed keys and indices, and
 /// turned into a JSON Pointer only when an error is recorded.
 #[derive(Clone, Copy, Debug)]
-enum Seg<'v> {
+pub(super) enum Seg<'v> {
+    /// A member name.
     Key(&'v str),
+    /// An array index.
     Index(usize),
 }
 
-fn render(path: &[Seg<'_>]) -> String {
+/// The JSON Pointer of a path.
+pub(super) fn render(path: &[Seg<'_>]) -> String {
     let mut out = String::new();
     for seg in path {
         match seg {

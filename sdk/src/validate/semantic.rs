@@ -5,9 +5,9 @@
 use super::{cpr, Findings, Outcome, Validator};
 use crate::profile::{ext, fixed, Profile};
 use super::json::Json;
+use super::schema::{render, Seg};
 use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
-use std::fmt::Write;
 
 /// One entry of the bundle, as the semantic rules see it.
 struct Entry<'v> {
@@ -320,7 +320,7 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
     let rules = reference_rules(profile);
     for (path, r) in all {
         let Some(rs) = r.as_str() else { continue };
-        let ptr = || format!("{}{}", e.ptr, pointer_of(&path));
+        let ptr = || format!("{}{}", e.ptr, render(&path));
         match resolve(rs) {
             None => cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
             Some(t) => {
@@ -341,30 +341,6 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
 fn article(noun: &str) -> String {
     let vowel = noun.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
     format!("{} {noun}", if vowel { "an" } else { "a" })
-}
-
-/// One step of the path to a reference found in a resource.
-#[derive(Clone, Copy)]
-enum Seg<'v> {
-    Key(&'v str),
-    Index(usize),
-}
-
-/// The JSON pointer of a path (within the resource).
-fn pointer_of(path: &[Seg<'_>]) -> String {
-    let mut p = String::new();
-    for s in path {
-        match s {
-            Seg::Key(k) => {
-                p.push('/');
-                p.push_str(&super::pointer_segment(k));
-            }
-            Seg::Index(i) => {
-                let _ = write!(p, "/{i}");
-            }
-        }
-    }
-    p
 }
 
 /// True when `path` is at the element `element` (`finding.itemReference`): its member
