@@ -63,9 +63,9 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         let citizen = if key.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(cpr.text(&key))) };
         let municipality = if a.municipality.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(a.municipality.as_str())) };
         let rules: BTreeSet<&str> = a.findings.iter().map(|f| f.rule).collect();
-        out.citizens.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Int(a.reports as i64), Cell::Int(a.findings.len() as i64), Cell::Own(rules.into_iter().collect::<Vec<_>>().join(","))]);
+        out.citizens.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Int(a.reports as i64), Cell::Int(a.findings.len() as i64), Cell::own(rules.into_iter().collect::<Vec<_>>().join(","))]);
         for f in &a.findings {
-            out.findings.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Static(f.rule), Cell::text(f.report.as_deref()), Cell::text(f.resource.as_deref()), Cell::Own(text(&f.message))]);
+            out.findings.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Static(f.rule), Cell::text(f.report.as_deref()), Cell::text(f.resource.as_deref()), Cell::own(text(&f.message))]);
             out.issue_rows.push(vec![
                 Cell::Static("audit"),
                 Cell::Null,
@@ -80,12 +80,12 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
                 Cell::Null,
                 Cell::Null,
                 Cell::Null,
-                Cell::Own(text(&f.message)),
+                Cell::own(text(&f.message)),
             ]);
         }
     }
     for (m, (citizens, rules)) in per_m {
-        let mc = if m.is_empty() { Cell::Null } else { Cell::Own(m) };
+        let mc = if m.is_empty() { Cell::Null } else { Cell::own(m) };
         if rules.is_empty() {
             out.municipalities.rows.push(vec![mc.clone(), Cell::Null, Cell::Int(0), Cell::Int(0), Cell::Int(citizens)]);
         }

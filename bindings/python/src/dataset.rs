@@ -117,13 +117,13 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
                 cx.municipality.clone(),
                 Cell::Static(d.rule),
                 Cell::Static(d.severity.as_str()),
-                Cell::Own(d.location.clone()),
+                Cell::own(d.location.clone()),
                 Cell::Null,
                 d.line.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
                 d.column.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
                 Cell::text(d.found.as_deref()),
-                Cell::Own(d.expected.clone()),
-                Cell::Own(d.message.clone()),
+                Cell::own(d.expected.clone()),
+                Cell::own(d.message.clone()),
             ]
         })
         .collect()
@@ -323,7 +323,7 @@ impl Acc {
                 let case = service_request.as_ref().and_then(|s| sr_case.get(s)).cloned();
                 row[g_case] = Cell::text(case.as_deref());
                 if let Some(sr) = service_request {
-                    row[g_sr] = Cell::Own(id_of(sr));
+                    row[g_sr] = Cell::own(id_of(sr));
                 }
                 let gid = row[0].as_str().unwrap_or("").to_string();
                 let day = row[g_day].clone();
@@ -337,7 +337,7 @@ impl Acc {
             (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
         self.tables[t_index(T::Conditions)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
             if let Some((g, day, case)) = found.get(key(buf, "Condition/", row[0].as_str())) {
-                row[c_gathering] = Cell::Own(g.clone());
+                row[c_gathering] = Cell::own(g.clone());
                 row[c_day] = day.clone();
                 row[c_case] = Cell::text(case.as_deref());
             }
@@ -360,7 +360,7 @@ impl Acc {
                 }) {
                     row[p_tilbud] = extract::term(Some(&code));
                     row[p_paragraph] = extract::legal_basis(Some(&code));
-                    row[p_tilbud_code] = Cell::Own(code);
+                    row[p_tilbud_code] = Cell::own(code);
                 }
                 for (rank, code_col, term_col) in p_targets {
                     if let Some((code, term)) = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| targets.get(r)) {
@@ -375,14 +375,14 @@ impl Acc {
         });
         self.tables[t_index(T::TargetGroups)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
             if let Some((p, k)) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
-                row[t_plan] = Cell::Own(p.clone());
+                row[t_plan] = Cell::own(p.clone());
                 row[t_rank] = Cell::Int(*k);
             }
         });
         let e_plan = col(T::Evaluations, "care_plan");
         self.tables[t_index(T::Evaluations)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
             if let Some((p, _)) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
-                row[e_plan] = Cell::Own(p.clone());
+                row[e_plan] = Cell::own(p.clone());
             }
         });
         // Goals: plan, primary theme; one goal_themes row per addressed theme.
@@ -394,18 +394,18 @@ impl Acc {
             .zip(&self.links[gl])
             .map_init(String::new, |buf, (row, link)| {
                 if let Some((p, _)) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
-                    row[o_plan] = Cell::Own(p.clone());
+                    row[o_plan] = Cell::own(p.clone());
                 }
                 let mut themes = Vec::new();
                 if let Link::Goal { addresses } = link {
                     for (r, rank) in addresses {
                         let (code, term, kind) = conds.get(r).cloned().unwrap_or_default();
                         if *rank == 1 {
-                            row[o_theme] = Cell::Own(id_of(r));
+                            row[o_theme] = Cell::own(id_of(r));
                             row[o_theme_code] = code.clone();
                             row[o_theme_term] = term.clone();
                         }
-                        themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::Own(id_of(r)), Cell::Int(*rank), code, term, kind]);
+                        themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(id_of(r)), Cell::Int(*rank), code, term, kind]);
                     }
                 }
                 themes
@@ -417,7 +417,7 @@ impl Acc {
             let i = col(t, c);
             self.tables[t_index(t)].rows.par_iter_mut().for_each(|row| {
                 if let Some(r) = row[i].as_str() {
-                    row[i] = Cell::Own(id_of(r));
+                    row[i] = Cell::own(id_of(r));
                 }
             });
         }

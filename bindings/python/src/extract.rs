@@ -165,14 +165,14 @@ fn code_of<'a>(j: &'a Json<'_>, element: &str) -> Option<&'a str> {
 
 /// The legal basis of a code in the embedded catalog (`; `-separated), or null.
 pub fn legal_basis(code: Option<&str>) -> Cell {
-    code.and_then(|c| Catalog::embedded().get(c)).filter(|c| !c.legal_basis.is_empty()).map_or(Cell::Null, |c| Cell::Own(c.legal_basis.join("; ")))
+    code.and_then(|c| Catalog::embedded().get(c)).filter(|c| !c.legal_basis.is_empty()).map_or(Cell::Null, |c| Cell::own(c.legal_basis.join("; ")))
 }
 
 /// A code: borrowed from the embedded catalog when it is there (no allocation).
 pub fn code_cell(code: Option<&str>) -> Cell {
     match code {
         None => Cell::Null,
-        Some(c) => Catalog::embedded().get(c).map_or_else(|| Cell::Own(c.to_string()), |k| Cell::Static(&k.code)),
+        Some(c) => Catalog::embedded().get(c).map_or_else(|| Cell::own(c.to_string()), |k| Cell::Static(&k.code)),
     }
 }
 
@@ -246,7 +246,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
         let key = format!("{rt}/{id}");
         let Some(profile) = profile_of(r) else { continue };
         let mut cells = vec![
-            Cell::Own(id.to_string()),
+            Cell::own(id.to_string()),
             cx.citizen.clone(),
             cx.municipality.clone(),
             cx.report_id.clone(),
