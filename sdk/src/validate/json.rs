@@ -32,7 +32,17 @@ pub struct Obj<'a>(pub Vec<(Cow<'a, str>, Json<'a>)>);
 impl<'a> Obj<'a> {
     /// The member named `key` (the last one, as JSON parsers keep, if it is duplicated).
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        // Length and first byte first: most members differ there, without a memcmp call.
+        let want = key.as_bytes();
+        let first = want.first().copied();
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| {
+                let k = k.as_bytes();
+                k.len() == want.len() && k.first().copied() == first && k == want
+            })
+            .map(|(_, v)| v)
     }
     /// True when a member is named `key`.
     pub fn contains_key(&self, key: &str) -> bool {
