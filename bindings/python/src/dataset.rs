@@ -86,7 +86,7 @@ struct Acc {
     tables: Vec<TableBuf>,
     links: Vec<Vec<Link>>,
     stamps: Vec<Vec<Option<Arc<str>>>>,
-    latest: HashMap<(T, String), usize>,
+    latest: HashMap<(T, Arc<str>), usize>,
     facts: HashMap<String, (Option<Arc<str>>, Fact)>,
     groups: std::collections::HashMap<String, Vec<Vec<u8>>>,
     /// Target group / goal / evaluation reference -> (care plan id, rank), from every

@@ -111,8 +111,8 @@ pub enum Link {
 pub struct Row {
     /// Its table.
     pub table: T,
-    /// `Type/id`.
-    pub key: String,
+    /// The resource id (the table implies the type), shared with the row's `id` cell.
+    pub key: Arc<str>,
     /// The cells, one per column.
     pub cells: Vec<Cell>,
     /// References for joins.
@@ -243,10 +243,10 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
     for e in arr(report, "entry") {
         let Some(r) = e.get("resource") else { continue };
         let (Some(rt), Some(id)) = (s(r, "/resourceType"), s(r, "/id")) else { continue };
-        let key = format!("{rt}/{id}");
+        let key: Arc<str> = Arc::from(id);
         let Some(profile) = profile_of(r) else { continue };
         let mut cells = vec![
-            Cell::own(id.to_string()),
+            Cell::Shared(key.clone()),
             cx.citizen.clone(),
             cx.municipality.clone(),
             cx.report_id.clone(),
@@ -375,12 +375,12 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             }
             Profile::ServicePerformer => {
                 if let Some(c) = s(r, "/category/0/coding/0/code") {
-                    facts.push((key, Fact::Tilbud(c.to_string())));
+                    facts.push((format!("{rt}/{id}"), Fact::Tilbud(c.to_string())));
                 }
                 continue;
             }
             Profile::FollowUpEncounter => {
-                facts.push((key, Fact::FollowUpDate(s(r, "/period/start").map(str::to_string))));
+                facts.push((format!("{rt}/{id}"), Fact::FollowUpDate(s(r, "/period/start").map(str::to_string))));
                 continue;
             }
         };
