@@ -77,7 +77,7 @@ impl Known {
             }
             Known::Id => (1..=64).contains(&b.len()) && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.'),
             Known::TenDigits => b.len() == 10 && b.iter().all(u8::is_ascii_digit),
-            Known::UrnUuid => b.strip_prefix(b"urn:uuid:").is_some_and(is_lower_uuid),
+            Known::UrnUuid => s.strip_prefix("urn:uuid:").is_some_and(super::semantic::is_uuid),
             Known::Date => date(b).is_some_and(|(rest, _)| rest.is_empty()),
             Known::DateTime => match date(b) {
                 Some((rest, full_day)) => rest.is_empty() || (full_day && rest.first() == Some(&b'T') && time_zone(&rest[1..])),
@@ -100,14 +100,6 @@ fn no_whitespace(s: &str, ascii_bad: &[u8], ok: impl Fn(char) -> bool) -> bool {
         Some(i) if s.as_bytes()[i].is_ascii() => false,
         Some(i) => s[i..].chars().all(ok),
     }
-}
-
-fn is_lower_uuid(b: &[u8]) -> bool {
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, &c)| match i {
-            8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
-        })
 }
 
 /// Two ASCII digits at the start of `b`, as a number.
