@@ -148,7 +148,8 @@ fn validate_parsed_gives_the_outcome_of_validate_bytes() {
     inputs.push(b"[1, 2]".to_vec());
     inputs.push(b"{\"a\": 1, \"a\": 2}".to_vec());
     for bytes in inputs {
-        let parsed = ffbkit_sdk::validate::source::parse(&bytes, &v.options().limits);
+        let arena = ffbkit_sdk::validate::json::Arena::new();
+        let parsed = ffbkit_sdk::validate::source::parse(&bytes, &arena, &v.options().limits);
         let shared = v.validate_parsed(&bytes, &parsed);
         let own = v.validate_bytes(&bytes);
         assert_eq!(format!("{shared:?}"), format!("{own:?}"), "{}", String::from_utf8_lossy(&bytes));

@@ -13,7 +13,7 @@ use crate::cpr::CprMode;
 use crate::extract::{self, col, spec, Context, Fact, Link, Row, T, TABLES};
 use crate::table::{Cell, TableBuf};
 use arrow_array::RecordBatch;
-use ffbkit_sdk::validate::{batch, source, Outcome, Severity, Validator};
+use ffbkit_sdk::validate::{batch, json::Arena, source, Outcome, Severity, Validator};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
@@ -157,7 +157,8 @@ fn process((item, done): (batch::Item, bool), opts: &ReadOptions, limits: &sourc
     if let Some(e) = item.unreadable {
         return ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((item.name, e)) };
     }
-    let parse = source::parse(&item.bytes, limits);
+    let arena = Arena::for_report(item.bytes.len());
+    let parse = source::parse(&item.bytes, &arena, limits);
     let mut o = item.outcome;
     if let (Some(v), false) = (validator, done) {
         o = v.validate_parsed(&item.bytes, &parse);
@@ -178,7 +179,7 @@ fn process((item, done): (batch::Item, bool), opts: &ReadOptions, limits: &sourc
     };
     if !opts.validate {
         // Not validated: only the input rule GW-JSON, from the parse itself.
-        o.resources = parsed.as_ref().and_then(|j| j.get("entry")).and_then(|e| e.as_array()).map_or(0, Vec::len);
+        o.resources = parsed.as_ref().and_then(|j| j.get("entry")).and_then(|e| e.as_array()).map_or(0, <[_]>::len);
         if let Some(p) = problem {
             o.diagnostics.push(ffbkit_sdk::validate::Diagnostic {
                 rule: "GW-JSON",
@@ -211,7 +212,7 @@ fn process((item, done): (batch::Item, bool), opts: &ReadOptions, limits: &sourc
         Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx),
         _ => (Vec::new(), Vec::new()),
     };
-    drop(parsed);
+    drop(arena); // the tree, before the bytes it borrows move on
     let invalid = (!valid).then(|| (item.name.clone(), o.rule_ids(Severity::Error)));
     let resources = o.resources;
     let bytes = opts.audit.then_some(item.bytes);

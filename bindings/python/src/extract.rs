@@ -143,7 +143,7 @@ fn s<'a>(j: &'a Json<'_>, ptr: &str) -> Option<&'a str> {
 }
 
 fn arr<'a, 'b>(j: &'a Json<'b>, key: &str) -> &'a [Json<'b>] {
-    j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default()
+    j.get(key).and_then(Json::as_array).unwrap_or_default()
 }
 
 fn extension<'a, 'b>(r: &'a Json<'b>, url: &str) -> Option<&'a Json<'b>> {

@@ -1,15 +1,147 @@
-//! The document tree the validator works on: like `serde_json::Value`, but strings and
-//! keys borrow from the input where they can, and objects are small vectors of members in
-//! input order (no hashing). Parsing into it is about twice as fast as into a `Value`.
+//! The document tree the validator works on: like `serde_json::Value`, but every node lives
+//! in an [`Arena`] and is `Copy`, strings and keys borrow from the input where they can,
+//! and objects are slices of members in input order (no hashing).
+//!
+//! A tree is built by a hand-written parser ([`fast`]) that accepts only what it is sure
+//! serde_json accepts the same way; anything else (malformed input, lone surrogates,
+//! numbers serde_json turns into floats, nesting near the limit) is handed to serde_json
+//! ([`reference`]), which then gives the tree or its exact error. So errors, line and
+//! column are serde_json's, and a test checks that both parsers build equal trees.
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Number, Value};
-use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+mod fast;
+mod reference;
+
+use serde_json::Value;
 use std::fmt;
 
-/// A JSON value.
-#[derive(Clone, Debug, PartialEq)]
+/// Memory for parsed trees: nodes are bump-allocated and freed all at once when the arena
+/// is dropped or reset, so a report's tree costs a handful of allocations, not hundreds.
+#[derive(Default)]
+pub struct Arena(bumpalo::Bump);
+
+impl Arena {
+    /// An empty arena.
+    pub fn new() -> Arena {
+        Arena(bumpalo::Bump::new())
+    }
+    /// An arena with room for about `bytes` bytes of nodes before it grows.
+    pub fn with_capacity(bytes: usize) -> Arena {
+        Arena(bumpalo::Bump::with_capacity(bytes))
+    }
+    /// An arena sized for the tree of a report of `len` bytes.
+    pub fn for_report(len: usize) -> Arena {
+        Arena::with_capacity(len.saturating_mul(2).min(64 << 20))
+    }
+    /// Bytes taken from the allocator so far.
+    pub fn allocated_bytes(&self) -> usize {
+        self.0.allocated_bytes()
+    }
+    /// Free every tree at once, keeping the largest chunk for reuse.
+    pub fn reset(&mut self) {
+        self.0.reset();
+    }
+    pub(crate) fn alloc_str<'a>(&'a self, s: &str) -> &'a str {
+        self.0.alloc_str(s)
+    }
+    pub(crate) fn alloc_slice<'a, T: Copy>(&'a self, items: &[T]) -> &'a [T] {
+        if items.is_empty() {
+            return &[];
+        }
+        self.0.alloc_slice_copy(items)
+    }
+}
+
+impl fmt::Debug for Arena {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Arena").field("allocated_bytes", &self.allocated_bytes()).finish()
+    }
+}
+
+/// A JSON number, as serde_json reads it: a non-negative integer that fits `u64`, a
+/// negative one that fits `i64`, or else a float.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// A non-negative integer.
+    PosInt(u64),
+    /// A negative integer.
+    NegInt(i64),
+    /// Any other number.
+    Float(f64),
+}
+
+impl Number {
+    /// The number as i64, if it is an integer that fits.
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::PosInt(n) => i64::try_from(n).ok(),
+            Number::NegInt(n) => Some(n),
+            Number::Float(_) => None,
+        }
+    }
+    /// The number as u64, if it is a non-negative integer.
+    pub fn as_u64(self) -> Option<u64> {
+        match self {
+            Number::PosInt(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// The number as f64 (always `Some`, as in serde_json).
+    pub fn as_f64(self) -> Option<f64> {
+        Some(match self {
+            Number::PosInt(n) => n as f64,
+            Number::NegInt(n) => n as f64,
+            Number::Float(f) => f,
+        })
+    }
+    /// True when it is an integer that fits i64.
+    pub fn is_i64(self) -> bool {
+        self.as_i64().is_some()
+    }
+    /// True when it is a non-negative integer.
+    pub fn is_u64(self) -> bool {
+        matches!(self, Number::PosInt(_))
+    }
+    /// The same number as a `serde_json::Number` (`None` for a non-finite float, which no
+    /// parse produces).
+    pub fn to_serde(self) -> Option<serde_json::Number> {
+        match self {
+            Number::PosInt(n) => Some(n.into()),
+            Number::NegInt(n) => Some(n.into()),
+            Number::Float(f) => serde_json::Number::from_f64(f),
+        }
+    }
+    /// The number serde_json holds.
+    pub fn from_serde(n: &serde_json::Number) -> Number {
+        if let Some(u) = n.as_u64() {
+            Number::PosInt(u)
+        } else if let Some(i) = n.as_i64() {
+            Number::NegInt(i)
+        } else {
+            Number::Float(n.as_f64().unwrap_or(f64::NAN))
+        }
+    }
+    /// True when this equals `other`, exactly for integers, else by value.
+    pub fn same_as(self, other: &serde_json::Number) -> bool {
+        let exact = match self {
+            Number::PosInt(n) => other.as_u64() == Some(n),
+            Number::NegInt(n) => other.as_i64() == Some(n),
+            Number::Float(f) => other.as_f64() == Some(f),
+        };
+        exact || self.as_f64() == other.as_f64()
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to_serde() {
+            Some(n) => n.fmt(f),
+            None => f.write_str("null"),
+        }
+    }
+}
+
+/// A JSON value in an [`Arena`].
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Json<'a> {
     /// `null`
     Null,
@@ -17,21 +149,21 @@ pub enum Json<'a> {
     Bool(bool),
     /// A number.
     Number(Number),
-    /// A string.
-    String(Cow<'a, str>),
+    /// A string (unescaped).
+    String(&'a str),
     /// An array.
-    Array(Vec<Json<'a>>),
+    Array(&'a [Json<'a>]),
     /// An object, members in input order.
     Object(Obj<'a>),
 }
 
 /// A JSON object: its members in input order.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Obj<'a>(pub Vec<(Cow<'a, str>, Json<'a>)>);
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Obj<'a>(pub &'a [(&'a str, Json<'a>)]);
 
 impl<'a> Obj<'a> {
     /// The member named `key` (the last one, as JSON parsers keep, if it is duplicated).
-    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+    pub fn get(&self, key: &str) -> Option<&'a Json<'a>> {
         // Length and first byte first: most members differ there, without a memcmp call.
         let want = key.as_bytes();
         let first = want.first().copied();
@@ -46,15 +178,15 @@ impl<'a> Obj<'a> {
     }
     /// True when a member is named `key`.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
+        self.0.iter().any(|(k, _)| *k == key)
     }
     /// Members in input order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Json<'a>)> {
-        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a Json<'a>)> {
+        self.0.iter().map(|(k, v)| (*k, v))
     }
     /// Member names in input order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_ref())
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> {
+        self.0.iter().map(|(k, _)| *k)
     }
     /// Number of members.
     pub fn len(&self) -> usize {
@@ -102,14 +234,14 @@ impl<'a> Json<'a> {
         i.select(self)
     }
     /// The string, if this is one.
-    pub fn as_str(&self) -> Option<&str> {
+    pub fn as_str(&self) -> Option<&'a str> {
         match self {
             Json::String(s) => Some(s),
             _ => None,
         }
     }
     /// The items, if this is an array.
-    pub fn as_array(&self) -> Option<&Vec<Json<'a>>> {
+    pub fn as_array(&self) -> Option<&'a [Json<'a>]> {
         match self {
             Json::Array(a) => Some(a),
             _ => None,
@@ -163,7 +295,8 @@ impl<'a> Json<'a> {
     /// True for an integer (also `2.0`).
     pub fn is_integer(&self) -> bool {
         match self {
-            Json::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+            Json::Number(Number::Float(f)) => f.fract() == 0.0,
+            Json::Number(_) => true,
             _ => false,
         }
     }
@@ -175,7 +308,7 @@ impl<'a> Json<'a> {
         }
         let mut v = self;
         for seg in pointer.strip_prefix('/')?.split('/') {
-            let seg: Cow<'_, str> = if seg.contains('~') { seg.replace("~1", "/").replace("~0", "~").into() } else { seg.into() };
+            let seg: std::borrow::Cow<'_, str> = if seg.contains('~') { seg.replace("~1", "/").replace("~0", "~").into() } else { seg.into() };
             v = match v {
                 Json::Object(o) => o.get(&seg)?,
                 Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
@@ -190,7 +323,7 @@ impl<'a> Json<'a> {
         match (self, other) {
             (Json::Null, Value::Null) => true,
             (Json::Bool(a), Value::Bool(b)) => a == b,
-            (Json::Number(a), Value::Number(b)) => a == b || a.as_f64() == b.as_f64(),
+            (Json::Number(a), Value::Number(b)) => a.same_as(b),
             (Json::String(a), Value::String(b)) => a == b,
             (Json::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y)),
             (Json::Object(a), Value::Object(b)) => {
@@ -200,15 +333,21 @@ impl<'a> Json<'a> {
         }
     }
 
-    /// Borrow a `serde_json::Value` as a `Json` tree.
-    pub fn from_value(v: &'a Value) -> Json<'a> {
+    /// A `serde_json::Value` as a `Json` tree in `arena` (strings borrowed from `v`).
+    pub fn from_value(v: &'a Value, arena: &'a Arena) -> Json<'a> {
         match v {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
-            Value::Number(n) => Json::Number(n.clone()),
-            Value::String(s) => Json::String(Cow::Borrowed(s)),
-            Value::Array(a) => Json::Array(a.iter().map(Json::from_value).collect()),
-            Value::Object(o) => Json::Object(Obj(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_value(v))).collect())),
+            Value::Number(n) => Json::Number(Number::from_serde(n)),
+            Value::String(s) => Json::String(s),
+            Value::Array(a) => {
+                let items: Vec<Json<'a>> = a.iter().map(|x| Json::from_value(x, arena)).collect();
+                Json::Array(arena.alloc_slice(&items))
+            }
+            Value::Object(o) => {
+                let members: Vec<(&'a str, Json<'a>)> = o.iter().map(|(k, x)| (k.as_str(), Json::from_value(x, arena))).collect();
+                Json::Object(Obj(arena.alloc_slice(&members)))
+            }
         }
     }
 
@@ -217,7 +356,7 @@ impl<'a> Json<'a> {
         match self {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
-            Json::Number(n) => Value::Number(n.clone()),
+            Json::Number(n) => n.to_serde().map_or(Value::Null, Value::Number),
             Json::String(s) => Value::String(s.to_string()),
             Json::Array(a) => Value::Array(a.iter().map(Json::to_value).collect()),
             Json::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()),
@@ -225,140 +364,23 @@ impl<'a> Json<'a> {
     }
 }
 
-/// Parse JSON text into a borrowed tree; `dup` is set when an object repeats a key.
+
+/// Parse JSON text into a tree in `arena`; `dup` is set when an object repeats a key.
 ///
-/// Members and items are gathered on two scratch stacks shared by the whole parse, so that
-/// each object and array is allocated once, at its final size, when it is complete (rather
-/// than grown member by member).
-///
-/// Valid UTF-8 (nearly always) is checked once for the whole text and then parsed as a
-/// `str`, so that serde_json does not check every string again; other bytes are parsed
-/// as bytes, for serde_json's own error and position.
-pub(crate) fn from_slice<'de>(bytes: &'de [u8], dup: &mut bool) -> Result<Json<'de>, serde_json::Error> {
+/// Valid UTF-8 (nearly always) is checked once for the whole text and then parsed by the
+/// fast parser; what it is not sure of, and text that is not UTF-8, goes to serde_json.
+pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, dup: &mut bool) -> Result<Json<'a>, serde_json::Error> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse(serde_json::Deserializer::from_str(text), dup),
-        Err(_) => parse(serde_json::Deserializer::from_slice(bytes), dup),
-    }
-}
-
-fn parse<'de, R: serde_json::de::Read<'de>>(mut de: serde_json::Deserializer<R>, dup: &mut bool) -> Result<Json<'de>, serde_json::Error> {
-    let scratch = Scratch { dup: Cell::new(false), members: RefCell::new(Vec::new()), items: RefCell::new(Vec::new()) };
-    let v = Seed { scratch: &scratch }.deserialize(&mut de)?;
-    de.end()?;
-    *dup = scratch.dup.get();
-    Ok(v)
-}
-
-/// State shared by the whole parse.
-struct Scratch<'de> {
-    /// Set when an object repeats a key.
-    dup: Cell<bool>,
-    /// Members of the objects being parsed, innermost last.
-    members: RefCell<Vec<(Cow<'de, str>, Json<'de>)>>,
-    /// Items of the arrays being parsed, innermost last.
-    items: RefCell<Vec<Json<'de>>>,
-}
-
-/// Objects up to this size are checked for repeated keys by comparing; larger ones with a
-/// set (no quadratic time on hostile input).
-const DUP_SCAN: usize = 32;
-
-struct Seed<'s, 'de> {
-    scratch: &'s Scratch<'de>,
-}
-
-impl<'de> DeserializeSeed<'de> for Seed<'_, 'de> {
-    type Value = Json<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Seed<'_, 'de> {
-    type Value = Json<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
-        Ok(Json::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
-        Ok(Json::Number(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
-        Ok(Json::Number(v.into()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
-        Ok(Number::from_f64(v).map_or(Json::Null, Json::Number))
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Borrowed(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Owned(v)))
-    }
-    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
-        Ok(Json::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
-        let start = self.scratch.items.borrow().len();
-        while let Some(v) = seq.next_element_seed(Seed { scratch: self.scratch })? {
-            self.scratch.items.borrow_mut().push(v);
-        }
-        let items: Vec<Json<'de>> = self.scratch.items.borrow_mut().drain(start..).collect();
-        Ok(Json::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-        let scratch = self.scratch;
-        let start = scratch.members.borrow().len();
-        let mut seen: Option<std::collections::HashSet<String>> = None;
-        while let Some(k) = map.next_key_seed(KeySeed)? {
-            let v = map.next_value_seed(Seed { scratch })?;
-            let mut members = scratch.members.borrow_mut();
-            let n = members.len() - start;
-            if !scratch.dup.get() {
-                if n < DUP_SCAN {
-                    if members[start..].iter().any(|(x, _)| *x == k) {
-                        scratch.dup.set(true);
-                    }
-                } else {
-                    let set = seen.get_or_insert_with(|| members[start..].iter().map(|(x, _)| x.to_string()).collect());
-                    if !set.insert(k.to_string()) {
-                        scratch.dup.set(true);
-                    }
-                }
+        Ok(text) => match fast::parse(text, arena) {
+            Some((v, d)) => {
+                *dup = d;
+                Ok(v)
             }
-            members.push((k, v));
-        }
-        let members: Vec<(Cow<'de, str>, Json<'de>)> = scratch.members.borrow_mut().drain(start..).collect();
-        Ok(Json::Object(Obj(members)))
+            None => reference::parse(serde_json::Deserializer::from_str(text), arena, dup),
+        },
+        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, dup),
     }
 }
 
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(v))
-    }
-}
+#[cfg(test)]
+mod tests;

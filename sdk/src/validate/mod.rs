@@ -205,12 +205,13 @@ impl Validator {
 
     /// Validate a report given as bytes (JSON). Findings carry line and column.
     pub fn validate_bytes(&self, bytes: &[u8]) -> Outcome {
-        self.validate_parsed(bytes, &source::parse(bytes, &self.options.limits))
+        let arena = json::Arena::for_report(bytes.len());
+        self.validate_parsed(bytes, &source::parse(bytes, &arena, &self.options.limits))
     }
 
     /// Validate a report whose bytes the caller has already parsed, so that the caller can
     /// go on using the same tree (one parse instead of two). `parsed` must be the result of
-    /// [`source::parse`]`(bytes, &self.options().limits)`; the outcome is then exactly that
+    /// [`source::parse`]`(bytes, &arena, &self.options().limits)`; the outcome is then exactly that
     /// of [`Validator::validate_bytes`]`(bytes)`, findings with line and column.
     pub fn validate_parsed(&self, bytes: &[u8], parsed: &Result<(Json<'_>, bool), source::JsonProblem>) -> Outcome {
         let mut cx = Findings::new(self, Some(bytes));
@@ -248,7 +249,8 @@ impl Validator {
     /// Validate a parsed report. Findings have no line and column.
     pub fn validate_value(&self, value: &Value) -> Outcome {
         let mut cx = Findings::new(self, None);
-        let outcome = self.check_value(&Json::from_value(value), &mut cx);
+        let arena = json::Arena::new();
+        let outcome = self.check_value(&Json::from_value(value, &arena), &mut cx);
         cx.finish(outcome)
     }
 
@@ -337,7 +339,7 @@ impl Validator {
                 }
             }
             Violation::Const(c) => {
-                let c = brief(&Json::from_value(c));
+                let c = brief(&Json::from_value(c, &json::Arena::new()));
                 (structural("GW-FIXED"), c.clone(), format!("{} is {f}, but {what} fixes it to {c}.", cx.loc(&pointer)))
             }
             Violation::Pattern(format, _) => {

@@ -741,7 +741,7 @@ impl SchemaSet {
 
     /// All errors of a `serde_json::Value` against the root of `file`.
     pub fn errors_in_value(&self, file: &str, v: &Value) -> Vec<SchemaError> {
-        self.errors(file, &Json::from_value(v))
+        self.errors(file, &Json::from_value(v, &super::json::Arena::new()))
     }
 
     /// All errors of `v` against the root of `file`.

@@ -6,7 +6,6 @@ use super::{cpr, Findings, Outcome, Validator};
 use crate::profile::{ext, fixed, Profile};
 use super::json::Json;
 use super::schema::{render, Seg};
-use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
 
 /// One entry of the bundle, as the semantic rules see it.
@@ -257,7 +256,7 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
         outcome.citizen = Some(cx.mask(cpr_value));
         if !cpr::is_valid_cpr(cpr_value) {
             let vp = format!("{ptr}/identifier/0/value");
-            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Json::String(Cow::Borrowed(cpr_value)))));
+            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Json::String(cpr_value))));
         }
     }
     if let Some(org) = at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]).and_then(Json::as_str) {
@@ -414,7 +413,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
         }
         Profile::InterventionGoal => {
             // The target slices: exactly one funktionsevneniveau and one måltype target.
-            let targets = r.get("target").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+            let targets = r.get("target").and_then(Json::as_array).unwrap_or_default();
             for (measure, what) in [(fixed::MEASURE_SEVERITY, "funktionsevneniveau"), (fixed::MEASURE_CHANGE_VALUE, "måltype")] {
                 let n = targets.iter().filter(|t| first_code(t, "measure") == Some(measure)).count();
                 if n > 1 {
@@ -422,7 +421,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                     cx.push("GW-CARD", &p, None, format!("exactly one {what} target"), format!("The goal has {n} {what} targets; the profile allows exactly one."));
                 }
             }
-            let addresses = r.get("addresses").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+            let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
             for (i, a) in addresses.iter().enumerate() {
                 let Some(t) = a.get("reference").and_then(Json::as_str).and_then(resolve) else { continue };
                 let code = first_code(t.resource, "code").unwrap_or("");
@@ -440,7 +439,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
         Profile::CarePlan => {
             let ordered = r.get("intent").and_then(Json::as_str) == Some("order");
             let completed = r.get("status").and_then(Json::as_str) == Some("completed");
-            let addresses = r.get("addresses").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+            let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
             let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
             if primaries > 1 {
                 cx.push("kl-reporting-ffb-care-plan-2", &format!("{ptr}/addresses"), None, "at most one target group with rank 1".into(), format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."));
@@ -454,7 +453,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 if !has_follow_up {
                     cx.push("kl-reporting-ffb-care-plan-1", &ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(&ptr)));
                 }
-                if r.get("goal").and_then(Json::as_array).is_none_or(Vec::is_empty) {
+                if r.get("goal").and_then(Json::as_array).is_none_or(<[_]>::is_empty) {
                     cx.push("kl-reporting-ffb-care-plan-3", &ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(&ptr)));
                 }
                 if at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
@@ -496,7 +495,7 @@ fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
         if x.get("url").and_then(Json::as_str) != Some(ext::MUNICIPALITY_CASE_NUMBER) {
             continue;
         }
-        let parts = x.get("extension").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+        let parts = x.get("extension").and_then(Json::as_array).unwrap_or_default();
         for part in ["municipalitySpecific", "official"] {
             let n = parts.iter().filter(|p| p.get("url").and_then(Json::as_str) == Some(part)).count();
             if n > 1 {

@@ -1,7 +1,7 @@
 //! Reading a report: UTF-8 and JSON checks with limits, duplicate keys, and the line and
 //! column of any JSON Pointer (computed only when a finding needs it).
 
-use super::json::Json;
+use super::json::{Arena, Json};
 use std::collections::HashMap;
 
 /// Limits on one report.
@@ -30,10 +30,18 @@ pub struct JsonProblem {
     pub column: Option<u32>,
 }
 
-/// Parse a report, refusing invalid UTF-8, malformed JSON, nesting beyond serde_json's
-/// limit of 128 and oversized input. `Ok` carries the value and whether any object had a
-/// duplicate key (find them with [`SourceIndex::duplicate_keys`]).
-pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Json<'a>, bool), JsonProblem> {
+/// Parse a report into `arena`, refusing invalid UTF-8, malformed JSON, nesting beyond
+/// serde_json's limit of 128 and oversized input. `Ok` carries the value and whether any
+/// object had a duplicate key (find them with [`SourceIndex::duplicate_keys`]).
+///
+/// ```
+/// use ffbkit_sdk::validate::{json::Arena, source};
+/// let arena = Arena::new();
+/// let (v, dup) = source::parse(br#"{"a": [1, "x"]}"#, &arena, &source::Limits::default()).unwrap();
+/// assert_eq!(v.pointer("/a/1").and_then(|x| x.as_str()), Some("x"));
+/// assert!(!dup);
+/// ```
+pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena, limits: &Limits) -> Result<(Json<'a>, bool), JsonProblem> {
     if bytes.len() > limits.max_bytes {
         return Err(JsonProblem {
             message: format!(
@@ -46,7 +54,7 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Json<'a>, bool), J
         });
     }
     let mut dup = false;
-    let value = super::json::from_slice(bytes, &mut dup)
+    let value = super::json::from_slice(bytes, arena, &mut dup)
         .map_err(|e| {
             // serde_json checks UTF-8 as it reads strings; say so plainly when that was it.
             if let Err(u) = std::str::from_utf8(bytes) {
@@ -260,7 +268,7 @@ mod tests {
     #[test]
     fn finds_duplicate_keys() {
         let text = br#"{"a": 1, "b": {"x": 1, "x": 2}}"#;
-        let (_, dup) = parse(text, &Limits::default()).unwrap();
+        let (_, dup) = parse(text, &Arena::new(), &Limits::default()).unwrap();
         assert!(dup);
         let idx = SourceIndex::build(text);
         assert_eq!(idx.duplicate_keys().len(), 1);
@@ -270,14 +278,14 @@ mod tests {
     #[test]
     fn refuses_bad_input_with_positions() {
         let l = Limits::default();
-        assert!(parse(b"{\"a\": ", &l).unwrap_err().message.contains("ends too early"));
-        let e = parse(b"{\"a\": \xff}", &l).unwrap_err();
+        assert!(parse(b"{\"a\": ", &Arena::new(), &l).unwrap_err().message.contains("ends too early"));
+        let e = parse(b"{\"a\": \xff}", &Arena::new(), &l).unwrap_err();
         assert!(e.message.contains("UTF-8"));
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(parse(deep.as_bytes(), &l).unwrap_err().message.contains("128 levels"));
+        assert!(parse(deep.as_bytes(), &Arena::new(), &l).unwrap_err().message.contains("128 levels"));
         let small = Limits { max_bytes: 4 };
-        assert!(parse(b"{\"a\":1}", &small).unwrap_err().message.contains("limit"));
-        let e = parse(b"{\n  \"a\": tru\n}", &l).unwrap_err();
+        assert!(parse(b"{\"a\":1}", &Arena::new(), &small).unwrap_err().message.contains("limit"));
+        let e = parse(b"{\n  \"a\": tru\n}", &Arena::new(), &l).unwrap_err();
         assert!(matches!(e.line, Some(2 | 3)));
     }
 }

@@ -1,0 +1,134 @@
+//! The fast parser against serde_json: on every input either the fast parser gives up or
+//! it builds the tree (and duplicate-key flag) serde_json's reading builds, and
+//! `from_slice` always answers as serde_json does.
+
+use super::{fast, from_slice, reference, Arena, Json, Number};
+use proptest::prelude::*;
+
+/// serde_json's answer: the tree and duplicate flag, or the error text.
+fn by_serde<'a>(bytes: &'a [u8], arena: &'a Arena) -> Result<(Json<'a>, bool), String> {
+    let mut dup = false;
+    let r = match std::str::from_utf8(bytes) {
+        Ok(t) => reference::parse(serde_json::Deserializer::from_str(t), arena, &mut dup),
+        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, &mut dup),
+    };
+    r.map(|v| (v, dup)).map_err(|e| e.to_string())
+}
+
+/// Checks both properties for one input; returns whether the fast parser took it.
+fn agree(bytes: &[u8]) -> bool {
+    let (a, b, c) = (Arena::new(), Arena::new(), Arena::new());
+    let expected = by_serde(bytes, &a);
+    let fast = std::str::from_utf8(bytes).ok().and_then(|t| fast::parse(t, &b));
+    if let Some(got) = &fast {
+        assert_eq!(Ok(got.clone()), expected, "fast parser differs on {:?}", String::from_utf8_lossy(bytes));
+    }
+    let mut dup = false;
+    let whole = from_slice(bytes, &c, &mut dup).map(|v| (v, dup)).map_err(|e| e.to_string());
+    assert_eq!(whole, expected, "from_slice differs on {:?}", String::from_utf8_lossy(bytes));
+    fast.is_some()
+}
+
+#[test]
+fn takes_ordinary_json_and_gives_up_on_what_serde_json_must_judge() {
+    let taken = [
+        r#"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#,
+        " \t\r\n[ 1 , -2 , 3.5e-2 , 1E3 , 0 , -9223372036854775808 , 18446744073709551615 ] \n",
+        r#""plain""#,
+        r#""esc \" \\ \/ \b \f \n \r \t \u00e6\u00F8 \ud83d\ude00 done""#,
+        r#"{"æøå": "ÆØÅ €", "k\u0041y": 1}"#,
+        r#"{"a":1,"a":2}"#,
+        "[]",
+        "{}",
+        r#"[[],{},[{}],"",0.0,-0.5,1e-400]"#,
+        "\"0123456789abcdef0123456789abcdef\"",
+    ];
+    for t in taken {
+        assert!(agree(t.as_bytes()), "the fast parser should take {t:?}");
+    }
+    let judged = [
+        "", " ", "{", "[1,]", r#"{"a":1,}"#, "01", "1.", ".5", "-", "+1", "tru", "nul", "[1 2]",
+        "{\"a\" 1}", "\u{feff}{}", "{} x", "\"ctrl \u{1} char\"", r#""\ud800""#, r#""\udc00 x""#,
+        r#""\ud800\u0041""#, r#""\x""#, r#""\u12""#, "-0", "-0.0", "18446744073709551616", "-9223372036854775809", "1e400", "\"unterminated",
+        r#"{"a":1 "b":2}"#, "[1]]", "NaN", "Infinity",
+    ];
+    for t in judged {
+        agree(t.as_bytes());
+    }
+    agree(b"\"\xff\"");
+    agree(b"{\"a\": \xc3}");
+}
+
+#[test]
+fn nesting_at_and_beyond_the_limits() {
+    for depth in [1, 50, 99, 100, 101, 126, 127, 128, 129, 1000] {
+        let t = "[".repeat(depth) + &"]".repeat(depth);
+        let taken = agree(t.as_bytes());
+        assert_eq!(taken, depth <= 100, "depth {depth}");
+        let t = "{\"a\":".repeat(depth) + "1" + &"}".repeat(depth);
+        agree(t.as_bytes());
+    }
+}
+
+#[test]
+fn repeated_keys_in_small_and_large_objects() {
+    for n in [2, 31, 32, 33, 100] {
+        let mut members: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+        let plain = format!("{{{}}}", members.join(","));
+        assert!(agree(plain.as_bytes()));
+        members.push("\"k0\":0".into());
+        let repeated = format!("{{{}}}", members.join(","));
+        assert!(agree(repeated.as_bytes()));
+        let arena = Arena::new();
+        assert!(fast::parse(&repeated, &arena).unwrap().1, "{n} members and a repeat");
+    }
+}
+
+#[test]
+fn numbers_are_read_as_serde_json_reads_them() {
+    let arena = Arena::new();
+    let v = fast::parse("[7, -7, 7.25, 2e2]", &arena).unwrap().0;
+    let items = v.as_array().unwrap();
+    assert_eq!(items[0], Json::Number(Number::PosInt(7)));
+    assert_eq!(items[1], Json::Number(Number::NegInt(-7)));
+    assert_eq!(items[2], Json::Number(Number::Float(7.25)));
+    assert!(items[3].is_integer() && !items[2].is_integer());
+    assert_eq!(items[3].to_value(), serde_json::json!(200.0));
+}
+
+fn value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        (-1e12f64..1e12).prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+        "[a-z\u{e6}\u{1F600}\\\\\"/\n\t\u{1}]{0,8}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(5, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec(("[a-z]{0,3}", inner), 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_serialised_value_is_taken_and_read_alike(v in value(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&v).unwrap() } else { serde_json::to_string(&v).unwrap() };
+        prop_assert!(agree(text.as_bytes()), "not taken: {text}");
+    }
+
+    #[test]
+    fn damaged_text_is_answered_as_serde_json_answers(v in value(), at in any::<prop::sample::Index>(), byte in prop_oneof![Just(b'"'), Just(b'\\'), Just(b','), Just(b'}'), Just(b']'), Just(b'-'), Just(b'0'), Just(b'u'), Just(0xff), Just(b' '), any::<u8>()], cut in any::<bool>()) {
+        let mut bytes = serde_json::to_vec(&v).unwrap();
+        let i = at.index(bytes.len() + 1);
+        if cut { bytes.truncate(i) } else { bytes.insert(i, byte) }
+        agree(&bytes);
+    }
+}
