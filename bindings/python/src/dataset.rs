@@ -13,7 +13,8 @@ use crate::cpr::CprMode;
 use crate::extract::{self, col, spec, Context, Fact, Link, Row, T, TABLES};
 use crate::table::{Cell, TableBuf};
 use arrow_array::RecordBatch;
-use ffbkit_sdk::validate::{batch, json::Arena, source, Outcome, Severity, Validator};
+use ffbkit_sdk::validate::json::{self, Arena};
+use ffbkit_sdk::validate::{batch, source, Outcome, Severity, Validator};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
@@ -157,9 +158,15 @@ fn process((item, done): (batch::Item, bool), opts: &ReadOptions, limits: &sourc
     if let Some(e) = item.unreadable {
         return ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((item.name, e)) };
     }
-    let arena = Arena::for_report(item.bytes.len());
-    let parse = source::parse(&item.bytes, &arena, limits);
-    let mut o = item.outcome;
+    let mut out = json::with_arena(|arena| process_tree(&item, done, arena, opts, limits, validator));
+    out.bytes = opts.audit.then_some(item.bytes);
+    out
+}
+
+/// [`process`] on a readable report, its tree in `arena`.
+fn process_tree(item: &batch::Item, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
+    let parse = source::parse(&item.bytes, arena, limits);
+    let mut o = item.outcome.clone();
     if let (Some(v), false) = (validator, done) {
         o = v.validate_parsed(&item.bytes, &parse);
     }
@@ -212,11 +219,9 @@ fn process((item, done): (batch::Item, bool), opts: &ReadOptions, limits: &sourc
         Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx),
         _ => (Vec::new(), Vec::new()),
     };
-    drop(arena); // the tree, before the bytes it borrows move on
     let invalid = (!valid).then(|| (item.name.clone(), o.rule_ids(Severity::Error)));
     let resources = o.resources;
-    let bytes = opts.audit.then_some(item.bytes);
-    ReportOut { report, issues, rows, facts, timestamp, cpr, municipality, bytes, invalid, resources, unreadable: None }
+    ReportOut { report, issues, rows, facts, timestamp, cpr, municipality, bytes: None, invalid, resources, unreadable: None }
 }
 
 impl Acc {

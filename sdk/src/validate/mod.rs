@@ -205,8 +205,7 @@ impl Validator {
 
     /// Validate a report given as bytes (JSON). Findings carry line and column.
     pub fn validate_bytes(&self, bytes: &[u8]) -> Outcome {
-        let arena = json::Arena::for_report(bytes.len());
-        self.validate_parsed(bytes, &source::parse(bytes, &arena, &self.options.limits))
+        json::with_arena(|arena| self.validate_parsed(bytes, &source::parse(bytes, arena, &self.options.limits)))
     }
 
     /// Validate a report whose bytes the caller has already parsed, so that the caller can
