@@ -15,8 +15,35 @@ struct Entry<'v> {
     resource_type: &'v str,
     id: Option<&'v str>,
     profile: Option<Profile>,
-    /// `/entry/{index}/resource`, made once.
-    ptr: String,
+    /// `/entry/{index}/resource`, made when a finding first needs it.
+    ptr: EntryPtr,
+}
+
+/// The JSON Pointer of an entry's resource, `/entry/{index}/resource`: built only when a
+/// finding needs it (nearly never), then kept.
+#[derive(Clone)]
+struct EntryPtr {
+    index: usize,
+    text: std::cell::OnceCell<String>,
+}
+
+impl EntryPtr {
+    fn new(index: usize) -> EntryPtr {
+        EntryPtr { index, text: std::cell::OnceCell::new() }
+    }
+}
+
+impl std::ops::Deref for EntryPtr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.text.get_or_init(|| format!("/entry/{}/resource", self.index))
+    }
+}
+
+impl std::fmt::Display for EntryPtr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
 }
 
 pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> Outcome {
@@ -32,7 +59,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
     for (i, e) in entries.iter().enumerate() {
         let Some(resource) = e.get("resource").filter(|r| r.is_object()) else { continue };
         outcome.resources += 1;
-        let ptr = format!("/entry/{i}/resource");
+        let ptr = EntryPtr::new(i);
         let Some(rt) = resource.get("resourceType").and_then(Json::as_str) else {
             cx.push("GW-PROFILE", &ptr, None, "a resourceType".into(), format!("{} has no resourceType.", cx.loc(&ptr)));
             continue;
@@ -53,7 +80,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
         .iter()
         .enumerate()
         .find(|(_, e)| e.profile == Some(Profile::Citizen));
-    let resolve = |reference: &str| -> Option<&Entry<'_>> { by_ref.get(reference).map(|&k| &list[k]) };
+    let resolve = |reference: &str| -> Option<&Entry<'_>> { by_ref.get(reference).map(|k| &list[k]) };
     for e in &list {
         let Some(profile) = e.profile else { continue };
         subject(e, profile, patient_ref.map(|(_, p)| p), &resolve, cx);
@@ -188,9 +215,9 @@ fn fewest_errors(v: &Validator, resource: &Json<'_>, candidates: &[Profile]) -> 
 
 /// GW-ID: UUID ids, unique per type, fullUrl agreeing with type and id. Returns the
 /// lookup from reference strings (`Type/id`, fullUrl) to positions in `list`.
-fn ids_and_full_urls(entries: &[Json<'_>], list: &[Entry<'_>], cx: &mut Findings<'_>) -> HashMap<String, usize> {
-    let mut by_ref: HashMap<String, usize> = HashMap::default();
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::default();
+fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], cx: &mut Findings<'_>) -> Refs<'v> {
+    let mut by_full: HashMap<&'v str, usize> = HashMap::default();
+    let mut seen: HashMap<(&'v str, &'v str), usize> = HashMap::default();
     for (k, e) in list.iter().enumerate() {
         let ptr = &e.ptr;
         match e.id {
@@ -203,7 +230,6 @@ fn ids_and_full_urls(entries: &[Json<'_>], list: &[Entry<'_>], cx: &mut Findings
                     cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "each resource once per report".into(), format!("{}/{id} occurs twice in the report (entries {} and {}).", e.resource_type, list[first].index, e.index));
                 } else {
                     seen.insert((e.resource_type, id), k);
-                    by_ref.insert(format!("{}/{id}", e.resource_type), k);
                 }
             }
         }
@@ -215,12 +241,28 @@ fn ids_and_full_urls(entries: &[Json<'_>], list: &[Entry<'_>], cx: &mut Findings
                 let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
                 cx.push("GW-ID", &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
             }
-            if !by_ref.contains_key(full) {
-                by_ref.insert(full.to_string(), k);
-            }
+            by_full.entry(full).or_insert(k);
         }
     }
-    by_ref
+    Refs { by_type_id: seen, by_full }
+}
+
+/// Where reference strings lead: `Type/id` to the first entry with that type and id, else
+/// a fullUrl to the first entry with it.
+struct Refs<'v> {
+    by_type_id: HashMap<(&'v str, &'v str), usize>,
+    by_full: HashMap<&'v str, usize>,
+}
+
+impl Refs<'_> {
+    /// The position in the entry list that `reference` resolves to.
+    fn get(&self, reference: &str) -> Option<usize> {
+        reference
+            .split_once('/')
+            .and_then(|key| self.by_type_id.get(&key))
+            .or_else(|| self.by_full.get(reference))
+            .copied()
+    }
 }
 
 /// A fullUrl agrees with a resource's type and id: `urn:uuid:{id}`, `{type}/{id}`, or an
@@ -247,7 +289,7 @@ pub(crate) fn is_uuid(s: &str) -> bool {
 fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
     let patients: Vec<&Entry<'_>> = list.iter().filter(|e| e.resource_type == "Patient").collect();
     if patients.len() != 1 {
-        let ptr = patients.get(1).map_or(String::new(), |e| e.ptr.clone());
+        let ptr = patients.get(1).map_or(String::new(), |e| e.ptr.to_string());
         cx.push("GW-CITIZEN", &ptr, None, "exactly one Patient".into(), format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()));
     }
     let Some(p) = patients.first() else { return };
@@ -403,7 +445,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 let ad_code = is_ad(code);
                 if ad_code != has_severity {
                     let (p, msg, expected) = if ad_code {
-                        (ptr.clone(), format!("{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).", cx.loc(&ptr), v.describe_code(code)), "a severity (funktionsevneniveau)".to_string())
+                        (ptr.to_string(), format!("{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).", cx.loc(&ptr), v.describe_code(code)), "a severity (funktionsevneniveau)".to_string())
                     } else {
                         (format!("{ptr}/severity"), format!("{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.", cx.loc(&ptr), v.describe_code(code)), "no severity".to_string())
                     };
@@ -432,7 +474,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             }
             let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
             if primaries != 1 {
-                let p = if addresses.is_empty() { ptr.clone() } else { format!("{ptr}/addresses") };
+                let p = if addresses.is_empty() { ptr.to_string() } else { format!("{ptr}/addresses") };
                 cx.push("kl-reporting-ffb-intervention-goal-2", &p, None, "exactly one addressed condition with rank 1 (primary)".into(), format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."));
             }
         }
