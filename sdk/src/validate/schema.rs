@@ -235,6 +235,37 @@ pub struct SchemaError {
     pub via: Vec<String>,
 }
 
+/// Where the errors of a check go: collected in full, or, when only whether there is one
+/// matters (trying an `anyOf` branch, `contains`), noted quietly: the first error ends the
+/// check and none is spelled out.
+struct Out {
+    errors: Vec<SchemaError>,
+    quiet: bool,
+    failed: bool,
+}
+
+impl Out {
+    fn full() -> Out {
+        Out { errors: Vec::new(), quiet: false, failed: false }
+    }
+    fn quiet() -> Out {
+        Out { errors: Vec::new(), quiet: true, failed: false }
+    }
+    /// True when a quiet check already failed: nothing more to learn.
+    #[inline]
+    fn done(&self) -> bool {
+        self.quiet && self.failed
+    }
+    /// Record an error, made only when it is kept.
+    #[inline]
+    fn add(&mut self, make: impl FnOnce() -> SchemaError) {
+        self.failed = true;
+        if !self.quiet {
+            self.errors.push(make());
+        }
+    }
+}
+
 /// A problem in the schema files themselves.
 #[derive(Debug, thiserror::Error)]
 #[error("schema {file}: {message}")]
@@ -528,7 +559,10 @@ impl SchemaSet {
     }
 
     /// Check `v` against node `id`, appending errors. `path` is the location of `v`.
-    fn check<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    fn check<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
+        if out.done() {
+            return;
+        }
         let n = &self.nodes[id];
         let named = n.name.is_some();
         if named {
@@ -540,83 +574,86 @@ impl SchemaSet {
         }
     }
 
+    /// Record a failed keyword at `path` (the violation is made only when it is kept).
+    #[inline]
+    fn fail(&self, out: &mut Out, path: &[Seg<'_>], via: &[NodeId], violation: impl FnOnce() -> Violation) {
+        out.add(|| SchemaError { pointer: render(path), violation: violation(), via: self.names(via) });
+    }
+
     fn names(&self, via: &[NodeId]) -> Vec<String> {
         via.iter().filter_map(|&i| self.nodes[i].name.clone()).collect()
     }
 
-    fn check_inner<'v>(&self, n: &Node, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
-        let push = |out: &mut Vec<SchemaError>, path: &[Seg<'_>], violation: Violation, via: &[NodeId]| {
-            out.push(SchemaError {
-                pointer: render(path),
-                violation,
-                via: self.names(via),
-            })
-        };
+    fn check_inner<'v>(&self, n: &Node, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         if let Some(r) = n.reference {
             self.check(r, v, path, via, out);
         }
         if !n.types.is_empty() && !n.types.iter().any(|t| t.matches(v)) {
-            push(out, path, Violation::Type(n.types.clone()), via);
+            self.fail(out, path, via, || Violation::Type(n.types.clone()));
             return;
         }
         if let Some(c) = &n.constant {
             if !v.same_as(c) {
-                push(out, path, Violation::Const(c.clone()), via);
+                self.fail(out, path, via, || Violation::Const(c.clone()));
             }
         }
         if let Some(set) = &n.string_enum {
             if !v.is_string() {
-                push(out, path, Violation::Type(vec![JsonType::String]), via);
+                self.fail(out, path, via, || Violation::Type(vec![JsonType::String]));
                 return;
             }
             if !v.as_str().is_some_and(|s| set.contains(s)) {
-                let mut allowed: Vec<String> = set.iter().cloned().collect();
-                allowed.sort();
-                push(out, path, Violation::Enum(allowed, n.name.clone()), via);
+                self.fail(out, path, via, || {
+                    let mut allowed: Vec<String> = set.iter().cloned().collect();
+                    allowed.sort();
+                    Violation::Enum(allowed, n.name.clone())
+                });
             }
         }
         if let Some(vals) = &n.other_enum {
             if !vals.iter().any(|x| v.same_as(x)) {
-                push(out, path, Violation::Enum(vals.iter().map(|x| x.to_string()).collect(), n.name.clone()), via);
+                self.fail(out, path, via, || Violation::Enum(vals.iter().map(|x| x.to_string()).collect(), n.name.clone()));
             }
         }
         match v {
             Json::String(s) => {
                 if let Some(p) = &n.pattern {
                     if !p.is_match(s) {
-                        let format = via.last().and_then(|&i| self.nodes[i].name.clone()).unwrap_or_default();
-                        push(out, path, Violation::Pattern(format, n.description.clone()), via);
+                        self.fail(out, path, via, || {
+                            let format = via.last().and_then(|&i| self.nodes[i].name.clone()).unwrap_or_default();
+                            Violation::Pattern(format, n.description.clone())
+                        });
                     } else if n.calendar && !calendar_valid(s) {
-                        push(out, path, Violation::NoSuchDay, via);
+                        self.fail(out, path, via, || Violation::NoSuchDay);
                     }
                 }
                 // Characters, not bytes; counted only when bytes cannot decide.
                 if let Some(m) = n.min_length {
                     if s.len() < m * 4 && s.chars().count() < m {
-                        push(out, path, Violation::MinLength(m), via);
+                        self.fail(out, path, via, || Violation::MinLength(m));
                     }
                 }
                 if let Some(m) = n.max_length {
                     if s.len() > m && s.chars().count() > m {
-                        push(out, path, Violation::MaxLength(m), via);
+                        self.fail(out, path, via, || Violation::MaxLength(m));
                     }
                 }
             }
             Json::Number(num) => {
                 let f = num.as_f64().unwrap_or(0.0);
                 if n.minimum.is_some_and(|m| f < m) {
-                    push(out, path, Violation::Minimum(n.minimum.unwrap()), via);
+                    self.fail(out, path, via, || Violation::Minimum(n.minimum.unwrap()));
                 }
                 if n.maximum.is_some_and(|m| f > m) {
-                    push(out, path, Violation::Maximum(n.maximum.unwrap()), via);
+                    self.fail(out, path, via, || Violation::Maximum(n.maximum.unwrap()));
                 }
             }
             Json::Array(items) => {
                 if n.min_items.is_some_and(|m| items.len() < m) {
-                    push(out, path, Violation::MinItems(n.min_items.unwrap()), via);
+                    self.fail(out, path, via, || Violation::MinItems(n.min_items.unwrap()));
                 }
                 if n.max_items.is_some_and(|m| items.len() > m) {
-                    push(out, path, Violation::MaxItems(n.max_items.unwrap()), via);
+                    self.fail(out, path, via, || Violation::MaxItems(n.max_items.unwrap()));
                 }
                 if let Some(item) = n.items {
                     for (i, it) in items.iter().enumerate() {
@@ -627,10 +664,9 @@ impl SchemaSet {
                 }
                 if let Some(c) = n.contains {
                     if !items.iter().any(|it| self.is_valid(c, it)) {
-                        let what = self.nodes[c].description.clone();
-                        out.push(SchemaError {
+                        out.add(|| SchemaError {
                             pointer: render(path),
-                            violation: Violation::Contains(what),
+                            violation: Violation::Contains(self.nodes[c].description.clone()),
                             via: self.names(via),
                         });
                     }
@@ -649,7 +685,7 @@ impl SchemaSet {
                         }
                         None => match n.additional {
                             Additional::Allow => {}
-                            Additional::Deny => out.push(SchemaError {
+                            Additional::Deny => out.add(|| SchemaError {
                                 pointer: render(path),
                                 violation: Violation::NotAllowed(k.to_string()),
                                 via: self.names(via),
@@ -662,7 +698,7 @@ impl SchemaSet {
                 if required_seen < n.required.len() {
                     for r in &n.required {
                         if !map.contains_key(r) {
-                            out.push(SchemaError {
+                            out.add(|| SchemaError {
                                 pointer: render(path),
                                 violation: Violation::Required(r.clone()),
                                 via: self.names(via),
@@ -678,7 +714,7 @@ impl SchemaSet {
         }
     }
 
-    fn check_any_of<'v>(&self, n: &Node, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    fn check_any_of<'v>(&self, n: &Node, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         // Single out the branch meant by a discriminating `url` (extensions) or
         // `resourceType`, and report its errors; an unknown value is an error of its own.
         for (key, consts) in ANY_OF_KEYS.iter().zip(self.discriminators_of(n)) {
@@ -692,10 +728,9 @@ impl SchemaSet {
                     self.best_branch(&all, v, path, via, out);
                 }
                 (None, _) => {
-                    let allowed = consts.iter().map(|(_, c)| c.to_string()).collect();
-                    out.push(SchemaError {
+                    out.add(|| SchemaError {
                         pointer: format!("{}/{key}", render(path)),
-                        violation: Violation::NoBranch(allowed),
+                        violation: Violation::NoBranch(consts.iter().map(|(_, c)| c.to_string()).collect()),
                         via: self.names(via),
                     });
                 }
@@ -706,21 +741,26 @@ impl SchemaSet {
     }
 
     /// Nothing when one branch accepts `v`, else the errors of the branch with the fewest.
-    fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Vec<SchemaError>) {
+    fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         if branches.iter().any(|&b| self.is_valid(b, v)) {
+            return;
+        }
+        if out.quiet {
+            out.failed = true;
             return;
         }
         let mut best: Option<Vec<SchemaError>> = None;
         for &b in branches {
-            let mut errs = Vec::new();
+            let mut errs = Out::full();
             let mut p = path.clone();
             let mut w = via.clone();
             self.check(b, v, &mut p, &mut w, &mut errs);
-            if best.as_ref().is_none_or(|e| errs.len() < e.len()) {
-                best = Some(errs);
+            if best.as_ref().is_none_or(|e| errs.errors.len() < e.len()) {
+                best = Some(errs.errors);
             }
         }
-        out.extend(best.unwrap_or_default());
+        out.failed = true;
+        out.errors.extend(best.unwrap_or_default());
     }
 
     fn const_of_property(&self, id: NodeId, key: &str) -> Option<Value> {
@@ -734,9 +774,9 @@ impl SchemaSet {
 
     /// True when `v` is valid against node `id`.
     pub fn is_valid(&self, id: NodeId, v: &Json<'_>) -> bool {
-        let mut out = Vec::new();
+        let mut out = Out::quiet();
         self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
-        out.is_empty()
+        !out.failed
     }
 
     /// All errors of a `serde_json::Value` against the root of `file`.
@@ -746,11 +786,11 @@ impl SchemaSet {
 
     /// All errors of `v` against the root of `file`.
     pub fn errors(&self, file: &str, v: &Json<'_>) -> Vec<SchemaError> {
-        let mut out = Vec::new();
+        let mut out = Out::full();
         if let Some(id) = self.root_of(file) {
             self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
         }
-        out
+        out.errors
     }
 }
 
