@@ -62,8 +62,10 @@ impl Known {
     fn is_match(self, s: &str) -> bool {
         let b = s.as_bytes();
         match self {
-            Known::FhirString => !s.is_empty() && no_whitespace(s, b"\x0b\x0c", |c| matches!(c, ' ' | '\r' | '\n' | '\t') || !c.is_whitespace()),
-            Known::NoWhitespace => !s.is_empty() && no_whitespace(s, b" \t\n\x0b\x0c\r", |c| !c.is_whitespace()),
+            Known::FhirString => !s.is_empty() && no_whitespace(s, |b| matches!(b, 0x0b | 0x0c), |c| matches!(c, ' ' | '\r' | '\n' | '\t') || !c.is_whitespace()),
+            Known::NoWhitespace => !s.is_empty() && no_whitespace(s, |b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), |c| !c.is_whitespace()),
+            // Plain ASCII without any whitespace (nearly every code) needs no more.
+            Known::Code if !any_byte(b, |c| c >= 0x80 || c.is_ascii_whitespace() || c == 0x0b) => !b.is_empty(),
             Known::Code => {
                 let mut previous_space = true; // no leading whitespace
                 for c in s.chars() {
@@ -94,12 +96,22 @@ impl Known {
 
 /// True when no ASCII byte of `s` is one of `ascii_bad` and every other character passes
 /// `ok`: the ASCII bytes are decided one by one, the rest (rare) by character.
-fn no_whitespace(s: &str, ascii_bad: &[u8], ok: impl Fn(char) -> bool) -> bool {
-    match s.bytes().position(|b| !b.is_ascii() || ascii_bad.contains(&b)) {
+fn no_whitespace(s: &str, ascii_bad: impl Fn(u8) -> bool, ok: impl Fn(char) -> bool) -> bool {
+    if !any_byte(s.as_bytes(), |b| !b.is_ascii() || ascii_bad(b)) {
+        return true;
+    }
+    match s.bytes().position(|b| !b.is_ascii() || ascii_bad(b)) {
         None => true,
         Some(i) if s.as_bytes()[i].is_ascii() => false,
         Some(i) => s[i..].chars().all(ok),
     }
+}
+
+/// True when some byte of `b` passes `test`. Written without an early exit so that the
+/// compiler can test many bytes per instruction; the strings checked are short.
+#[inline]
+fn any_byte(b: &[u8], test: impl Fn(u8) -> bool) -> bool {
+    b.iter().fold(false, |any, &c| any | test(c))
 }
 
 /// Two ASCII digits at the start of `b`, as a number.
