@@ -132,14 +132,23 @@ pub enum Fact {
 /// segment by segment without unescaping).
 fn s<'a>(j: &'a Json<'_>, ptr: &str) -> Option<&'a str> {
     let mut v = j;
-    for seg in ptr.strip_prefix('/')?.split('/') {
+    let mut rest = ptr.strip_prefix('/')?;
+    loop {
+        // The next segment, found with a plain loop (these pointers are a few bytes long).
+        let (seg, more) = match rest.bytes().position(|b| b == b'/') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
         v = match v {
             Json::Object(o) => o.get(seg)?,
             Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
             _ => return None,
         };
+        match more {
+            Some(m) => rest = m,
+            None => return v.as_str(),
+        }
     }
-    v.as_str()
 }
 
 fn arr<'a, 'b>(j: &'a Json<'b>, key: &str) -> &'a [Json<'b>] {

@@ -33,7 +33,6 @@ pub use typed::{FfbCode, UnknownCode};
 pub use valueset::{ValueSet, ValueSetClause, ValueSetDef, ValueSetFile};
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -92,7 +91,7 @@ pub enum CatalogError {
 pub struct Catalog {
     versions: Vec<CodeSystemVersion>,
     concepts: Vec<Concept>,
-    by_code: HashMap<String, usize>,
+    by_code: rustc_hash::FxHashMap<String, usize>,
     children: Vec<Vec<usize>>,
     parent: Vec<Option<usize>>,
     value_sets: Vec<ValueSet>,
@@ -120,7 +119,7 @@ impl Catalog {
             )));
         }
         let concepts = file.concepts;
-        let mut by_code = HashMap::with_capacity(concepts.len());
+        let mut by_code = rustc_hash::FxHashMap::with_capacity_and_hasher(concepts.len(), Default::default());
         for (i, c) in concepts.iter().enumerate() {
             if by_code.insert(c.code.clone(), i).is_some() {
                 return Err(CatalogError::Invalid(format!("duplicate code {}", c.code)));

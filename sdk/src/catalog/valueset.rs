@@ -3,7 +3,6 @@
 
 use super::concept::CodeSystemId;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// One include or exclude clause of a value set definition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +50,7 @@ pub struct ValueSetFile {
 pub struct ValueSet {
     def: ValueSetDef,
     members: Vec<(CodeSystemId, String)>,
-    set: HashSet<String>,
+    set: rustc_hash::FxHashSet<String>,
 }
 
 impl ValueSet {

@@ -282,7 +282,7 @@ pub struct SchemaSet {
     docs: HashMap<String, Value>,
     memo: HashMap<(String, String), NodeId>,
     /// File name -> root node, for look-ups without building a key.
-    roots: HashMap<String, NodeId>,
+    roots: HashMap<String, NodeId, FastHash>,
 }
 
 const KNOWN_KEYWORDS: &[&str] = &[
@@ -306,7 +306,7 @@ impl SchemaSet {
             nodes: Vec::new(),
             docs,
             memo: HashMap::new(),
-            roots: HashMap::new(),
+            roots: HashMap::default(),
         };
         let names: Vec<String> = set.docs.keys().cloned().collect();
         for n in names {

@@ -257,9 +257,9 @@ struct Refs<'v> {
 impl Refs<'_> {
     /// The position in the entry list that `reference` resolves to.
     fn get(&self, reference: &str) -> Option<usize> {
-        reference
-            .split_once('/')
-            .and_then(|key| self.by_type_id.get(&key))
+        let slash = reference.bytes().position(|b| b == b'/');
+        slash
+            .and_then(|i| self.by_type_id.get(&(&reference[..i], &reference[i + 1..])))
             .or_else(|| self.by_full.get(reference))
             .copied()
     }
