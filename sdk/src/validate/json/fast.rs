@@ -27,12 +27,25 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Arena) -> Option<(Json<'a>, bo
 /// The repeated-key check of one object.
 #[derive(Default)]
 pub(crate) struct DupCheck<'a> {
+    /// One bit per (length, last byte) class of the keys read so far: a key whose bit is
+    /// clear cannot be a repeat, so most keys are decided without comparing.
+    classes: u64,
     seen: Option<HashSet<&'a str>>,
 }
 
 impl<'a> DupCheck<'a> {
     /// True when `key` is among `before` (the members read so far).
     pub(crate) fn repeats(&mut self, before: &[(&'a str, Json<'a>)], key: &'a str) -> bool {
+        let b = key.as_bytes();
+        let bit = 1u64 << ((b.len().wrapping_mul(7) + usize::from(b.last().copied().unwrap_or(0))) & 63);
+        let maybe = self.classes & bit != 0;
+        self.classes |= bit;
+        if !maybe {
+            if let Some(set) = &mut self.seen {
+                set.insert(key);
+            }
+            return false;
+        }
         if before.len() < DUP_SCAN {
             return before.iter().any(|(k, _)| *k == key);
         }
@@ -70,6 +83,10 @@ fn special(x: u64) -> u64 {
 impl<'a> Parser<'a> {
     #[inline]
     fn ws(&mut self) {
+        // Compact JSON has none: one comparison decides.
+        if self.b.get(self.i).is_none_or(|&c| c > b' ') {
+            return;
+        }
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
             self.i += 1;
         }
