@@ -137,9 +137,19 @@ impl Profile {
     }
 
     /// The profile with this canonical URL (a `|version` suffix is ignored).
+    ///
+    /// ```
+    /// use ffbkit_sdk::profile::Profile;
+    /// let url = Profile::Condition.url();
+    /// assert_eq!(Profile::from_url(&url), Some(Profile::Condition));
+    /// assert_eq!(Profile::from_url(&format!("{url}|1.0.0")), Some(Profile::Condition));
+    /// assert_eq!(Profile::from_url(&format!("{url}x")), None);
+    /// assert_eq!(Profile::from_url("http://example.org/Condition"), None);
+    /// ```
     pub fn from_url(url: &str) -> Option<Profile> {
-        let url = url.split('|').next().unwrap_or(url);
         let id = url.strip_prefix(IG_BASE)?;
+        // A plain loop: `split` would call memchr for these short strings.
+        let id = id.bytes().position(|b| b == b'|').map_or(id, |i| &id[..i]);
         Profile::ALL.into_iter().find(|p| p.id() == id)
     }
 

@@ -391,7 +391,22 @@ fn is_element(path: &[Seg<'_>], element: &str) -> bool {
         Seg::Key(k) if !k.bytes().all(|b| b.is_ascii_digit()) && *k != "reference" => Some(*k),
         _ => None,
     });
-    names.eq(element.split('.'))
+    // `element` compared name by name at its dots, without a `split` iterator.
+    let mut rest = element;
+    let mut first = true;
+    for name in names {
+        if !first {
+            let Some(r) = rest.strip_prefix('.') else { return false };
+            rest = r;
+        }
+        first = false;
+        let Some(r) = rest.strip_prefix(name) else { return false };
+        if !(r.is_empty() || r.starts_with('.')) {
+            return false;
+        }
+        rest = r;
+    }
+    !first && rest.is_empty()
 }
 
 /// Every `reference` member in `v`, with its path (ending in `reference`).
@@ -574,5 +589,33 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_element, Seg};
+
+    #[test]
+    fn is_element_matches_the_dotted_names_of_a_path() {
+        let path = |keys: &[&'static str]| -> Vec<Seg<'static>> { keys.iter().map(|k| k.parse::<usize>().map_or(Seg::Key(k), Seg::Index)).collect() };
+        let cases: [(&[&str], &str, bool); 9] = [
+            (&["addresses", "0", "reference"], "addresses", true),
+            (&["extension", "1", "valueReference", "reference"], "extension.valueReference", true),
+            (&["extension", "1", "valueReference", "reference"], "extension", false),
+            (&["extension", "reference"], "extension.valueReference", false),
+            (&["finding", "0", "itemReference", "reference"], "finding.item", false),
+            (&["finding", "0", "item", "reference"], "finding.itemReference", false),
+            (&["goal", "reference"], "goals", false),
+            (&["reference"], "goal", false),
+            (&["activity", "0", "outcomeReference", "2", "reference"], "activity.outcomeReference", true),
+        ];
+        for (keys, element, expected) in cases {
+            let p = path(keys);
+            // The definition: the names joined with dots.
+            let names: Vec<&str> = p.iter().filter_map(|s| match s { Seg::Key(k) if *k != "reference" => Some(*k), _ => None }).collect();
+            assert_eq!(names.join(".") == element, expected, "{keys:?} {element}");
+            assert_eq!(is_element(&p, element), expected, "{keys:?} {element}");
+        }
     }
 }
