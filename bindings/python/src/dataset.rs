@@ -319,7 +319,20 @@ impl Acc {
         let text = |row: &Vec<Cell>, c: usize| row[c].as_str().map(str::to_string);
         // Service request -> case number.
         let (sr_id, sr_case_col) = (col(T::ServiceRequests, "id"), col(T::ServiceRequests, "case_number"));
-        let sr_case: HashMap<String, String> = self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, sr_id)?), text(r, sr_case_col)?))).collect();
+        let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
+            (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
+        let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
+        // Three independent look-ups, built at once: service request -> case number;
+        // condition -> (code, term, kind) for goals; target group -> (code, term).
+        let (sr_case, (conds, targets)): (HashMap<String, String>, (HashMap<String, (Cell, Cell, Cell)>, HashMap<String, (Cell, Cell)>)) = rayon::join(
+            || self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, sr_id)?), text(r, sr_case_col)?))).collect(),
+            || {
+                rayon::join(
+                    || self.table(T::Conditions).rows.iter().map(|row| (format!("Condition/{}", row[0].as_str().unwrap_or("")), (row[c_code].clone(), row[c_term].clone(), row[c_kind].clone()))).collect(),
+                    || self.table(T::TargetGroups).rows.iter().map(|r| (format!("Condition/{}", r[0].as_str().unwrap_or("")), (r[t_code].clone(), r[t_term].clone()))).collect(),
+                )
+            },
+        );
         // Gatherings: case number; condition -> (gathering, day, case number).
         let mut found: HashMap<String, (String, Cell, Option<String>)> = HashMap::default();
         let gi = t_index(T::Gatherings);
@@ -338,9 +351,7 @@ impl Acc {
                 }
             }
         }
-        // Conditions: gathering; condition -> (code, term, kind) for goals.
-        let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
-            (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
+        // Conditions: gathering (the look-ups below were built before, in parallel).
         self.tables[t_index(T::Conditions)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
             if let Some((g, day, case)) = found.get(key(buf, "Condition/", row[0].as_str())) {
                 row[c_gathering] = Cell::own(g.clone());
@@ -348,10 +359,6 @@ impl Acc {
                 row[c_case] = Cell::text(case.as_deref());
             }
         });
-        let conds: HashMap<String, (Cell, Cell, Cell)> =
-            self.table(T::Conditions).rows.iter().map(|row| (format!("Condition/{}", row[0].as_str().unwrap_or("")), (row[c_code].clone(), row[c_term].clone(), row[c_kind].clone()))).collect();
-        let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
-        let targets: HashMap<String, (Cell, Cell)> = self.table(T::TargetGroups).rows.iter().map(|r| (format!("Condition/{}", r[0].as_str().unwrap_or("")), (r[t_code].clone(), r[t_term].clone()))).collect();
         // Care plans: tilbud, målgrupper, follow-up date; goal/evaluation/target -> plan.
         let plan_of = std::mem::take(&mut self.plan_of);
         let ci = t_index(T::CarePlans);

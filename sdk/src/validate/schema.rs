@@ -780,7 +780,7 @@ impl SchemaSet {
     }
 
     /// Nothing when one branch accepts `v`, else the errors of the branch with the fewest.
-    fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
+    fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Json<'_>, path: &[Seg<'v>], via: &[NodeId], out: &mut Out) {
         if branches.iter().any(|&b| self.is_valid(b, v)) {
             return;
         }
@@ -791,8 +791,8 @@ impl SchemaSet {
         let mut best: Option<Vec<SchemaError>> = None;
         for &b in branches {
             let mut errs = Out::full();
-            let mut p = path.clone();
-            let mut w = via.clone();
+            let mut p = path.to_vec();
+            let mut w = via.to_vec();
             self.check(b, v, &mut p, &mut w, &mut errs);
             if best.as_ref().is_none_or(|e| errs.errors.len() < e.len()) {
                 best = Some(errs.errors);
