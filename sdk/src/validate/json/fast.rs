@@ -122,18 +122,40 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self) -> Option<Json<'a>> {
+    /// Enter an object or array at its opening bracket: `Some(true)` when it is empty
+    /// (closed at once by `close`), `None` when it nests too deep.
+    fn open(&mut self, close: u8) -> Option<bool> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
         }
         self.i += 1;
         self.ws();
+        let empty = self.peek() == Some(close);
+        if empty {
+            self.i += 1;
+        }
+        Some(empty)
+    }
+
+    /// After a member or item: `Some(false)` after a comma (another follows), `Some(true)`
+    /// at `close`, `None` at anything else.
+    fn next_or_close(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        let c = self.peek()?;
+        self.i += 1;
+        if c == b',' {
+            self.ws();
+            Some(false)
+        } else {
+            (c == close).then_some(true)
+        }
+    }
+
+    fn object(&mut self) -> Option<Json<'a>> {
         let start = self.members.len();
         let mut check = DupCheck::default();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-        } else {
+        if !self.open(b'}')? {
             loop {
                 if self.peek()? != b'"' {
                     return None;
@@ -151,17 +173,8 @@ impl<'a> Parser<'a> {
                     self.dup = true;
                 }
                 self.members.push((k, v));
-                self.ws();
-                match self.peek()? {
-                    b',' => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    b'}' => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return None,
+                if self.next_or_close(b'}')? {
+                    break;
                 }
             }
         }
@@ -172,30 +185,13 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&mut self) -> Option<Json<'a>> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        self.i += 1;
-        self.ws();
         let start = self.items.len();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-        } else {
+        if !self.open(b']')? {
             loop {
                 let v = self.value()?;
                 self.items.push(v);
-                self.ws();
-                match self.peek()? {
-                    b',' => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    b']' => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return None,
+                if self.next_or_close(b']')? {
+                    break;
                 }
             }
         }
