@@ -2,10 +2,10 @@
 //! in an [`Arena`] and is `Copy`, strings and keys borrow from the input where they can,
 //! and objects are slices of members in input order (no hashing).
 //!
-//! A tree is built by a hand-written parser ([`fast`]) that accepts only what it is sure
+//! A tree is built by a hand-written parser (module `fast`) that accepts only what it is sure
 //! serde_json accepts the same way; anything else (malformed input, lone surrogates,
 //! numbers serde_json turns into floats, nesting near the limit) is handed to serde_json
-//! ([`reference`]), which then gives the tree or its exact error. So errors, line and
+//! (module `reference`), which then gives the tree or its exact error. So errors, line and
 //! column are serde_json's, and a test checks that both parsers build equal trees.
 
 mod fast;
