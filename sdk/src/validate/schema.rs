@@ -118,9 +118,6 @@ pub struct Node {
     discriminators: std::sync::OnceLock<[Option<Vec<(NodeId, Value)>>; 2]>,
     /// A FHIR date, dateTime or instant: its day must exist in the calendar.
     calendar: bool,
-    /// A string node with only `type`, `pattern`, `enum` of strings, lengths: checked by
-    /// [`SchemaSet::plain_string_ok`] without the general walk when the value passes.
-    plain_string: bool,
     /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
     pub name: Option<String>,
     /// The file the node comes from.
@@ -130,22 +127,6 @@ pub struct Node {
 }
 
 impl Node {
-    /// See [`Node::plain_string`].
-    fn is_plain_string(&self) -> bool {
-        self.types == [JsonType::String]
-            && self.reference.is_none()
-            && self.properties.is_empty()
-            && self.any_of.is_empty()
-            && self.items.is_none()
-            && self.contains.is_none()
-            && self.other_enum.is_none()
-            && self.constant.is_none()
-            && self.minimum.is_none()
-            && self.maximum.is_none()
-            && self.min_items.is_none()
-            && self.max_items.is_none()
-    }
-
     /// The schema of a named property (few per object: a linear scan beats hashing).
     fn property(&self, name: &str) -> Option<NodeId> {
         self.property_index.get(name).map(|(id, _)| *id)
@@ -174,7 +155,6 @@ impl Node {
             any_of: Vec::new(),
             discriminators: std::sync::OnceLock::new(),
             calendar: false,
-            plain_string: false,
             name: None,
             file: file.to_string(),
             description: None,
@@ -333,9 +313,6 @@ impl SchemaSet {
             set.root(&n)?;
         }
         set.forward_pure_references();
-        for n in &mut set.nodes {
-            n.plain_string = n.is_plain_string();
-        }
         Ok(set)
     }
 
@@ -369,7 +346,6 @@ impl SchemaSet {
         let key = ("valuesets.schema.json".to_string(), format!("/definitions/{name}"));
         if let Some(&id) = self.memo.get(&key) {
             self.nodes[id].string_enum = Some(codes.into_iter().collect());
-            self.nodes[id].plain_string = self.nodes[id].is_plain_string();
             self.forget_discriminators();
         }
     }
@@ -588,9 +564,6 @@ impl SchemaSet {
             return;
         }
         let n = &self.nodes[id];
-        if n.plain_string && Self::plain_string_ok(n, v) {
-            return;
-        }
         let named = n.name.is_some();
         if named {
             via.push(id);
@@ -599,18 +572,6 @@ impl SchemaSet {
         if named {
             via.pop();
         }
-    }
-
-    /// True when `v` is a string that node `n` (a [`Node::plain_string`]) accepts: the
-    /// same keywords as [`SchemaSet::check_inner`] checks, in one place for the common
-    /// case; anything else (and every failure) takes the general walk, which reports.
-    #[inline]
-    fn plain_string_ok(n: &Node, v: &Json<'_>) -> bool {
-        let Json::String(s) = v else { return false };
-        n.pattern.as_ref().is_none_or(|p| p.is_match(s) && (!n.calendar || calendar_valid(s)))
-            && n.string_enum.as_ref().is_none_or(|set| set.contains(*s))
-            && n.min_length.is_none_or(|m| s.len() >= m * 4 || s.chars().count() >= m)
-            && n.max_length.is_none_or(|m| s.len() <= m || s.chars().count() <= m)
     }
 
     /// Record a failed keyword at `path` (the violation is made only when it is kept).
