@@ -154,19 +154,21 @@ fn load(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limi
 /// One report: parsed once, validated on that tree (unless `validator` is `None` or the
 /// outcome is already `done`, for a report refused unread), and its rows extracted from
 /// the same tree.
-fn process((item, done): (batch::Item, bool), opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
+fn process((mut item, done): (batch::Item, bool), opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
     if let Some(e) = item.unreadable {
         return ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((item.name, e)) };
     }
-    let mut out = json::with_arena(|arena| process_tree(&item, done, arena, opts, limits, validator));
+    let outcome = std::mem::take(&mut item.outcome);
+    let mut out = json::with_arena(|arena| process_tree(&item, outcome, done, arena, opts, limits, validator));
     out.bytes = opts.audit.then_some(item.bytes);
     out
 }
 
-/// [`process`] on a readable report, its tree in `arena`.
-fn process_tree(item: &batch::Item, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
+/// [`process`] on a readable report, its tree in `arena`; `outcome` is the item's (set
+/// already for a report refused unread, `done`).
+fn process_tree(item: &batch::Item, outcome: Outcome, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
     let parse = source::parse(&item.bytes, arena, limits);
-    let mut o = item.outcome.clone();
+    let mut o = outcome;
     if let (Some(v), false) = (validator, done) {
         o = v.validate_parsed(&item.bytes, &parse);
     }
@@ -324,7 +326,9 @@ impl Acc {
         let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
         // Three independent look-ups, built at once: service request -> case number;
         // condition -> (code, term, kind) for goals; target group -> (code, term).
-        let (sr_case, (conds, targets)): (HashMap<String, String>, (HashMap<String, (Cell, Cell, Cell)>, HashMap<String, (Cell, Cell)>)) = rayon::join(
+        type Codes = HashMap<String, (Cell, Cell, Cell)>;
+        type Targets = HashMap<String, (Cell, Cell)>;
+        let (sr_case, (conds, targets)): (HashMap<String, String>, (Codes, Targets)) = rayon::join(
             || self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, sr_id)?), text(r, sr_case_col)?))).collect(),
             || {
                 rayon::join(
