@@ -20,5 +20,8 @@ fn main() {
     let t0 = Instant::now();
     let out = read(&[PathBuf::from(dir)], opts, &|| false);
     let rows: usize = out.tables.iter().map(|(_, b)| b.num_rows()).sum();
+    for (step, secs) in &out.summary.steps {
+        println!("  {step}: {secs:.2} s");
+    }
     println!("{} reports, {} resources, {} invalid -> {rows} rows in {} tables in {:.2} s", out.summary.reports, out.summary.resources, out.summary.invalid, out.tables.len(), t0.elapsed().as_secs_f64());
 }

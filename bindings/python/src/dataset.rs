@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// How to read.
 #[derive(Clone, Debug)]
@@ -56,6 +57,8 @@ pub struct Summary {
     pub unreadable: Vec<(String, String)>,
     /// Set when the read was interrupted (Ctrl-C).
     pub interrupted: bool,
+    /// Wall time of each step, in seconds, in order (for profiling).
+    pub steps: Vec<(&'static str, f64)>,
 }
 
 /// The result of a read.
@@ -130,47 +133,42 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// One report, its file read here (in parallel) when it is one. Only a report over the size
-/// limit gets its outcome here (unread); the others are parsed and validated in
-/// [`process`], once for both the validator and the extraction.
-fn load(name: String, path: Option<&Path>, bytes: Vec<u8>, limits: &source::Limits, validator: Option<&Validator>) -> (batch::Item, bool) {
-    let unreadable = |name: String, why: String| batch::Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(why) };
-    let bytes = match path {
-        None => bytes,
-        Some(p) => match batch::read_limited(p, limits.max_bytes) {
-            batch::FileRead::Bytes(b) => b,
-            batch::FileRead::TooLarge(len) => {
-                return match validator {
-                    Some(v) => (batch::Item { name, bytes: Vec::new(), outcome: v.too_large(len), unreadable: None }, true),
-                    None => (unreadable(name, format!("{len} bytes, more than the limit of {} bytes", limits.max_bytes)), false),
-                };
-            }
-            batch::FileRead::Failed(e) => return (unreadable(name, e), false),
-        },
+thread_local! {
+    /// Each thread's buffer for the files it reads.
+    static READ_BUF: std::cell::RefCell<batch::ReadBuf> = std::cell::RefCell::new(batch::ReadBuf::default());
+}
+
+/// One report: its file read here (in parallel, into this thread's buffer) when it is
+/// one, else `bytes` (an NDJSON line), then parsed once, validated on that tree (unless
+/// `validator` is `None`) and its rows extracted from the same tree. A file over the size
+/// limit is refused unread (with the validator's finding, or as unreadable when not
+/// validating).
+fn process(name: String, path: Option<&Path>, bytes: Vec<u8>, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
+    let unreadable = |name: String, why: String| ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((name, why)) };
+    let report = |bytes: &[u8], outcome: Outcome, done: bool| {
+        let mut out = json::with_arena(|arena| process_tree(&name, bytes, outcome, done, arena, opts, limits, validator));
+        out.bytes = opts.audit.then(|| bytes.to_vec());
+        out
     };
-    (batch::Item { name, bytes, outcome: Outcome::default(), unreadable: None }, false)
+    let Some(path) = path else { return report(&bytes, Outcome::default(), false) };
+    READ_BUF.with_borrow_mut(|buf| match buf.read(path, limits.max_bytes) {
+        batch::FileRead::Bytes(b) => report(b, Outcome::default(), false),
+        batch::FileRead::TooLarge(len) => match validator {
+            Some(v) => report(&[], v.too_large(len), true),
+            None => unreadable(name.clone(), format!("{len} bytes, more than the limit of {} bytes", limits.max_bytes)),
+        },
+        batch::FileRead::Failed(e) => unreadable(name.clone(), e),
+    })
 }
 
-/// One report: parsed once, validated on that tree (unless `validator` is `None` or the
-/// outcome is already `done`, for a report refused unread), and its rows extracted from
-/// the same tree.
-fn process((mut item, done): (batch::Item, bool), opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
-    if let Some(e) = item.unreadable {
-        return ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((item.name, e)) };
-    }
-    let outcome = std::mem::take(&mut item.outcome);
-    let mut out = json::with_arena(|arena| process_tree(&item, outcome, done, arena, opts, limits, validator));
-    out.bytes = opts.audit.then_some(item.bytes);
-    out
-}
-
-/// [`process`] on a readable report, its tree in `arena`; `outcome` is the item's (set
-/// already for a report refused unread, `done`).
-fn process_tree(item: &batch::Item, outcome: Outcome, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
-    let parse = source::parse(&item.bytes, arena, limits);
+/// [`process`] on a readable report `bytes` named `name`, its tree in `arena`; `outcome`
+/// is set already for a report refused unread (`done`).
+#[allow(clippy::too_many_arguments)]
+fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
+    let parse = source::parse(bytes, arena, limits);
     let mut o = outcome;
     if let (Some(v), false) = (validator, done) {
-        o = v.validate_parsed(&item.bytes, &parse);
+        o = v.validate_parsed(bytes, &parse);
     }
     let (parsed, problem) = match parse {
         Ok((j, _)) => (Some(j), None),
@@ -184,7 +182,7 @@ fn process_tree(item: &batch::Item, outcome: Outcome, done: bool, arena: &Arena,
         municipality: extract::shared(municipality.as_deref()),
         report_id: extract::shared(report_id.as_deref()),
         timestamp: timestamp.clone().map_or(Cell::Null, Cell::Shared),
-        source: Cell::Shared(Arc::from(item.name.as_str())),
+        source: Cell::Shared(Arc::from(name)),
     };
     if !opts.validate {
         // Not validated: only the input rule GW-JSON, from the parse itself.
@@ -221,7 +219,7 @@ fn process_tree(item: &batch::Item, outcome: Outcome, done: bool, arena: &Arena,
         Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx),
         _ => (Vec::new(), Vec::new()),
     };
-    let invalid = (!valid).then(|| (item.name.clone(), o.rule_ids(Severity::Error)));
+    let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));
     let resources = o.resources;
     ReportOut { report, issues, rows, facts, timestamp, cpr, municipality, bytes: None, invalid, resources, unreadable: None }
 }
@@ -441,7 +439,10 @@ impl Acc {
     }
 
     fn finish(mut self) -> Output {
+        let t0 = Instant::now();
         self.join();
+        self.summary.steps.push(("join", t0.elapsed().as_secs_f64()));
+        let t0 = Instant::now();
         let audit = if self.opts.audit { Some(audit::run(std::mem::take(&mut self.groups), &self.opts.cpr)) } else { None };
         let mut tables: Vec<(&'static str, RecordBatch)> = Vec::new();
         let issues = t_index(T::Issues);
@@ -455,6 +456,7 @@ impl Acc {
             tables.push(("audit_citizens", a.citizens.finish()));
             tables.push(("audit_municipalities", a.municipalities.finish()));
         }
+        self.summary.steps.push(("audit and tables", t0.elapsed().as_secs_f64()));
         Output { tables, summary: self.summary }
     }
 }
@@ -473,6 +475,7 @@ type Pending = (String, Option<PathBuf>, Vec<u8>);
 /// batch, one of its threads merges the previous batch's rows into the tables (the merge
 /// keeps input order, so the latest state per id does not depend on the thread count).
 pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> bool) -> Output {
+    let t0 = Instant::now();
     let v = Validator::default_validator();
     let limits = v.options().limits;
     let mut acc = Acc::new(opts.clone());
@@ -486,7 +489,7 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
     // About eight rows per report: grown once, not rehashed along the way.
     acc.latest.reserve(files.len().saturating_mul(8));
     let validator = opts.validate.then_some(v);
-    let work = |chunk: Vec<Pending>| -> Vec<ReportOut> { chunk.into_par_iter().map(|(n, p, b)| process(load(n, p.as_deref(), b, &limits, validator), &opts, &limits, validator)).collect() };
+    let work = |chunk: Vec<Pending>| -> Vec<ReportOut> { chunk.into_par_iter().map(|(n, p, b)| process(n, p.as_deref(), b, &opts, &limits, validator)).collect() };
     let mut done: Option<Vec<ReportOut>> = None;
     let mut stop = false;
     let mut submit = |chunk: Vec<Pending>, acc: &mut Acc, stop: &mut bool| {
@@ -549,5 +552,6 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
         }
     }
     acc.summary.interrupted = stop;
+    acc.summary.steps.push(("read, check, extract, merge", t0.elapsed().as_secs_f64()));
     acc.finish()
 }

@@ -136,20 +136,37 @@ fn sort_paths(paths: &mut [PathBuf]) {
     paths.sort();
 }
 
-/// What reading a file gave.
+/// What reading a file gave: its bytes `B` (an owned `Vec<u8>` from [`read_limited`], a
+/// slice of a [`ReadBuf`] from [`ReadBuf::read`]), its size when over the limit, or an error.
 #[derive(Debug)]
-pub enum FileRead {
+pub enum FileRead<B = Vec<u8>> {
     /// Its bytes (at most the limit plus one, should it grow while being read).
-    Bytes(Vec<u8>),
+    Bytes(B),
     /// Its size, larger than the limit: not read.
     TooLarge(u64),
     /// Why it could not be read.
     Failed(String),
 }
 
-/// Read a file with one open and one `fstat`, refusing one over `max` bytes unread.
+/// Read from `f` into `buf` until `buf` is full or the file ends; the bytes read.
+fn fill(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Read a file with one open and one `fstat`, refusing one over `max` bytes unread. The
+/// file is read in one `read` of its size (plus the one that finds its end), not in 8 KiB
+/// steps.
 pub fn read_limited(path: &Path, max: usize) -> FileRead {
-    let f = match std::fs::File::open(path) {
+    let mut f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return FileRead::Failed(e.to_string()),
     };
@@ -157,10 +174,76 @@ pub fn read_limited(path: &Path, max: usize) -> FileRead {
     if len > max as u64 {
         return FileRead::TooLarge(len);
     }
-    let mut buf = Vec::with_capacity(len as usize + 1);
-    match f.take(max as u64 + 1).read_to_end(&mut buf) {
-        Ok(_) => FileRead::Bytes(buf),
-        Err(e) => FileRead::Failed(e.to_string()),
+    let mut buf = vec![0; len as usize + 1];
+    let n = match fill(&mut f, &mut buf) {
+        Ok(n) => n,
+        Err(e) => return FileRead::Failed(e.to_string()),
+    };
+    buf.truncate(n);
+    if n > len as usize {
+        // It grew while being read: the rest, up to the limit plus one.
+        if let Err(e) = f.take((max + 1).saturating_sub(n) as u64).read_to_end(&mut buf) {
+            return FileRead::Failed(e.to_string());
+        }
+    }
+    FileRead::Bytes(buf)
+}
+
+/// A buffer reused for reading many files one after the other (one per thread): no
+/// allocation, no fresh pages and no `fstat` per file, only `open`, `read` until the end,
+/// and `close`.
+///
+/// ```
+/// use ffbkit_sdk::validate::batch::{FileRead, ReadBuf};
+/// let dir = std::env::temp_dir().join(format!("ffbkit-readbuf-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("a.json"), b"{}").unwrap();
+/// let mut buf = ReadBuf::default();
+/// assert!(matches!(buf.read(&dir.join("a.json"), 1024), FileRead::Bytes(b) if b == b"{}"));
+/// assert!(matches!(buf.read(&dir.join("a.json"), 1), FileRead::TooLarge(2)));
+/// assert!(matches!(buf.read(&dir.join("missing.json"), 1024), FileRead::Failed(_)));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug, Default)]
+pub struct ReadBuf {
+    /// Always initialised to its full length; the file's bytes are its first ones.
+    buf: Vec<u8>,
+}
+
+impl ReadBuf {
+    /// Size of the buffer at its first use.
+    const START: usize = 64 * 1024;
+    /// A buffer grown past this (by a large file) is given back afterwards.
+    const KEEP: usize = 8 * 1024 * 1024;
+
+    /// Read the file at `path`, refusing one over `max` bytes (its size is then asked only
+    /// once `max` bytes were read). The bytes are valid until the next call.
+    pub fn read(&mut self, path: &Path, max: usize) -> FileRead<&[u8]> {
+        if self.buf.len() > Self::KEEP {
+            self.buf = Vec::new();
+        }
+        let mut f = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return FileRead::Failed(e.to_string()),
+        };
+        let mut n = 0;
+        loop {
+            if n == self.buf.len() {
+                let grown = (self.buf.len() * 2).max(Self::START).min(max.saturating_add(1));
+                self.buf.resize(grown, 0);
+            }
+            match fill(&mut f, &mut self.buf[n..]) {
+                Ok(k) => n += k,
+                Err(e) => return FileRead::Failed(e.to_string()),
+            }
+            if n > max {
+                let len = f.metadata().map_or(n as u64, |m| m.len().max(n as u64));
+                return FileRead::TooLarge(len);
+            }
+            if n < self.buf.len() {
+                return FileRead::Bytes(&self.buf[..n]);
+            }
+        }
     }
 }
 
@@ -286,6 +369,34 @@ fn check_unit(validator: &Validator, unit: Unit, max: usize) -> Item {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reused_buffer_reads_each_file_whole() {
+        let dir = std::env::temp_dir().join(format!("ffbkit-readbuf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Larger than the first buffer, then smaller: the second read must not show the
+        // first one's tail; one of exactly the limit is read, one byte more is refused.
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(dir.join("big"), &big).unwrap();
+        std::fs::write(dir.join("small"), b"abc").unwrap();
+        std::fs::write(dir.join("empty"), b"").unwrap();
+        let mut buf = ReadBuf::default();
+        assert!(matches!(buf.read(&dir.join("big"), 1 << 20), FileRead::Bytes(b) if b == big.as_slice()));
+        assert!(matches!(buf.read(&dir.join("small"), 1 << 20), FileRead::Bytes(b) if b == b"abc"));
+        assert!(matches!(buf.read(&dir.join("empty"), 1 << 20), FileRead::Bytes(b) if b.is_empty()));
+        assert!(matches!(buf.read(&dir.join("big"), 200_000), FileRead::Bytes(b) if b.len() == 200_000));
+        assert!(matches!(buf.read(&dir.join("big"), 199_999), FileRead::TooLarge(200_000)));
+        assert!(matches!(buf.read(&dir.join("small"), 0), FileRead::TooLarge(3)));
+        assert!(matches!(buf.read(&dir, 1 << 20), FileRead::Failed(_)));
+        // A fresh buffer and a tiny limit.
+        assert!(matches!(ReadBuf::default().read(&dir.join("small"), 1), FileRead::TooLarge(3)));
+        assert!(matches!(ReadBuf::default().read(&dir.join("small"), 3), FileRead::Bytes(b) if b == b"abc"));
+        // The owned read agrees.
+        assert!(matches!(read_limited(&dir.join("big"), 1 << 20), FileRead::Bytes(b) if b == big));
+        assert!(matches!(read_limited(&dir.join("empty"), 1 << 20), FileRead::Bytes(b) if b.is_empty()));
+        assert!(matches!(read_limited(&dir.join("big"), 199_999), FileRead::TooLarge(200_000)));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn sorted_paths_are_in_path_order() {
