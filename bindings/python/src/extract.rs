@@ -217,6 +217,23 @@ fn refs(r: &Json<'_>, key: &str) -> Vec<String> {
     arr(r, key).iter().filter_map(|x| s(x, "/reference")).map(str::to_string).collect()
 }
 
+/// The table of a profile's rows; `None` for the profiles that give facts, not rows.
+fn table_of(profile: Profile) -> Option<T> {
+    Some(match profile {
+        Profile::Citizen => T::Citizens,
+        Profile::ServiceRequest => T::ServiceRequests,
+        Profile::InformationGathering => T::Gatherings,
+        Profile::Condition => T::Conditions,
+        Profile::TargetGroup => T::TargetGroups,
+        Profile::InterventionGoal => T::Goals,
+        Profile::CareEvaluation => T::Evaluations,
+        Profile::CarePlan => T::CarePlans,
+        Profile::Intervention => T::Interventions,
+        Profile::FollowUp => T::FollowUps,
+        Profile::ServicePerformer | Profile::FollowUpEncounter => return None,
+    })
+}
+
 /// The report-level cells every row starts with.
 pub struct Context {
     /// The citizen as output (masked, pseudonym or clear).
@@ -247,14 +264,17 @@ pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
 /// The rows of every resource of a report.
 pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
-    let mut rows = Vec::new();
+    let entries = arr(report, "entry");
+    let mut rows = Vec::with_capacity(entries.len());
     let mut facts = Vec::new();
-    for e in arr(report, "entry") {
+    for e in entries {
         let Some(r) = e.get("resource") else { continue };
         let (Some(rt), Some(id)) = (s(r, "/resourceType"), s(r, "/id")) else { continue };
         let key: Arc<str> = Arc::from(id);
         let Some(profile) = profile_of(r) else { continue };
-        let mut cells = vec![
+        // Exactly the row's cells: one allocation, never grown.
+        let mut cells = Vec::with_capacity(table_of(profile).map_or(0, |t| spec(t).1.len()));
+        cells.extend([
             Cell::Shared(key.clone()),
             cx.citizen.clone(),
             cx.municipality.clone(),
@@ -263,7 +283,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             Cell::text(s(r, "/meta/lastUpdated")),
             cx.source.clone(),
             Cell::Bool(withdrawn(r)),
-        ];
+        ]);
         let status = || Cell::word(s(r, "/status"));
         let mut link = Link::None;
         let table = match profile {
@@ -393,6 +413,8 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                 continue;
             }
         };
+        debug_assert_eq!(Some(table), table_of(profile));
+        debug_assert_eq!(cells.len(), spec(table).1.len(), "table {table:?}: one cell per column");
         rows.push(Row { table, key, cells, link });
     }
     (rows, facts)

@@ -121,7 +121,7 @@ fn first_code<'v>(v: &'v Json<'_>, element: &'static str) -> Option<&'v str> {
 
 /// Pick the profile of a resource: the one it claims, else by its content; check its
 /// structure, and the "conforms to one of the two" invariants.
-fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &str, cx: &mut Findings<'_>) -> Option<Profile> {
+fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, cx: &mut Findings<'_>) -> Option<Profile> {
     let candidates = Profile::for_resource_type(rt);
     if candidates.is_empty() {
         cx.push(
