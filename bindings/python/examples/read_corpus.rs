@@ -20,6 +20,9 @@ fn main() {
     let t0 = Instant::now();
     let out = read(&[PathBuf::from(dir)], opts, &|| false);
     let rows: usize = out.tables.iter().map(|(_, b)| b.num_rows()).sum();
+    for (name, batch) in &out.tables {
+        println!("  {name}: {} rows", batch.num_rows());
+    }
     for (step, secs) in &out.summary.steps {
         println!("  {step}: {secs:.2} s");
     }
