@@ -95,7 +95,7 @@ struct Acc {
     groups: std::collections::HashMap<String, Vec<Vec<u8>>>,
     /// Target group / goal / evaluation reference -> (care plan id, rank), from every
     /// version of every care plan (a later version may list only its latest evaluation).
-    plan_of: HashMap<String, (String, i64)>,
+    plan_of: HashMap<String, (Arc<str>, i64)>,
     summary: Summary,
 }
 
@@ -253,14 +253,15 @@ impl Acc {
         }
         self.tables[t_index(T::Reports)].rows.push(r.report);
         self.tables[t_index(T::Issues)].rows.extend(r.issues);
-        for row in r.rows {
-            if let Link::CarePlan { targets, goals, outcomes, .. } = &row.link {
-                let pid = row.cells[0].as_str().unwrap_or("").to_string();
-                for (t, k) in targets {
+        for mut row in r.rows {
+            if let Link::CarePlan { targets, goals, outcomes, .. } = &mut row.link {
+                // Goals and outcomes are needed only here: moved, not copied.
+                let pid = row.key.clone();
+                for (t, k) in targets.iter() {
                     self.plan_of.insert(t.clone(), (pid.clone(), *k));
                 }
-                for g in goals.iter().chain(outcomes) {
-                    self.plan_of.insert(g.clone(), (pid.clone(), 0));
+                for g in std::mem::take(goals).into_iter().chain(std::mem::take(outcomes)) {
+                    self.plan_of.insert(g, (pid.clone(), 0));
                 }
             }
             let ti = t_index(row.table);
@@ -304,11 +305,9 @@ impl Acc {
     }
 
     /// Joins made once everything is read. Column positions are looked up once; the
-    /// lookup tables are built in order, the rows are then filled in parallel.
+    /// look-ups are keyed by the bare ids the tables already hold (shared, not copied)
+    /// and the joined texts are shared between rows; the rows are filled in parallel.
     fn join(&mut self) {
-        fn id_of(r: &str) -> String {
-            r.rsplit('/').next().unwrap_or(r).to_string()
-        }
         /// `{prefix}{id}` in a reused buffer.
         fn key<'b>(buf: &'b mut String, prefix: &str, id: Option<&str>) -> &'b str {
             buf.clear();
@@ -316,49 +315,61 @@ impl Acc {
             buf.push_str(id.unwrap_or(""));
             buf
         }
-        let text = |row: &Vec<Cell>, c: usize| row[c].as_str().map(str::to_string);
-        // Service request -> case number.
+        /// A row's id (its first cell), shared.
+        fn id_cell(row: &[Cell]) -> Option<Arc<str>> {
+            match &row[0] {
+                Cell::Shared(a) => Some(a.clone()),
+                c => c.as_str().map(Arc::from),
+            }
+        }
+        /// The text of a cell as a shared cell (one copy for every row it is joined to).
+        fn shared(c: &Cell) -> Cell {
+            match c {
+                Cell::Own(s) => Cell::Shared(Arc::from(&**s)),
+                other => other.clone(),
+            }
+        }
         let (sr_id, sr_case_col) = (col(T::ServiceRequests, "id"), col(T::ServiceRequests, "case_number"));
         let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
             (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
         let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
-        // Three independent look-ups, built at once: service request -> case number;
-        // condition -> (code, term, kind) for goals; target group -> (code, term).
-        type Codes = HashMap<String, (Cell, Cell, Cell)>;
-        type Targets = HashMap<String, (Cell, Cell)>;
-        let (sr_case, (conds, targets)): (HashMap<String, String>, (Codes, Targets)) = rayon::join(
-            || self.table(T::ServiceRequests).rows.iter().filter_map(|r| Some((format!("ServiceRequest/{}", text(r, sr_id)?), text(r, sr_case_col)?))).collect(),
+        // Three independent look-ups by bare id, built at once: service request -> case
+        // number; condition -> (code, term, kind) for goals; target group -> (code, term).
+        type Cases = HashMap<Arc<str>, Cell>;
+        type Codes = HashMap<Arc<str>, (Cell, Cell, Cell)>;
+        type Targets = HashMap<Arc<str>, (Cell, Cell)>;
+        let (sr_case, (conds, targets)): (Cases, (Codes, Targets)) = rayon::join(
+            || self.table(T::ServiceRequests).rows.iter().filter(|r| r[sr_id].as_str().is_some() && r[sr_case_col].as_str().is_some()).filter_map(|r| Some((id_cell(r)?, shared(&r[sr_case_col])))).collect(),
             || {
                 rayon::join(
-                    || self.table(T::Conditions).rows.iter().map(|row| (format!("Condition/{}", row[0].as_str().unwrap_or("")), (row[c_code].clone(), row[c_term].clone(), row[c_kind].clone()))).collect(),
-                    || self.table(T::TargetGroups).rows.iter().map(|r| (format!("Condition/{}", r[0].as_str().unwrap_or("")), (r[t_code].clone(), r[t_term].clone()))).collect(),
+                    || self.table(T::Conditions).rows.iter().filter_map(|row| Some((id_cell(row)?, (row[c_code].clone(), row[c_term].clone(), row[c_kind].clone())))).collect(),
+                    || self.table(T::TargetGroups).rows.iter().filter_map(|r| Some((id_cell(r)?, (r[t_code].clone(), r[t_term].clone())))).collect(),
                 )
             },
         );
-        // Gatherings: case number; condition -> (gathering, day, case number).
-        let mut found: HashMap<String, (String, Cell, Option<String>)> = HashMap::default();
+        // Gatherings: case number; condition id -> (gathering, day, case number).
         let gi = t_index(T::Gatherings);
-        let (g_case, g_sr, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "service_request"), col(T::Gatherings, "effective"));
+        let (g_case, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "effective"));
+        let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
+        found.reserve(self.links[gi].iter().map(|l| if let Link::Gathering { findings, .. } = l { findings.len() } else { 0 }).sum());
         for (row, link) in self.tables[gi].rows.iter_mut().zip(&self.links[gi]) {
             if let Link::Gathering { service_request, findings } = link {
-                let case = service_request.as_ref().and_then(|s| sr_case.get(s)).cloned();
-                row[g_case] = Cell::text(case.as_deref());
-                if let Some(sr) = service_request {
-                    row[g_sr] = Cell::own(id_of(sr));
-                }
-                let gid = row[0].as_str().unwrap_or("").to_string();
-                let day = row[g_day].clone();
+                let case = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| sr_case.get(id)).cloned().unwrap_or_default();
+                row[g_case] = case.clone();
+                let (gid, day) = (shared(&row[0]), row[g_day].clone());
                 for f in findings {
-                    found.insert(f.clone(), (gid.clone(), day.clone(), case.clone()));
+                    if let Some(id) = f.strip_prefix("Condition/") {
+                        found.insert(id, (gid.clone(), day.clone(), case.clone()));
+                    }
                 }
             }
         }
-        // Conditions: gathering (the look-ups below were built before, in parallel).
-        self.tables[t_index(T::Conditions)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
-            if let Some((g, day, case)) = found.get(key(buf, "Condition/", row[0].as_str())) {
-                row[c_gathering] = Cell::own(g.clone());
+        // Conditions: gathering (the look-ups above were built before, in parallel).
+        self.tables[t_index(T::Conditions)].rows.par_iter_mut().for_each(|row| {
+            if let Some((g, day, case)) = row[0].as_str().and_then(|id| found.get(id)) {
+                row[c_gathering] = g.clone();
                 row[c_day] = day.clone();
-                row[c_case] = Cell::text(case.as_deref());
+                row[c_case] = case.clone();
             }
         });
         // Care plans: tilbud, målgrupper, follow-up date; goal/evaluation/target -> plan.
@@ -378,7 +389,8 @@ impl Acc {
                     row[p_tilbud_code] = Cell::own(code);
                 }
                 for (rank, code_col, term_col) in p_targets {
-                    if let Some((code, term)) = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| targets.get(r)) {
+                    let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| targets.get(id));
+                    if let Some((code, term)) = target {
                         row[code_col] = code.clone();
                         row[term_col] = term.clone();
                     }
@@ -390,52 +402,43 @@ impl Acc {
         });
         self.tables[t_index(T::TargetGroups)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
             if let Some((p, k)) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
-                row[t_plan] = Cell::own(p.clone());
+                row[t_plan] = Cell::Shared(p.clone());
                 row[t_rank] = Cell::Int(*k);
             }
         });
         let e_plan = col(T::Evaluations, "care_plan");
         self.tables[t_index(T::Evaluations)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
             if let Some((p, _)) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
-                row[e_plan] = Cell::own(p.clone());
+                row[e_plan] = Cell::Shared(p.clone());
             }
         });
         // Goals: plan, primary theme; one goal_themes row per addressed theme.
         let gl = t_index(T::Goals);
-        let (o_plan, o_theme, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
+        let (o_plan, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
         let themes: Vec<Vec<Vec<Cell>>> = self.tables[gl]
             .rows
             .par_iter_mut()
             .zip(&self.links[gl])
             .map_init(String::new, |buf, (row, link)| {
                 if let Some((p, _)) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
-                    row[o_plan] = Cell::own(p.clone());
+                    row[o_plan] = Cell::Shared(p.clone());
                 }
                 let mut themes = Vec::new();
                 if let Link::Goal { addresses } = link {
+                    themes.reserve_exact(addresses.len());
                     for (r, rank) in addresses {
-                        let (code, term, kind) = conds.get(r).cloned().unwrap_or_default();
+                        let (code, term, kind) = r.strip_prefix("Condition/").and_then(|id| conds.get(id)).cloned().unwrap_or_default();
                         if *rank == 1 {
-                            row[o_theme] = Cell::own(id_of(r));
                             row[o_theme_code] = code.clone();
                             row[o_theme_term] = term.clone();
                         }
-                        themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(id_of(r)), Cell::Int(*rank), code, term, kind]);
+                        themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(extract::id_of(r)), Cell::Int(*rank), code, term, kind]);
                     }
                 }
                 themes
             })
             .collect();
         self.tables[t_index(T::GoalThemes)].rows = themes.into_iter().flatten().collect();
-        // Plain ids in the reference columns.
-        for (t, c) in [(T::Interventions, "care_plan"), (T::FollowUps, "care_plan")] {
-            let i = col(t, c);
-            self.tables[t_index(t)].rows.par_iter_mut().for_each(|row| {
-                if let Some(r) = row[i].as_str() {
-                    row[i] = Cell::own(id_of(r));
-                }
-            });
-        }
     }
 
     fn finish(mut self) -> Output {

@@ -101,7 +101,8 @@ pub enum Link {
     None,
     /// A gathering: its service request and the conditions it found.
     Gathering { service_request: Option<String>, findings: Vec<String> },
-    /// A care plan: tilbud (CareTeam), målgrupper with rank, goals, outcomes, follow-up encounter.
+    /// A care plan: tilbud (CareTeam), målgrupper with rank, goals, outcomes (these two moved
+    /// out when the row is merged), follow-up encounter.
     CarePlan { teams: Vec<String>, targets: Vec<(String, i64)>, goals: Vec<String>, outcomes: Vec<String>, follow_up: Option<String> },
     /// A goal: the conditions it addresses, with rank.
     Goal { addresses: Vec<(String, i64)> },
@@ -295,7 +296,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             Profile::InformationGathering => {
                 let sr = extension(r, ext::BASED_ON_SERVICE_REQUEST).and_then(|x| s(x, "/valueReference/reference")).map(str::to_string);
                 let findings: Vec<String> = arr(r, "finding").iter().filter_map(|f| s(f, "/itemReference/reference")).map(str::to_string).collect();
-                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(sr.as_deref()), Cell::Null, Cell::Int(findings.len() as i64)]);
+                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(sr.as_deref().map(id_of)), Cell::Null, Cell::Int(findings.len() as i64)]);
                 link = Link::Gathering { service_request: sr, findings };
                 T::Gatherings
             }
@@ -337,7 +338,8 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                 let level = target(fixed::MEASURE_SEVERITY);
                 let score = level.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
                 let addresses: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, "/reference").map(|x| (x.to_string(), rank(a)))).collect();
-                let primary = addresses.iter().find(|(_, k)| *k == 1).map(|(x, _)| x.clone());
+                // The last one when several claim rank 1 (the validator reports that).
+                let primary = addresses.iter().rev().find(|(_, k)| *k == 1).map(|(x, _)| id_of(x));
                 cells.extend([
                     Cell::word(s(r, "/lifecycleStatus")),
                     code_cell(maal),
@@ -345,7 +347,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
                     code_cell(level),
                     term(level),
                     score.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
-                    Cell::text(primary.as_deref()),
+                    Cell::text(primary),
                     Cell::Null,
                     Cell::Null,
                     Cell::Null,
@@ -385,7 +387,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             Profile::Intervention => {
                 let code = s(r, "/activity/0/detail/code/coding/0/code");
                 cells.extend([
-                    Cell::text(s(r, "/basedOn/0/reference")),
+                    Cell::text(s(r, "/basedOn/0/reference").map(id_of)),
                     status(),
                     code_cell(code),
                     term(code),
@@ -399,7 +401,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             }
             Profile::FollowUp => {
                 let code = code_of(r, "valueCodeableConcept");
-                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(s(r, "/focus/0/reference")), code_cell(code), term(code)]);
+                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(s(r, "/focus/0/reference").map(id_of)), code_cell(code), term(code)]);
                 T::FollowUps
             }
             Profile::ServicePerformer => {
@@ -418,6 +420,12 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
         rows.push(Row { table, key, cells, link });
     }
     (rows, facts)
+}
+
+/// The id in a reference: the text after its last `/` (`CarePlan/123` -> `123`), or the
+/// whole reference when it has none (`urn:uuid:...`).
+pub fn id_of(reference: &str) -> &str {
+    reference.rsplit('/').next().unwrap_or(reference)
 }
 
 /// A shared text cell.
