@@ -84,6 +84,27 @@ struct ReportOut {
     unreadable: Option<(String, String)>,
 }
 
+/// The care plan a target group, goal or evaluation belongs to: of all care plan versions
+/// that list it, the one of the newest report, in it the last listed (then the greatest
+/// plan id), so that the order of the input does not matter.
+struct PlanLink {
+    plan: Arc<str>,
+    rank: i64,
+    stamp: Option<Arc<str>>,
+    /// The plan's place among the report's rows.
+    at: usize,
+}
+
+impl PlanLink {
+    /// Whether `self` wins over `old`.
+    fn beats(&self, old: &PlanLink) -> bool {
+        fn key(p: &PlanLink) -> (&str, usize, &str) {
+            (p.stamp.as_deref().unwrap_or(""), p.at, &p.plan)
+        }
+        key(self) >= key(old)
+    }
+}
+
 /// Accumulates reports in input order.
 struct Acc {
     opts: ReadOptions,
@@ -93,9 +114,9 @@ struct Acc {
     latest: HashMap<(T, Arc<str>), usize>,
     facts: HashMap<String, (Option<Arc<str>>, Fact)>,
     groups: std::collections::HashMap<String, Vec<Vec<u8>>>,
-    /// Target group / goal / evaluation reference -> (care plan id, rank), from every
-    /// version of every care plan (a later version may list only its latest evaluation).
-    plan_of: HashMap<String, (Arc<str>, i64)>,
+    /// Target group / goal / evaluation reference -> its care plan, from every version of
+    /// every care plan (a later version may list only its latest evaluation).
+    plan_of: HashMap<String, PlanLink>,
     summary: Summary,
 }
 
@@ -133,6 +154,40 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
         .collect()
 }
 
+/// The newest version of each resource among the reports of a group that come later in
+/// the input (a group is read back to front): a version that one of them replaces in the
+/// merge (one at least as new, [`newer`]) is not worth building. Off with `history`.
+struct Later {
+    history: bool,
+    newest: HashMap<(T, Arc<str>), Option<Arc<str>>>,
+}
+
+impl Later {
+    fn new(history: bool) -> Later {
+        Later { history, newest: HashMap::default() }
+    }
+
+    /// Whether the version of `(table, id)` in a report of `timestamp` will be replaced by
+    /// one read already; when it will not, it is the one to beat for earlier reports.
+    fn supersedes(&mut self, table: T, id: &Arc<str>, timestamp: &Option<Arc<str>>) -> bool {
+        if self.history {
+            return false;
+        }
+        match self.newest.entry((table, id.clone())) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                if newer(e.get(), timestamp) {
+                    return true;
+                }
+                e.insert(timestamp.clone());
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(timestamp.clone());
+            }
+        }
+        false
+    }
+}
+
 thread_local! {
     /// Each thread's buffer for the files it reads.
     static READ_BUF: std::cell::RefCell<batch::ReadBuf> = std::cell::RefCell::new(batch::ReadBuf::default());
@@ -143,10 +198,10 @@ thread_local! {
 /// `validator` is `None`) and its rows extracted from the same tree. A file over the size
 /// limit is refused unread (with the validator's finding, or as unreadable when not
 /// validating).
-fn process(name: String, path: Option<&Path>, bytes: Vec<u8>, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
+fn process(name: String, path: Option<&Path>, bytes: Vec<u8>, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>, later: &mut Later) -> ReportOut {
     let unreadable = |name: String, why: String| ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((name, why)) };
-    let report = |bytes: &[u8], outcome: Outcome, done: bool| {
-        let mut out = json::with_arena(|arena| process_tree(&name, bytes, outcome, done, arena, opts, limits, validator));
+    let mut report = |bytes: &[u8], outcome: Outcome, done: bool| {
+        let mut out = json::with_arena(|arena| process_tree(&name, bytes, outcome, done, arena, opts, limits, validator, &mut *later));
         out.bytes = opts.audit.then(|| bytes.to_vec());
         out
     };
@@ -164,7 +219,7 @@ fn process(name: String, path: Option<&Path>, bytes: Vec<u8>, opts: &ReadOptions
 /// [`process`] on a readable report `bytes` named `name`, its tree in `arena`; `outcome`
 /// is set already for a report refused unread (`done`).
 #[allow(clippy::too_many_arguments)]
-fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>) -> ReportOut {
+fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>, later: &mut Later) -> ReportOut {
     let parse = source::parse(bytes, arena, limits);
     let mut o = outcome;
     if let (Some(v), false) = (validator, done) {
@@ -216,7 +271,7 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
     ];
     let issues = issue_rows(o, &cx);
     let (rows, facts) = match &parsed {
-        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx),
+        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx, &mut |t, id| later.supersedes(t, id, &timestamp)),
         _ => (Vec::new(), Vec::new()),
     };
     let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));
@@ -253,18 +308,40 @@ impl Acc {
         }
         self.tables[t_index(T::Reports)].rows.push(r.report);
         self.tables[t_index(T::Issues)].rows.extend(r.issues);
-        for mut row in r.rows {
+        for (at, mut row) in r.rows.into_iter().enumerate() {
             if let Link::CarePlan { targets, goals, outcomes, .. } = &mut row.link {
                 // Goals and outcomes are needed only here: moved, not copied.
-                let pid = row.key.clone();
+                let link = |rank| PlanLink { plan: row.key.clone(), rank, stamp: r.timestamp.clone(), at };
+                let plan_of = &mut self.plan_of;
+                let mut add = |reference: String, new: PlanLink| match plan_of.entry(reference) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        if new.beats(e.get()) {
+                            e.insert(new);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(new);
+                    }
+                };
                 for (t, k) in targets.iter() {
-                    self.plan_of.insert(t.clone(), (pid.clone(), *k));
+                    add(t.clone(), link(*k));
                 }
                 for g in std::mem::take(goals).into_iter().chain(std::mem::take(outcomes)) {
-                    self.plan_of.insert(g, (pid.clone(), 0));
+                    add(g, link(0));
                 }
             }
             let ti = t_index(row.table);
+            if row.is_placeholder() {
+                // Replaced later in this batch: only the id's place in the table is kept
+                // (the row that replaces it comes with no older stamp than none).
+                if let std::collections::hash_map::Entry::Vacant(e) = self.latest.entry((row.table, row.key)) {
+                    e.insert(self.tables[ti].rows.len());
+                    self.tables[ti].rows.push(Vec::new());
+                    self.links[ti].push(Link::None);
+                    self.stamps[ti].push(None);
+                }
+                continue;
+            }
             if !self.opts.history {
                 match self.latest.entry((row.table, row.key)) {
                     std::collections::hash_map::Entry::Occupied(e) => {
@@ -322,6 +399,10 @@ impl Acc {
                 c => c.as_str().map(Arc::from),
             }
         }
+        /// The order of the gatherings that found one condition: by day, then id.
+        fn order((g, d, _): &(Cell, Cell, Cell)) -> (Option<i32>, Option<&str>) {
+            (if let Cell::Date(d) = d { Some(*d) } else { None }, g.as_str())
+        }
         /// The text of a cell as a shared cell (one copy for every row it is joined to).
         fn shared(c: &Cell) -> Cell {
             match c {
@@ -358,8 +439,19 @@ impl Acc {
                 row[g_case] = case.clone();
                 let (gid, day) = (shared(&row[0]), row[g_day].clone());
                 for f in findings {
-                    if let Some(id) = f.strip_prefix("Condition/") {
-                        found.insert(id, (gid.clone(), day.clone(), case.clone()));
+                    let Some(id) = f.strip_prefix("Condition/") else { continue };
+                    // Found by several gatherings: the latest (by day, then id), whatever
+                    // the input order.
+                    match found.entry(id) {
+                        std::collections::hash_map::Entry::Occupied(mut e) => {
+                            let new = (gid.clone(), day.clone(), case.clone());
+                            if order(&new) >= order(e.get()) {
+                                e.insert(new);
+                            }
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert((gid.clone(), day.clone(), case.clone()));
+                        }
                     }
                 }
             }
@@ -401,15 +493,15 @@ impl Acc {
             }
         });
         self.tables[t_index(T::TargetGroups)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
-            if let Some((p, k)) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
-                row[t_plan] = Cell::Shared(p.clone());
-                row[t_rank] = Cell::Int(*k);
+            if let Some(p) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
+                row[t_plan] = Cell::Shared(p.plan.clone());
+                row[t_rank] = Cell::Int(p.rank);
             }
         });
         let e_plan = col(T::Evaluations, "care_plan");
         self.tables[t_index(T::Evaluations)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
-            if let Some((p, _)) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
-                row[e_plan] = Cell::Shared(p.clone());
+            if let Some(p) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
+                row[e_plan] = Cell::Shared(p.plan.clone());
             }
         });
         // Goals: plan, primary theme; one goal_themes row per addressed theme.
@@ -420,8 +512,8 @@ impl Acc {
             .par_iter_mut()
             .zip(&self.links[gl])
             .map_init(String::new, |buf, (row, link)| {
-                if let Some((p, _)) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
-                    row[o_plan] = Cell::Shared(p.clone());
+                if let Some(p) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
+                    row[o_plan] = Cell::Shared(p.plan.clone());
                 }
                 let mut themes = Vec::new();
                 if let Link::Goal { addresses } = link {
@@ -467,6 +559,9 @@ impl Acc {
 /// Reports read per parallel batch.
 const CHUNK: usize = 512;
 
+/// Consecutive reports read by one thread, back to front (see `read`).
+const GROUP: usize = 32;
+
 /// One input report not yet read: its name, its file (or `None` for an NDJSON line) and
 /// its bytes (an NDJSON line's; empty for a file).
 type Pending = (String, Option<PathBuf>, Vec<u8>);
@@ -492,7 +587,21 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
     // About eight rows per report: grown once, not rehashed along the way.
     acc.latest.reserve(files.len().saturating_mul(8));
     let validator = opts.validate.then_some(v);
-    let work = |chunk: Vec<Pending>| -> Vec<ReportOut> { chunk.into_par_iter().map(|(n, p, b)| process(n, p.as_deref(), b, &opts, &limits, validator)).collect() };
+    // Groups of consecutive reports, each read back to front so that versions replaced by
+    // a later report of the group are not built (a citizen's reports are usually next to
+    // each other); the outputs are put back in input order.
+    let work = |chunk: Vec<Pending>| -> Vec<ReportOut> {
+        chunk
+            .into_par_iter()
+            .chunks(GROUP)
+            .flat_map_iter(|group| {
+                let mut later = Later::new(opts.history);
+                let mut outs: Vec<ReportOut> = group.into_iter().rev().map(|(n, p, b)| process(n, p.as_deref(), b, &opts, &limits, validator, &mut later)).collect();
+                outs.reverse();
+                outs
+            })
+            .collect()
+    };
     let mut done: Option<Vec<ReportOut>> = None;
     let mut stop = false;
     let mut submit = |chunk: Vec<Pending>, acc: &mut Acc, stop: &mut bool| {
@@ -557,4 +666,40 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
     acc.summary.interrupted = stop;
     acc.summary.steps.push(("read, check, extract, merge", t0.elapsed().as_secs_f64()));
     acc.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(s: &str) -> Option<Arc<str>> {
+        Some(Arc::from(s))
+    }
+
+    #[test]
+    fn a_version_is_skipped_only_when_a_later_one_replaces_it() {
+        // A group read back to front: the last report first.
+        let id: Arc<str> = Arc::from("c1");
+        let mut later = Later::new(false);
+        assert!(!later.supersedes(T::Conditions, &id, &stamp("2025-03-01")), "the first seen is built");
+        assert!(later.supersedes(T::Conditions, &id, &stamp("2025-02-01")), "an older one earlier in the input loses");
+        assert!(later.supersedes(T::Conditions, &id, &stamp("2025-03-01")), "a tie goes to the later input");
+        assert!(!later.supersedes(T::Conditions, &id, &stamp("2025-04-01")), "a newer one earlier in the input wins");
+        assert!(later.supersedes(T::Conditions, &id, &stamp("2025-03-15")), "...and is then the one to beat");
+        assert!(!later.supersedes(T::Goals, &id, &stamp("2025-01-01")), "tables are apart");
+        assert!(later.supersedes(T::Goals, &id, &None), "no timestamp is the oldest");
+        let mut history = Later::new(true);
+        assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-03-01")));
+        assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-02-01")), "history keeps every version");
+    }
+
+    #[test]
+    fn the_newest_care_plan_wins_whatever_the_order() {
+        let link = |plan: &str, ts: &str, at: usize| PlanLink { plan: Arc::from(plan), rank: 1, stamp: stamp(ts), at };
+        let old = link("p1", "2025-01-01", 5);
+        let new = link("p2", "2025-06-01", 1);
+        assert!(new.beats(&old) && !old.beats(&new));
+        let (first, second) = (link("p1", "2025-06-01", 1), link("p2", "2025-06-01", 2));
+        assert!(second.beats(&first) && !first.beats(&second), "in one report: the last listed");
+    }
 }

@@ -114,10 +114,19 @@ pub struct Row {
     pub table: T,
     /// The resource id (the table implies the type), shared with the row's `id` cell.
     pub key: Arc<str>,
-    /// The cells, one per column.
+    /// The cells, one per column; none for a [placeholder](Row::is_placeholder).
     pub cells: Vec<Cell>,
     /// References for joins.
     pub link: Link,
+}
+
+impl Row {
+    /// A row left out because a later report of the same read holds a version of the
+    /// resource that replaces it (see [`extract`]): it keeps only the id's place in its
+    /// table, for the version that replaces it.
+    pub fn is_placeholder(&self) -> bool {
+        self.cells.is_empty()
+    }
 }
 
 /// Facts that are not rows but are needed for joins (latest state wins).
@@ -262,8 +271,11 @@ pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
-/// The rows of every resource of a report.
-pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)>) {
+/// The rows of every resource of a report. `superseded(table, id)` is asked before a
+/// row is built: when it says the row will be replaced by a later version anyway, only a
+/// [placeholder](Row::is_placeholder) is made. Care plans are always built whole (the
+/// join needs every version's goals and evaluations); facts are never left out.
+pub fn extract(report: &Json<'_>, cx: &Context, superseded: &mut dyn FnMut(T, &Arc<str>) -> bool) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
     let entries = arr(report, "entry");
     let mut rows = Vec::with_capacity(entries.len());
@@ -273,8 +285,15 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
         let (Some(rt), Some(id)) = (s(r, "/resourceType"), s(r, "/id")) else { continue };
         let key: Arc<str> = Arc::from(id);
         let Some(profile) = profile_of(r) else { continue };
+        let row_table = table_of(profile);
+        if let Some(t) = row_table.filter(|t| *t != T::CarePlans) {
+            if superseded(t, &key) {
+                rows.push(Row { table: t, key, cells: Vec::new(), link: Link::None });
+                continue;
+            }
+        }
         // Exactly the row's cells: one allocation, never grown.
-        let mut cells = Vec::with_capacity(table_of(profile).map_or(0, |t| spec(t).1.len()));
+        let mut cells = Vec::with_capacity(row_table.map_or(0, |t| spec(t).1.len()));
         cells.extend([
             Cell::Shared(key.clone()),
             cx.citizen.clone(),
@@ -416,6 +435,7 @@ pub fn extract(report: &Json<'_>, cx: &Context) -> (Vec<Row>, Vec<(String, Fact)
             }
         };
         debug_assert_eq!(Some(table), table_of(profile));
+        debug_assert!(!cells.is_empty(), "a built row is no placeholder");
         debug_assert_eq!(cells.len(), spec(table).1.len(), "table {table:?}: one cell per column");
         rows.push(Row { table, key, cells, link });
     }

@@ -74,6 +74,36 @@ def test_latest_state_per_id_versus_history(synth_ndjson, synth_dataset):
     assert set(cond_h["id"]) == set(cond_l["id"])
 
 
+def _rows_without_source(ds, table: str) -> list:
+    """The rows of a table as sorted tuples, without the column that names the input line."""
+    rows = ds.tables()[table].to_pylist()
+    return sorted(tuple(sorted((k, str(v)) for k, v in r.items() if k != "source")) for r in rows)
+
+
+def test_latest_state_does_not_depend_on_input_order(synth_ndjson, synth_dataset, tmp_path):
+    # The same reports back to front and shuffled: every report's versions now come after
+    # newer ones, so the newest must still win wherever it sits in the input (the read
+    # skips building versions that a later report of the same group replaces).
+    import random
+
+    lines = [line for line in synth_ndjson.read_text(encoding="utf-8").splitlines() if line.strip()]
+    def citizen_and_stamp(line: str) -> tuple:
+        b = json.loads(line)
+        patient = next(e["resource"]["id"] for e in b["entry"] if e["resource"]["resourceType"] == "Patient")
+        return patient, b["timestamp"]
+
+    stamps = [citizen_and_stamp(line) for line in lines]
+    assert len(set(stamps)) == len(stamps), "the comparison needs no citizen with two reports of one timestamp"
+    shuffled = lines[:]
+    random.Random(7).shuffle(shuffled)
+    for name, order in (("reversed", lines[::-1]), ("shuffled", shuffled)):
+        path = tmp_path / f"{name}.ndjson"
+        path.write_text("\n".join(order) + "\n", encoding="utf-8")
+        other = ffbkit.read_reports(path)
+        for table in ("conditions", "target_groups", "goals", "goal_themes", "evaluations", "care_plans", "interventions", "follow_ups", "gatherings", "service_requests", "citizens"):
+            assert _rows_without_source(other, table) == _rows_without_source(synth_dataset, table), f"{name}: {table}"
+
+
 def test_condition_columns_follow_the_catalog(synth_dataset):
     cat = ffbkit.Catalog.default()
     rows = synth_dataset.conditions.to_pylist()

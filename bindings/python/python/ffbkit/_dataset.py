@@ -202,7 +202,8 @@ def read_reports(
     ``*.json``, ``*.ndjson``, ``*.jsonl``) and NDJSON, in parallel in Rust.
 
     - ``history=False`` keeps the latest version of each resource id (by the report's
-      timestamp); ``True`` keeps every version, one row per report that carried it.
+      timestamp; ties: the later input), whatever the order of the inputs; ``True`` keeps
+      every version, one row per report that carried it.
     - ``cpr``: ``"masked"`` (``010181-****``, the default), ``"pseudonym"`` (a salted
       SHA-256 pseudonym; pass the same ``salt`` to link datasets, without one a random salt
       links within this dataset only) or ``"clear"``.
