@@ -356,16 +356,14 @@ fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
 /// GW-REF: every reference resolves in the bundle, to a resource of the allowed profile.
 fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
     // Any reference anywhere in the resource must resolve (aggregation: bundled).
-    let mut all = Vec::new();
-    collect_references(e.resource, &mut Vec::new(), &mut all);
     let rules = reference_rules(profile);
-    for (path, r) in all {
-        let Some(rs) = r.as_str() else { continue };
-        let ptr = || format!("{}{}", e.ptr, render(&path));
+    for_each_reference(e.resource, &mut Vec::new(), &mut |path, r| {
+        let Some(rs) = r.as_str() else { return };
+        let ptr = || format!("{}{}", e.ptr, render(path));
         match resolve(rs) {
             None => cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
             Some(t) => {
-                if let Some(&(element, want)) = rules.iter().find(|(element, _)| is_element(&path, element)) {
+                if let Some(&(element, want)) = rules.iter().find(|(element, _)| is_element(path, element)) {
                     let fits = t.resource_type == want.resource_type()
                         && (t.profile == Some(want) || v.profile_errors(want, t.resource).is_empty());
                     if !fits {
@@ -375,7 +373,7 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 }
             }
         }
-    }
+    });
 }
 
 /// "a CarePlan", "an InterventionGoal".
@@ -409,18 +407,20 @@ fn is_element(path: &[Seg<'_>], element: &str) -> bool {
     !first && rest.is_empty()
 }
 
-/// Every `reference` member in `v`, with its path (ending in `reference`).
-fn collect_references<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, out: &mut Vec<(Vec<Seg<'v>>, &'v Json<'a>)>) {
+/// Call `f` with every `reference` member in `v` and its path (ending in `reference`),
+/// in document order.
+fn for_each_reference<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, f: &mut dyn FnMut(&[Seg<'v>], &'v Json<'a>)) {
     match v {
         Json::Object(m) => {
             for (k, x) in m.iter() {
-                if k == "reference" {
+                // The first byte before the whole name: `extension` has the same length.
+                if k.as_bytes().first() == Some(&b'r') && k == "reference" {
                     path.push(Seg::Key(k));
-                    out.push((path.clone(), x));
+                    f(path, x);
                     path.pop();
                 } else if x.is_object() || x.is_array() {
                     path.push(Seg::Key(k));
-                    collect_references(x, path, out);
+                    for_each_reference(x, path, f);
                     path.pop();
                 }
             }
@@ -428,7 +428,7 @@ fn collect_references<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, out: &mu
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
                 path.push(Seg::Index(i));
-                collect_references(x, path, out);
+                for_each_reference(x, path, f);
                 path.pop();
             }
         }
