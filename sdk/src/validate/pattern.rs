@@ -77,7 +77,7 @@ impl Known {
                 }
                 !s.is_empty() && !previous_space
             }
-            Known::Id => (1..=64).contains(&b.len()) && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.'),
+            Known::Id => (1..=64).contains(&b.len()) && !any_byte(b, |c| !(c.is_ascii_alphanumeric() || c == b'-' || c == b'.')),
             Known::TenDigits => b.len() == 10 && b.iter().all(u8::is_ascii_digit),
             Known::UrnUuid => s.strip_prefix("urn:uuid:").is_some_and(super::semantic::is_uuid),
             Known::Date => date(b).is_some_and(|(rest, _)| rest.is_empty()),
