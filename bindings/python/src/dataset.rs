@@ -271,7 +271,7 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
     ];
     let issues = issue_rows(o, &cx);
     let (rows, facts) = match &parsed {
-        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx, &mut |t, id| later.supersedes(t, id, &timestamp)),
+        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx, &o.profiles, &mut |t, id| later.supersedes(t, id, &timestamp)),
         _ => (Vec::new(), Vec::new()),
     };
     let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));

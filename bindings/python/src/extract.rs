@@ -275,16 +275,22 @@ pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
 /// row is built: when it says the row will be replaced by a later version anyway, only a
 /// [placeholder](Row::is_placeholder) is made. Care plans are always built whole (the
 /// join needs every version's goals and evaluations); facts are never left out.
-pub fn extract(report: &Json<'_>, cx: &Context, superseded: &mut dyn FnMut(T, &Arc<str>) -> bool) -> (Vec<Row>, Vec<(String, Fact)>) {
+///
+/// `profiles` is the validator's profile of each entry (by index, see
+/// `Outcome::profiles`); without it (a read without validation) the profile is taken
+/// from the resource's claim or content as the validator would.
+pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], superseded: &mut dyn FnMut(T, &Arc<str>) -> bool) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
     let entries = arr(report, "entry");
     let mut rows = Vec::with_capacity(entries.len());
     let mut facts = Vec::new();
-    for e in entries {
+    let checked = profiles.len() == entries.len();
+    for (i, e) in entries.iter().enumerate() {
         let Some(r) = e.get("resource") else { continue };
         let (Some(rt), Some(id)) = (s(r, "/resourceType"), s(r, "/id")) else { continue };
         let key: Arc<str> = Arc::from(id);
-        let Some(profile) = profile_of(r) else { continue };
+        let profile = if checked { profiles[i] } else { profile_of(r) };
+        let Some(profile) = profile else { continue };
         let row_table = table_of(profile);
         if let Some(t) = row_table.filter(|t| *t != T::CarePlans) {
             if superseded(t, &key) {

@@ -189,6 +189,18 @@ def test_invalid_corpus_findings_become_issues():
     assert ds.summary["invalid"] == int((~reports["valid"]).sum()) > 0
 
 
+def test_rows_follow_the_profile_the_validator_chose():
+    # A ServiceRequest claiming the citizen profile is checked (and tabulated) as a
+    # service request; a Practitioner claiming it is no FFB resource and has no row.
+    ds = ffbkit.read_reports([FIXTURES / "invalid" / "gw-profile-wrong-claim.json", FIXTURES / "invalid" / "gw-profile-practitioner.json"])
+    assert set(ds.issues.column("rule")) >= {"GW-PROFILE"}
+    assert "c6d575b7-8275-5df6-841c-3af1f5507839" in set(ds.service_requests.column("id"))
+    assert set(ds.citizens.column("id")) == {"e66b9e8c-a286-5b54-96aa-101aba4dc8a2"}, "the reports' one Patient, nothing else"
+    for name, table in ds.tables().items():
+        if "id" in table.column_names:
+            assert "74babde4-79bb-51fd-a2b0-0244712f3d43" not in set(table.column("id")), name
+
+
 def test_invalid_cpr_is_reported_and_masked():
     ds = ffbkit.read_reports(FIXTURES / "invalid" / "gw-citizen-invalid-cpr.json")
     assert "GW-CITIZEN" in ds.issues.column("rule")

@@ -125,6 +125,12 @@ pub struct Outcome {
     pub municipality: Option<String>,
     /// The bundle's timestamp, when found.
     pub timestamp: Option<String>,
+    /// The profile each entry's resource was checked against, by entry index (`None`: no
+    /// resource, or none of the FFB profiles); empty when the report was not read as a
+    /// bundle. Readers of the report can take the validator's decision from here instead
+    /// of making their own.
+    #[serde(skip)]
+    pub profiles: Vec<Option<crate::profile::Profile>>,
 }
 
 impl Outcome {

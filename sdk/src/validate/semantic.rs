@@ -74,6 +74,10 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
             ptr,
         });
     }
+    outcome.profiles = vec![None; entries.len()];
+    for e in &list {
+        outcome.profiles[e.index] = e.profile;
+    }
     let by_ref = ids_and_full_urls(entries, &list, cx);
     citizen(&list, &mut outcome, cx);
     let patient_ref: Option<(usize, &Entry<'_>)> = list
