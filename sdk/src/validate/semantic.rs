@@ -55,7 +55,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
         return outcome;
     };
     // Profile selection and structure, entry by entry.
-    let mut list: Vec<Entry<'_>> = Vec::new();
+    let mut list: Vec<Entry<'_>> = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let Some(resource) = e.get("resource").filter(|r| r.is_object()) else { continue };
         outcome.resources += 1;
@@ -111,11 +111,9 @@ fn at<'v>(v: &'v Json<'v>, path: &[Step]) -> Option<&'v Json<'v>> {
     })
 }
 
-fn claimed_profiles<'v>(resource: &'v Json<'_>) -> Vec<&'v str> {
-    at(resource, &[Step::K("meta"), Step::K("profile")])
-        .and_then(Json::as_array)
-        .map(|a| a.iter().filter_map(Json::as_str).collect())
-        .unwrap_or_default()
+/// The profile URLs a resource claims (`meta.profile`).
+fn claimed_profiles<'v>(resource: &'v Json<'_>) -> impl Iterator<Item = &'v str> {
+    at(resource, &[Step::K("meta"), Step::K("profile")]).and_then(Json::as_array).unwrap_or_default().iter().filter_map(Json::as_str)
 }
 
 /// The first coding's code of a CodeableConcept element (`code`, `severity`, ...).
@@ -137,16 +135,22 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
         );
         return None;
     }
-    let claims = claimed_profiles(resource);
-    let claimed: Vec<Profile> = claims.iter().filter_map(|u| Profile::from_url(u)).filter(|p| candidates.contains(p)).collect();
-    for (k, url) in claims.iter().enumerate() {
-        if !Profile::from_url(url).is_some_and(|p| candidates.contains(&p)) {
-            let p = format!("{ptr}/meta/profile/{k}");
-            let allowed: Vec<String> = candidates.iter().map(|c| c.url()).collect();
-            cx.push("GW-PROFILE", &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
+    // The first claim of a profile for this type is the one checked; every other claim is
+    // a finding.
+    let mut claimed: Option<Profile> = None;
+    for (k, url) in claimed_profiles(resource).enumerate() {
+        match Profile::from_url(url).filter(|p| candidates.contains(p)) {
+            Some(p) => {
+                claimed.get_or_insert(p);
+            }
+            None => {
+                let p = format!("{ptr}/meta/profile/{k}");
+                let allowed: Vec<String> = candidates.iter().map(|c| c.url()).collect();
+                cx.push("GW-PROFILE", &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
+            }
         }
     }
-    let chosen = if let Some(&c) = claimed.first() {
+    let chosen = if let Some(c) = claimed {
         c
     } else if candidates.len() == 1 {
         candidates[0]
@@ -157,7 +161,7 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
     if !errors.is_empty() && candidates.len() == 2 {
         let other = if candidates[0] == chosen { candidates[1] } else { candidates[0] };
         if v.profile_errors(other, resource).is_empty() {
-            if !claimed.is_empty() {
+            if claimed.is_some() {
                 let p = format!("{ptr}/meta/profile");
                 cx.push("GW-PROFILE", &p, None, other.url(), format!("{} claims the {chosen} profile but conforms to the {other} profile instead.", cx.loc(ptr)));
             }
@@ -571,7 +575,7 @@ fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
 fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
     let r = e.resource;
     let ptr = &e.ptr;
-    if claimed_profiles(r).is_empty() {
+    if claimed_profiles(r).next().is_none() {
         cx.push("GW-PROFILE-CLAIM", &ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(&ptr), profile.url()));
     }
     if at(r, &[Step::K("meta"), Step::K("lastUpdated")]).is_none() {
