@@ -164,7 +164,12 @@ struct Later {
 
 impl Later {
     fn new(history: bool) -> Later {
-        Later { history, newest: HashMap::default() }
+        // About fifteen resources per report: sized once for a group, not regrown.
+        let mut newest = HashMap::default();
+        if !history {
+            newest.reserve(GROUP * 16);
+        }
+        Later { history, newest }
     }
 
     /// Whether the version of `(table, id)` in a report of `timestamp` will be replaced by
