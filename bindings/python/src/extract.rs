@@ -306,7 +306,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
             cx.municipality.clone(),
             cx.report_id.clone(),
             cx.timestamp.clone(),
-            Cell::text(s(r, "/meta/lastUpdated")),
+            last_updated(s(r, "/meta/lastUpdated"), &cx.timestamp),
             cx.source.clone(),
             Cell::Bool(withdrawn(r)),
         ]);
@@ -452,6 +452,15 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
 /// whole reference when it has none (`urn:uuid:...`).
 pub fn id_of(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
+}
+
+/// A resource's `meta.lastUpdated`: the report's timestamp cell, shared, when it is the
+/// same text (a report usually stamps what it carries), else its own text.
+fn last_updated(text: Option<&str>, report_timestamp: &Cell) -> Cell {
+    match (text, report_timestamp) {
+        (Some(t), Cell::Shared(ts)) if **ts == *t => report_timestamp.clone(),
+        (t, _) => Cell::text(t),
+    }
 }
 
 /// A shared text cell.
