@@ -314,7 +314,8 @@ impl Acc {
         self.tables[t_index(T::Reports)].rows.push(r.report);
         self.tables[t_index(T::Issues)].rows.extend(r.issues);
         for (at, mut row) in r.rows.into_iter().enumerate() {
-            if let Link::CarePlan { targets, goals, outcomes, .. } = &mut row.link {
+            if let Link::CarePlan(plan) = &mut row.link {
+                let extract::CarePlanLink { targets, goals, outcomes, .. } = &mut **plan;
                 // Goals and outcomes are needed only here: moved, not copied.
                 let link = |rank| PlanLink { plan: row.key.clone(), rank, stamp: r.timestamp.clone(), at };
                 let plan_of = &mut self.plan_of;
@@ -437,9 +438,10 @@ impl Acc {
         let gi = t_index(T::Gatherings);
         let (g_case, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "effective"));
         let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
-        found.reserve(self.links[gi].iter().map(|l| if let Link::Gathering { findings, .. } = l { findings.len() } else { 0 }).sum());
+        found.reserve(self.links[gi].iter().map(|l| if let Link::Gathering(g) = l { g.findings.len() } else { 0 }).sum());
         for (row, link) in self.tables[gi].rows.iter_mut().zip(&self.links[gi]) {
-            if let Link::Gathering { service_request, findings } = link {
+            if let Link::Gathering(g) = link {
+                let extract::GatheringLink { service_request, findings } = &**g;
                 let case = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| sr_case.get(id)).cloned().unwrap_or_default();
                 row[g_case] = case.clone();
                 let (gid, day) = (shared(&row[0]), row[g_day].clone());
@@ -476,7 +478,8 @@ impl Acc {
         let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (col(T::CarePlans, "tilbud"), col(T::CarePlans, "tilbud_paragraph"), col(T::CarePlans, "tilbud_code"), col(T::CarePlans, "follow_up_date"));
         let p_targets = [(1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")), (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group"))];
         self.tables[ci].rows.par_iter_mut().zip(&self.links[ci]).for_each(|(row, link)| {
-            if let Link::CarePlan { teams, targets: tg, follow_up, .. } = link {
+            if let Link::CarePlan(plan) = link {
+                let extract::CarePlanLink { teams, targets: tg, follow_up, .. } = &**plan;
                 if let Some(code) = teams.iter().find_map(|t| match facts.get(t) {
                     Some((_, Fact::Tilbud(c))) => Some(c.clone()),
                     _ => None,
@@ -696,6 +699,12 @@ mod tests {
         let mut history = Later::new(true);
         assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-03-01")));
         assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-02-01")), "history keeps every version");
+    }
+
+    #[test]
+    fn a_link_is_small() {
+        // Every row carries one; the large ones are boxed.
+        assert!(std::mem::size_of::<Link>() <= 32, "{}", std::mem::size_of::<Link>());
     }
 
     #[test]

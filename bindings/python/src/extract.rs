@@ -94,18 +94,42 @@ pub fn col(t: T, name: &str) -> usize {
     spec(t).1.iter().position(|(n, _)| *n == name).unwrap_or_else(|| panic!("no column {name}"))
 }
 
-/// References a row keeps for joins made when all reports are read.
+/// References a row keeps for joins made when all reports are read. The larger ones are
+/// boxed: every row of every table has a link, most of them `None`.
 #[derive(Clone, Debug)]
 pub enum Link {
     /// Nothing to join.
     None,
     /// A gathering: its service request and the conditions it found.
-    Gathering { service_request: Option<String>, findings: Vec<String> },
-    /// A care plan: tilbud (CareTeam), målgrupper with rank, goals, outcomes (these two moved
-    /// out when the row is merged), follow-up encounter.
-    CarePlan { teams: Vec<String>, targets: Vec<(String, i64)>, goals: Vec<String>, outcomes: Vec<String>, follow_up: Option<String> },
+    Gathering(Box<GatheringLink>),
+    /// A care plan.
+    CarePlan(Box<CarePlanLink>),
     /// A goal: the conditions it addresses, with rank.
     Goal { addresses: Vec<(String, i64)> },
+}
+
+/// What a gathering's row is joined by.
+#[derive(Clone, Debug)]
+pub struct GatheringLink {
+    /// Its service request (reference).
+    pub service_request: Option<String>,
+    /// The conditions it found (references).
+    pub findings: Vec<String>,
+}
+
+/// What a care plan's row is joined by.
+#[derive(Clone, Debug)]
+pub struct CarePlanLink {
+    /// Its tilbud (CareTeam references).
+    pub teams: Vec<String>,
+    /// Its målgrupper, with rank.
+    pub targets: Vec<(String, i64)>,
+    /// Its goals (moved out when the row is merged).
+    pub goals: Vec<String>,
+    /// Its evaluations (moved out when the row is merged).
+    pub outcomes: Vec<String>,
+    /// Its follow-up encounter.
+    pub follow_up: Option<String>,
 }
 
 /// One resource's row.
@@ -322,7 +346,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                 let sr = extension(r, ext::BASED_ON_SERVICE_REQUEST).and_then(|x| s(x, "/valueReference/reference")).map(str::to_string);
                 let findings: Vec<String> = arr(r, "finding").iter().filter_map(|f| s(f, "/itemReference/reference")).map(str::to_string).collect();
                 cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(sr.as_deref().map(id_of)), Cell::Null, Cell::Int(findings.len() as i64)]);
-                link = Link::Gathering { service_request: sr, findings };
+                link = Link::Gathering(Box::new(GatheringLink { service_request: sr, findings }));
                 T::Gatherings
             }
             Profile::Condition => {
@@ -406,7 +430,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                     Cell::Int(goals.len() as i64),
                     Cell::Null,
                 ]);
-                link = Link::CarePlan { teams: refs(r, "careTeam"), targets, goals, outcomes, follow_up };
+                link = Link::CarePlan(Box::new(CarePlanLink { teams: refs(r, "careTeam"), targets, goals, outcomes, follow_up }));
                 T::CarePlans
             }
             Profile::Intervention => {
