@@ -193,9 +193,9 @@ fn extension<'a, 'b>(r: &'a Json<'b>, url: &str) -> Option<&'a Json<'b>> {
     arr(r, "extension").iter().find(|e| s(e, "/url") == Some(url))
 }
 
-fn case_number(r: &Json<'_>) -> Option<String> {
+fn case_number<'a>(r: &'a Json<'_>) -> Option<&'a str> {
     let e = extension(r, ext::MUNICIPALITY_CASE_NUMBER)?;
-    arr(e, "extension").iter().find_map(|x| s(x, "/valueIdentifier/value")).map(str::to_string)
+    arr(e, "extension").iter().find_map(|x| s(x, "/valueIdentifier/value"))
 }
 
 fn rank(j: &Json<'_>) -> i64 {
@@ -206,9 +206,16 @@ fn code_of<'a>(j: &'a Json<'_>, element: &str) -> Option<&'a str> {
     j.get(element)?.get("coding")?.get(0)?.get("code")?.as_str()
 }
 
-/// The legal basis of a code in the embedded catalog (`; `-separated), or null.
+/// The legal basis of a code in the embedded catalog (`; `-separated), or null. Joined once
+/// per code for the whole process, then borrowed by every row.
 pub fn legal_basis(code: Option<&str>) -> Cell {
-    code.and_then(|c| Catalog::embedded().get(c)).filter(|c| !c.legal_basis.is_empty()).map_or(Cell::Null, |c| Cell::own(c.legal_basis.join("; ")))
+    static JOINED: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, String>> = std::sync::OnceLock::new();
+    let joined = JOINED.get_or_init(|| {
+        let cat = Catalog::embedded();
+        // The concept `get` finds for each code (should a code occur twice).
+        cat.concepts().iter().filter(|c| !c.legal_basis.is_empty() && cat.get(&c.code).is_some_and(|g| std::ptr::eq(g, *c))).map(|c| (c.code.as_str(), c.legal_basis.join("; "))).collect()
+    });
+    code.and_then(|c| joined.get(c)).map_or(Cell::Null, |j| Cell::Static(j.as_str()))
 }
 
 /// A code: borrowed from the embedded catalog when it is there (no allocation).
@@ -339,7 +346,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
         let table = match profile {
             Profile::Citizen => T::Citizens,
             Profile::ServiceRequest => {
-                cells.extend([status(), Cell::text(case_number(r).as_deref())]);
+                cells.extend([status(), Cell::text(case_number(r))]);
                 T::ServiceRequests
             }
             Profile::InformationGathering => {
@@ -419,7 +426,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                     status(),
                     Cell::day(s(r, "/period/start")),
                     Cell::day(s(r, "/period/end")),
-                    Cell::text(case_number(r).as_deref()),
+                    Cell::text(case_number(r)),
                     Cell::Null,
                     Cell::Null,
                     Cell::Null,
