@@ -110,7 +110,6 @@ struct Acc {
     opts: ReadOptions,
     tables: Vec<TableBuf>,
     links: Vec<Vec<Link>>,
-    stamps: Vec<Vec<Option<Arc<str>>>>,
     latest: HashMap<(T, Arc<str>), usize>,
     facts: HashMap<String, (Option<Arc<str>>, Fact)>,
     groups: std::collections::HashMap<String, Vec<Vec<u8>>>,
@@ -122,6 +121,11 @@ struct Acc {
 
 fn t_index(t: T) -> usize {
     TABLES.iter().position(|(x, _, _)| *x == t).expect("every table is listed")
+}
+
+/// The timestamp of the report a row comes from ("" when it has none, or for a placeholder).
+fn stamp_of(cells: &[Cell]) -> &str {
+    cells.get(extract::REPORT_TIMESTAMP).and_then(Cell::as_str).unwrap_or("")
 }
 
 fn newer(new: &Option<Arc<str>>, old: &Option<Arc<str>>) -> bool {
@@ -289,7 +293,6 @@ impl Acc {
         Acc {
             tables: TABLES.iter().map(|(_, n, c)| TableBuf::new(n, c)).collect(),
             links: TABLES.iter().map(|_| Vec::new()).collect(),
-            stamps: TABLES.iter().map(|_| Vec::new()).collect(),
             latest: HashMap::default(),
             facts: HashMap::default(),
             groups: std::collections::HashMap::new(),
@@ -344,7 +347,6 @@ impl Acc {
                     e.insert(self.tables[ti].rows.len());
                     self.tables[ti].rows.push(Vec::new());
                     self.links[ti].push(Link::None);
-                    self.stamps[ti].push(None);
                 }
                 continue;
             }
@@ -352,10 +354,11 @@ impl Acc {
                 match self.latest.entry((row.table, row.key)) {
                     std::collections::hash_map::Entry::Occupied(e) => {
                         let i = *e.get();
-                        if newer(&r.timestamp, &self.stamps[ti][i]) {
+                        // The kept row's stamp is its report's timestamp cell (none for a
+                        // placeholder, which any version replaces).
+                        if r.timestamp.as_deref().unwrap_or("") >= stamp_of(&self.tables[ti].rows[i]) {
                             self.tables[ti].rows[i] = row.cells;
                             self.links[ti][i] = row.link;
-                            self.stamps[ti][i] = r.timestamp.clone();
                         }
                         continue;
                     }
@@ -366,7 +369,6 @@ impl Acc {
             }
             self.tables[ti].rows.push(row.cells);
             self.links[ti].push(row.link);
-            self.stamps[ti].push(r.timestamp.clone());
         }
         for (key, fact) in r.facts {
             match self.facts.get(&key) {
@@ -699,6 +701,15 @@ mod tests {
         let mut history = Later::new(true);
         assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-03-01")));
         assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-02-01")), "history keeps every version");
+    }
+
+    #[test]
+    fn every_resource_table_has_the_report_timestamp_at_one_place() {
+        for (t, _, columns) in TABLES {
+            if columns.first().is_some_and(|(n, _)| *n == "id") && *t != T::GoalThemes {
+                assert_eq!(col(*t, "report_timestamp"), extract::REPORT_TIMESTAMP, "{t:?}");
+            }
+        }
     }
 
     #[test]

@@ -23,6 +23,9 @@ macro_rules! common {
     };
 }
 
+/// The column of the report's timestamp in every resource table (see `common!`).
+pub const REPORT_TIMESTAMP: usize = 4;
+
 /// The tables of a dataset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum T {
