@@ -84,6 +84,18 @@ struct ReportOut {
     unreadable: Option<(String, String)>,
 }
 
+/// Table `read` to read and table `write` to change, at once (two different tables).
+fn pair(tables: &mut [TableBuf], read: usize, write: usize) -> (&TableBuf, &mut TableBuf) {
+    assert_ne!(read, write, "two different tables");
+    if read < write {
+        let (a, b) = tables.split_at_mut(write);
+        (&a[read], &mut b[0])
+    } else {
+        let (a, b) = tables.split_at_mut(read);
+        (&b[0], &mut a[write])
+    }
+}
+
 /// The care plan a target group, goal or evaluation belongs to: of all care plan versions
 /// that list it, the one of the newest report, in it the last listed (then the greatest
 /// plan id), so that the order of the input does not matter.
@@ -110,7 +122,8 @@ struct Acc {
     opts: ReadOptions,
     tables: Vec<TableBuf>,
     links: Vec<Vec<Link>>,
-    latest: HashMap<(T, Arc<str>), usize>,
+    /// Per table: resource id -> its row (kept only for the latest state, not `history`).
+    latest: Vec<HashMap<Arc<str>, usize>>,
     facts: HashMap<String, (Option<Arc<str>>, Fact)>,
     groups: std::collections::HashMap<String, Vec<Vec<u8>>>,
     /// Target group / goal / evaluation reference -> its care plan, from every version of
@@ -293,7 +306,7 @@ impl Acc {
         Acc {
             tables: TABLES.iter().map(|(_, n, c)| TableBuf::new(n, c)).collect(),
             links: TABLES.iter().map(|_| Vec::new()).collect(),
-            latest: HashMap::default(),
+            latest: TABLES.iter().map(|_| HashMap::default()).collect(),
             facts: HashMap::default(),
             groups: std::collections::HashMap::new(),
             plan_of: HashMap::default(),
@@ -343,7 +356,7 @@ impl Acc {
             if row.is_placeholder() {
                 // Replaced later in this batch: only the id's place in the table is kept
                 // (the row that replaces it comes with no older stamp than none).
-                if let std::collections::hash_map::Entry::Vacant(e) = self.latest.entry((row.table, row.key)) {
+                if let std::collections::hash_map::Entry::Vacant(e) = self.latest[ti].entry(row.key) {
                     e.insert(self.tables[ti].rows.len());
                     self.tables[ti].rows.push(Vec::new());
                     self.links[ti].push(Link::None);
@@ -351,7 +364,7 @@ impl Acc {
                 continue;
             }
             if !self.opts.history {
-                match self.latest.entry((row.table, row.key)) {
+                match self.latest[ti].entry(row.key) {
                     std::collections::hash_map::Entry::Occupied(e) => {
                         let i = *e.get();
                         // The kept row's stamp is its report's timestamp cell (none for a
@@ -385,13 +398,9 @@ impl Acc {
         }
     }
 
-    fn table(&self, t: T) -> &TableBuf {
-        &self.tables[t_index(t)]
-    }
-
-    /// Joins made once everything is read. Column positions are looked up once; the
-    /// look-ups are keyed by the bare ids the tables already hold (shared, not copied)
-    /// and the joined texts are shared between rows; the rows are filled in parallel.
+    /// Joins made once everything is read. Column positions are looked up once; rows are
+    /// found by bare id through the merge's own id maps (built only for `history`), the
+    /// joined texts are shared between rows, and the rows are filled in parallel.
     fn join(&mut self) {
         /// `{prefix}{id}` in a reused buffer.
         fn key<'b>(buf: &'b mut String, prefix: &str, id: Option<&str>) -> &'b str {
@@ -418,33 +427,38 @@ impl Acc {
                 other => other.clone(),
             }
         }
-        let (sr_id, sr_case_col) = (col(T::ServiceRequests, "id"), col(T::ServiceRequests, "case_number"));
+        let sr_case_col = col(T::ServiceRequests, "case_number");
         let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
             (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
         let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
-        // Three independent look-ups by bare id, built at once: service request -> case
-        // number; condition -> (code, term, kind) for goals; target group -> (code, term).
-        type Cases = HashMap<Arc<str>, Cell>;
-        type Codes = HashMap<Arc<str>, (Cell, Cell, Cell)>;
-        type Targets = HashMap<Arc<str>, (Cell, Cell)>;
-        let (sr_case, (conds, targets)): (Cases, (Codes, Targets)) = rayon::join(
-            || self.table(T::ServiceRequests).rows.iter().filter(|r| r[sr_id].as_str().is_some() && r[sr_case_col].as_str().is_some()).filter_map(|r| Some((id_cell(r)?, shared(&r[sr_case_col])))).collect(),
-            || {
-                rayon::join(
-                    || self.table(T::Conditions).rows.iter().filter_map(|row| Some((id_cell(row)?, (row[c_code].clone(), row[c_term].clone(), row[c_kind].clone())))).collect(),
-                    || self.table(T::TargetGroups).rows.iter().filter_map(|r| Some((id_cell(r)?, (r[t_code].clone(), r[t_term].clone())))).collect(),
-                )
-            },
-        );
+        // Rows by bare id of the three tables the others are joined to: the merge's own
+        // maps (one row per id), or for `history` maps of each id's last row.
+        let (si, ki, ti) = (t_index(T::ServiceRequests), t_index(T::Conditions), t_index(T::TargetGroups));
+        let built: Vec<HashMap<Arc<str>, usize>> = if self.opts.history {
+            // A service request counts only with a case number (an older version's may be
+            // the one there is).
+            let tables = &self.tables;
+            [si, ki, ti]
+                .par_iter()
+                .map(|&i| tables[i].rows.iter().enumerate().filter(|(_, row)| i != si || row[sr_case_col].as_str().is_some()).filter_map(|(r, row)| Some((id_cell(row)?, r))).collect())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let latest = &self.latest;
+        let rows_by_id = |i: usize, k: usize| -> &HashMap<Arc<str>, usize> { if built.is_empty() { &latest[i] } else { &built[k] } };
+        let (sr_rows, cond_rows, target_rows) = (rows_by_id(si, 0), rows_by_id(ki, 1), rows_by_id(ti, 2));
         // Gatherings: case number; condition id -> (gathering, day, case number).
         let gi = t_index(T::Gatherings);
         let (g_case, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "effective"));
         let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
         found.reserve(self.links[gi].iter().map(|l| if let Link::Gathering(g) = l { g.findings.len() } else { 0 }).sum());
-        for (row, link) in self.tables[gi].rows.iter_mut().zip(&self.links[gi]) {
+        let (requests, gatherings) = pair(&mut self.tables, si, gi);
+        for (row, link) in gatherings.rows.iter_mut().zip(&self.links[gi]) {
             if let Link::Gathering(g) = link {
                 let extract::GatheringLink { service_request, findings } = &**g;
-                let case = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| sr_case.get(id)).cloned().unwrap_or_default();
+                let request = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| sr_rows.get(id));
+                let case = request.and_then(|&i| requests.rows[i].get(sr_case_col)).map(shared).unwrap_or_default();
                 row[g_case] = case.clone();
                 let (gid, day) = (shared(&row[0]), row[g_day].clone());
                 for f in findings {
@@ -479,7 +493,8 @@ impl Acc {
         let facts = &self.facts;
         let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (col(T::CarePlans, "tilbud"), col(T::CarePlans, "tilbud_paragraph"), col(T::CarePlans, "tilbud_code"), col(T::CarePlans, "follow_up_date"));
         let p_targets = [(1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")), (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group"))];
-        self.tables[ci].rows.par_iter_mut().zip(&self.links[ci]).for_each(|(row, link)| {
+        let (target_groups, plans) = pair(&mut self.tables, ti, ci);
+        plans.rows.par_iter_mut().zip(&self.links[ci]).for_each(|(row, link)| {
             if let Link::CarePlan(plan) = link {
                 let extract::CarePlanLink { teams, targets: tg, follow_up, .. } = &**plan;
                 if let Some(code) = teams.iter().find_map(|t| match facts.get(t) {
@@ -491,10 +506,10 @@ impl Acc {
                     row[p_tilbud_code] = Cell::own(code);
                 }
                 for (rank, code_col, term_col) in p_targets {
-                    let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| targets.get(id));
-                    if let Some((code, term)) = target {
-                        row[code_col] = code.clone();
-                        row[term_col] = term.clone();
+                    let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| target_rows.get(id));
+                    if let Some(t) = target.map(|&i| &target_groups.rows[i]) {
+                        row[code_col] = t.get(t_code).cloned().unwrap_or_default();
+                        row[term_col] = t.get(t_term).cloned().unwrap_or_default();
                     }
                 }
                 if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| facts.get(f)) {
@@ -517,7 +532,8 @@ impl Acc {
         // Goals: plan, primary theme; one goal_themes row per addressed theme.
         let gl = t_index(T::Goals);
         let (o_plan, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
-        let themes: Vec<Vec<Vec<Cell>>> = self.tables[gl]
+        let (conditions, goals) = pair(&mut self.tables, ki, gl);
+        let themes: Vec<Vec<Vec<Cell>>> = goals
             .rows
             .par_iter_mut()
             .zip(&self.links[gl])
@@ -529,7 +545,9 @@ impl Acc {
                 if let Link::Goal { addresses } = link {
                     themes.reserve_exact(addresses.len());
                     for (r, rank) in addresses {
-                        let (code, term, kind) = r.strip_prefix("Condition/").and_then(|id| conds.get(id)).cloned().unwrap_or_default();
+                        let condition = r.strip_prefix("Condition/").and_then(|id| cond_rows.get(id)).map(|&i| &conditions.rows[i]);
+                        let cell = |c: usize| condition.and_then(|cells| cells.get(c)).cloned().unwrap_or_default();
+                        let (code, term, kind) = (cell(c_code), cell(c_term), cell(c_kind));
                         if *rank == 1 {
                             row[o_theme_code] = code.clone();
                             row[o_theme_term] = term.clone();
@@ -584,18 +602,26 @@ type Pending = (String, Option<PathBuf>, Vec<u8>);
 /// keeps input order, so the latest state per id does not depend on the thread count).
 pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> bool) -> Output {
     let t0 = Instant::now();
-    let v = Validator::default_validator();
+    // The validator (built once per process) and the list of inputs, at once.
+    let (v, listed) = rayon::join(Validator::default_validator, || batch::expand(inputs));
     let limits = v.options().limits;
     let mut acc = Acc::new(opts.clone());
     let mut files = Vec::new();
-    for e in batch::expand(inputs) {
+    for e in listed {
         match e {
             Ok(p) => files.push(p),
             Err((p, why)) => acc.summary.unreadable.push((p.display().to_string(), why)),
         }
     }
-    // About eight rows per report: grown once, not rehashed along the way.
-    acc.latest.reserve(files.len().saturating_mul(8));
+    // Rows per table and report: about half a row of most tables, two conditions (grown
+    // along the way where there are more).
+    if !opts.history {
+        for (i, (t, _, _)) in TABLES.iter().enumerate() {
+            acc.latest[i].reserve(if *t == T::Conditions { files.len() * 2 } else { files.len() / 2 });
+        }
+    }
+    acc.summary.steps.push(("validator and list of inputs", t0.elapsed().as_secs_f64()));
+    let t0 = Instant::now();
     let validator = opts.validate.then_some(v);
     // Groups of consecutive reports, each read back to front so that versions replaced by
     // a later report of the group are not built (a citizen's reports are usually next to
