@@ -155,3 +155,64 @@ fn validate_parsed_gives_the_outcome_of_validate_bytes() {
         assert_eq!(format!("{shared:?}"), format!("{own:?}"), "{}", String::from_utf8_lossy(&bytes));
     }
 }
+
+/// The schema check skips small objects it found valid before on the same thread
+/// (`validate::memo`). That must not change any finding: every invalid fixture, checked
+/// on a thread that has just seen every valid fixture and every other invalid one, gives
+/// the diagnostics it gives on a fresh thread, and twice in a row the same.
+#[test]
+fn remembered_valid_objects_change_no_finding() {
+    let read = |dir: &str, file: &str| std::fs::read(fixtures().join(dir).join(file)).unwrap();
+    let invalid: Vec<(String, Vec<u8>)> = cases()
+        .into_iter()
+        .map(|(file, _, _)| {
+            let bytes = read("invalid", &file);
+            (file, bytes)
+        })
+        .collect();
+    let valid: Vec<Vec<u8>> = json_files(&fixtures().join("valid")).iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let findings = |bytes: &[u8]| -> Vec<(String, String, String)> {
+        let o = Validator::default_validator().validate_bytes(bytes);
+        o.diagnostics.iter().map(|d| (d.rule.to_string(), d.pointer.clone(), d.message.clone())).collect()
+    };
+    let fresh: Vec<_> = invalid
+        .iter()
+        .map(|(_, b)| {
+            let b = b.clone();
+            std::thread::spawn(move || findings(&b)).join().unwrap()
+        })
+        .collect();
+    let schema_findings: usize = fresh.iter().flatten().filter(|(rule, _, _)| rule.starts_with("GW-")).count();
+    assert!(schema_findings > 20, "the fixtures exercise the schema check ({schema_findings} gateway findings)");
+    for b in &valid {
+        findings(b);
+    }
+    for round in 0..2 {
+        for ((file, b), expected) in invalid.iter().zip(&fresh) {
+            assert_eq!(&findings(b), expected, "{file}, round {round} on a warm thread");
+        }
+    }
+}
+
+/// The memory of valid objects is per schema node: a coding valid as a Condition's `code`
+/// is still an error as its `severity`, in the same report, after it was found valid.
+#[test]
+fn a_remembered_object_is_valid_only_where_it_was_checked() {
+    let mut report: Value = serde_json::from_slice(&std::fs::read(fixtures().join("valid/ig-example-encounter-2.json")).unwrap()).unwrap();
+    let entries = report["entry"].as_array_mut().unwrap();
+    let condition = entries
+        .iter_mut()
+        .map(|e| &mut e["resource"])
+        .find(|r| r["resourceType"] == "Condition" && r.get("severity").is_some())
+        .expect("a Condition with a severity");
+    let theme = condition["code"]["coding"][0].clone();
+    condition["severity"]["coding"][0] = theme;
+    let text = serde_json::to_vec(&report).unwrap();
+    let errors = || -> Vec<(String, String)> {
+        let o = Validator::default_validator().validate_bytes(&text);
+        o.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| (d.rule.to_string(), d.pointer.clone())).collect()
+    };
+    let first = errors();
+    assert!(first.iter().any(|(rule, pointer)| rule.starts_with("GW-") && pointer.contains("/severity/coding/0")), "{first:?}");
+    assert_eq!(errors(), first, "the same report again, on a warm thread");
+}

@@ -186,17 +186,56 @@ pub enum Json<'a> {
     Object(Obj<'a>),
 }
 
-/// A JSON object: its members in input order.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
-pub struct Obj<'a>(pub &'a [(&'a str, Json<'a>)]);
+/// A JSON object: its members in input order and, when the fast parser read it, the exact
+/// text it was read from (so that a check can recognise an object it has seen before).
+#[derive(Clone, Copy, Debug)]
+pub struct Obj<'a>(&'a ObjData<'a>);
+
+#[derive(Clone, Copy, Debug)]
+struct ObjData<'a> {
+    members: &'a [(&'a str, Json<'a>)],
+    /// The object's source text, `{` to `}`; empty when it was not parsed from text.
+    text: &'a str,
+}
+
+static NO_MEMBERS: ObjData<'static> = ObjData { members: &[], text: "" };
+
+impl Default for Obj<'_> {
+    fn default() -> Self {
+        Obj(&NO_MEMBERS)
+    }
+}
+
+/// Objects are equal when their members are (wherever they were read from).
+impl PartialEq for Obj<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.members == other.0.members
+    }
+}
 
 impl<'a> Obj<'a> {
+    /// An object of `members` in `arena`, read from `text` (`""` when not from text).
+    pub(crate) fn new(arena: &'a Arena, members: &[(&'a str, Json<'a>)], text: &'a str) -> Obj<'a> {
+        if members.is_empty() && text.is_empty() {
+            return Obj::default();
+        }
+        Obj(arena.0.alloc(ObjData { members: arena.alloc_slice(members), text }))
+    }
+    /// The text the object was parsed from, `{` to `}`, if it is known.
+    pub fn text(&self) -> Option<&'a str> {
+        Some(self.0.text).filter(|t| !t.is_empty())
+    }
+    /// The members in input order.
+    pub fn members(&self) -> &'a [(&'a str, Json<'a>)] {
+        self.0.members
+    }
     /// The member named `key` (the last one, as JSON parsers keep, if it is duplicated).
     pub fn get(&self, key: &str) -> Option<&'a Json<'a>> {
         // Length and first byte first: most members differ there, without a memcmp call.
         let want = key.as_bytes();
         let first = want.first().copied();
         self.0
+            .members
             .iter()
             .rev()
             .find(|(k, _)| {
@@ -207,23 +246,23 @@ impl<'a> Obj<'a> {
     }
     /// True when a member is named `key`.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| *k == key)
+        self.0.members.iter().any(|(k, _)| *k == key)
     }
     /// Members in input order.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a Json<'a>)> {
-        self.0.iter().map(|(k, v)| (*k, v))
+        self.0.members.iter().map(|(k, v)| (*k, v))
     }
     /// Member names in input order.
     pub fn keys(&self) -> impl Iterator<Item = &'a str> {
-        self.0.iter().map(|(k, _)| *k)
+        self.0.members.iter().map(|(k, _)| *k)
     }
     /// Number of members.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.0.members.len()
     }
     /// True without members.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.members.is_empty()
     }
 }
 
@@ -375,7 +414,7 @@ impl<'a> Json<'a> {
             }
             Value::Object(o) => {
                 let members: Vec<(&'a str, Json<'a>)> = o.iter().map(|(k, x)| (k.as_str(), Json::from_value(x, arena))).collect();
-                Json::Object(Obj(arena.alloc_slice(&members)))
+                Json::Object(Obj::new(arena, &members, ""))
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod batch;
 pub mod cpr;
 mod diagnostic;
 pub mod json;
+mod memo;
 pub mod pattern;
 pub mod render;
 pub mod rules;

@@ -256,6 +256,21 @@ impl Out {
     fn done(&self) -> bool {
         self.quiet && self.failed
     }
+    /// Where the errors stand now, for [`Out::clean_since`].
+    #[inline]
+    fn mark(&self) -> usize {
+        self.errors.len()
+    }
+    /// True when no error was found since `mark` (a quiet check fails at its first one;
+    /// a full one records every one).
+    #[inline]
+    fn clean_since(&self, mark: usize) -> bool {
+        if self.quiet {
+            !self.failed
+        } else {
+            self.errors.len() == mark
+        }
+    }
     /// Record an error, made only when it is kept.
     #[inline]
     fn add(&mut self, make: impl FnOnce() -> SchemaError) {
@@ -283,6 +298,9 @@ pub struct SchemaSet {
     memo: HashMap<(String, String), NodeId>,
     /// File name -> root node, for look-ups without building a key.
     roots: HashMap<String, NodeId, FastHash>,
+    /// Names this set's current nodes for the memory of valid objects (`memo`): new when
+    /// the set is compiled or changed.
+    generation: u64,
 }
 
 const KNOWN_KEYWORDS: &[&str] = &[
@@ -307,6 +325,7 @@ impl SchemaSet {
             docs,
             memo: HashMap::new(),
             roots: HashMap::default(),
+            generation: super::memo::next_generation(),
         };
         let names: Vec<String> = set.docs.keys().cloned().collect();
         for n in names {
@@ -347,6 +366,7 @@ impl SchemaSet {
         if let Some(&id) = self.memo.get(&key) {
             self.nodes[id].string_enum = Some(codes.into_iter().collect());
             self.forget_discriminators();
+            self.generation = super::memo::next_generation();
         }
     }
 
@@ -358,6 +378,7 @@ impl SchemaSet {
         n.types = vec![JsonType::Object];
         self.nodes[id] = n;
         self.forget_discriminators();
+        self.generation = super::memo::next_generation();
     }
 
     /// Drop the discriminators worked out so far (after the nodes changed).
@@ -559,10 +580,33 @@ impl SchemaSet {
     }
 
     /// Check `v` against node `id`, appending errors. `path` is the location of `v`.
+    ///
+    /// A small object whose text was found valid against the node before is not checked
+    /// again (module `memo`); one found valid now is remembered.
+    #[inline]
     fn check<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         if out.done() {
             return;
         }
+        let probe = match v {
+            Json::Object(o) => super::memo::Probe::new(self.generation, id, o.text()),
+            _ => None,
+        };
+        let Some(probe) = probe else {
+            return self.check_node(id, v, path, via, out);
+        };
+        if probe.known_valid() {
+            return;
+        }
+        let before = out.mark();
+        self.check_node(id, v, path, via, out);
+        if out.clean_since(before) {
+            probe.remember();
+        }
+    }
+
+    /// Check `v` against node `id` itself.
+    fn check_node<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         let n = &self.nodes[id];
         let named = n.name.is_some();
         if named {

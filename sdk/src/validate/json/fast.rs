@@ -154,6 +154,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self) -> Option<Json<'a>> {
         let start = self.members.len();
+        let opened = self.i;
         let mut check = DupCheck::default();
         if !self.open(b'}')? {
             loop {
@@ -178,10 +179,10 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let slice = self.arena.alloc_slice(&self.members[start..]);
+        let obj = Obj::new(self.arena, &self.members[start..], self.text.get(opened..self.i)?);
         self.members.truncate(start);
         self.depth -= 1;
-        Some(Json::Object(Obj(slice)))
+        Some(Json::Object(obj))
     }
 
     fn array(&mut self) -> Option<Json<'a>> {

@@ -87,9 +87,9 @@ impl<'a> Visitor<'a> for Seed<'_, 'a> {
             members.push((k, v));
         }
         let mut members = scratch.members.borrow_mut();
-        let slice = scratch.arena.alloc_slice(&members[start..]);
+        let obj = Obj::new(scratch.arena, &members[start..], "");
         members.truncate(start);
-        Ok(Json::Object(Obj(slice)))
+        Ok(Json::Object(obj))
     }
 }
 

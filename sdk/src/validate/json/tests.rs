@@ -132,3 +132,24 @@ proptest! {
         agree(&bytes);
     }
 }
+
+#[test]
+fn control_characters_raw_in_strings_are_left_to_serde_json() {
+    // Pretty-printed text (tabs, line feeds, carriage returns between tokens) is taken; the
+    // same characters raw inside a string, and any other control character anywhere, are
+    // judged by serde_json.
+    assert!(agree(b"{\n\t\"a\": \"b\",\r\n\t\"c\": [\"d\"]\n}\n"));
+    for raw in ["\t", "\n", "\r"] {
+        assert!(!agree(format!("{{\n  \"a\": \"x{raw}y\"\n}}").as_bytes()), "{raw:?} in a string");
+        assert!(!agree(format!("[\"x{raw}y\"]").as_bytes()), "{raw:?} in a compact text");
+        assert!(!agree(format!("[\"\\u0041 x{raw}y\"]").as_bytes()), "{raw:?} after an escape");
+    }
+    for c in (0u8..0x20).filter(|c| !b"\t\n\r".contains(c)) {
+        assert!(!agree(&[b'[', b'"', c, b'"', b']']), "control {c:#04x} in a string");
+        assert!(!agree(&[b'[', c, b'1', b']']), "control {c:#04x} between tokens");
+    }
+    // A string's end found past the first vector's width, and one right at the end.
+    let long = format!("[\"{}\",\"{}\\\"\"]", "a".repeat(100), "b".repeat(31));
+    assert!(agree(long.as_bytes()));
+    assert!(!agree(b"[\"abc"));
+}
