@@ -35,11 +35,22 @@ pub(crate) struct DupCheck<'a> {
 
 impl<'a> DupCheck<'a> {
     /// True when `key` is among `before` (the members read so far).
+    #[inline(always)]
     pub(crate) fn repeats(&mut self, before: &[(&'a str, Json<'a>)], key: &'a str) -> bool {
         let b = key.as_bytes();
         let bit = 1u64 << ((b.len().wrapping_mul(7) + usize::from(b.last().copied().unwrap_or(0))) & 63);
         let maybe = self.classes & bit != 0;
         self.classes |= bit;
+        if !maybe && self.seen.is_none() {
+            return false;
+        }
+        self.compare(before, key, maybe)
+    }
+
+    /// The rest of [`DupCheck::repeats`]: a key whose class was seen, or any key of a large
+    /// object.
+    #[inline(never)]
+    fn compare(&mut self, before: &[(&'a str, Json<'a>)], key: &'a str, maybe: bool) -> bool {
         if !maybe {
             if let Some(set) = &mut self.seen {
                 set.insert(key);
@@ -203,6 +214,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The rest of a string whose opening quote was read.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         let start = self.i;
         loop {
@@ -221,7 +233,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Skip bytes that need no attention, eight at a time.
-    #[inline]
+    #[inline(always)]
     fn skip_plain(&mut self) {
         while let Some(chunk) = self.b.get(self.i..self.i + 8) {
             let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
