@@ -38,40 +38,47 @@ impl<'t> Probe<'t> {
         h.write(text.as_bytes());
         Some(Probe { generation, node: u32::try_from(node).ok()?, text, hash: h.finish() })
     }
-
-    /// True when this text was found valid against this node before (on this thread).
-    #[inline]
-    pub(super) fn known_valid(&self) -> bool {
-        MEMO.with(|m| {
-            let m = m.borrow();
-            m.generation == self.generation
-                && m.slots.get(&(self.node, self.hash)).is_some_and(|&(start, len)| m.bytes.get(start as usize..(start + len) as usize) == Some(self.text.as_bytes()))
-        })
-    }
-
-    /// Remember that this text is valid against this node.
-    pub(super) fn remember(self) {
-        MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            if m.generation != self.generation || m.bytes.len() + self.text.len() > MAX_BYTES {
-                m.slots.clear();
-                m.bytes.clear();
-                m.generation = self.generation;
-            }
-            // Both fit u32: the bytes are bounded by MAX_BYTES, a text by MAX_TEXT.
-            let start = m.bytes.len() as u32;
-            m.bytes.extend_from_slice(self.text.as_bytes());
-            m.slots.insert((self.node, self.hash), (start, self.text.len() as u32));
-        });
-    }
 }
 
-/// One thread's memory: (node, text hash) -> where the text is kept in `bytes`.
+/// One thread's memory: (node, text hash) -> where the text is kept in `bytes`. A check
+/// takes it from the thread ([`Memo::take`]) and gives it back when done.
 #[derive(Default)]
-struct Memo {
+pub(super) struct Memo {
     generation: u64,
     slots: HashMap<(u32, u64), (u32, u32), NodeHash>,
     bytes: Vec<u8>,
+}
+
+impl Memo {
+    /// This thread's memory (an empty one while another check of the thread holds it).
+    pub(super) fn take() -> Memo {
+        MEMO.with(RefCell::take)
+    }
+
+    /// Give the memory back to the thread, for its next check.
+    pub(super) fn put_back(self) {
+        MEMO.with(|m| *m.borrow_mut() = self);
+    }
+
+    /// True when the probe's text was found valid against its node before.
+    #[inline]
+    pub(super) fn knows(&self, p: &Probe<'_>) -> bool {
+        self.generation == p.generation
+            && self.slots.get(&(p.node, p.hash)).is_some_and(|&(start, len)| self.bytes.get(start as usize..(start + len) as usize) == Some(p.text.as_bytes()))
+    }
+
+    /// Remember that the probe's text is valid against its node.
+    pub(super) fn remember(&mut self, p: Probe<'_>) {
+        if self.generation != p.generation || self.bytes.len() + p.text.len() > MAX_BYTES {
+            self.slots.clear();
+            self.bytes.clear();
+            self.generation = p.generation;
+        }
+        // Both fit u32: the bytes are bounded by MAX_BYTES, a text by MAX_TEXT.
+        let start = self.bytes.len() as u32;
+        self.bytes.extend_from_slice(p.text.as_bytes());
+        self.slots.insert((p.node, p.hash), (start, p.text.len() as u32));
+    }
 }
 
 /// The slot keys are a node and a hash already: mixing them once is enough.
@@ -100,18 +107,23 @@ pub(super) fn next_generation() -> u64 {
 mod tests {
     use super::*;
 
+    fn probe(g: u64, node: usize, text: &str) -> Probe<'_> {
+        Probe::new(g, node, Some(text)).unwrap()
+    }
+
     #[test]
     fn remembers_exact_text_per_node_and_generation() {
         let g = next_generation();
         let text = r#"{"system":"urn:x","code":"A"}"#;
-        assert!(!Probe::new(g, 7, Some(text)).unwrap().known_valid());
-        Probe::new(g, 7, Some(text)).unwrap().remember();
-        assert!(Probe::new(g, 7, Some(text)).unwrap().known_valid());
+        let mut m = Memo::default();
+        assert!(!m.knows(&probe(g, 7, text)));
+        m.remember(probe(g, 7, text));
+        assert!(m.knows(&probe(g, 7, text)));
         // Another node, another text, another generation: not known.
-        assert!(!Probe::new(g, 8, Some(text)).unwrap().known_valid());
-        assert!(!Probe::new(g, 7, Some(r#"{"system":"urn:x","code":"B"}"#)).unwrap().known_valid());
+        assert!(!m.knows(&probe(g, 8, text)));
+        assert!(!m.knows(&probe(g, 7, r#"{"system":"urn:x","code":"B"}"#)));
         let g2 = next_generation();
-        assert!(!Probe::new(g2, 7, Some(text)).unwrap().known_valid());
+        assert!(!m.knows(&probe(g2, 7, text)));
     }
 
     #[test]
@@ -125,12 +137,24 @@ mod tests {
     fn memory_starts_over_when_full() {
         let g = next_generation();
         let first = r#"{"n":0}"#;
-        Probe::new(g, 1, Some(first)).unwrap().remember();
+        let mut m = Memo::default();
+        m.remember(probe(g, 1, first));
         let filler = format!("{{\"a\":\"{}\"}}", "y".repeat(200));
         for node in 0..(MAX_BYTES / filler.len() + 1) {
-            Probe::new(g, 100 + node, Some(&filler)).unwrap().remember();
+            m.remember(probe(g, 100 + node, &filler));
         }
-        assert!(!Probe::new(g, 1, Some(first)).unwrap().known_valid());
-        MEMO.with(|m| assert!(m.borrow().bytes.len() <= MAX_BYTES));
+        assert!(!m.knows(&probe(g, 1, first)));
+        assert!(m.bytes.len() <= MAX_BYTES);
+    }
+
+    #[test]
+    fn the_thread_keeps_its_memory_between_checks() {
+        let g = next_generation();
+        let mut m = Memo::take();
+        m.remember(probe(g, 3, "{}"));
+        m.put_back();
+        assert!(Memo::take().knows(&probe(g, 3, "{}")));
+        // Taken (and not given back), the thread's memory is empty.
+        assert!(!Memo::take().knows(&probe(g, 3, "{}")));
     }
 }

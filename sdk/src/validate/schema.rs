@@ -10,6 +10,7 @@
 //! reference implementation `jsonschema`, and they must agree.
 
 use super::json::Json;
+use super::memo::{Memo, Probe};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
@@ -238,18 +239,22 @@ pub struct SchemaError {
 /// Where the errors of a check go: collected in full, or, when only whether there is one
 /// matters (trying an `anyOf` branch, `contains`), noted quietly: the first error ends the
 /// check and none is spelled out.
+///
+/// It also carries the memory of valid objects (module `memo`) through the check, so the
+/// thread's memory is fetched once per check, not once per object.
 struct Out {
     errors: Vec<SchemaError>,
     quiet: bool,
     failed: bool,
+    memo: Memo,
 }
 
 impl Out {
-    fn full() -> Out {
-        Out { errors: Vec::new(), quiet: false, failed: false }
+    fn full(memo: Memo) -> Out {
+        Out { errors: Vec::new(), quiet: false, failed: false, memo }
     }
-    fn quiet() -> Out {
-        Out { errors: Vec::new(), quiet: true, failed: false }
+    fn quiet(memo: Memo) -> Out {
+        Out { errors: Vec::new(), quiet: true, failed: false, memo }
     }
     /// True when a quiet check already failed: nothing more to learn.
     #[inline]
@@ -589,19 +594,19 @@ impl SchemaSet {
             return;
         }
         let probe = match v {
-            Json::Object(o) => super::memo::Probe::new(self.generation, id, o.text()),
+            Json::Object(o) => Probe::new(self.generation, id, o.text()),
             _ => None,
         };
         let Some(probe) = probe else {
             return self.check_node(id, v, path, via, out);
         };
-        if probe.known_valid() {
+        if out.memo.knows(&probe) {
             return;
         }
         let before = out.mark();
         self.check_node(id, v, path, via, out);
         if out.clean_since(before) {
-            probe.remember();
+            out.memo.remember(probe);
         }
     }
 
@@ -707,7 +712,7 @@ impl SchemaSet {
                     }
                 }
                 if let Some(c) = n.contains {
-                    if !items.iter().any(|it| self.is_valid(c, it)) {
+                    if !items.iter().any(|it| self.valid_in(c, it, &mut out.memo)) {
                         out.add(|| SchemaError {
                             pointer: render(path),
                             violation: Violation::Contains(self.nodes[c].description.clone()),
@@ -786,7 +791,7 @@ impl SchemaSet {
 
     /// Nothing when one branch accepts `v`, else the errors of the branch with the fewest.
     fn best_branch<'v>(&self, branches: &[NodeId], v: &'v Json<'_>, path: &[Seg<'v>], via: &[NodeId], out: &mut Out) {
-        if branches.iter().any(|&b| self.is_valid(b, v)) {
+        if branches.iter().any(|&b| self.valid_in(b, v, &mut out.memo)) {
             return;
         }
         if out.quiet {
@@ -795,10 +800,11 @@ impl SchemaSet {
         }
         let mut best: Option<Vec<SchemaError>> = None;
         for &b in branches {
-            let mut errs = Out::full();
+            let mut errs = Out::full(std::mem::take(&mut out.memo));
             let mut p = path.to_vec();
             let mut w = via.to_vec();
             self.check(b, v, &mut p, &mut w, &mut errs);
+            out.memo = errs.memo;
             if best.as_ref().is_none_or(|e| errs.errors.len() < e.len()) {
                 best = Some(errs.errors);
             }
@@ -818,8 +824,17 @@ impl SchemaSet {
 
     /// True when `v` is valid against node `id`.
     pub fn is_valid(&self, id: NodeId, v: &Json<'_>) -> bool {
-        let mut out = Out::quiet();
+        let mut memo = Memo::take();
+        let valid = self.valid_in(id, v, &mut memo);
+        memo.put_back();
+        valid
+    }
+
+    /// [`SchemaSet::is_valid`] with the memory of the check it is part of.
+    fn valid_in(&self, id: NodeId, v: &Json<'_>, memo: &mut Memo) -> bool {
+        let mut out = Out::quiet(std::mem::take(memo));
         self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
+        *memo = out.memo;
         !out.failed
     }
 
@@ -830,10 +845,11 @@ impl SchemaSet {
 
     /// All errors of `v` against the root of `file`.
     pub fn errors(&self, file: &str, v: &Json<'_>) -> Vec<SchemaError> {
-        let mut out = Out::full();
+        let mut out = Out::full(Memo::take());
         if let Some(id) = self.root_of(file) {
             self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
         }
+        out.memo.put_back();
         out.errors
     }
 }
