@@ -92,12 +92,66 @@ enum Additional {
     Schema(NodeId),
 }
 
+/// A node's `properties` by name: an open-addressing table keyed by a hash of a name's
+/// length and three of its bytes (cheaper than hashing the whole name, and the names of
+/// one object rarely share all four), each hit confirmed by comparing the name.
+#[derive(Clone, Debug, Default)]
+struct PropertyTable {
+    /// Index + 1 into `entries`; 0 is an empty slot.
+    slots: Box<[u16]>,
+    /// Name, schema, and whether `required` lists it.
+    entries: Vec<(Box<str>, NodeId, bool)>,
+}
+
+impl PropertyTable {
+    fn new<'a>(properties: impl Iterator<Item = (&'a str, NodeId, bool)>) -> PropertyTable {
+        let entries: Vec<(Box<str>, NodeId, bool)> = properties.map(|(k, id, req)| (Box::from(k), id, req)).collect();
+        if entries.is_empty() {
+            return PropertyTable::default();
+        }
+        let size = (entries.len() * 2).next_power_of_two().max(8);
+        let mut slots = vec![0u16; size].into_boxed_slice();
+        for (i, (k, _, _)) in entries.iter().enumerate() {
+            let mut at = Self::slot(k.as_bytes()) & (size - 1);
+            while slots[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            // A schema with more than 65,535 properties in one object is not one of ours.
+            slots[at] = u16::try_from(i + 1).expect("fewer than 65,535 properties");
+        }
+        PropertyTable { slots, entries }
+    }
+
+    #[inline]
+    fn slot(k: &[u8]) -> usize {
+        let n = k.len();
+        match n {
+            0 => 0,
+            _ => n.wrapping_mul(0x9E37) ^ (usize::from(k[0]) << 5) ^ usize::from(k[n - 1]) ^ (usize::from(k[n / 2]) << 9),
+        }
+    }
+
+    /// The schema of a property and whether it is required.
+    #[inline]
+    fn get(&self, name: &str) -> Option<(NodeId, bool)> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = Self::slot(name.as_bytes()) & mask;
+        loop {
+            let (k, id, req) = self.entries.get(usize::from(self.slots[at]).checked_sub(1)?)?;
+            if **k == *name {
+                return Some((*id, *req));
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 /// One compiled schema.
 #[derive(Clone, Debug)]
 pub struct Node {
     types: Vec<JsonType>,
     properties: Vec<(String, NodeId)>,
-    property_index: HashMap<String, (NodeId, bool), FastHash>,
+    property_index: PropertyTable,
     required: Vec<String>,
     additional: Additional,
     items: Option<NodeId>,
@@ -128,16 +182,16 @@ pub struct Node {
 }
 
 impl Node {
-    /// The schema of a named property (few per object: a linear scan beats hashing).
+    /// The schema of a named property.
     fn property(&self, name: &str) -> Option<NodeId> {
-        self.property_index.get(name).map(|(id, _)| *id)
+        self.property_index.get(name).map(|(id, _)| id)
     }
 
     fn empty(file: &str) -> Node {
         Node {
             types: Vec::new(),
             properties: Vec::new(),
-            property_index: HashMap::default(),
+            property_index: PropertyTable::default(),
             required: Vec::new(),
             additional: Additional::Allow,
             items: None,
@@ -437,7 +491,7 @@ impl SchemaSet {
             for (_, id) in n.properties.iter_mut() {
                 *id = target(&self.nodes, *id);
             }
-            for (_, (id, _)) in n.property_index.iter_mut() {
+            for (_, id, _) in n.property_index.entries.iter_mut() {
                 *id = target(&self.nodes, *id);
             }
             n.items = n.items.map(|id| target(&self.nodes, id));
@@ -535,9 +589,7 @@ impl SchemaSet {
         if let Some(Value::Array(req)) = obj.get("required") {
             n.required = req.iter().filter_map(Value::as_str).map(str::to_string).collect();
         }
-        for (k, id) in &n.properties {
-            n.property_index.insert(k.clone(), (*id, n.required.contains(k)));
-        }
+        n.property_index = PropertyTable::new(n.properties.iter().map(|(k, id)| (k.as_str(), *id, n.required.contains(k))));
         n.additional = match obj.get("additionalProperties") {
             None | Some(Value::Bool(true)) => Additional::Allow,
             Some(Value::Bool(false)) => Additional::Deny,
@@ -728,7 +780,7 @@ impl SchemaSet {
                 for (k, child) in map.iter() {
                     path.push(Seg::Key(k));
                     match n.property_index.get(k) {
-                        Some(&(p, required)) => {
+                        Some((p, required)) => {
                             required_seen += usize::from(required);
                             self.check(p, child, path, via, out)
                         }
@@ -871,4 +923,26 @@ pub fn calendar_valid(s: &str) -> bool {
         _ => return false,
     };
     (1..=max).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PropertyTable;
+
+    #[test]
+    fn the_property_table_finds_every_name_and_nothing_else() {
+        // FHIR element names, with look-alikes: same length and ends, same first byte.
+        let names = [
+            "id", "meta", "text", "extension", "identifier", "status", "intent", "subject", "code", "severity", "recordedDate", "clinicalStatus", "verificationStatus",
+            "period", "basedOn", "activity", "addresses", "goal", "careTeam", "note", "a", "", "ab", "ba", "abc", "acb", "cab", "extensiom", "extension2",
+        ];
+        let table = PropertyTable::new(names.iter().enumerate().map(|(i, n)| (*n, i * 10, i % 3 == 0)));
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(table.get(n), Some((i * 10, i % 3 == 0)), "{n:?}");
+        }
+        for unknown in ["Id", "metas", "bc", "aa", "extensioo", "b", "identifieR", "valueString"] {
+            assert_eq!(table.get(unknown), None, "{unknown:?}");
+        }
+        assert_eq!(PropertyTable::default().get("id"), None);
+    }
 }
