@@ -196,9 +196,12 @@ struct ObjData<'a> {
     members: &'a [(&'a str, Json<'a>)],
     /// The object's source text, `{` to `}`; empty when it was not parsed from text.
     text: &'a str,
+    /// False only when it is known that no member named `reference` occurs in the object or
+    /// below it.
+    reference_below: bool,
 }
 
-static NO_MEMBERS: ObjData<'static> = ObjData { members: &[], text: "" };
+static NO_MEMBERS: ObjData<'static> = ObjData { members: &[], text: "", reference_below: false };
 
 impl Default for Obj<'_> {
     fn default() -> Self {
@@ -214,12 +217,19 @@ impl PartialEq for Obj<'_> {
 }
 
 impl<'a> Obj<'a> {
-    /// An object of `members` in `arena`, read from `text` (`""` when not from text).
-    pub(crate) fn new(arena: &'a Arena, members: &[(&'a str, Json<'a>)], text: &'a str) -> Obj<'a> {
+    /// An object of `members` in `arena`, read from `text` (`""` when not from text), that
+    /// may hold a `reference` member at some depth (`reference_below`; true when unknown).
+    pub(crate) fn new(arena: &'a Arena, members: &[(&'a str, Json<'a>)], text: &'a str, reference_below: bool) -> Obj<'a> {
         if members.is_empty() && text.is_empty() {
             return Obj::default();
         }
-        Obj(arena.0.alloc(ObjData { members: arena.alloc_slice(members), text }))
+        Obj(arena.0.alloc(ObjData { members: arena.alloc_slice(members), text, reference_below }))
+    }
+    /// False when no member named `reference` (a FHIR Reference's) occurs in this object
+    /// or below it; true when one does or when that is not known (the object was not read
+    /// by the fast parser). Lets a search for references skip whole subtrees.
+    pub fn may_hold_reference(&self) -> bool {
+        self.0.reference_below
     }
     /// The text the object was parsed from, `{` to `}`, if it is known.
     pub fn text(&self) -> Option<&'a str> {
@@ -414,7 +424,7 @@ impl<'a> Json<'a> {
             }
             Value::Object(o) => {
                 let members: Vec<(&'a str, Json<'a>)> = o.iter().map(|(k, x)| (k.as_str(), Json::from_value(x, arena))).collect();
-                Json::Object(Obj::new(arena, &members, ""))
+                Json::Object(Obj::new(arena, &members, "", true))
             }
         }
     }

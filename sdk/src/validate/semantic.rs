@@ -416,17 +416,17 @@ fn is_element(path: &[Seg<'_>], element: &str) -> bool {
 }
 
 /// Call `f` with every `reference` member in `v` and its path (ending in `reference`),
-/// in document order.
+/// in document order. Objects the parser found free of `reference` members are skipped.
 fn for_each_reference<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, f: &mut dyn FnMut(&[Seg<'v>], &'v Json<'a>)) {
     match v {
-        Json::Object(m) => {
+        Json::Object(m) if m.may_hold_reference() => {
             for (k, x) in m.iter() {
                 // The first byte before the whole name: `extension` has the same length.
                 if k.as_bytes().first() == Some(&b'r') && k == "reference" {
                     path.push(Seg::Key(k));
                     f(path, x);
                     path.pop();
-                } else if x.is_object() || x.is_array() {
+                } else if x.is_array() || x.as_object().is_some_and(|o| o.may_hold_reference()) {
                     path.push(Seg::Key(k));
                     for_each_reference(x, path, f);
                     path.pop();
@@ -435,6 +435,9 @@ fn for_each_reference<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, f: &mut 
         }
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
+                if !(x.is_array() || x.as_object().is_some_and(|o| o.may_hold_reference())) {
+                    continue;
+                }
                 path.push(Seg::Index(i));
                 for_each_reference(x, path, f);
                 path.pop();

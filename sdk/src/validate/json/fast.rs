@@ -17,7 +17,7 @@ const DUP_SCAN: usize = 32;
 /// Parse `text` into `arena`: the tree and whether an object repeats a key, or `None` when
 /// serde_json must decide.
 pub(crate) fn parse<'a>(text: &'a str, arena: &'a Arena) -> Option<(Json<'a>, bool)> {
-    let mut p = Parser { text, b: text.as_bytes(), i: 0, arena, members: Vec::with_capacity(64), items: Vec::with_capacity(64), buf: String::new(), dup: false, depth: 0 };
+    let mut p = Parser { text, b: text.as_bytes(), i: 0, arena, members: Vec::with_capacity(64), items: Vec::with_capacity(64), buf: String::new(), dup: false, depth: 0, reference_below: false };
     p.ws();
     let v = p.value()?;
     p.ws();
@@ -78,6 +78,8 @@ struct Parser<'a> {
     buf: String,
     dup: bool,
     depth: u32,
+    /// A member named `reference` was read in the object being parsed or below it.
+    reference_below: bool,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -166,6 +168,7 @@ impl<'a> Parser<'a> {
     fn object(&mut self) -> Option<Json<'a>> {
         let start = self.members.len();
         let opened = self.i;
+        let outer_reference = std::mem::replace(&mut self.reference_below, false);
         let mut check = DupCheck::default();
         if !self.open(b'}')? {
             loop {
@@ -174,6 +177,7 @@ impl<'a> Parser<'a> {
                 }
                 self.i += 1;
                 let k = self.string()?;
+                self.reference_below |= k.len() == 9 && k == "reference";
                 self.ws();
                 if self.peek()? != b':' {
                     return None;
@@ -190,7 +194,9 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let obj = Obj::new(self.arena, &self.members[start..], self.text.get(opened..self.i)?);
+        let reference_below = self.reference_below;
+        self.reference_below |= outer_reference;
+        let obj = Obj::new(self.arena, &self.members[start..], self.text.get(opened..self.i)?, reference_below);
         self.members.truncate(start);
         self.depth -= 1;
         Some(Json::Object(obj))

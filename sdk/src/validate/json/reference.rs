@@ -87,7 +87,7 @@ impl<'a> Visitor<'a> for Seed<'_, 'a> {
             members.push((k, v));
         }
         let mut members = scratch.members.borrow_mut();
-        let obj = Obj::new(scratch.arena, &members[start..], "");
+        let obj = Obj::new(scratch.arena, &members[start..], "", true);
         members.truncate(start);
         Ok(Json::Object(obj))
     }

@@ -153,3 +153,22 @@ fn control_characters_raw_in_strings_are_left_to_serde_json() {
     assert!(agree(long.as_bytes()));
     assert!(!agree(b"[\"abc"));
 }
+
+#[test]
+fn objects_know_whether_a_reference_member_is_below_them() {
+    let arena = Arena::new();
+    let text = r#"{"a":{"b":[{"reference":"X/1"}]},"c":{"d":{"e":1}},"f":[{"g":2}],"reference":"Y/2","h":{"refer\u0065nce":"Z/3"}}"#;
+    let v = fast::parse(text, &arena).unwrap().0;
+    let obj = |v: &Json<'_>| v.as_object().unwrap().may_hold_reference();
+    assert!(obj(&v));
+    assert!(obj(v.get("a").unwrap()));
+    assert!(obj(v.get("a").unwrap().get("b").unwrap().get(0).unwrap()));
+    assert!(!obj(v.get("c").unwrap()));
+    assert!(!obj(v.get("c").unwrap().get("d").unwrap()));
+    assert!(!obj(v.get("f").unwrap().get(0).unwrap()));
+    assert!(obj(v.get("h").unwrap()), "a key written with an escape is still `reference`");
+    // A tree serde_json built (the fallback) does not know, so says it may.
+    let value = serde_json::json!({"c": {"d": 1}});
+    let fallback = Json::from_value(&value, &arena);
+    assert!(obj(fallback.get("c").unwrap()));
+}
