@@ -115,8 +115,63 @@ fn value() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// Like [`value`], with `reference` among the member names.
+fn value_with_references() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![Just(Value::Null), any::<i64>().prop_map(Value::from), "[a-z/\\\\\"]{0,6}".prop_map(Value::String)];
+    leaf.prop_recursive(5, 48, 6, |inner| {
+        let name = prop_oneof!["[a-z]{0,3}", Just("reference".to_string())];
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((name, inner), 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// True when a member named `reference` occurs in `v` or below it.
+fn has_reference(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Object(m) => m.contains_key("reference") || m.values().any(has_reference),
+        serde_json::Value::Array(a) => a.iter().any(has_reference),
+        _ => false,
+    }
+}
+
+/// Checks every object below `v`: its text reads back as the object, and it knows
+/// whether a `reference` member is below it.
+fn objects_know_their_text(v: &Json<'_>) -> Result<(), TestCaseError> {
+    match v {
+        Json::Object(o) => {
+            let text = o.text().ok_or_else(|| TestCaseError::fail("an object the fast parser read has its text"))?;
+            let again: serde_json::Value = serde_json::from_str(text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+            prop_assert_eq!(&again, &v.to_value(), "the text {} is the object", text);
+            prop_assert_eq!(o.may_hold_reference(), has_reference(&again), "{}", text);
+            for (_, x) in o.iter() {
+                objects_know_their_text(x)?;
+            }
+        }
+        Json::Array(a) => {
+            for x in a.iter() {
+                objects_know_their_text(x)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// The schema check remembers objects by their text (`validate::memo`) and the
+    /// reference walk skips objects without references: both rest on this.
+    #[test]
+    fn every_object_keeps_its_exact_text(v in value_with_references(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&v).unwrap() } else { serde_json::to_string(&v).unwrap() };
+        let arena = Arena::new();
+        let (tree, _) = fast::parse(&text, &arena).expect("serialised JSON is taken");
+        objects_know_their_text(&tree)?;
+    }
 
     #[test]
     fn any_serialised_value_is_taken_and_read_alike(v in value(), pretty in any::<bool>()) {
