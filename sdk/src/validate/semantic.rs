@@ -283,14 +283,19 @@ fn full_url_agrees(full: &str, resource_type: &str, id: &str) -> bool {
     rest.is_empty() || rest.ends_with('/')
 }
 
-/// Lower-case canonical UUID text.
+/// Lower-case canonical UUID text: 36 bytes, all lower-case hex digits or dashes, exactly
+/// four dashes, at 8, 13, 18 and 23. The bytes are tested without an early exit (a loop
+/// the compiler vectorises; nearly every id checked is a UUID).
 pub(crate) fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, &c)| match i {
-            8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
-        })
+    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return false;
+    }
+    let (other, dashes) = b.iter().fold((false, 0u8), |(other, dashes), &c| {
+        let dash = c == b'-';
+        (other | !(c.is_ascii_digit() | (b'a'..=b'f').contains(&c) | dash), dashes + u8::from(dash))
+    });
+    !other && dashes == 4
 }
 
 /// GW-CITIZEN: exactly one Patient, a valid CPR number, a KOMBIT STS organisation.
@@ -605,7 +610,34 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_element, Seg};
+    use super::{is_element, is_uuid, Seg};
+
+    #[test]
+    fn is_uuid_is_the_8_4_4_4_12_lower_case_form() {
+        // The definition, position by position.
+        let reference = |s: &str| {
+            let b = s.as_bytes();
+            b.len() == 36
+                && b.iter().enumerate().all(|(i, &c)| match i {
+                    8 | 13 | 18 | 23 => c == b'-',
+                    _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
+                })
+        };
+        let good = "7193accc-c113-4c03-9890-cb4be1a49455";
+        assert!(is_uuid(good));
+        // Every position replaced by every byte of interest, and shorter and longer texts.
+        for i in 0..good.len() {
+            for c in ['-', '0', '9', 'a', 'f', 'g', 'A', 'F', ' ', 'æ', '/', ':', '`', '{'] {
+                let mut t: Vec<char> = good.chars().collect();
+                t[i] = c;
+                let t: String = t.into_iter().collect();
+                assert_eq!(is_uuid(&t), reference(&t), "{t}");
+            }
+        }
+        for t in ["", "7193accc-c113-4c03-9890-cb4be1a4945", "7193accc-c113-4c03-9890-cb4be1a494555", "7193accc-c113-4c03-9890-cb4be1a4945-", "------------------------------------"] {
+            assert_eq!(is_uuid(t), reference(t), "{t}");
+        }
+    }
 
     #[test]
     fn is_element_matches_the_dotted_names_of_a_path() {
