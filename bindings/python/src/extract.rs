@@ -165,27 +165,18 @@ pub enum Fact {
     FollowUpDate(Option<String>),
 }
 
-/// The string at a fixed pointer of this module (no `~` escapes in them, so it is walked
-/// segment by segment without unescaping).
-fn s<'a>(j: &'a Json<'_>, ptr: &str) -> Option<&'a str> {
+/// The string at a fixed path of member names (an array item by its index, written as
+/// digits), e.g. `s(r, &["meta", "profile", "0"])`.
+fn s<'a>(j: &'a Json<'_>, path: &[&str]) -> Option<&'a str> {
     let mut v = j;
-    let mut rest = ptr.strip_prefix('/')?;
-    loop {
-        // The next segment, found with a plain loop (these pointers are a few bytes long).
-        let (seg, more) = match rest.bytes().position(|b| b == b'/') {
-            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-            None => (rest, None),
-        };
+    for seg in path {
         v = match v {
             Json::Object(o) => o.get(seg)?,
             Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
             _ => return None,
         };
-        match more {
-            Some(m) => rest = m,
-            None => return v.as_str(),
-        }
     }
+    v.as_str()
 }
 
 fn arr<'a, 'b>(j: &'a Json<'b>, key: &str) -> &'a [Json<'b>] {
@@ -193,12 +184,12 @@ fn arr<'a, 'b>(j: &'a Json<'b>, key: &str) -> &'a [Json<'b>] {
 }
 
 fn extension<'a, 'b>(r: &'a Json<'b>, url: &str) -> Option<&'a Json<'b>> {
-    arr(r, "extension").iter().find(|e| s(e, "/url") == Some(url))
+    arr(r, "extension").iter().find(|e| s(e, &["url"]) == Some(url))
 }
 
 fn case_number<'a>(r: &'a Json<'_>) -> Option<&'a str> {
     let e = extension(r, ext::MUNICIPALITY_CASE_NUMBER)?;
-    arr(e, "extension").iter().find_map(|x| s(x, "/valueIdentifier/value"))
+    arr(e, "extension").iter().find_map(|x| s(x, &["valueIdentifier", "value"]))
 }
 
 fn rank(j: &Json<'_>) -> i64 {
@@ -237,10 +228,10 @@ pub fn term(code: Option<&str>) -> Cell {
 /// The profile of a resource: its claim, or (without one) its content, as the validator
 /// matches it.
 fn profile_of(r: &Json<'_>) -> Option<Profile> {
-    if let Some(p) = s(r, "/meta/profile/0").and_then(Profile::from_url) {
+    if let Some(p) = s(r, &["meta", "profile", "0"]).and_then(Profile::from_url) {
         return Some(p);
     }
-    let rt = s(r, "/resourceType")?;
+    let rt = s(r, &["resourceType"])?;
     let cat = Catalog::embedded();
     match rt {
         "Condition" => {
@@ -254,11 +245,11 @@ fn profile_of(r: &Json<'_>) -> Option<Profile> {
 }
 
 fn withdrawn(r: &Json<'_>) -> bool {
-    s(r, "/status") == Some("entered-in-error") || code_of(r, "verificationStatus") == Some("entered-in-error")
+    s(r, &["status"]) == Some("entered-in-error") || code_of(r, "verificationStatus") == Some("entered-in-error")
 }
 
 fn refs(r: &Json<'_>, key: &str) -> Vec<String> {
-    arr(r, key).iter().filter_map(|x| s(x, "/reference")).map(str::to_string).collect()
+    arr(r, key).iter().filter_map(|x| s(x, &["reference"])).map(str::to_string).collect()
 }
 
 /// The table of a profile's rows; `None` for the profiles that give facts, not rows.
@@ -296,9 +287,9 @@ pub struct Context {
 pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
     for e in arr(report, "entry") {
         if let Some(r) = e.get("resource") {
-            if s(r, "/resourceType") == Some("Patient") {
-                let cpr = arr(r, "identifier").iter().find(|i| s(i, "/system") == Some(fixed::CPR_SYSTEM)).or_else(|| arr(r, "identifier").first()).and_then(|i| s(i, "/value"));
-                return (cpr.map(str::to_string), s(r, "/managingOrganization/identifier/value").map(str::to_string));
+            if s(r, &["resourceType"]) == Some("Patient") {
+                let cpr = arr(r, "identifier").iter().find(|i| s(i, &["system"]) == Some(fixed::CPR_SYSTEM)).or_else(|| arr(r, "identifier").first()).and_then(|i| s(i, &["value"]));
+                return (cpr.map(str::to_string), s(r, &["managingOrganization", "identifier", "value"]).map(str::to_string));
             }
         }
     }
@@ -321,7 +312,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
     let checked = profiles.len() == entries.len();
     for (i, e) in entries.iter().enumerate() {
         let Some(r) = e.get("resource") else { continue };
-        let (Some(rt), Some(id)) = (s(r, "/resourceType"), s(r, "/id")) else { continue };
+        let (Some(rt), Some(id)) = (s(r, &["resourceType"]), s(r, &["id"])) else { continue };
         let key: Arc<str> = Arc::from(id);
         let profile = if checked { profiles[i] } else { profile_of(r) };
         let Some(profile) = profile else { continue };
@@ -340,11 +331,11 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
             cx.municipality.clone(),
             cx.report_id.clone(),
             cx.timestamp.clone(),
-            last_updated(s(r, "/meta/lastUpdated"), &cx.timestamp),
+            last_updated(s(r, &["meta", "lastUpdated"]), &cx.timestamp),
             cx.source.clone(),
             Cell::Bool(withdrawn(r)),
         ]);
-        let status = || Cell::word(s(r, "/status"));
+        let status = || Cell::word(s(r, &["status"]));
         let mut link = Link::None;
         let table = match profile {
             Profile::Citizen => T::Citizens,
@@ -353,9 +344,9 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                 T::ServiceRequests
             }
             Profile::InformationGathering => {
-                let sr = extension(r, ext::BASED_ON_SERVICE_REQUEST).and_then(|x| s(x, "/valueReference/reference")).map(str::to_string);
-                let findings: Vec<String> = arr(r, "finding").iter().filter_map(|f| s(f, "/itemReference/reference")).map(str::to_string).collect();
-                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(sr.as_deref().map(id_of)), Cell::Null, Cell::Int(findings.len() as i64)]);
+                let sr = extension(r, ext::BASED_ON_SERVICE_REQUEST).and_then(|x| s(x, &["valueReference", "reference"])).map(str::to_string);
+                let findings: Vec<String> = arr(r, "finding").iter().filter_map(|f| s(f, &["itemReference", "reference"])).map(str::to_string).collect();
+                cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), Cell::text(sr.as_deref().map(id_of)), Cell::Null, Cell::Int(findings.len() as i64)]);
                 link = Link::Gathering(Box::new(GatheringLink { service_request: sr, findings }));
                 T::Gatherings
             }
@@ -365,7 +356,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                 let (area, theme) = concept.map_or((None, None), |c| cat.theme_path(c));
                 let sev = code_of(r, "severity");
                 let score = sev.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
-                let asserted = extension(r, ext::CONDITION_LAST_ASSERTED_DATE).and_then(|x| s(x, "/valueDateTime"));
+                let asserted = extension(r, ext::CONDITION_LAST_ASSERTED_DATE).and_then(|x| s(x, &["valueDateTime"]));
                 cells.extend([
                     code_cell(code),
                     concept.map_or(Cell::Null, |c| Cell::Static(&c.term)),
@@ -376,7 +367,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                     code_cell(sev),
                     term(sev),
                     score.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
-                    Cell::day(s(r, "/recordedDate")),
+                    Cell::day(s(r, &["recordedDate"])),
                     Cell::day(asserted),
                     Cell::word(code_of(r, "clinicalStatus")),
                     Cell::word(code_of(r, "verificationStatus")),
@@ -388,7 +379,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
             }
             Profile::TargetGroup => {
                 let code = code_of(r, "code");
-                cells.extend([code_cell(code), term(code), Cell::day(s(r, "/recordedDate")), Cell::word(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
+                cells.extend([code_cell(code), term(code), Cell::day(s(r, &["recordedDate"])), Cell::word(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
                 T::TargetGroups
             }
             Profile::InterventionGoal => {
@@ -396,11 +387,11 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                 let maal = target(fixed::MEASURE_CHANGE_VALUE);
                 let level = target(fixed::MEASURE_SEVERITY);
                 let score = level.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
-                let addresses: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, "/reference").map(|x| (x.to_string(), rank(a)))).collect();
+                let addresses: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, &["reference"]).map(|x| (x.to_string(), rank(a)))).collect();
                 // The last one when several claim rank 1 (the validator reports that).
                 let primary = addresses.iter().rev().find(|(_, k)| *k == 1).map(|(x, _)| id_of(x));
                 cells.extend([
-                    Cell::word(s(r, "/lifecycleStatus")),
+                    Cell::word(s(r, &["lifecycleStatus"])),
                     code_cell(maal),
                     term(maal),
                     code_cell(level),
@@ -417,18 +408,18 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
             Profile::CareEvaluation => {
                 let code = code_of(r, "valueCodeableConcept");
                 let level = code.and_then(|c| Stoettebehov::from_code(c)).and_then(|l| l.level());
-                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), code_cell(code), term(code), level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))), Cell::Null]);
+                cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), code_cell(code), term(code), level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))), Cell::Null]);
                 T::Evaluations
             }
             Profile::CarePlan => {
-                let targets: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, "/reference").map(|x| (x.to_string(), rank(a)))).collect();
+                let targets: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, &["reference"]).map(|x| (x.to_string(), rank(a)))).collect();
                 let goals = refs(r, "goal");
-                let outcomes = arr(r, "activity").iter().flat_map(|a| arr(a, "outcomeReference")).filter_map(|x| s(x, "/reference")).map(str::to_string).collect();
-                let follow_up = extension(r, ext::FOLLOW_UP_DATE).and_then(|x| s(x, "/valueReference/reference")).map(str::to_string);
+                let outcomes = arr(r, "activity").iter().flat_map(|a| arr(a, "outcomeReference")).filter_map(|x| s(x, &["reference"])).map(str::to_string).collect();
+                let follow_up = extension(r, ext::FOLLOW_UP_DATE).and_then(|x| s(x, &["valueReference", "reference"])).map(str::to_string);
                 cells.extend([
                     status(),
-                    Cell::day(s(r, "/period/start")),
-                    Cell::day(s(r, "/period/end")),
+                    Cell::day(s(r, &["period", "start"])),
+                    Cell::day(s(r, &["period", "end"])),
                     Cell::text(case_number(r)),
                     Cell::Null,
                     Cell::Null,
@@ -444,33 +435,33 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                 T::CarePlans
             }
             Profile::Intervention => {
-                let code = s(r, "/activity/0/detail/code/coding/0/code");
+                let code = s(r, &["activity", "0", "detail", "code", "coding", "0", "code"]);
                 cells.extend([
-                    Cell::text(s(r, "/basedOn/0/reference").map(id_of)),
+                    Cell::text(s(r, &["basedOn", "0", "reference"]).map(id_of)),
                     status(),
                     code_cell(code),
                     term(code),
                     legal_basis(code),
-                    Cell::day(s(r, "/period/start")),
-                    Cell::day(s(r, "/period/end")),
-                    Cell::text(s(r, "/created")),
-                    Cell::word(s(r, "/activity/0/detail/status")),
+                    Cell::day(s(r, &["period", "start"])),
+                    Cell::day(s(r, &["period", "end"])),
+                    Cell::text(s(r, &["created"])),
+                    Cell::word(s(r, &["activity", "0", "detail", "status"])),
                 ]);
                 T::Interventions
             }
             Profile::FollowUp => {
                 let code = code_of(r, "valueCodeableConcept");
-                cells.extend([status(), Cell::day(s(r, "/effectiveDateTime")), Cell::text(s(r, "/focus/0/reference").map(id_of)), code_cell(code), term(code)]);
+                cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), Cell::text(s(r, &["focus", "0", "reference"]).map(id_of)), code_cell(code), term(code)]);
                 T::FollowUps
             }
             Profile::ServicePerformer => {
-                if let Some(c) = s(r, "/category/0/coding/0/code") {
+                if let Some(c) = s(r, &["category", "0", "coding", "0", "code"]) {
                     facts.push((format!("{rt}/{id}"), Fact::Tilbud(c.to_string())));
                 }
                 continue;
             }
             Profile::FollowUpEncounter => {
-                facts.push((format!("{rt}/{id}"), Fact::FollowUpDate(s(r, "/period/start").map(str::to_string))));
+                facts.push((format!("{rt}/{id}"), Fact::FollowUpDate(s(r, &["period", "start"]).map(str::to_string))));
                 continue;
             }
         };
