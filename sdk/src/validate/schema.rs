@@ -19,6 +19,10 @@ use std::fmt::Write;
 /// no attacker chooses the keys of the compiled schemas.
 type FastHash = rustc_hash::FxBuildHasher;
 
+/// Room for the path to a value (and the named nodes on the way) at the depth most
+/// resources have: no regrowth while checking.
+const PATH_DEPTH: usize = 12;
+
 /// The members that can single out a branch of an `anyOf`.
 const ANY_OF_KEYS: [&str; 2] = ["url", "resourceType"];
 
@@ -885,7 +889,7 @@ impl SchemaSet {
     /// [`SchemaSet::is_valid`] with the memory of the check it is part of.
     fn valid_in(&self, id: NodeId, v: &Json<'_>, memo: &mut Memo) -> bool {
         let mut out = Out::quiet(std::mem::take(memo));
-        self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
+        self.check(id, v, &mut Vec::with_capacity(PATH_DEPTH), &mut Vec::with_capacity(PATH_DEPTH), &mut out);
         *memo = out.memo;
         !out.failed
     }
@@ -899,7 +903,7 @@ impl SchemaSet {
     pub fn errors(&self, file: &str, v: &Json<'_>) -> Vec<SchemaError> {
         let mut out = Out::full(Memo::take());
         if let Some(id) = self.root_of(file) {
-            self.check(id, v, &mut Vec::new(), &mut Vec::new(), &mut out);
+            self.check(id, v, &mut Vec::with_capacity(PATH_DEPTH), &mut Vec::with_capacity(PATH_DEPTH), &mut out);
         }
         out.memo.put_back();
         out.errors

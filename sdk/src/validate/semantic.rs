@@ -224,8 +224,8 @@ fn fewest_errors(v: &Validator, resource: &Json<'_>, candidates: &[Profile]) -> 
 /// GW-ID: UUID ids, unique per type, fullUrl agreeing with type and id. Returns the
 /// lookup from reference strings (`Type/id`, fullUrl) to positions in `list`.
 fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], cx: &mut Findings<'_>) -> Refs<'v> {
-    let mut by_full: HashMap<&'v str, usize> = HashMap::default();
-    let mut seen: HashMap<(&'v str, &'v str), usize> = HashMap::default();
+    let mut by_full: HashMap<&'v str, usize> = HashMap::with_capacity_and_hasher(list.len(), Default::default());
+    let mut seen: HashMap<(&'v str, &'v str), usize> = HashMap::with_capacity_and_hasher(list.len(), Default::default());
     for (k, e) in list.iter().enumerate() {
         let ptr = &e.ptr;
         match e.id {
@@ -370,7 +370,7 @@ fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
 fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
     // Any reference anywhere in the resource must resolve (aggregation: bundled).
     let rules = reference_rules(profile);
-    for_each_reference(e.resource, &mut Vec::new(), &mut |path, r| {
+    for_each_reference(e.resource, &mut Vec::with_capacity(PATH_DEPTH), &mut |path, r| {
         let Some(rs) = r.as_str() else { return };
         let ptr = || format!("{}{}", e.ptr, render(path));
         match resolve(rs) {
@@ -388,6 +388,9 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
         }
     });
 }
+
+/// Room for the path to a value at the depth most resources have (no regrowth on the way).
+const PATH_DEPTH: usize = 12;
 
 /// "a CarePlan", "an InterventionGoal".
 fn article(noun: &str) -> String {
