@@ -235,10 +235,6 @@ impl<'a> Obj<'a> {
     pub fn text(&self) -> Option<&'a str> {
         Some(self.0.text).filter(|t| !t.is_empty())
     }
-    /// The members in input order.
-    pub fn members(&self) -> &'a [(&'a str, Json<'a>)] {
-        self.0.members
-    }
     /// The member named `key` (the last one, as JSON parsers keep, if it is duplicated).
     pub fn get(&self, key: &str) -> Option<&'a Json<'a>> {
         // Length and first byte first: most members differ there, without a memcmp call.

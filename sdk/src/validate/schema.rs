@@ -20,8 +20,8 @@ use std::fmt::Write;
 type FastHash = rustc_hash::FxBuildHasher;
 
 /// Room for the path to a value (and the named nodes on the way) at the depth most
-/// resources have: no regrowth while checking.
-const PATH_DEPTH: usize = 12;
+/// resources have: no regrowth while checking (also the reference walk's, `semantic`).
+pub(super) const PATH_DEPTH: usize = 12;
 
 /// The members that can single out a branch of an `anyOf`.
 const ANY_OF_KEYS: [&str; 2] = ["url", "resourceType"];

@@ -5,7 +5,7 @@
 use super::{cpr, Findings, Outcome, Validator};
 use crate::profile::{ext, fixed, Profile};
 use super::json::Json;
-use super::schema::{render, Seg};
+use super::schema::{render, Seg, PATH_DEPTH};
 use rustc_hash::FxHashMap as HashMap;
 
 /// One entry of the bundle, as the semantic rules see it.
@@ -389,8 +389,11 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
     });
 }
 
-/// Room for the path to a value at the depth most resources have (no regrowth on the way).
-const PATH_DEPTH: usize = 12;
+/// True for an array, or an object that may hold a `reference` member: what the reference
+/// walk steps into.
+fn worth_walking(v: &Json<'_>) -> bool {
+    v.is_array() || v.as_object().is_some_and(|o| o.may_hold_reference())
+}
 
 /// "a CarePlan", "an InterventionGoal".
 fn article(noun: &str) -> String {
@@ -434,7 +437,7 @@ fn for_each_reference<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, f: &mut 
                     path.push(Seg::Key(k));
                     f(path, x);
                     path.pop();
-                } else if x.is_array() || x.as_object().is_some_and(|o| o.may_hold_reference()) {
+                } else if worth_walking(x) {
                     path.push(Seg::Key(k));
                     for_each_reference(x, path, f);
                     path.pop();
@@ -443,7 +446,7 @@ fn for_each_reference<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, f: &mut 
         }
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
-                if !(x.is_array() || x.as_object().is_some_and(|o| o.may_hold_reference())) {
+                if !worth_walking(x) {
                     continue;
                 }
                 path.push(Seg::Index(i));
