@@ -2,10 +2,12 @@
 //! Arrow tables and prints the time of each step. Used to profile the Python package
 //! (`perf record target/release/examples/read_corpus DIR`).
 //!
-//! usage: cargo run --release -p ffbkit-python --example read_corpus -- DIR [--no-validate] [--audit] [--history] [--digest]
+//! usage: cargo run --release -p ffbkit-python --example read_corpus -- DIR [--no-validate] [--no-tables] [--audit] [--history] [--digest]
 //!
 //! `--digest` prints a hash of each table's Arrow buffers: the same for two builds that
 //! make the same tables (a check for changes that should only make the read faster).
+//! `--no-tables` reads and validates without building the resource tables (what the
+//! tables cost is the difference).
 
 use _ffbkit::cpr::CprMode;
 use _ffbkit::dataset::{read, ReadOptions};
@@ -31,11 +33,11 @@ fn digest(batch: &arrow_array::RecordBatch) -> u64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: read_corpus DIR [--no-validate] [--audit] [--history] [--digest]");
+        eprintln!("usage: read_corpus DIR [--no-validate] [--no-tables] [--audit] [--history] [--digest]");
         std::process::exit(2);
     };
     let flag = |f: &str| args.iter().any(|a| a == f);
-    let opts = ReadOptions { history: flag("--history"), cpr: CprMode::Masked, tables: true, audit: flag("--audit"), skip_invalid: false, validate: !flag("--no-validate") };
+    let opts = ReadOptions { history: flag("--history"), cpr: CprMode::Masked, tables: !flag("--no-tables"), audit: flag("--audit"), skip_invalid: false, validate: !flag("--no-validate") };
     let t0 = Instant::now();
     let out = read(&[PathBuf::from(dir)], opts, &|| false);
     let rows: usize = out.tables.iter().map(|(_, b)| b.num_rows()).sum();

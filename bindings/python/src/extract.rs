@@ -313,18 +313,28 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
     for (i, e) in entries.iter().enumerate() {
         let Some(r) = e.get("resource") else { continue };
         let (Some(rt), Some(id)) = (s(r, &["resourceType"]), s(r, &["id"])) else { continue };
-        let key: Arc<str> = Arc::from(id);
         let profile = if checked { profiles[i] } else { profile_of(r) };
         let Some(profile) = profile else { continue };
-        let row_table = table_of(profile);
-        if let Some(t) = row_table.filter(|t| *t != T::CarePlans) {
-            if superseded(t, &key) {
-                rows.push(Row { table: t, key, cells: Vec::new(), link: Link::None });
-                continue;
+        let Some(row_table) = table_of(profile) else {
+            // The profiles that give facts, not rows.
+            match profile {
+                Profile::ServicePerformer => {
+                    if let Some(c) = s(r, &["category", "0", "coding", "0", "code"]) {
+                        facts.push((reference(rt, id), Fact::Tilbud(c.to_string())));
+                    }
+                }
+                Profile::FollowUpEncounter => facts.push((reference(rt, id), Fact::FollowUpDate(s(r, &["period", "start"]).map(str::to_string)))),
+                _ => {}
             }
+            continue;
+        };
+        let key: Arc<str> = Arc::from(id);
+        if row_table != T::CarePlans && superseded(row_table, &key) {
+            rows.push(Row { table: row_table, key, cells: Vec::new(), link: Link::None });
+            continue;
         }
         // Exactly the row's cells: one allocation, never grown.
-        let mut cells = Vec::with_capacity(row_table.map_or(0, |t| spec(t).1.len()));
+        let mut cells = Vec::with_capacity(spec(row_table).1.len());
         cells.extend([
             Cell::Shared(key.clone()),
             cx.citizen.clone(),
@@ -454,23 +464,24 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
                 cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), Cell::text(s(r, &["focus", "0", "reference"]).map(id_of)), code_cell(code), term(code)]);
                 T::FollowUps
             }
-            Profile::ServicePerformer => {
-                if let Some(c) = s(r, &["category", "0", "coding", "0", "code"]) {
-                    facts.push((format!("{rt}/{id}"), Fact::Tilbud(c.to_string())));
-                }
-                continue;
-            }
-            Profile::FollowUpEncounter => {
-                facts.push((format!("{rt}/{id}"), Fact::FollowUpDate(s(r, &["period", "start"]).map(str::to_string))));
-                continue;
-            }
+            // Facts, taken above: these profiles have no table.
+            Profile::ServicePerformer | Profile::FollowUpEncounter => continue,
         };
-        debug_assert_eq!(Some(table), table_of(profile));
+        debug_assert_eq!(table, row_table);
         debug_assert!(!cells.is_empty(), "a built row is no placeholder");
         debug_assert_eq!(cells.len(), spec(table).1.len(), "table {table:?}: one cell per column");
         rows.push(Row { table, key, cells, link });
     }
     (rows, facts)
+}
+
+/// The relative reference `{resource type}/{id}` (sized once, without `format!`).
+fn reference(resource_type: &str, id: &str) -> String {
+    let mut r = String::with_capacity(resource_type.len() + 1 + id.len());
+    r.push_str(resource_type);
+    r.push('/');
+    r.push_str(id);
+    r
 }
 
 /// The id in a reference: the text after its last `/` (`CarePlan/123` -> `123`), or the
@@ -491,4 +502,17 @@ fn last_updated(text: Option<&str>, report_timestamp: &Cell) -> Cell {
 /// A shared text cell.
 pub fn shared(s: Option<&str>) -> Cell {
     s.map_or(Cell::Null, |s| Cell::Shared(Arc::from(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_names_its_type_and_id() {
+        let r = reference("CareTeam", "6f1c2b9e-0d3a-4c5b-8e7f-1a2b3c4d5e6f");
+        assert_eq!(r, "CareTeam/6f1c2b9e-0d3a-4c5b-8e7f-1a2b3c4d5e6f");
+        assert_eq!(id_of(&r), "6f1c2b9e-0d3a-4c5b-8e7f-1a2b3c4d5e6f");
+        assert_eq!(r.capacity(), r.len(), "sized once");
+    }
 }
