@@ -444,7 +444,8 @@ impl<'a> Json<'a> {
 /// Valid UTF-8 (nearly always) is checked once for the whole text and then parsed by the
 /// fast parser; what it is not sure of, and text that is not UTF-8, goes to serde_json.
 pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, dup: &mut bool) -> Result<Json<'a>, serde_json::Error> {
-    match std::str::from_utf8(bytes) {
+    // The SIMD check's only answer is valid or not; serde_json says where it is not.
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => match fast::parse(text, arena) {
             Some((v, d)) => {
                 *dup = d;
