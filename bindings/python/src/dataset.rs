@@ -84,18 +84,6 @@ struct ReportOut {
     unreadable: Option<(String, String)>,
 }
 
-/// Table `read` to read and table `write` to change, at once (two different tables).
-fn pair(tables: &mut [TableBuf], read: usize, write: usize) -> (&TableBuf, &mut TableBuf) {
-    assert_ne!(read, write, "two different tables");
-    if read < write {
-        let (a, b) = tables.split_at_mut(write);
-        (&a[read], &mut b[0])
-    } else {
-        let (a, b) = tables.split_at_mut(read);
-        (&b[0], &mut a[write])
-    }
-}
-
 /// The care plan a target group, goal or evaluation belongs to: of all care plan versions
 /// that list it, the one of the newest report, in it the last listed (then the greatest
 /// plan id), so that the order of the input does not matter.
@@ -449,119 +437,130 @@ impl Acc {
         let latest = &self.latest;
         let rows_by_id = |i: usize, k: usize| -> &HashMap<Arc<str>, usize> { if built.is_empty() { &latest[i] } else { &built[k] } };
         let (sr_rows, cond_rows, target_rows) = (rows_by_id(si, 0), rows_by_id(ki, 1), rows_by_id(ti, 2));
-        // Gatherings: case number; condition id -> (gathering, day, case number).
-        let gi = t_index(T::Gatherings);
         let (g_case, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "effective"));
-        let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
-        found.reserve(self.links[gi].iter().map(|l| if let Link::Gathering(g) = l { g.findings.len() } else { 0 }).sum());
-        let (requests, gatherings) = pair(&mut self.tables, si, gi);
-        for (row, link) in gatherings.rows.iter_mut().zip(&self.links[gi]) {
-            if let Link::Gathering(g) = link {
-                let extract::GatheringLink { service_request, findings } = &**g;
-                let request = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| sr_rows.get(id));
-                let case = request.and_then(|&i| requests.rows[i].get(sr_case_col)).map(shared).unwrap_or_default();
-                row[g_case] = case.clone();
-                let (gid, day) = (shared(&row[0]), row[g_day].clone());
-                for f in findings {
-                    let Some(id) = f.strip_prefix("Condition/") else { continue };
-                    // Found by several gatherings: the latest (by day, then id), whatever
-                    // the input order.
-                    match found.entry(id) {
-                        std::collections::hash_map::Entry::Occupied(mut e) => {
-                            let new = (gid.clone(), day.clone(), case.clone());
-                            if order(&new) >= order(e.get()) {
-                                e.insert(new);
-                            }
-                        }
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert((gid.clone(), day.clone(), case.clone()));
-                        }
-                    }
-                }
-            }
-        }
-        // Conditions: gathering (the look-ups above were built before, in parallel).
-        self.tables[t_index(T::Conditions)].rows.par_iter_mut().for_each(|row| {
-            if let Some((g, day, case)) = row[0].as_str().and_then(|id| found.get(id)) {
-                row[c_gathering] = g.clone();
-                row[c_day] = day.clone();
-                row[c_case] = case.clone();
-            }
-        });
-        // Care plans: tilbud, målgrupper, follow-up date; goal/evaluation/target -> plan.
-        let plan_of = std::mem::take(&mut self.plan_of);
-        let ci = t_index(T::CarePlans);
-        let facts = &self.facts;
         let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (col(T::CarePlans, "tilbud"), col(T::CarePlans, "tilbud_paragraph"), col(T::CarePlans, "tilbud_code"), col(T::CarePlans, "follow_up_date"));
         let p_targets = [(1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")), (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group"))];
-        let (target_groups, plans) = pair(&mut self.tables, ti, ci);
-        plans.rows.par_iter_mut().zip(&self.links[ci]).for_each(|(row, link)| {
-            if let Link::CarePlan(plan) = link {
-                let extract::CarePlanLink { teams, targets: tg, follow_up, .. } = &**plan;
-                if let Some(code) = teams.iter().find_map(|t| match facts.get(t) {
-                    Some((_, Fact::Tilbud(c))) => Some(c.clone()),
-                    _ => None,
-                }) {
-                    row[p_tilbud] = extract::term(Some(&code));
-                    row[p_paragraph] = extract::legal_basis(Some(&code));
-                    row[p_tilbud_code] = Cell::own(code);
-                }
-                for (rank, code_col, term_col) in p_targets {
-                    let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| target_rows.get(id));
-                    if let Some(t) = target.map(|&i| &target_groups.rows[i]) {
-                        row[code_col] = t.get(t_code).cloned().unwrap_or_default();
-                        row[term_col] = t.get(t_term).cloned().unwrap_or_default();
-                    }
-                }
-                if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| facts.get(f)) {
-                    row[p_follow_up] = Cell::day(day.as_deref());
-                }
-            }
-        });
-        self.tables[t_index(T::TargetGroups)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
-            if let Some(p) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
-                row[t_plan] = Cell::Shared(p.plan.clone());
-                row[t_rank] = Cell::Int(p.rank);
-            }
-        });
         let e_plan = col(T::Evaluations, "care_plan");
-        self.tables[t_index(T::Evaluations)].rows.par_iter_mut().for_each_init(String::new, |buf, row| {
-            if let Some(p) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
-                row[e_plan] = Cell::Shared(p.plan.clone());
-            }
-        });
-        // Goals: plan, primary theme; one goal_themes row per addressed theme.
-        let gl = t_index(T::Goals);
         let (o_plan, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
-        let (conditions, goals) = pair(&mut self.tables, ki, gl);
-        let themes: Vec<Vec<Vec<Cell>>> = goals
-            .rows
-            .par_iter_mut()
-            .zip(&self.links[gl])
-            .map_init(String::new, |buf, (row, link)| {
-                if let Some(p) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
-                    row[o_plan] = Cell::Shared(p.plan.clone());
-                }
-                let mut themes = Vec::new();
-                if let Link::Goal { addresses } = link {
-                    themes.reserve_exact(addresses.len());
-                    for (r, rank) in addresses {
-                        let condition = r.strip_prefix("Condition/").and_then(|id| cond_rows.get(id)).map(|&i| &conditions.rows[i]);
-                        let cell = |c: usize| condition.and_then(|cells| cells.get(c)).cloned().unwrap_or_default();
-                        let (code, term, kind) = (cell(c_code), cell(c_term), cell(c_kind));
-                        if *rank == 1 {
-                            row[o_theme_code] = code.clone();
-                            row[o_theme_term] = term.clone();
+        let plans_of = std::mem::take(&mut self.plan_of);
+        let (plan_of, facts) = (&plans_of, &self.facts);
+        let (gathering_links, plan_links, goal_links) = (&self.links[t_index(T::Gatherings)], &self.links[t_index(T::CarePlans)], &self.links[t_index(T::Goals)]);
+        // The tables in the order of `T` (a test checks `TABLES` is), each borrowed apart.
+        let [_, _, requests, gatherings, conditions, target_groups, goals, _, evaluations, plans, ..] = self.tables.as_mut_slice() else {
+            unreachable!("TABLES lists every table");
+        };
+        let requests = &*requests;
+        // Two branches that touch different tables, run at once: the gatherings' walk is
+        // sequential, so the care plans' joins fill the other core meanwhile.
+        let (themes, ()) = rayon::join(
+            || {
+                // Gatherings: case number; condition id -> (gathering, day, case number).
+                let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
+                found.reserve(gathering_links.iter().map(|l| if let Link::Gathering(g) = l { g.findings.len() } else { 0 }).sum());
+                for (row, link) in gatherings.rows.iter_mut().zip(gathering_links) {
+                    if let Link::Gathering(g) = link {
+                        let extract::GatheringLink { service_request, findings } = &**g;
+                        let request = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| sr_rows.get(id));
+                        let case = request.and_then(|&i| requests.rows[i].get(sr_case_col)).map(shared).unwrap_or_default();
+                        row[g_case] = case.clone();
+                        let (gid, day) = (shared(&row[0]), row[g_day].clone());
+                        for f in findings {
+                            let Some(id) = f.strip_prefix("Condition/") else { continue };
+                            // Found by several gatherings: the latest (by day, then id),
+                            // whatever the input order.
+                            match found.entry(id) {
+                                std::collections::hash_map::Entry::Occupied(mut e) => {
+                                    let new = (gid.clone(), day.clone(), case.clone());
+                                    if order(&new) >= order(e.get()) {
+                                        e.insert(new);
+                                    }
+                                }
+                                std::collections::hash_map::Entry::Vacant(e) => {
+                                    e.insert((gid.clone(), day.clone(), case.clone()));
+                                }
+                            }
                         }
-                        themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(extract::id_of(r)), Cell::Int(*rank), code, term, kind]);
                     }
                 }
+                // Conditions: gathering.
+                conditions.rows.par_iter_mut().for_each(|row| {
+                    if let Some((g, day, case)) = row[0].as_str().and_then(|id| found.get(id)) {
+                        row[c_gathering] = g.clone();
+                        row[c_day] = day.clone();
+                        row[c_case] = case.clone();
+                    }
+                });
+                // Goals: plan, primary theme; one goal_themes row per addressed theme.
+                let conditions = &*conditions;
+                let themes: Vec<Vec<Vec<Cell>>> = goals
+                    .rows
+                    .par_iter_mut()
+                    .zip(goal_links)
+                    .map_init(String::new, |buf, (row, link)| {
+                        if let Some(p) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
+                            row[o_plan] = Cell::Shared(p.plan.clone());
+                        }
+                        let mut themes = Vec::new();
+                        if let Link::Goal { addresses } = link {
+                            themes.reserve_exact(addresses.len());
+                            for (r, rank) in addresses {
+                                let condition = r.strip_prefix("Condition/").and_then(|id| cond_rows.get(id)).map(|&i| &conditions.rows[i]);
+                                let cell = |c: usize| condition.and_then(|cells| cells.get(c)).cloned().unwrap_or_default();
+                                let (code, term, kind) = (cell(c_code), cell(c_term), cell(c_kind));
+                                if *rank == 1 {
+                                    row[o_theme_code] = code.clone();
+                                    row[o_theme_term] = term.clone();
+                                }
+                                themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(extract::id_of(r)), Cell::Int(*rank), code, term, kind]);
+                            }
+                        }
+                        themes
+                    })
+                    .collect();
                 themes
-            })
-            .collect();
+            },
+            || {
+                // Care plans: tilbud, målgrupper, follow-up date.
+                plans.rows.par_iter_mut().zip(plan_links).for_each(|(row, link)| {
+                    if let Link::CarePlan(plan) = link {
+                        let extract::CarePlanLink { teams, targets: tg, follow_up, .. } = &**plan;
+                        if let Some(code) = teams.iter().find_map(|t| match facts.get(t) {
+                            Some((_, Fact::Tilbud(c))) => Some(c.clone()),
+                            _ => None,
+                        }) {
+                            row[p_tilbud] = extract::term(Some(&code));
+                            row[p_paragraph] = extract::legal_basis(Some(&code));
+                            row[p_tilbud_code] = Cell::own(code);
+                        }
+                        for (rank, code_col, term_col) in p_targets {
+                            let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| target_rows.get(id));
+                            if let Some(t) = target.map(|&i| &target_groups.rows[i]) {
+                                row[code_col] = t.get(t_code).cloned().unwrap_or_default();
+                                row[term_col] = t.get(t_term).cloned().unwrap_or_default();
+                            }
+                        }
+                        if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| facts.get(f)) {
+                            row[p_follow_up] = Cell::day(day.as_deref());
+                        }
+                    }
+                });
+                // Target groups and evaluations: their care plan.
+                target_groups.rows.par_iter_mut().for_each_init(String::new, |buf, row| {
+                    if let Some(p) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
+                        row[t_plan] = Cell::Shared(p.plan.clone());
+                        row[t_rank] = Cell::Int(p.rank);
+                    }
+                });
+                evaluations.rows.par_iter_mut().for_each_init(String::new, |buf, row| {
+                    if let Some(p) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
+                        row[e_plan] = Cell::Shared(p.plan.clone());
+                    }
+                });
+            },
+        );
         self.tables[t_index(T::GoalThemes)].rows = themes.into_iter().flatten().collect();
         // Kept to be freed with the other look-ups, while the tables are built (`finish`).
-        self.plan_of = plan_of;
+        self.plan_of = plans_of;
     }
 
     fn finish(mut self) -> Output {
