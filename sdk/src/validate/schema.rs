@@ -135,6 +135,11 @@ impl PropertyTable {
         }
     }
 
+    /// True when the node names no properties.
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// The schema of a property and whether it is required.
     #[inline]
     fn get(&self, name: &str) -> Option<(NodeId, bool)> {
@@ -781,24 +786,30 @@ impl SchemaSet {
                 // Required members are counted while the members are walked below; the
                 // (rare) missing ones are looked up only when the count falls short.
                 let mut required_seen = 0;
-                for (k, child) in map.iter() {
-                    path.push(Seg::Key(k));
-                    match n.property_index.get(k) {
-                        Some((p, required)) => {
-                            required_seen += usize::from(required);
-                            self.check(p, child, path, via, out)
+                // A node that names no properties and allows any others has nothing to say
+                // of a member (the Bundle's `entry.resource`, checked against its profile
+                // later): its members are not walked.
+                let walk = !(n.property_index.is_empty() && matches!(n.additional, Additional::Allow));
+                if walk {
+                    for (k, child) in map.iter() {
+                        path.push(Seg::Key(k));
+                        match n.property_index.get(k) {
+                            Some((p, required)) => {
+                                required_seen += usize::from(required);
+                                self.check(p, child, path, via, out)
+                            }
+                            None => match n.additional {
+                                Additional::Allow => {}
+                                Additional::Deny => out.add(|| SchemaError {
+                                    pointer: render(path),
+                                    violation: Violation::NotAllowed(k.to_string()),
+                                    via: self.names(via),
+                                }),
+                                Additional::Schema(s) => self.check(s, child, path, via, out),
+                            },
                         }
-                        None => match n.additional {
-                            Additional::Allow => {}
-                            Additional::Deny => out.add(|| SchemaError {
-                                pointer: render(path),
-                                violation: Violation::NotAllowed(k.to_string()),
-                                via: self.names(via),
-                            }),
-                            Additional::Schema(s) => self.check(s, child, path, via, out),
-                        },
+                        path.pop();
                     }
-                    path.pop();
                 }
                 if required_seen < n.required.len() {
                     for r in &n.required {
@@ -948,5 +959,30 @@ mod tests {
             assert_eq!(table.get(unknown), None, "{unknown:?}");
         }
         assert_eq!(PropertyTable::default().get("id"), None);
+    }
+
+    #[test]
+    fn an_object_node_that_names_no_members_still_checks_type_and_required() {
+        use super::{SchemaSet, Violation};
+        let schema = r#"{
+            "type": "object",
+            "properties": {
+                "open": {"type": "object", "required": ["must"]},
+                "closed": {"type": "object", "additionalProperties": false},
+                "typed": {"type": "object", "additionalProperties": {"type": "string"}}
+            }
+        }"#;
+        let set = SchemaSet::compile([("t.json", schema)]).unwrap();
+        let errors = |doc: &str| {
+            let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+            set.errors_in_value("t.json", &v).into_iter().map(|e| (e.pointer, e.violation)).collect::<Vec<_>>()
+        };
+        // Not walked: anything goes below `open` but the member it requires.
+        assert!(errors(r#"{"open": {"must": 1, "x": {"deep": [1, {"y": null}]}}}"#).is_empty());
+        assert!(matches!(&errors(r#"{"open": {"x": 1}}"#)[..], [(p, Violation::Required(r))] if p == "/open" && r == "must"));
+        assert!(matches!(&errors(r#"{"open": 5}"#)[..], [(p, Violation::Type(_))] if p == "/open"));
+        // Walked: no other members, or members of a schema.
+        assert!(matches!(&errors(r#"{"closed": {"x": 1}}"#)[..], [(p, Violation::NotAllowed(k))] if p == "/closed/x" && k == "x"));
+        assert!(matches!(&errors(r#"{"typed": {"x": "a", "y": 2}}"#)[..], [(p, Violation::Type(_))] if p == "/typed/y"));
     }
 }
