@@ -12,6 +12,7 @@
 use super::json::Json;
 use super::memo::{Memo, Probe};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -914,11 +915,31 @@ impl SchemaSet {
     pub fn errors(&self, file: &str, v: &Json<'_>) -> Vec<SchemaError> {
         let mut out = Out::full(Memo::take());
         if let Some(id) = self.root_of(file) {
-            self.check(id, v, &mut Vec::with_capacity(PATH_DEPTH), &mut Vec::with_capacity(PATH_DEPTH), &mut out);
+            // The path buffers of this thread's last check, reused (a check per resource:
+            // two allocations each were 1.5 % of a validated read).
+            let (path, mut via) = PATHS.with(RefCell::take);
+            let mut path = recycle(path);
+            path.reserve(PATH_DEPTH);
+            via.reserve(PATH_DEPTH);
+            self.check(id, v, &mut path, &mut via, &mut out);
+            via.clear();
+            PATHS.with(|p| *p.borrow_mut() = (recycle(path), via));
         }
         out.memo.put_back();
         out.errors
     }
+}
+
+thread_local! {
+    /// Each thread's path buffers for [`SchemaSet::errors`], empty between checks.
+    static PATHS: RefCell<(Vec<Seg<'static>>, Vec<NodeId>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// An empty path with the buffer of `path`, for paths into another document: collecting
+/// an emptied vector's iterator into one of the same element layout keeps its buffer.
+fn recycle<'a, 'b>(mut path: Vec<Seg<'a>>) -> Vec<Seg<'b>> {
+    path.clear();
+    path.into_iter().filter_map(|_| None).collect()
 }
 
 /// True when the `YYYY-MM-DD` start of a FHIR date (if it has a day) names a real day.
@@ -959,6 +980,16 @@ mod tests {
             assert_eq!(table.get(unknown), None, "{unknown:?}");
         }
         assert_eq!(PropertyTable::default().get("id"), None);
+    }
+
+    #[test]
+    fn a_recycled_path_keeps_its_buffer() {
+        let mut path: Vec<super::Seg<'_>> = Vec::with_capacity(super::PATH_DEPTH);
+        path.push(super::Seg::Index(3));
+        let buffer = path.as_ptr() as usize;
+        let again: Vec<super::Seg<'static>> = super::recycle(path);
+        assert!(again.is_empty());
+        assert_eq!((again.as_ptr() as usize, again.capacity()), (buffer, super::PATH_DEPTH));
     }
 
     #[test]
