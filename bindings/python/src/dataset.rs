@@ -290,6 +290,158 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
     ReportOut { report, issues, rows, facts, timestamp, cpr, municipality, bytes: None, invalid, resources, unreadable: None }
 }
 
+/// What the join looks rows up by: rows by bare id of the tables others are joined to,
+/// the care plan of each target group, goal and evaluation, and the facts.
+struct JoinLookups<'a> {
+    requests: &'a HashMap<Arc<str>, usize>,
+    conditions: &'a HashMap<Arc<str>, usize>,
+    target_groups: &'a HashMap<Arc<str>, usize>,
+    plan_of: &'a HashMap<String, PlanLink>,
+    facts: &'a HashMap<String, (Option<Arc<str>>, Fact)>,
+}
+
+/// `{prefix}{id}` in a reused buffer.
+fn reference_key<'b>(buf: &'b mut String, prefix: &str, id: Option<&str>) -> &'b str {
+    buf.clear();
+    buf.push_str(prefix);
+    buf.push_str(id.unwrap_or(""));
+    buf
+}
+
+/// The order of the gatherings that found one condition: by day, then id.
+fn gathering_order((g, d, _): &(Cell, Cell, Cell)) -> (Option<i32>, Option<&str>) {
+    (if let Cell::Date(d) = d { Some(*d) } else { None }, g.as_str())
+}
+
+/// The text of a cell as a shared cell (one copy for every row it is joined to).
+fn shared_cell(c: &Cell) -> Cell {
+    match c {
+        Cell::Own(s) => Cell::Shared(Arc::from(&**s)),
+        other => other.clone(),
+    }
+}
+
+/// The join's first half: gatherings get their service request's case number, conditions
+/// the latest gathering that found them (with its day and case number), goals their care
+/// plan and primary theme. Returns the goal_themes rows, one per addressed theme.
+fn join_findings_and_goals(requests: &TableBuf, gatherings: &mut TableBuf, conditions: &mut TableBuf, goals: &mut TableBuf, gathering_links: &[Link], goal_links: &[Link], look: &JoinLookups<'_>) -> Vec<Vec<Cell>> {
+    let sr_case_col = col(T::ServiceRequests, "case_number");
+    let (g_case, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "effective"));
+    let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
+        (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
+    let (o_plan, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
+    // Gatherings: case number; condition id -> (gathering, day, case number).
+    let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
+    found.reserve(gathering_links.iter().map(|l| if let Link::Gathering(g) = l { g.findings.len() } else { 0 }).sum());
+    for (row, link) in gatherings.rows.iter_mut().zip(gathering_links) {
+        if let Link::Gathering(g) = link {
+            let extract::GatheringLink { service_request, findings } = &**g;
+            let request = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| look.requests.get(id));
+            let case = request.and_then(|&i| requests.rows[i].get(sr_case_col)).map(shared_cell).unwrap_or_default();
+            row[g_case] = case.clone();
+            let (gid, day) = (shared_cell(&row[0]), row[g_day].clone());
+            for f in findings {
+                let Some(id) = f.strip_prefix("Condition/") else { continue };
+                // Found by several gatherings: the latest (by day, then id), whatever the
+                // input order.
+                match found.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        let new = (gid.clone(), day.clone(), case.clone());
+                        if gathering_order(&new) >= gathering_order(e.get()) {
+                            e.insert(new);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert((gid.clone(), day.clone(), case.clone()));
+                    }
+                }
+            }
+        }
+    }
+    // Conditions: gathering.
+    conditions.rows.par_iter_mut().for_each(|row| {
+        if let Some((g, day, case)) = row[0].as_str().and_then(|id| found.get(id)) {
+            row[c_gathering] = g.clone();
+            row[c_day] = day.clone();
+            row[c_case] = case.clone();
+        }
+    });
+    // Goals: plan, primary theme; one goal_themes row per addressed theme.
+    let conditions = &*conditions;
+    let themes: Vec<Vec<Vec<Cell>>> = goals
+        .rows
+        .par_iter_mut()
+        .zip(goal_links)
+        .map_init(String::new, |buf, (row, link)| {
+            if let Some(p) = look.plan_of.get(reference_key(buf, "Goal/", row[0].as_str())) {
+                row[o_plan] = Cell::Shared(p.plan.clone());
+            }
+            let mut themes = Vec::new();
+            if let Link::Goal { addresses } = link {
+                themes.reserve_exact(addresses.len());
+                for (r, rank) in addresses {
+                    let condition = r.strip_prefix("Condition/").and_then(|id| look.conditions.get(id)).map(|&i| &conditions.rows[i]);
+                    let cell = |c: usize| condition.and_then(|cells| cells.get(c)).cloned().unwrap_or_default();
+                    let (code, term, kind) = (cell(c_code), cell(c_term), cell(c_kind));
+                    if *rank == 1 {
+                        row[o_theme_code] = code.clone();
+                        row[o_theme_term] = term.clone();
+                    }
+                    themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(extract::id_of(r)), Cell::Int(*rank), code, term, kind]);
+                }
+            }
+            themes
+        })
+        .collect();
+    themes.into_iter().flatten().collect()
+}
+
+/// The join's second half: care plans get their tilbud, målgrupper and follow-up date;
+/// target groups and evaluations their care plan.
+fn join_care_plans(plans: &mut TableBuf, target_groups: &mut TableBuf, evaluations: &mut TableBuf, plan_links: &[Link], look: &JoinLookups<'_>) {
+    let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (col(T::CarePlans, "tilbud"), col(T::CarePlans, "tilbud_paragraph"), col(T::CarePlans, "tilbud_code"), col(T::CarePlans, "follow_up_date"));
+    let p_targets = [(1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")), (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group"))];
+    let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
+    let e_plan = col(T::Evaluations, "care_plan");
+    // Care plans: tilbud, målgrupper, follow-up date.
+    let target_rows = &*target_groups;
+    plans.rows.par_iter_mut().zip(plan_links).for_each(|(row, link)| {
+        if let Link::CarePlan(plan) = link {
+            let extract::CarePlanLink { teams, targets: tg, follow_up, .. } = &**plan;
+            if let Some(code) = teams.iter().find_map(|t| match look.facts.get(t) {
+                Some((_, Fact::Tilbud(c))) => Some(c.clone()),
+                _ => None,
+            }) {
+                row[p_tilbud] = extract::term(Some(&code));
+                row[p_paragraph] = extract::legal_basis(Some(&code));
+                row[p_tilbud_code] = Cell::own(code);
+            }
+            for (rank, code_col, term_col) in p_targets {
+                let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| look.target_groups.get(id));
+                if let Some(t) = target.map(|&i| &target_rows.rows[i]) {
+                    row[code_col] = t.get(t_code).cloned().unwrap_or_default();
+                    row[term_col] = t.get(t_term).cloned().unwrap_or_default();
+                }
+            }
+            if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| look.facts.get(f)) {
+                row[p_follow_up] = Cell::day(day.as_deref());
+            }
+        }
+    });
+    // Target groups and evaluations: their care plan.
+    target_groups.rows.par_iter_mut().for_each_init(String::new, |buf, row| {
+        if let Some(p) = look.plan_of.get(reference_key(buf, "Condition/", row[0].as_str())) {
+            row[t_plan] = Cell::Shared(p.plan.clone());
+            row[t_rank] = Cell::Int(p.rank);
+        }
+    });
+    evaluations.rows.par_iter_mut().for_each_init(String::new, |buf, row| {
+        if let Some(p) = look.plan_of.get(reference_key(buf, "Observation/", row[0].as_str())) {
+            row[e_plan] = Cell::Shared(p.plan.clone());
+        }
+    });
+}
+
 impl Acc {
     fn new(opts: ReadOptions) -> Acc {
         Acc {
@@ -387,17 +539,12 @@ impl Acc {
         }
     }
 
-    /// Joins made once everything is read. Column positions are looked up once; rows are
-    /// found by bare id through the merge's own id maps (built only for `history`), the
-    /// joined texts are shared between rows, and the rows are filled in parallel.
+    /// Joins made once everything is read, in two halves that touch different tables
+    /// ([`join_findings_and_goals`], [`join_care_plans`]) and run at once. Rows are found
+    /// by bare id through the merge's own id maps (maps of each id's last row are built
+    /// only for `history`), the joined texts are shared between rows, and the rows are
+    /// filled in parallel.
     fn join(&mut self) {
-        /// `{prefix}{id}` in a reused buffer.
-        fn key<'b>(buf: &'b mut String, prefix: &str, id: Option<&str>) -> &'b str {
-            buf.clear();
-            buf.push_str(prefix);
-            buf.push_str(id.unwrap_or(""));
-            buf
-        }
         /// A row's id (its first cell), shared.
         fn id_cell(row: &[Cell]) -> Option<Arc<str>> {
             match &row[0] {
@@ -405,21 +552,7 @@ impl Acc {
                 c => c.as_str().map(Arc::from),
             }
         }
-        /// The order of the gatherings that found one condition: by day, then id.
-        fn order((g, d, _): &(Cell, Cell, Cell)) -> (Option<i32>, Option<&str>) {
-            (if let Cell::Date(d) = d { Some(*d) } else { None }, g.as_str())
-        }
-        /// The text of a cell as a shared cell (one copy for every row it is joined to).
-        fn shared(c: &Cell) -> Cell {
-            match c {
-                Cell::Own(s) => Cell::Shared(Arc::from(&**s)),
-                other => other.clone(),
-            }
-        }
         let sr_case_col = col(T::ServiceRequests, "case_number");
-        let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
-            (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
-        let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
         // Rows by bare id of the three tables the others are joined to: the merge's own
         // maps (one row per id), or for `history` maps of each id's last row.
         let (si, ki, ti) = (t_index(T::ServiceRequests), t_index(T::Conditions), t_index(T::TargetGroups));
@@ -436,131 +569,22 @@ impl Acc {
         };
         let latest = &self.latest;
         let rows_by_id = |i: usize, k: usize| -> &HashMap<Arc<str>, usize> { if built.is_empty() { &latest[i] } else { &built[k] } };
-        let (sr_rows, cond_rows, target_rows) = (rows_by_id(si, 0), rows_by_id(ki, 1), rows_by_id(ti, 2));
-        let (g_case, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "effective"));
-        let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (col(T::CarePlans, "tilbud"), col(T::CarePlans, "tilbud_paragraph"), col(T::CarePlans, "tilbud_code"), col(T::CarePlans, "follow_up_date"));
-        let p_targets = [(1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")), (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group"))];
-        let e_plan = col(T::Evaluations, "care_plan");
-        let (o_plan, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
-        let plans_of = std::mem::take(&mut self.plan_of);
-        let (plan_of, facts) = (&plans_of, &self.facts);
-        let (gathering_links, plan_links, goal_links) = (&self.links[t_index(T::Gatherings)], &self.links[t_index(T::CarePlans)], &self.links[t_index(T::Goals)]);
+        let plan_of = std::mem::take(&mut self.plan_of);
+        let look = JoinLookups { requests: rows_by_id(si, 0), conditions: rows_by_id(ki, 1), target_groups: rows_by_id(ti, 2), plan_of: &plan_of, facts: &self.facts };
+        let links = &self.links;
         // The tables in the order of `T` (a test checks `TABLES` is), each borrowed apart.
         let [_, _, requests, gatherings, conditions, target_groups, goals, _, evaluations, plans, ..] = self.tables.as_mut_slice() else {
             unreachable!("TABLES lists every table");
         };
-        let requests = &*requests;
-        // Two branches that touch different tables, run at once: the gatherings' walk is
+        // Two halves that touch different tables, run at once: the gatherings' walk is
         // sequential, so the care plans' joins fill the other core meanwhile.
         let (themes, ()) = rayon::join(
-            || {
-                // Gatherings: case number; condition id -> (gathering, day, case number).
-                let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
-                found.reserve(gathering_links.iter().map(|l| if let Link::Gathering(g) = l { g.findings.len() } else { 0 }).sum());
-                for (row, link) in gatherings.rows.iter_mut().zip(gathering_links) {
-                    if let Link::Gathering(g) = link {
-                        let extract::GatheringLink { service_request, findings } = &**g;
-                        let request = service_request.as_deref().and_then(|s| s.strip_prefix("ServiceRequest/")).and_then(|id| sr_rows.get(id));
-                        let case = request.and_then(|&i| requests.rows[i].get(sr_case_col)).map(shared).unwrap_or_default();
-                        row[g_case] = case.clone();
-                        let (gid, day) = (shared(&row[0]), row[g_day].clone());
-                        for f in findings {
-                            let Some(id) = f.strip_prefix("Condition/") else { continue };
-                            // Found by several gatherings: the latest (by day, then id),
-                            // whatever the input order.
-                            match found.entry(id) {
-                                std::collections::hash_map::Entry::Occupied(mut e) => {
-                                    let new = (gid.clone(), day.clone(), case.clone());
-                                    if order(&new) >= order(e.get()) {
-                                        e.insert(new);
-                                    }
-                                }
-                                std::collections::hash_map::Entry::Vacant(e) => {
-                                    e.insert((gid.clone(), day.clone(), case.clone()));
-                                }
-                            }
-                        }
-                    }
-                }
-                // Conditions: gathering.
-                conditions.rows.par_iter_mut().for_each(|row| {
-                    if let Some((g, day, case)) = row[0].as_str().and_then(|id| found.get(id)) {
-                        row[c_gathering] = g.clone();
-                        row[c_day] = day.clone();
-                        row[c_case] = case.clone();
-                    }
-                });
-                // Goals: plan, primary theme; one goal_themes row per addressed theme.
-                let conditions = &*conditions;
-                let themes: Vec<Vec<Vec<Cell>>> = goals
-                    .rows
-                    .par_iter_mut()
-                    .zip(goal_links)
-                    .map_init(String::new, |buf, (row, link)| {
-                        if let Some(p) = plan_of.get(key(buf, "Goal/", row[0].as_str())) {
-                            row[o_plan] = Cell::Shared(p.plan.clone());
-                        }
-                        let mut themes = Vec::new();
-                        if let Link::Goal { addresses } = link {
-                            themes.reserve_exact(addresses.len());
-                            for (r, rank) in addresses {
-                                let condition = r.strip_prefix("Condition/").and_then(|id| cond_rows.get(id)).map(|&i| &conditions.rows[i]);
-                                let cell = |c: usize| condition.and_then(|cells| cells.get(c)).cloned().unwrap_or_default();
-                                let (code, term, kind) = (cell(c_code), cell(c_term), cell(c_kind));
-                                if *rank == 1 {
-                                    row[o_theme_code] = code.clone();
-                                    row[o_theme_term] = term.clone();
-                                }
-                                themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(extract::id_of(r)), Cell::Int(*rank), code, term, kind]);
-                            }
-                        }
-                        themes
-                    })
-                    .collect();
-                themes
-            },
-            || {
-                // Care plans: tilbud, målgrupper, follow-up date.
-                plans.rows.par_iter_mut().zip(plan_links).for_each(|(row, link)| {
-                    if let Link::CarePlan(plan) = link {
-                        let extract::CarePlanLink { teams, targets: tg, follow_up, .. } = &**plan;
-                        if let Some(code) = teams.iter().find_map(|t| match facts.get(t) {
-                            Some((_, Fact::Tilbud(c))) => Some(c.clone()),
-                            _ => None,
-                        }) {
-                            row[p_tilbud] = extract::term(Some(&code));
-                            row[p_paragraph] = extract::legal_basis(Some(&code));
-                            row[p_tilbud_code] = Cell::own(code);
-                        }
-                        for (rank, code_col, term_col) in p_targets {
-                            let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| target_rows.get(id));
-                            if let Some(t) = target.map(|&i| &target_groups.rows[i]) {
-                                row[code_col] = t.get(t_code).cloned().unwrap_or_default();
-                                row[term_col] = t.get(t_term).cloned().unwrap_or_default();
-                            }
-                        }
-                        if let Some(Some((_, Fact::FollowUpDate(day)))) = follow_up.as_ref().map(|f| facts.get(f)) {
-                            row[p_follow_up] = Cell::day(day.as_deref());
-                        }
-                    }
-                });
-                // Target groups and evaluations: their care plan.
-                target_groups.rows.par_iter_mut().for_each_init(String::new, |buf, row| {
-                    if let Some(p) = plan_of.get(key(buf, "Condition/", row[0].as_str())) {
-                        row[t_plan] = Cell::Shared(p.plan.clone());
-                        row[t_rank] = Cell::Int(p.rank);
-                    }
-                });
-                evaluations.rows.par_iter_mut().for_each_init(String::new, |buf, row| {
-                    if let Some(p) = plan_of.get(key(buf, "Observation/", row[0].as_str())) {
-                        row[e_plan] = Cell::Shared(p.plan.clone());
-                    }
-                });
-            },
+            || join_findings_and_goals(requests, gatherings, conditions, goals, &links[t_index(T::Gatherings)], &links[t_index(T::Goals)], &look),
+            || join_care_plans(plans, target_groups, evaluations, &links[t_index(T::CarePlans)], &look),
         );
-        self.tables[t_index(T::GoalThemes)].rows = themes.into_iter().flatten().collect();
+        self.tables[t_index(T::GoalThemes)].rows = themes;
         // Kept to be freed with the other look-ups, while the tables are built (`finish`).
-        self.plan_of = plans_of;
+        self.plan_of = plan_of;
     }
 
     fn finish(mut self) -> Output {

@@ -937,6 +937,8 @@ thread_local! {
 
 /// An empty path with the buffer of `path`, for paths into another document: collecting
 /// an emptied vector's iterator into one of the same element layout keeps its buffer.
+// `filter` would keep the element type and with it the old document's lifetime.
+#[allow(clippy::unnecessary_filter_map)]
 fn recycle<'a, 'b>(mut path: Vec<Seg<'a>>) -> Vec<Seg<'b>> {
     path.clear();
     path.into_iter().filter_map(|_| None).collect()
