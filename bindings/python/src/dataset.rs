@@ -593,19 +593,16 @@ impl Acc {
         self.summary.steps.push(("join", t0.elapsed().as_secs_f64()));
         let t0 = Instant::now();
         let audit = if self.opts.audit { Some(audit::run(std::mem::take(&mut self.groups), &self.opts.cpr)) } else { None };
-        let mut tables: Vec<(&'static str, RecordBatch)> = Vec::new();
         let issues = t_index(T::Issues);
         if let Some(AuditTables { issue_rows, .. }) = &audit {
             self.tables[issues].rows.extend(issue_rows.iter().cloned());
         }
-        let Acc { opts, tables: bufs, links, latest, facts, plan_of, summary, .. } = self;
+        let Acc { opts, tables: bufs, links, latest, facts, plan_of, mut summary, .. } = self;
         let wanted: Vec<(usize, TableBuf)> = bufs.into_iter().enumerate().filter(|(i, _)| opts.tables || *i == issues || TABLES[*i].0 == T::Reports).collect();
         // The look-ups of the merge and the join are freed while the tables are built, not
         // after them on one thread (hundreds of thousands of ids, references and links:
         // 0.06-0.09 s on the corpus of benches/README.md).
-        let (built, ()) = rayon::join(|| wanted.into_par_iter().map(|(i, buf)| (spec(TABLES[i].0).0, buf.finish())).collect::<Vec<_>>(), move || drop((links, latest, facts, plan_of)));
-        tables.extend(built);
-        let mut summary = summary;
+        let (mut tables, ()) = rayon::join(|| wanted.into_par_iter().map(|(i, buf)| (spec(TABLES[i].0).0, buf.finish())).collect::<Vec<(&'static str, RecordBatch)>>(), move || drop((links, latest, facts, plan_of)));
         if let Some(a) = audit {
             tables.push(("audit_findings", a.findings.finish()));
             tables.push(("audit_citizens", a.citizens.finish()));
