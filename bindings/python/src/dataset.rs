@@ -8,7 +8,8 @@
 //! are joined once everything is read; the audit ([`crate::audit`]) runs per citizen on
 //! the same reports when asked.
 
-use crate::audit::{self, AuditTables};
+use crate::audit;
+use crate::free;
 use crate::cpr::CprMode;
 use crate::extract::{self, col, spec, Context, Fact, Link, Row, T, TABLES};
 use crate::table::{Cell, TableBuf};
@@ -539,78 +540,97 @@ impl Acc {
         }
     }
 
-    /// Joins made once everything is read, in two halves that touch different tables
-    /// ([`join_findings_and_goals`], [`join_care_plans`]) and run at once. Rows are found
-    /// by bare id through the merge's own id maps (maps of each id's last row are built
-    /// only for `history`), the joined texts are shared between rows, and the rows are
-    /// filled in parallel.
-    fn join(&mut self) {
-        /// A row's id (its first cell), shared.
-        fn id_cell(row: &[Cell]) -> Option<Arc<str>> {
-            match &row[0] {
-                Cell::Shared(a) => Some(a.clone()),
-                c => c.as_str().map(Arc::from),
-            }
-        }
-        let sr_case_col = col(T::ServiceRequests, "case_number");
-        // Rows by bare id of the three tables the others are joined to: the merge's own
-        // maps (one row per id), or for `history` maps of each id's last row.
-        let (si, ki, ti) = (t_index(T::ServiceRequests), t_index(T::Conditions), t_index(T::TargetGroups));
-        let built: Vec<HashMap<Arc<str>, usize>> = if self.opts.history {
-            // A service request counts only with a case number (an older version's may be
-            // the one there is).
-            let tables = &self.tables;
-            [si, ki, ti]
-                .par_iter()
-                .map(|&i| tables[i].rows.iter().enumerate().filter(|(_, row)| i != si || row[sr_case_col].as_str().is_some()).filter_map(|(r, row)| Some((id_cell(row)?, r))).collect())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let latest = &self.latest;
-        let rows_by_id = |i: usize, k: usize| -> &HashMap<Arc<str>, usize> { if built.is_empty() { &latest[i] } else { &built[k] } };
-        let plan_of = std::mem::take(&mut self.plan_of);
-        let look = JoinLookups { requests: rows_by_id(si, 0), conditions: rows_by_id(ki, 1), target_groups: rows_by_id(ti, 2), plan_of: &plan_of, facts: &self.facts };
-        let links = &self.links;
+    /// The join, the audit and the Arrow tables, once everything is read. Two sides run at
+    /// once: the join ([`join`]) followed by the conversion of the tables it fills, and
+    /// beside it the audit and the conversion of the tables the join leaves alone (it only
+    /// reads the service requests). The rows and the look-ups are then freed off the
+    /// caller's path ([`free::drop_in_background`]).
+    fn finish(self) -> Output {
+        let t0 = Instant::now();
+        let Acc { opts, mut tables, links, latest, facts, groups, plan_of, mut summary } = self;
+        let wanted = |t: &TableBuf| opts.tables || t.name == spec(T::Reports).0 || t.name == spec(T::Issues).0;
+        let batch = |t: &TableBuf| (t.name, t.to_batch());
         // The tables in the order of `T` (a test checks `TABLES` is), each borrowed apart.
-        let [_, _, requests, gatherings, conditions, target_groups, goals, _, evaluations, plans, ..] = self.tables.as_mut_slice() else {
+        let [reports, citizens, requests, gatherings, conditions, target_groups, goals, goal_themes, evaluations, plans, interventions, follow_ups, issues] = tables.as_mut_slice() else {
             unreachable!("TABLES lists every table");
         };
-        // Two halves that touch different tables, run at once: the gatherings' walk is
-        // sequential, so the care plans' joins fill the other core meanwhile.
-        let (themes, ()) = rayon::join(
-            || join_findings_and_goals(requests, gatherings, conditions, goals, &links[t_index(T::Gatherings)], &links[t_index(T::Goals)], &look),
-            || join_care_plans(plans, target_groups, evaluations, &links[t_index(T::CarePlans)], &look),
+        let requests = &*requests;
+        let look = Lookups { links: &links, latest: &latest, plan_of: &plan_of, facts: &facts, history: opts.history };
+        let (joined, (others, audit)) = rayon::join(
+            || {
+                join(requests, gatherings, conditions, target_groups, goals, goal_themes, evaluations, plans, &look);
+                [&*gatherings, &*conditions, &*target_groups, &*goals, &*goal_themes, &*evaluations, &*plans].into_par_iter().filter(|t| wanted(t)).map(batch).collect::<Vec<_>>()
+            },
+            || {
+                let mut audit = opts.audit.then(|| audit::run(groups, &opts.cpr));
+                if let Some(a) = &mut audit {
+                    issues.rows.append(&mut a.issue_rows);
+                }
+                let mut parts: Vec<&TableBuf> = vec![&*reports, &*citizens, requests, &*interventions, &*follow_ups, &*issues];
+                parts.retain(|t| wanted(t));
+                if let Some(a) = &audit {
+                    parts.extend([&a.findings, &a.citizens, &a.municipalities]);
+                }
+                (parts.into_par_iter().map(batch).collect::<Vec<_>>(), audit)
+            },
         );
-        self.tables[t_index(T::GoalThemes)].rows = themes;
-        // Kept to be freed with the other look-ups, while the tables are built (`finish`).
-        self.plan_of = plan_of;
+        // In the order of `TABLES`, the audit's tables last.
+        let order = |name: &str| TABLES.iter().position(|(_, n, _)| *n == name).unwrap_or(TABLES.len());
+        let mut out: Vec<(&'static str, RecordBatch)> = joined.into_iter().chain(others).collect();
+        out.sort_by_key(|(name, _)| order(name));
+        free::drop_in_background((tables, links, latest, facts, plan_of, audit));
+        summary.steps.push(("join, audit and tables", t0.elapsed().as_secs_f64()));
+        Output { tables: out, summary }
     }
+}
 
-    fn finish(mut self) -> Output {
-        let t0 = Instant::now();
-        self.join();
-        self.summary.steps.push(("join", t0.elapsed().as_secs_f64()));
-        let t0 = Instant::now();
-        let audit = if self.opts.audit { Some(audit::run(std::mem::take(&mut self.groups), &self.opts.cpr)) } else { None };
-        let issues = t_index(T::Issues);
-        if let Some(AuditTables { issue_rows, .. }) = &audit {
-            self.tables[issues].rows.extend(issue_rows.iter().cloned());
+/// What the join looks up, from the merge: the links of each table's rows, the rows by id,
+/// the care plan of each target group, goal and evaluation, and the facts.
+struct Lookups<'a> {
+    links: &'a [Vec<Link>],
+    latest: &'a [HashMap<Arc<str>, usize>],
+    plan_of: &'a HashMap<String, PlanLink>,
+    facts: &'a HashMap<String, (Option<Arc<str>>, Fact)>,
+    history: bool,
+}
+
+/// Joins made once everything is read, in two halves that touch different tables
+/// ([`join_findings_and_goals`], [`join_care_plans`]) and run at once. Rows are found by
+/// bare id through the merge's own id maps (maps of each id's last row are built only for
+/// `history`), the joined texts are shared between rows, and the rows are filled in
+/// parallel.
+#[allow(clippy::too_many_arguments)]
+fn join(requests: &TableBuf, gatherings: &mut TableBuf, conditions: &mut TableBuf, target_groups: &mut TableBuf, goals: &mut TableBuf, goal_themes: &mut TableBuf, evaluations: &mut TableBuf, plans: &mut TableBuf, look: &Lookups<'_>) {
+    /// A row's id (its first cell), shared.
+    fn id_cell(row: &[Cell]) -> Option<Arc<str>> {
+        match &row[0] {
+            Cell::Shared(a) => Some(a.clone()),
+            c => c.as_str().map(Arc::from),
         }
-        let Acc { opts, tables: bufs, links, latest, facts, plan_of, mut summary, .. } = self;
-        let wanted: Vec<(usize, TableBuf)> = bufs.into_iter().enumerate().filter(|(i, _)| opts.tables || *i == issues || TABLES[*i].0 == T::Reports).collect();
-        // The look-ups of the merge and the join are freed while the tables are built, not
-        // after them on one thread (hundreds of thousands of ids, references and links:
-        // 0.06-0.09 s on the corpus of benches/README.md).
-        let (mut tables, ()) = rayon::join(|| wanted.into_par_iter().map(|(i, buf)| (spec(TABLES[i].0).0, buf.finish())).collect::<Vec<(&'static str, RecordBatch)>>(), move || drop((links, latest, facts, plan_of)));
-        if let Some(a) = audit {
-            tables.push(("audit_findings", a.findings.finish()));
-            tables.push(("audit_citizens", a.citizens.finish()));
-            tables.push(("audit_municipalities", a.municipalities.finish()));
-        }
-        summary.steps.push(("audit and tables", t0.elapsed().as_secs_f64()));
-        Output { tables, summary }
     }
+    let sr_case_col = col(T::ServiceRequests, "case_number");
+    // Rows by bare id of the three tables the others are joined to: the merge's own maps
+    // (one row per id), or for `history` maps of each id's last row.
+    let built: Vec<HashMap<Arc<str>, usize>> = if look.history {
+        // A service request counts only with a case number (an older version's may be the
+        // one there is).
+        [(&*requests, true), (&*conditions, false), (&*target_groups, false)]
+            .par_iter()
+            .map(|(t, needs_case)| t.rows.iter().enumerate().filter(|(_, row)| !needs_case || row[sr_case_col].as_str().is_some()).filter_map(|(r, row)| Some((id_cell(row)?, r))).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let rows_by_id = |t: T, k: usize| -> &HashMap<Arc<str>, usize> { if built.is_empty() { &look.latest[t_index(t)] } else { &built[k] } };
+    let joins = JoinLookups { requests: rows_by_id(T::ServiceRequests, 0), conditions: rows_by_id(T::Conditions, 1), target_groups: rows_by_id(T::TargetGroups, 2), plan_of: look.plan_of, facts: look.facts };
+    let links = |t: T| look.links[t_index(t)].as_slice();
+    // The gatherings' walk is sequential, so the care plans' joins fill the other core
+    // meanwhile.
+    let (themes, ()) = rayon::join(
+        || join_findings_and_goals(requests, gatherings, conditions, goals, links(T::Gatherings), links(T::Goals), &joins),
+        || join_care_plans(plans, target_groups, evaluations, links(T::CarePlans), &joins),
+    );
+    goal_themes.rows = themes;
 }
 
 /// Reports read per parallel batch (about a tenth of a second of work on two cores, the

@@ -11,6 +11,8 @@ pub mod cpr;
 pub mod dataset;
 mod errors;
 mod extract;
+/// Memory freed off the caller's path (public for its example).
+pub mod free;
 mod read;
 mod table;
 mod validate;

@@ -136,22 +136,20 @@ impl TableBuf {
         ))
     }
 
-    /// The rows as one record batch (the rows are consumed). The rows are walked once,
-    /// each row's cells appended to every column's builder in turn: a row's cells lie
-    /// together in memory, so one pass reads them while they are in cache (a pass per
-    /// column would fetch every row again for each column). Tables are built in parallel
-    /// with each other ([`crate::dataset`]); the rows are freed on the thread pool rather
-    /// than on the caller's thread.
-    pub fn finish(self) -> RecordBatch {
+    /// The rows as one record batch. The rows are walked once, each row's cells appended
+    /// to every column's builder in turn: a row's cells lie together in memory, so one pass
+    /// reads them while they are in cache (a pass per column would fetch every row again
+    /// for each column). Tables are built in parallel with each other ([`crate::dataset`]),
+    /// which then frees the rows off the caller's path ([`crate::free`]).
+    pub fn to_batch(&self) -> RecordBatch {
         let schema = self.schema();
-        let rows = self.rows;
-        let mut columns: Vec<Column> = self.columns.iter().enumerate().map(|(i, (_, ty))| Column::new(*ty, &rows, i)).collect();
-        for row in &rows {
+        let rows = &self.rows;
+        let mut columns: Vec<Column> = self.columns.iter().enumerate().map(|(i, (_, ty))| Column::new(*ty, rows, i)).collect();
+        for row in rows {
             for (c, cell) in columns.iter_mut().zip(row) {
                 c.append(cell);
             }
         }
-        rayon::spawn(move || drop(rows));
         let arrays: Vec<ArrayRef> = columns.into_iter().map(Column::finish).collect();
         let name = self.name;
         RecordBatch::try_new(schema, arrays).unwrap_or_else(|e| panic!("table {name}: every row has one cell per column ({e})"))
