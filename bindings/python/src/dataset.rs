@@ -614,7 +614,7 @@ fn join(requests: &TableBuf, gatherings: &mut TableBuf, conditions: &mut TableBu
     let built: Vec<HashMap<Arc<str>, usize>> = if look.history {
         // A service request counts only with a case number (an older version's may be the
         // one there is).
-        [(&*requests, true), (&*conditions, false), (&*target_groups, false)]
+        [(requests, true), (&*conditions, false), (&*target_groups, false)]
             .par_iter()
             .map(|(t, needs_case)| t.rows.iter().enumerate().filter(|(_, row)| !needs_case || row[sr_case_col].as_str().is_some()).filter_map(|(r, row)| Some((id_cell(row)?, r))).collect())
             .collect()
