@@ -679,6 +679,13 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
             acc.latest[i].reserve(rows);
         }
     }
+    // About one and a half care plan links (målgrupper, goals, evaluations) and one fact
+    // (tilbud, follow-up day) per report on synthetic data: sized once, not rehashed
+    // while the reports are merged.
+    if opts.tables {
+        acc.plan_of.reserve(files.len() * 3 / 2);
+        acc.facts.reserve(files.len());
+    }
     acc.summary.steps.push(("validator and list of inputs", t0.elapsed().as_secs_f64()));
     let t0 = Instant::now();
     let validator = opts.validate.then_some(v);
