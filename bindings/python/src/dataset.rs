@@ -166,37 +166,46 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
 /// merge (one at least as new, [`newer`]) is not worth building. Off with `history`.
 struct Later {
     history: bool,
-    newest: HashMap<(T, Arc<str>), Option<Arc<str>>>,
+    /// Per table (by [`t_index`]): resource id -> the newest report timestamp seen.
+    newest: Vec<HashMap<Arc<str>, Option<Arc<str>>>>,
 }
 
 impl Later {
     fn new(history: bool) -> Later {
-        // About fifteen resources per report: sized once for a group, not regrown.
-        let mut newest = HashMap::default();
-        if !history {
-            newest.reserve(GROUP * 16);
-        }
-        Later { history, newest }
+        Later { history, newest: TABLES.iter().map(|_| HashMap::default()).collect() }
     }
 
-    /// Whether the version of `(table, id)` in a report of `timestamp` will be replaced by
-    /// one read already; when it will not, it is the one to beat for earlier reports.
-    fn supersedes(&mut self, table: T, id: &Arc<str>, timestamp: &Option<Arc<str>>) -> bool {
+    /// The shared id of the version of `(table, id)` in a report of `timestamp`, and
+    /// whether that version will be replaced by one read already; when it will not, it is
+    /// the one to beat for earlier reports. An id seen before is shared with the first
+    /// version (no allocation for a version that is left out).
+    fn key(&mut self, table: T, id: &str, timestamp: &Option<Arc<str>>) -> (Arc<str>, bool) {
         if self.history {
-            return false;
+            return (Arc::from(id), false);
         }
-        match self.newest.entry((table, id.clone())) {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                if newer(e.get(), timestamp) {
-                    return true;
-                }
-                e.insert(timestamp.clone());
+        let newest = &mut self.newest[t_index(table)];
+        if let Some((key, stamp)) = newest.get_key_value(id) {
+            let key = key.clone();
+            if newer(stamp, timestamp) {
+                return (key, true);
             }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(timestamp.clone());
-            }
+            newest.insert(key.clone(), timestamp.clone());
+            return (key, false);
         }
-        false
+        if newest.capacity() == 0 {
+            // A few resources of each table per report: sized once for a group.
+            newest.reserve(GROUP * 4);
+        }
+        let key: Arc<str> = Arc::from(id);
+        newest.insert(key.clone(), timestamp.clone());
+        (key, false)
+    }
+
+    /// Whether the version of `(table, id)` in a report of `timestamp` will be replaced
+    /// (see [`Later::key`]).
+    #[cfg(test)]
+    fn supersedes(&mut self, table: T, id: &str, timestamp: &Option<Arc<str>>) -> bool {
+        self.key(table, id, timestamp).1
     }
 }
 
@@ -283,7 +292,7 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
     ];
     let issues = issue_rows(o, &cx);
     let (rows, facts) = match &parsed {
-        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx, &o.profiles, &mut |t, id| later.supersedes(t, id, &timestamp)),
+        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx, &o.profiles, &mut |t, id| later.key(t, id, &timestamp)),
         _ => (Vec::new(), Vec::new()),
     };
     let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));
@@ -781,18 +790,18 @@ mod tests {
     #[test]
     fn a_version_is_skipped_only_when_a_later_one_replaces_it() {
         // A group read back to front: the last report first.
-        let id: Arc<str> = Arc::from("c1");
+        let id = "c1";
         let mut later = Later::new(false);
-        assert!(!later.supersedes(T::Conditions, &id, &stamp("2025-03-01")), "the first seen is built");
-        assert!(later.supersedes(T::Conditions, &id, &stamp("2025-02-01")), "an older one earlier in the input loses");
-        assert!(later.supersedes(T::Conditions, &id, &stamp("2025-03-01")), "a tie goes to the later input");
-        assert!(!later.supersedes(T::Conditions, &id, &stamp("2025-04-01")), "a newer one earlier in the input wins");
-        assert!(later.supersedes(T::Conditions, &id, &stamp("2025-03-15")), "...and is then the one to beat");
-        assert!(!later.supersedes(T::Goals, &id, &stamp("2025-01-01")), "tables are apart");
-        assert!(later.supersedes(T::Goals, &id, &None), "no timestamp is the oldest");
+        assert!(!later.supersedes(T::Conditions, id, &stamp("2025-03-01")), "the first seen is built");
+        assert!(later.supersedes(T::Conditions, id, &stamp("2025-02-01")), "an older one earlier in the input loses");
+        assert!(later.supersedes(T::Conditions, id, &stamp("2025-03-01")), "a tie goes to the later input");
+        assert!(!later.supersedes(T::Conditions, id, &stamp("2025-04-01")), "a newer one earlier in the input wins");
+        assert!(later.supersedes(T::Conditions, id, &stamp("2025-03-15")), "...and is then the one to beat");
+        assert!(!later.supersedes(T::Goals, id, &stamp("2025-01-01")), "tables are apart");
+        assert!(later.supersedes(T::Goals, id, &None), "no timestamp is the oldest");
         let mut history = Later::new(true);
-        assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-03-01")));
-        assert!(!history.supersedes(T::Conditions, &id, &stamp("2025-02-01")), "history keeps every version");
+        assert!(!history.supersedes(T::Conditions, id, &stamp("2025-03-01")));
+        assert!(!history.supersedes(T::Conditions, id, &stamp("2025-02-01")), "history keeps every version");
     }
 
     #[test]

@@ -296,15 +296,15 @@ pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
-/// The rows of every resource of a report. `superseded(table, id)` is asked before a
-/// row is built: when it says the row will be replaced by a later version anyway, only a
-/// [placeholder](Row::is_placeholder) is made. Care plans are always built whole (the
+/// The rows of every resource of a report. `key_of(table, id)` is asked before a row is
+/// built: it gives the row's shared id and whether the row will be replaced by a later
+/// version anyway, when only a [placeholder](Row::is_placeholder) is made. Care plans are always built whole (the
 /// join needs every version's goals and evaluations); facts are never left out.
 ///
 /// `profiles` is the validator's profile of each entry (by index, see
 /// `Outcome::profiles`); without it (a read without validation) the profile is taken
 /// from the resource's claim or content as the validator would.
-pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], superseded: &mut dyn FnMut(T, &Arc<str>) -> bool) -> (Vec<Row>, Vec<(String, Fact)>) {
+pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], key_of: &mut dyn FnMut(T, &str) -> (Arc<str>, bool)) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
     let entries = arr(report, "entry");
     let mut rows = Vec::with_capacity(entries.len());
@@ -328,11 +328,16 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], su
             }
             continue;
         };
-        let key: Arc<str> = Arc::from(id);
-        if row_table != T::CarePlans && superseded(row_table, &key) {
-            rows.push(Row { table: row_table, key, cells: Vec::new(), link: Link::None });
-            continue;
-        }
+        let key: Arc<str> = if row_table == T::CarePlans {
+            Arc::from(id)
+        } else {
+            let (key, superseded) = key_of(row_table, id);
+            if superseded {
+                rows.push(Row { table: row_table, key, cells: Vec::new(), link: Link::None });
+                continue;
+            }
+            key
+        };
         // Exactly the row's cells: one allocation, never grown.
         let mut cells = Vec::with_capacity(spec(row_table).1.len());
         cells.extend([
