@@ -296,6 +296,10 @@ pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
+/// What [`extract`] asks before a row is built: the row's shared id and whether a later
+/// version replaces it.
+pub type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
+
 /// The rows of every resource of a report. `key_of(table, id)` is asked before a row is
 /// built: it gives the row's shared id and whether the row will be replaced by a later
 /// version anyway, when only a [placeholder](Row::is_placeholder) is made. Care plans are always built whole (the
@@ -304,7 +308,7 @@ pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
 /// `profiles` is the validator's profile of each entry (by index, see
 /// `Outcome::profiles`); without it (a read without validation) the profile is taken
 /// from the resource's claim or content as the validator would.
-pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], key_of: &mut dyn FnMut(T, &str) -> (Arc<str>, bool)) -> (Vec<Row>, Vec<(String, Fact)>) {
+pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], key_of: &mut KeyOf<'_>) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
     let entries = arr(report, "entry");
     let mut rows = Vec::with_capacity(entries.len());
