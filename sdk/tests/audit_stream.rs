@@ -133,14 +133,12 @@ fn malformed_reports_never_panic() {
     odd["timestamp"] = json!("2025-ø6-03T10:00:00+02:00");
     odd["entry"][1]["resource"]["meta"]["lastUpdated"] = json!(12);
     odd["entry"][2]["resource"]["addresses"] = json!([{"reference": 7}, {"reference": "//"}, {"reference": "Condition/"}]);
-    let inputs = vec![
-        json!(null),
+    let inputs = [json!(null),
         json!([]),
         json!({"resourceType": "Bundle"}),
         json!({"resourceType": "Bundle", "entry": [1, "x", {"resource": 3}, {"resource": {"resourceType": "Patient"}}]}),
         json!({"resourceType": "Bundle", "timestamp": 5, "entry": [{"resource": {"resourceType": "CarePlan", "id": "a", "basedOn": "x", "period": {"end": 3}}}]}),
-        odd,
-    ];
+        odd];
     for i in 0..inputs.len() {
         let mut v = good.clone();
         v.extend(inputs[..=i].iter().cloned());

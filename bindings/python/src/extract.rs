@@ -374,7 +374,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
                 let concept = code.and_then(|c| cat.get(c));
                 let (area, theme) = concept.map_or((None, None), |c| cat.theme_path(c));
                 let sev = code_of(r, "severity");
-                let score = sev.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
+                let score = sev.and_then(Funktionsevneniveau::from_code).and_then(|l| l.score());
                 let asserted = extension(r, ext::CONDITION_LAST_ASSERTED_DATE).and_then(|x| s(x, &["valueDateTime"]));
                 cells.extend([
                     code_cell(code),
@@ -405,7 +405,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
                 let target = |measure: &str| arr(r, "target").iter().find(|t| code_of(t, "measure") == Some(measure)).and_then(|t| code_of(t, "detailCodeableConcept"));
                 let maal = target(fixed::MEASURE_CHANGE_VALUE);
                 let level = target(fixed::MEASURE_SEVERITY);
-                let score = level.and_then(|c| Funktionsevneniveau::from_code(c)).and_then(|l| l.score());
+                let score = level.and_then(Funktionsevneniveau::from_code).and_then(|l| l.score());
                 let addresses: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, &["reference"]).map(|x| (x.to_string(), rank(a)))).collect();
                 // The last one when several claim rank 1 (the validator reports that).
                 let primary = addresses.iter().rev().find(|(_, k)| *k == 1).map(|(x, _)| id_of(x));
@@ -426,7 +426,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
             }
             Profile::CareEvaluation => {
                 let code = code_of(r, "valueCodeableConcept");
-                let level = code.and_then(|c| Stoettebehov::from_code(c)).and_then(|l| l.level());
+                let level = code.and_then(Stoettebehov::from_code).and_then(|l| l.level());
                 cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), code_cell(code), term(code), level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))), Cell::Null]);
                 T::Evaluations
             }

@@ -62,7 +62,7 @@ fn out_of_scope(catalog: &Catalog, c: &str, value_set: &str, what: &str) -> Opti
 pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) {
     let catalog = Catalog::embedded();
     let in_set = |c: &str, vs: &str| catalog.value_set(vs).is_some_and(|s| s.contains(c));
-    let live = |k: &str| state.resources.get(k).filter(|t| !super::resource::withdrawn(&t.current)).map(|t| &t.current);
+    let live = |k: &str| state.resources.get(k).filter(|t| !super::resource::withdrawn(t.current)).map(|t| &t.current);
     let at = |rule: &'static str, t: &super::state::Tracked, k: &str, message: String| Finding { rule, report: Some(t.report.clone()), resource: Some(k.to_string()), day: Some(t.day.clone()), message };
     let citizen = |rule: &'static str, message: &str| Finding { rule, report: Some(who.report.to_string()), resource: Some(who.patient.to_string()), day: Some(who.day.to_string()), message: message.to_string() };
 
@@ -97,11 +97,11 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
 
     // DST-FF and DST-AD: themes at undertema level, dated, A&D with a score.
     let conditions: Vec<_> = state.current_of(Profile::Condition).collect();
-    let ff = conditions.iter().any(|(_, t)| code(&t.current, "code").is_some_and(|c| in_set(c, "KLConditionFFCodesFFB")) && t.current.get("recordedDate").is_some());
+    let ff = conditions.iter().any(|(_, t)| code(t.current, "code").is_some_and(|c| in_set(c, "KLConditionFFCodesFFB")) && t.current.get("recordedDate").is_some());
     if !ff {
         out.push(citizen("DST-FF", "The citizen receives FFB ydelser but has no Funktioner og forhold theme at undertema level with a registration date."));
     }
-    let ad: Vec<_> = conditions.iter().filter(|(_, t)| code(&t.current, "code").is_some_and(|c| in_set(c, "KLConditionADCodesFFB"))).collect();
+    let ad: Vec<_> = conditions.iter().filter(|(_, t)| code(t.current, "code").is_some_and(|c| in_set(c, "KLConditionADCodesFFB"))).collect();
     if ad.is_empty() {
         out.push(citizen("DST-AD", "The citizen receives FFB ydelser but has no Aktivitet og deltagelse theme at undertema level."));
     }

@@ -184,10 +184,8 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
                 push("PROTO-NEW-GATHERING", format!("The care plan's {what} changed under the same id; a changed grant is a new care plan (and a new information gathering)."));
             }
         }
-        Some(Profile::Intervention) => {
-            if code(&old["activity"][0]["detail"], "code") != code(&new["activity"][0]["detail"], "code") {
-                push("PROTO-NEW-GATHERING", "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
-            }
+        Some(Profile::Intervention) if code(&old["activity"][0]["detail"], "code") != code(&new["activity"][0]["detail"], "code") => {
+            push("PROTO-NEW-GATHERING", "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
         }
         _ => {}
     }
@@ -247,16 +245,16 @@ pub(crate) fn judge_dropped(rep: &Report, state: &StreamState, holder: &str, gon
 /// plan (the later id is reported).
 pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
     let mut groups: BTreeMap<(String, String, &str), Vec<(usize, &String)>> = BTreeMap::new();
-    let live = |k: &str| state.resources.get(k).filter(|t| !withdrawn(&t.current));
-    for (hk, h) in state.resources.iter().filter(|(_, t)| !withdrawn(&t.current)) {
-        let element = match profile_of(&h.current) {
+    let live = |k: &str| state.resources.get(k).filter(|t| !withdrawn(t.current));
+    for (hk, h) in state.resources.iter().filter(|(_, t)| !withdrawn(t.current)) {
+        let element = match profile_of(h.current) {
             Some(Profile::InformationGathering) => "finding",
             Some(Profile::CarePlan) => "addresses",
             _ => continue,
         };
-        for r in refs_under(&h.current, element) {
+        for r in refs_under(h.current, element) {
             if let Some(t) = live(ref_key(r)) {
-                if let Some(c) = code(&t.current, "code") {
+                if let Some(c) = code(t.current, "code") {
                     groups.entry((hk.clone(), c.to_string(), element)).or_default().push((t.seen, state.resources.get_key_value(ref_key(r)).map(|(k, _)| k).expect("live")));
                 }
             }

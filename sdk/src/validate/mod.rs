@@ -65,7 +65,7 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
 pub const BUNDLE_SCHEMA: &str = "delivery-report.schema.json";
 
 /// How to validate.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Size limit per report.
     pub limits: source::Limits,
@@ -73,16 +73,6 @@ pub struct Options {
     pub show_cpr: bool,
     /// Severity of the IG's text-only rules, by rule id (e.g. `GW-LAST-UPDATED` as an error).
     pub severity_overrides: HashMap<String, Severity>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            limits: source::Limits::default(),
-            show_cpr: false,
-            severity_overrides: HashMap::new(),
-        }
-    }
 }
 
 impl Options {
@@ -475,7 +465,7 @@ impl<'a> Findings<'a> {
                 }
             }
         }
-        self.diags.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        self.diags.sort_by_key(|a| (a.line, a.column));
         outcome.diagnostics = self.diags;
         outcome
     }

@@ -52,7 +52,7 @@ pub fn human(path: &str, text: Option<&[u8]>, outcome: &Outcome, color: bool, sh
                 let _ = writeln!(out, "  {pad} {} {}{}", paint("|", "1;34", color), " ".repeat(caret_at), paint("^", severity_color(d.severity), color));
             }
         }
-        let _ = writeln!(out, "  {pad}= expected: {}", d.expected, pad = "");
+        let _ = writeln!(out, "  = expected: {}", d.expected);
         if let Some(f) = &d.found {
             let _ = writeln!(out, "  = found: {f}");
         }

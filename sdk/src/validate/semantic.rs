@@ -482,9 +482,9 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 let ad_code = is_ad(code);
                 if ad_code != has_severity {
                     let (p, msg, expected) = if ad_code {
-                        (ptr.to_string(), format!("{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).", cx.loc(&ptr), v.describe_code(code)), "a severity (funktionsevneniveau)".to_string())
+                        (ptr.to_string(), format!("{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).", cx.loc(ptr), v.describe_code(code)), "a severity (funktionsevneniveau)".to_string())
                     } else {
-                        (format!("{ptr}/severity"), format!("{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.", cx.loc(&ptr), v.describe_code(code)), "no severity".to_string())
+                        (format!("{ptr}/severity"), format!("{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.", cx.loc(ptr), v.describe_code(code)), "no severity".to_string())
                     };
                     cx.push("kl-reporting-ffb-condition-1", &p, r.pointer(&p[ptr.len()..]).filter(|_| !ad_code), expected, msg);
                 }
@@ -530,16 +530,16 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                     .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::FOLLOW_UP_DATE)));
                 let active = "an ordered care plan that is not completed";
                 if !has_follow_up {
-                    cx.push("kl-reporting-ffb-care-plan-1", &ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(&ptr)));
+                    cx.push("kl-reporting-ffb-care-plan-1", ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(ptr)));
                 }
                 if r.get("goal").and_then(Json::as_array).is_none_or(<[_]>::is_empty) {
-                    cx.push("kl-reporting-ffb-care-plan-3", &ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(&ptr)));
+                    cx.push("kl-reporting-ffb-care-plan-3", ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(ptr)));
                 }
                 if at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
-                    cx.push("kl-reporting-ffb-care-plan-4", &ptr, None, "a støttebehov evaluation (activity.outcomeReference)".into(), format!("{} is {active} but has no støttebehov evaluation.", cx.loc(&ptr)));
+                    cx.push("kl-reporting-ffb-care-plan-4", ptr, None, "a støttebehov evaluation (activity.outcomeReference)".into(), format!("{} is {active} but has no støttebehov evaluation.", cx.loc(ptr)));
                 }
                 if addresses.is_empty() {
-                    cx.push("kl-reporting-ffb-care-plan-5", &ptr, None, "target groups (addresses)".into(), format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(&ptr)));
+                    cx.push("kl-reporting-ffb-care-plan-5", ptr, None, "target groups (addresses)".into(), format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(ptr)));
                 }
             }
         }
@@ -590,10 +590,10 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
     let r = e.resource;
     let ptr = &e.ptr;
     if claimed_profiles(r).next().is_none() {
-        cx.push("GW-PROFILE-CLAIM", &ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(&ptr), profile.url()));
+        cx.push("GW-PROFILE-CLAIM", ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(ptr), profile.url()));
     }
     if at(r, &[Step::K("meta"), Step::K("lastUpdated")]).is_none() {
-        cx.push("GW-LAST-UPDATED", &ptr, None, "meta.lastUpdated".into(), format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(&ptr)));
+        cx.push("GW-LAST-UPDATED", ptr, None, "meta.lastUpdated".into(), format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(ptr)));
     }
     match profile {
         Profile::ServiceRequest => {
@@ -602,14 +602,13 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
                 .and_then(Json::as_array)
                 .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::MUNICIPALITY_CASE_NUMBER)));
             if !has_case {
-                cx.push("GW-CASE-NUMBER", &ptr, None, "the municipality case number extension".into(), format!("{} has no municipality case number (sagsnummer).", cx.loc(&ptr)));
+                cx.push("GW-CASE-NUMBER", ptr, None, "the municipality case number extension".into(), format!("{} has no municipality case number (sagsnummer).", cx.loc(ptr)));
             }
         }
-        Profile::Intervention => {
-            if at(r, &[Step::K("period"), Step::K("start")]).is_none() {
-                cx.push("GW-INTERVENTION-START", &ptr, None, "period.start".into(), format!("{} has no start date (period.start).", cx.loc(&ptr)));
+        Profile::Intervention
+            if at(r, &[Step::K("period"), Step::K("start")]).is_none() => {
+                cx.push("GW-INTERVENTION-START", ptr, None, "period.start".into(), format!("{} has no start date (period.start).", cx.loc(ptr)));
             }
-        }
         _ => {}
     }
 }

@@ -21,7 +21,7 @@ fn agree(bytes: &[u8]) -> bool {
     let expected = by_serde(bytes, &a);
     let fast = std::str::from_utf8(bytes).ok().and_then(|t| fast::parse(t, &b));
     if let Some(got) = &fast {
-        assert_eq!(Ok(got.clone()), expected, "fast parser differs on {:?}", String::from_utf8_lossy(bytes));
+        assert_eq!(Ok(*got), expected, "fast parser differs on {:?}", String::from_utf8_lossy(bytes));
     }
     let mut dup = false;
     let whole = from_slice(bytes, &c, &mut dup).map(|v| (v, dup)).map_err(|e| e.to_string());
