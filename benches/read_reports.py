@@ -32,7 +32,7 @@ def files(corpus: Path) -> list[Path]:
 def run_ffbkit(corpus: Path, validate: bool = True) -> None:
     # Every library either side uses is imported before its clock starts, as the baseline
     # imports pandas before its own: pyarrow's first ``pa.table()`` imports pandas (when it
-    # is installed) to ask whether its argument is a DataFrame: 0.2-0.3 s, which runs 1-9
+    # is installed) to ask whether its argument is a DataFrame: 0.22-0.33 s, which runs 1-9
     # of benches/README.md counted in ffbkit's read.
     import pandas  # noqa: F401
     import pyarrow as pa
