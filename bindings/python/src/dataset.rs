@@ -177,8 +177,8 @@ impl Later {
 
     /// The shared id of the version of `(table, id)` in a report of `timestamp`, and
     /// whether that version will be replaced by one read already; when it will not, it is
-    /// the one to beat for earlier reports. An id seen before is shared with the first
-    /// version (no allocation for a version that is left out).
+    /// the one to beat for earlier reports. An id seen before shares the text of the
+    /// version seen first (a later report's), so a version left out allocates nothing.
     fn key(&mut self, table: T, id: &str, timestamp: &Option<Arc<str>>) -> (Arc<str>, bool) {
         if self.history {
             return (Arc::from(id), false);

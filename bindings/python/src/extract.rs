@@ -301,9 +301,10 @@ pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
 pub type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
 
 /// The rows of every resource of a report. `key_of(table, id)` is asked before a row is
-/// built: it gives the row's shared id and whether the row will be replaced by a later
-/// version anyway, when only a [placeholder](Row::is_placeholder) is made. Care plans are always built whole (the
-/// join needs every version's goals and evaluations); facts are never left out.
+/// built: it gives the row's shared id and whether a later version replaces the row
+/// anyway, in which case only a [placeholder](Row::is_placeholder) is made. Care plans are
+/// always built whole (the join needs every version's goals and evaluations); facts are
+/// never left out.
 ///
 /// `profiles` is the validator's profile of each entry (by index, see
 /// `Outcome::profiles`); without it (a read without validation) the profile is taken
