@@ -16,8 +16,9 @@ pub mod ext {
     pub const FOLLOW_UP_DATE: &str = "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-follow-up-date-extension";
     /// Rank of an addressed condition: 1 primary, 2 secondary.
     pub const CONDITION_RANK: &str = "http://fhir.kl.dk/core/StructureDefinition/ConditionRank";
-    /// The day a condition was last asserted (re-assessed).
-    pub const CONDITION_LAST_ASSERTED_DATE: &str = "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate";
+    /// The day a condition was last asserted (re-assessed). KL core 1.2.0, as the published
+    /// IG 1.0.0 Condition profile page names it (not DK core's extension of the same name).
+    pub const CONDITION_LAST_ASSERTED_DATE: &str = "http://fhir.kl.dk/core/StructureDefinition/ConditionLastAssertedDate";
     /// The service request an information gathering is based on.
     pub const BASED_ON_SERVICE_REQUEST: &str = "http://fhir.kl.dk/core/StructureDefinition/BasedOnServiceRequest";
 }

@@ -216,3 +216,23 @@ fn a_remembered_object_is_valid_only_where_it_was_checked() {
     assert!(first.iter().any(|(rule, pointer)| rule.starts_with("GW-") && pointer.contains("/severity/coding/0")), "{first:?}");
     assert_eq!(errors(), first, "the same report again, on a warm thread");
 }
+
+/// Issue 17, part 1: the published IG 1.0.0 Condition profile names the last-asserted date
+/// extension under KL core (`http://fhir.kl.dk/core/StructureDefinition/ConditionLastAssertedDate`).
+/// The IG's encounter 6 carries it and is valid; the same report with DK core's
+/// extension of the same name (`http://hl7.dk/fhir/core/...`, which ffbkit once used) is not.
+#[test]
+fn the_last_asserted_date_is_the_kl_core_extension() {
+    const KL_CORE: &str = "http://fhir.kl.dk/core/StructureDefinition/ConditionLastAssertedDate";
+    const DK_CORE: &str = "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate";
+    assert_eq!(ffbkit_sdk::profile::ext::CONDITION_LAST_ASSERTED_DATE, KL_CORE);
+    let text = std::fs::read_to_string(fixtures().join("valid/ig-example-encounter-6.json")).unwrap();
+    assert_eq!(text.matches(KL_CORE).count(), 1, "encounter 6 re-asserts one condition");
+    let errors = |text: &str| -> Vec<(String, String)> {
+        let o = Validator::default_validator().validate_bytes(text.as_bytes());
+        o.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| (d.rule.to_string(), d.pointer.clone())).collect()
+    };
+    assert_eq!(errors(&text), vec![]);
+    let wrong = errors(&text.replace(KL_CORE, DK_CORE));
+    assert!(wrong.iter().any(|(rule, pointer)| rule == "GW-FIXED" && pointer.ends_with("/extension/0/url")), "{wrong:?}");
+}

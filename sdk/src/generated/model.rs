@@ -1340,16 +1340,16 @@ pub struct ConditionLastAssertedDate {
 )]
 pub enum ConditionLastAssertedDateUrl {
     #[serde(
-        rename = "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate"
+        rename = "http://fhir.kl.dk/core/StructureDefinition/ConditionLastAssertedDate"
     )]
-    HttpHl7DkFhirCoreStructureDefinitionConditionLastAssertedDate,
+    HttpFhirKlDkCoreStructureDefinitionConditionLastAssertedDate,
 }
 impl ::std::fmt::Display for ConditionLastAssertedDateUrl {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
-            Self::HttpHl7DkFhirCoreStructureDefinitionConditionLastAssertedDate => {
+            Self::HttpFhirKlDkCoreStructureDefinitionConditionLastAssertedDate => {
                 f.write_str(
-                    "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate",
+                    "http://fhir.kl.dk/core/StructureDefinition/ConditionLastAssertedDate",
                 )
             }
         }
@@ -1361,8 +1361,8 @@ impl ::std::str::FromStr for ConditionLastAssertedDateUrl {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
-            "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate" => {
-                Ok(Self::HttpHl7DkFhirCoreStructureDefinitionConditionLastAssertedDate)
+            "http://fhir.kl.dk/core/StructureDefinition/ConditionLastAssertedDate" => {
+                Ok(Self::HttpFhirKlDkCoreStructureDefinitionConditionLastAssertedDate)
             }
             _ => Err("invalid value".into()),
         }
