@@ -120,9 +120,22 @@ fn proto_ended_reported_late() {
 
 #[test]
 fn proto_one_day_a_report_spanning_two_days() {
+    // A resource the report changes (the new follow-up result), updated two days earlier.
     let mut r = stream(|_| {});
-    r[1]["entry"][1]["resource"]["meta"]["lastUpdated"] = Value::String("2025-06-01T10:00:00+02:00".into());
+    let e = r[1]["entry"].as_array_mut().unwrap().iter_mut().find(|e| e["resource"]["resourceType"] == "Observation").unwrap();
+    e["resource"]["meta"]["lastUpdated"] = Value::String("2025-06-01T10:00:00+02:00".into());
     assert!(rules(&r).contains("PROTO-ONE-DAY"));
+    // A resource carried unchanged (referenced by the changed ones) keeps its old stamp.
+    let mut r = stream(|_| {});
+    let bare = |v: &Value| {
+        let mut v = v.clone();
+        v.as_object_mut().unwrap().remove("meta");
+        v
+    };
+    let first: Vec<Value> = r[0]["entry"].as_array().unwrap().iter().map(|e| bare(&e["resource"])).collect();
+    let e = r[1]["entry"].as_array_mut().unwrap().iter_mut().find(|e| first.contains(&bare(&e["resource"]))).expect("an unchanged resource");
+    e["resource"]["meta"]["lastUpdated"] = Value::String("2025-03-03T23:59:00+01:00".into());
+    assert!(!rules(&r).contains("PROTO-ONE-DAY"));
 }
 
 #[test]

@@ -63,8 +63,8 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
     let catalog = Catalog::embedded();
     let in_set = |c: &str, vs: &str| catalog.value_set(vs).is_some_and(|s| s.contains(c));
     let live = |k: &str| state.resources.get(k).filter(|t| !super::resource::withdrawn(t.current)).map(|t| &t.current);
-    let at = |rule: &'static str, t: &super::state::Tracked, k: &str, message: String| Finding { rule, report: Some(t.report.clone()), resource: Some(k.to_string()), day: Some(t.day.clone()), message };
-    let citizen = |rule: &'static str, message: &str| Finding { rule, report: Some(who.report.to_string()), resource: Some(who.patient.to_string()), day: Some(who.day.to_string()), message: message.to_string() };
+    let at = |rule: &'static str, t: &super::state::Tracked, k: &str, message: String| Finding::new(rule, Some(t.report.clone()), Some(k.to_string()), Some(t.day.clone()), message);
+    let citizen = |rule: &'static str, message: &str| Finding::new(rule, Some(who.report.to_string()), Some(who.patient.to_string()), Some(who.day.to_string()), message.to_string());
 
     // DST-SCOPE: every reported ydelse and tilbud.
     for (k, t) in state.current_of(Profile::Intervention) {
@@ -72,9 +72,10 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
             out.push(at("DST-SCOPE", t, k, why));
         }
     }
+    // Tilbud: a reading (the seed limits ydelser).
     for (k, t) in state.current_of(Profile::ServicePerformer) {
         if let Some(why) = t.current.pointer("/category/0/coding/0/code").and_then(Value::as_str).and_then(|c| out_of_scope(catalog, c, "KLServiceCodesFFB", "tilbud")) {
-            out.push(at("DST-SCOPE", t, k, why));
+            out.push(at("DST-SCOPE", t, k, why).interpretation());
         }
     }
 
