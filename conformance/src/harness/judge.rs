@@ -232,4 +232,20 @@ mod tests {
         assert!(verdicts.iter().filter(|v| v.check != "GW-JSON").all(|v| v.status == Status::Pass), "{verdicts:#?}");
         assert_eq!(verdicts.len(), gw_ids().count());
     }
+
+    #[test]
+    fn interpretations_never_fail_a_verdict_and_are_listed_as_warnings() {
+        // The IG's example stream: no error, warnings (PROTO-DAILY not judged, one
+        // målgruppe twice in a care plan) only.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid");
+        let stored: Vec<StoredEvidenceReport> = [2, 3, 5, 6, 7].iter().enumerate().map(|(i, n)| stored(i as i64 + 1, &std::fs::read(format!("{dir}/ig-example-encounter-{n}.json")).unwrap())).collect();
+        let (_, judged) = judge_gw(Validator::default_validator(), "j", "s", &stored);
+        assert!(judged.iter().all(|r| r.accepted));
+        let mut judge = StreamJudge::new();
+        let mut verdicts = judge.after_step("j", "s", &judged);
+        verdicts.extend(judge.finish("j", &judged));
+        assert!(verdicts.iter().all(|v| v.status == Status::Pass), "{verdicts:#?}");
+        let stable = verdicts.iter().find(|v| v.check == "PROTO-ID-STABLE").unwrap();
+        assert!(stable.messages.iter().any(|m| m.starts_with("interpretation (warning): ") && m.contains("twice")), "{:#?}", stable.messages);
+    }
 }
