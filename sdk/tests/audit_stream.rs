@@ -159,3 +159,30 @@ fn malformed_reports_never_panic() {
         assert_eq!(a.reports, v.len());
     }
 }
+
+#[test]
+fn dst_stoette_ikke_vurderet_is_not_a_stoettebehov() {
+    // Breaking: every støttebehov assessment is "Ikke vurderet" (an error).
+    let r = stream(|c| c.evaluations.iter_mut().for_each(|e| e.level = Stoettebehov::IkkeVurderet));
+    let a = audit_citizen(&r);
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-STOETTE").collect();
+    assert_eq!(f.len(), 1, "{:#?}", a.findings);
+    assert!(f[0].is_error() && f[0].message.contains("Ikke vurderet") && f[0].resource.as_deref().is_some_and(|r| r.starts_with("Patient/")), "{f:#?}");
+    // Passing: one of them is a støttebehov.
+    let r = stream(|c| c.evaluations[0].level = Stoettebehov::IkkeVurderet);
+    assert_eq!(rules(&r), BTreeSet::new());
+}
+
+#[test]
+fn dst_ad_only_ikke_vurderet_is_an_interpretation() {
+    // Breaking (a warning): every A&D theme scored "Ikke vurderet".
+    let r = stream(|c| c.themes.iter_mut().for_each(|t| t.reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet))));
+    let a = audit_citizen(&r);
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-AD").collect();
+    assert_eq!(f.len(), 1, "{:#?}", a.findings);
+    assert_eq!(f[0].severity, ffbkit_sdk::audit::Severity::Interpretation);
+    assert!(!a.findings.iter().any(|f| f.rule == "DST-AD" && f.is_error()), "{:#?}", a.findings);
+    // Passing: one A&D theme has a score.
+    let r = stream(|c| c.themes[1].reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet)));
+    assert!(!rules(&r).contains("DST-AD"));
+}

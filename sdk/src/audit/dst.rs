@@ -7,6 +7,7 @@
 use super::finding::Finding;
 use super::resource::{code, day_of, ref_key, refs_under};
 use super::state::StreamState;
+use crate::catalog::codes::{Funktionsevneniveau, Stoettebehov};
 use crate::catalog::{Catalog, Concept};
 use crate::profile::{fixed, Profile};
 use serde_json::Value;
@@ -109,11 +110,18 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
     for (k, t) in ad.iter().filter(|(_, t)| t.current.get("severity").is_none() || t.current.get("recordedDate").is_none()) {
         out.push(at("DST-AD", t, k, "The Aktivitet og deltagelse theme lacks its date or its funktionsevnevurdering (severity).".into()));
     }
+    // "Ikke vurderet" is not a funktionsevnevurdering (a reading: the IG's value set holds it).
+    let scored: Vec<_> = ad.iter().filter_map(|(_, t)| code(t.current, "severity")).collect();
+    if !scored.is_empty() && scored.iter().all(|c| *c == Funktionsevneniveau::IkkeVurderet.code()) {
+        out.push(citizen("DST-AD", "Every Aktivitet og deltagelse theme of the citizen is scored \"Ikke vurderet\", which is not a funktionsevnevurdering.").interpretation());
+    }
 
     // DST-STOETTE: a dated støttebehov assessment, and one on the day of every follow-up.
     let days: BTreeSet<&str> = state.current_of(Profile::CareEvaluation).filter_map(|(_, t)| day_of(&t.current["effectiveDateTime"])).collect();
     if days.is_empty() {
         out.push(citizen("DST-STOETTE", "The citizen receives FFB ydelser but has no dated støttebehov assessment."));
+    } else if state.current_of(Profile::CareEvaluation).all(|(_, t)| code(t.current, "valueCodeableConcept") == Some(Stoettebehov::IkkeVurderet.code())) {
+        out.push(citizen("DST-STOETTE", "Every støttebehov assessment of the citizen is \"Ikke vurderet\", which is not a støttebehov (intet, let, moderat, højt, fuldstændigt)."));
     }
     for (k, t) in state.current_of(Profile::FollowUp) {
         let d = day_of(&t.current["effectiveDateTime"]).unwrap_or("");

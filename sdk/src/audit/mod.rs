@@ -55,9 +55,9 @@
 //! - **DST-TRIPLE**: a ydelse starting on or after 2025-01-01 has a ydelse code and a care
 //!   plan with an FFB målgruppe and a tilbud.
 //! - **DST-FF**, **DST-AD**, **DST-STOETTE**, **DST-MAALTYPE**: per citizen, on the final
-//!   state: a dated F&F theme; an A&D theme, each dated and scored; a dated støttebehov
-//!   assessment and one on the day of every follow-up; a goal with a måltype addressing an
-//!   A&D theme.
+//!   state: a dated F&F theme; an A&D theme, each dated and scored (*(interpretation)* not
+//!   all "Ikke vurderet"); a dated støttebehov assessment, not all "Ikke vurderet", and one
+//!   on the day of every follow-up; a goal with a måltype addressing an A&D theme.
 //!
 //! Decisions: withdrawn (`entered-in-error`) data counts for nothing towards any DST rule;
 //! DST-TRIPLE applies to ydelser starting on or after 2025-01-01 ([`dst::DST_FROM`]), and the

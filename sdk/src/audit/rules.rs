@@ -273,7 +273,10 @@ pub const RULES: &[AuditRule] = &[
             ig("Condition", "\"Conditions under \"Aktivitet og deltagelse\" must also contain the severity ...\" (the funktionsevnevurdering)"),
         ],
         summary: "a citizen with FFB ydelser (from 2025-01-01) has an Aktivitet og deltagelse theme at undertema level; each is dated and scored",
-        readings: &[],
+        readings: &[reading(
+            "\"Ikke vurderet\" is not an assessment: a citizen whose A&D themes are all scored \"Ikke vurderet\"",
+            "the IG's funktionsevneniveau value set holds \"Ikke vurderet\", and the seed does not say it does not count",
+        )],
     },
     AuditRule {
         id: "DST-STOETTE",
@@ -281,9 +284,9 @@ pub const RULES: &[AuditRule] = &[
         severity: Error,
         source: &[seed(
             "Gældende indberetningskrav - Støttebehovsvurderinger",
-            "\"Krav: Alle FFB-modtagere skal have oplyst mindst ét støttebehov\"; \"Kravet gælder indberetning af støttebehov ved opfølgning, også selvom ... uændret. Dato angives også ved opfølgning\"",
+            "\"Krav: Alle FFB-modtagere skal have oplyst mindst ét støttebehov\"; \"Kravet gælder indberetning af støttebehov ved opfølgning, også selvom ... uændret. Dato angives også ved opfølgning\"; the støttebehov are intet, let, moderat, højt and fuldstændigt (Figur 5.4)",
         )],
-        summary: "a citizen with FFB ydelser (from 2025-01-01) has a dated støttebehov assessment, and one dated the day of every follow-up",
+        summary: "a citizen with FFB ydelser (from 2025-01-01) has a dated støttebehov assessment other than \"Ikke vurderet\" (not a støttebehov), and one dated the day of every follow-up",
         readings: &[],
     },
     AuditRule {
