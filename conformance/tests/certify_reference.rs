@@ -25,7 +25,7 @@ async fn the_reference_vendor_passes_every_requirement_push_and_pull() {
         assert!(not_passed.is_empty(), "{mode:?}: {not_passed:#?}");
         assert_eq!(r.status, Status::Pass);
         // Every GW, PROTO and DST id and every step's VUM id was checked.
-        for id in ffbkit_sdk::validate::RULES.iter().map(|r| r.id).chain(ffbkit_sdk::audit::RULES) {
+        for id in ffbkit_sdk::validate::RULES.iter().map(|r| r.id).chain(ffbkit_sdk::audit::rule_ids()) {
             assert!(r.requirements.iter().any(|q| q.id == id && q.checks > 0), "{id} not checked");
         }
         for j in &journeys {

@@ -1,7 +1,8 @@
 //! `ffbkit audit` on the real binary: clean synthetic streams exit 0; broken ones exit 1
 //! and name the rule, the citizen (masked), the report and the resource; table, JSON and
-//! HTML outputs; the stream fixtures found under their ids; unreadable input reported,
-//! not lost.
+//! HTML outputs, each showing every finding's severity; the stream fixtures found under
+//! their ids (exit 1 only for findings of severity error); the IG's example stream, with
+//! warnings only, exits 0; unreadable input reported, not lost.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -80,8 +81,8 @@ fn fixture_cprs() -> Vec<String> {
     out
 }
 
-fn ffbkit_rules() -> [&'static str; 15] {
-    ffbkit_sdk::audit::RULES
+fn ffbkit_rules() -> Vec<&'static str> {
+    ffbkit_sdk::audit::rule_ids().collect()
 }
 
 #[test]
@@ -114,6 +115,10 @@ fn broken_streams_json_names_rule_citizen_report_and_resource() {
     let f = first["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "DST-STOETTE").unwrap();
     assert!(f["report"].as_str().is_some_and(|r| r.len() == 36), "{f}");
     assert!(f["resource"].as_str().is_some_and(|r| r.contains('/')), "{f}");
+    assert_eq!(f["severity"], "error", "{f}");
+    assert_eq!(rule["severity"], "error");
+    assert_eq!(v["citizens_with_errors"], 20);
+    assert_eq!(v["per_rule_errors"]["DST-STOETTE"], 20);
     // Municipalities add up to the whole.
     let ms = v["per_municipality"].as_array().unwrap();
     assert_eq!(ms.iter().map(|m| m["citizens"].as_u64().unwrap()).sum::<u64>(), 20);
@@ -142,7 +147,18 @@ fn every_stream_fixture_is_found_under_its_ids() {
         let mut want_sorted = want.clone();
         want_sorted.sort_unstable();
         assert_eq!(got, want_sorted, "{}", file.display());
-        assert_eq!(o.status.code(), Some(if want.is_empty() { 0 } else { 1 }), "{}", file.display());
+        // Exit 1 only for findings of severity error: interpretations (warnings) alone exit 0.
+        let warnings: Vec<&str> = case["warnings"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        let errors: Vec<&str> = want.iter().copied().filter(|r| !warnings.contains(r)).collect();
+        assert_eq!(o.status.code(), Some(if errors.is_empty() { 0 } else { 1 }), "{}", file.display());
+        let got_errors: Vec<&str> = v["per_rule_errors"].as_object().unwrap().iter().filter(|(_, n)| n.as_u64() != Some(0)).map(|(r, _)| r.as_str()).collect();
+        let mut errors_sorted = errors.clone();
+        errors_sorted.sort_unstable();
+        assert_eq!(got_errors, errors_sorted, "{}", file.display());
+        for f in v["citizens_detail"][0]["findings"].as_array().into_iter().flatten() {
+            let sev = f["severity"].as_str().unwrap();
+            assert!(if warnings.contains(&f["rule"].as_str().unwrap()) { sev == "interpretation" } else { sev == "error" || sev == "interpretation" }, "{f}");
+        }
     }
 }
 
@@ -156,7 +172,7 @@ fn table_of_the_fixture_directory_names_every_rule_and_the_index_as_not_audited(
         let row = text.lines().find(|l| l.trim_start().starts_with(&format!("{rule} "))).unwrap_or_else(|| panic!("{rule}: {text}"));
         let n: usize = row.split_whitespace().nth(1).unwrap().parse().unwrap();
         assert!(n >= 1, "{row}");
-        assert!(text.contains(&format!("[{rule}] report ")), "{rule} in the details");
+        assert!(text.contains(&format!("[{rule}] error report ")) || text.contains(&format!("[{rule}] interpretation report ")), "{rule} in the details, with its severity");
     }
     // index.json is not a report: named, not lost.
     assert!(text.contains("not audited:") && text.contains("index.json: names no citizen"), "{text}");
@@ -185,7 +201,7 @@ fn html_is_self_contained_with_municipalities_and_rules() {
     assert!(rows > 10, "{rows} municipalities");
     // The withdrawn-F&F citizen's municipality stands out with 0 F&F themes only if it has
     // no other citizen; the finding itself is listed with its report and resource.
-    assert!(html.contains("<code>DST-FF</code> report <code>"), "DST-FF detail");
+    assert!(html.contains("<li class=\"error\" data-severity=\"error\"><code>DST-FF</code> <span class=\"sev\">error</span> report <code>"), "DST-FF detail, with its severity");
     assert!(html.contains("-****"), "masked CPR shown");
     for cpr in fixture_cprs() {
         assert!(!html.contains(&cpr), "CPR masked");
@@ -248,5 +264,39 @@ fn html_marks_municipalities_that_report_nothing_of_a_kind() {
         assert!(row.contains("<td class=\"none\">0</td>"), "{row}");
     }
     assert!(html.contains("report none"), "the notes count municipalities reporting none");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_ig_example_stream_exits_0_and_every_output_shows_its_warnings() {
+    let valid = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports/valid");
+    let files: Vec<String> = [2, 3, 5, 6, 7].iter().map(|n| valid.join(format!("ig-example-encounter-{n}.json")).to_string_lossy().into_owned()).collect();
+    let args = |extra: &[&str]| -> Vec<String> { ["audit"].iter().chain(extra).map(|s| s.to_string()).chain(files.iter().cloned()).collect() };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        ffbkit(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let table = run(&[]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert_eq!(table.status.code(), Some(0), "warnings only: {text}");
+    assert!(text.contains("1 with findings (0 with errors"), "{text}");
+    assert!(text.contains("[PROTO-ID-STABLE] interpretation report ") && text.contains("[PROTO-DAILY] interpretation report "), "{text}");
+    assert!(!text.contains("] error report "), "{text}");
+
+    let json = run(&["--json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["citizens_with_errors"], 0);
+    assert_eq!(v["citizens_with_findings"], 1);
+    let findings = v["citizens_detail"][0]["findings"].as_array().unwrap();
+    assert!(!findings.is_empty() && findings.iter().all(|f| f["severity"] == "interpretation"), "{findings:#?}");
+
+    let dir = temp("ig-example");
+    let page = dir.join("audit.html");
+    let html = run(&["--format", "html", "-o", page.to_str().unwrap()]);
+    assert_eq!(html.status.code(), Some(0));
+    let page = std::fs::read_to_string(&page).unwrap();
+    assert!(page.contains("data-severity=\"interpretation\"") && !page.contains("data-severity=\"error\""), "severity on every finding");
+    assert!(page.contains("0 with errors"));
     std::fs::remove_dir_all(&dir).ok();
 }

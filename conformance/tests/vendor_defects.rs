@@ -10,7 +10,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every requirement id found failing on a vendor's reports of one journey: GW ids on all
-/// reports; PROTO/DST ids by the audit of the reports the gateway accepts (per citizen);
+/// reports; PROTO/DST ids by the audit (findings of severity error) of the reports the
+/// gateway accepts (per citizen);
 /// `VUM-*` ids and the rules their failed expectations stand for.
 fn failing_ids(j: &Journey, per_step: &[Vec<Value>]) -> BTreeSet<String> {
     let validator = Validator::default_validator();
@@ -41,7 +42,8 @@ fn failing_ids(j: &Journey, per_step: &[Vec<Value>]) -> BTreeSet<String> {
         by_citizen.entry(cpr).or_default().push(r);
     }
     for reports in by_citizen.values() {
-        ids.extend(ffbkit_sdk::audit::audit_citizen(reports).findings.into_iter().map(|f| f.rule.to_string()));
+        // Findings of severity error only: an interpretation (a warning) never fails.
+        ids.extend(ffbkit_sdk::audit::audit_citizen(reports).findings.into_iter().filter(|f| f.is_error()).map(|f| f.rule.to_string()));
     }
     ids
 }

@@ -3,12 +3,13 @@
 //! targeted edit of the JSON where the defect cannot be expressed through the domain).
 //!
 //! - `every_stream_fixture_is_found_under_its_ids`: the audit of each file reports exactly
-//!   the rule ids its index entry lists, and the gateway validator exactly the error ids
-//!   listed under `gateway` (empty: every report is valid).
+//!   the rule ids its index entry lists, those under `warnings` only with severity
+//!   interpretation, and the gateway validator exactly the error ids listed under
+//!   `gateway` (empty: every report is valid).
 //! - `stream_fixtures_are_fresh`: the committed files are what this generator makes.
 //!   Regenerate with `FFBKIT_REGENERATE=1 cargo test -p ffbkit-sdk --test audit_fixtures`.
 
-use ffbkit_sdk::audit::{audit_citizen, RULES};
+use ffbkit_sdk::audit::{audit_citizen, rule_ids};
 use ffbkit_sdk::catalog::codes::*;
 use ffbkit_sdk::domain::*;
 use ffbkit_sdk::planner::{change_grant_with_ids, Planner};
@@ -136,11 +137,18 @@ struct Fixture {
     file: &'static str,
     description: &'static str,
     rules: &'static [&'static str],
+    /// The rules among `rules` found only as interpretations (warnings).
+    warnings: &'static [&'static str],
     reports: Vec<Value>,
 }
 
 fn fx(file: &'static str, description: &'static str, rules: &'static [&'static str], reports: Vec<Value>) -> Fixture {
-    Fixture { file, description, rules, reports }
+    Fixture { file, description, rules, warnings: &[], reports }
+}
+
+/// A fixture whose rules are all found as interpretations (warnings) only.
+fn fx_warning(file: &'static str, description: &'static str, rules: &'static [&'static str], reports: Vec<Value>) -> Fixture {
+    Fixture { file, description, rules, warnings: rules, reports }
 }
 
 /// Every stream fixture.
@@ -149,7 +157,7 @@ fn fixtures() -> Vec<Fixture> {
 
     // PROTO-DAILY
     out.push(fx("proto-daily-ok-same-day.ndjson", "PROTO-DAILY satisfied: granting and follow-up each reported on their day", &[], followed_up(101, |_, _| {}).reports));
-    out.push(fx("proto-daily-late-assessment.ndjson", "PROTO-DAILY broken: a støttebehov assessment of 2025-04-01 first delivered on 2025-04-05", &["PROTO-DAILY"], {
+    out.push(fx("proto-daily-late-assessment.ndjson", "PROTO-DAILY broken: a støttebehov assessment registered 2025-04-01 (meta.lastUpdated) first delivered on 2025-04-05", &["PROTO-DAILY"], {
         let mut j = granted(102);
         let day = Date::parse("2025-04-01").unwrap();
         let mut eval = SupportEvaluation::new(Stoettebehov::HoejtStoettebehov, day.at(10, 0));
@@ -157,6 +165,10 @@ fn fixtures() -> Vec<Fixture> {
         j.case.care_plans[0].evaluation = Some(eval.id.clone());
         j.case.evaluations.push(eval);
         j.report(day.plus_days(4));
+        // The source system stamps the change when it is registered, not when it is sent.
+        for res in resources(&mut j.reports[1]) {
+            res["meta"]["lastUpdated"] = json!("2025-04-01T10:00:00+02:00");
+        }
         j.reports
     }));
 
@@ -208,7 +220,7 @@ fn fixtures() -> Vec<Fixture> {
         g.themes.retain(|x| *x != old);
         g.themes.push(t);
     }).reports));
-    out.push(fx("proto-id-stable-patient-new-id.ndjson", "PROTO-ID-STABLE broken: the citizen's Patient id changes between reports", &["PROTO-ID-STABLE"], {
+    out.push(fx_warning("proto-id-stable-patient-new-id.ndjson", "PROTO-ID-STABLE broken (interpretation): the citizen's Patient id changes between reports", &["PROTO-ID-STABLE"], {
         let mut r = followed_up(133, |_, _| {}).reports;
         let old = r[1]["entry"][0]["resource"]["id"].as_str().unwrap().to_string();
         let text = r[1].to_string().replace(&old, "0b6f3c7e-2a59-4d0e-9c61-7f1e8a2d4b90");
@@ -234,7 +246,7 @@ fn fixtures() -> Vec<Fixture> {
         j.report(day);
         j.reports
     }));
-    out.push(fx("proto-error-withdrawn-still-active.ndjson", "PROTO-ERROR broken: a withdrawn theme keeps clinicalStatus active (ffbkit's convention: inactive)", &["PROTO-ERROR"], {
+    out.push(fx_warning("proto-error-withdrawn-still-active.ndjson", "PROTO-ERROR broken (interpretation): a withdrawn theme keeps clinicalStatus active (ffbkit's convention: inactive)", &["PROTO-ERROR"], {
         let mut j = granted(143);
         let day = j.d0.succ();
         j.case.themes[0].registration = Registration::EnteredInError;
@@ -304,7 +316,7 @@ fn fixtures() -> Vec<Fixture> {
     out.push(fx("dst-scope-ok-section-107.ndjson", "DST-SCOPE satisfied: Midlertidigt ophold (Serviceloven §§ 107, 109, 110) under a § 107 botilbud is in scope through § 107", &[], {
         granted_with(191, Date::parse("2025-03-03").unwrap(), Tilbud::MidlertidigtBotilbudTilVoksne, Ydelse::MidlertidigtOphold).reports
     }));
-    out.push(fx("dst-scope-tilbud-outside.ndjson", "DST-SCOPE broken: the tilbud is Botilbudslignende tilbud (Socialtilsynsloven § 4), outside FFB (the gateway rejects it: GW-BINDING)", &["DST-SCOPE"], {
+    out.push(fx_warning("dst-scope-tilbud-outside.ndjson", "DST-SCOPE broken (interpretation): the tilbud is Botilbudslignende tilbud (Socialtilsynsloven § 4), outside FFB (the gateway rejects it: GW-BINDING)", &["DST-SCOPE"], {
         let mut r = granted(192).reports;
         for res in resources(&mut r[0]).filter(|x| x["resourceType"] == "CareTeam") {
             res["category"][0]["coding"][0]["code"] = json!(Tilbud::BotilbudslignendeTilbud.code());
@@ -395,10 +407,10 @@ fn ndjson(reports: &[Value]) -> String {
 fn index(fixtures: &[Fixture]) -> String {
     let cases: Vec<Value> = fixtures
         .iter()
-        .map(|f| json!({"file": f.file, "description": f.description, "rules": f.rules, "gateway": gateway_errors(&f.reports), "reports": f.reports.len()}))
+        .map(|f| json!({"file": f.file, "description": f.description, "rules": f.rules, "warnings": f.warnings, "gateway": gateway_errors(&f.reports), "reports": f.reports.len()}))
         .collect();
     let v = json!({
-        "description": "Report streams (NDJSON, one delivery report per line, one citizen per file): the stream audit must report exactly `rules` (empty: the stream satisfies every PROTO and DST rule); `gateway` lists the error rule ids the gateway validator reports on the stream's reports (empty: every report is valid).",
+        "description": "Report streams (NDJSON, one delivery report per line, one citizen per file): the stream audit must report exactly `rules` (empty: the stream satisfies every PROTO and DST rule), those under `warnings` only as interpretations (severity interpretation: warnings that never fail), the others with severity error; `gateway` lists the error rule ids the gateway validator reports on the stream's reports (empty: every report is valid).",
         "cases": cases,
     });
     serde_json::to_string_pretty(&v).unwrap() + "\n"
@@ -451,6 +463,9 @@ fn every_stream_fixture_is_found_under_its_ids() {
         let got: BTreeSet<String> = audit.findings.iter().map(|f| f.rule.to_string()).collect();
         let want: BTreeSet<String> = case["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
         assert_eq!(got, want, "{file}: {:#?}", audit.findings);
+        let warnings: BTreeSet<String> = case["warnings"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
+        let errors: BTreeSet<String> = audit.error_rules().into_iter().map(str::to_string).collect();
+        assert_eq!(errors, want.difference(&warnings).cloned().collect(), "{file}: rules found with severity error: {:#?}", audit.findings);
         for f in &audit.findings {
             assert!(f.report.is_some() && f.resource.is_some() && f.day.is_some(), "{file}: every finding points to a report and a resource: {f:?}");
         }
@@ -464,10 +479,10 @@ fn every_stream_fixture_is_found_under_its_ids() {
         }
         if want.is_empty() {
             let d = case["description"].as_str().unwrap();
-            satisfied.extend(RULES.iter().filter(|r| d.contains(**r)).map(|r| r.to_string()));
+            satisfied.extend(rule_ids().filter(|r| d.contains(*r)).map(str::to_string));
         }
     }
-    let all: BTreeSet<String> = RULES.iter().map(|r| r.to_string()).collect();
+    let all: BTreeSet<String> = rule_ids().map(str::to_string).collect();
     assert_eq!(broken, all, "every PROTO and DST rule has a stream that breaks it");
     assert_eq!(satisfied, all, "every PROTO and DST rule has a stream that satisfies it");
 }

@@ -120,9 +120,22 @@ fn proto_ended_reported_late() {
 
 #[test]
 fn proto_one_day_a_report_spanning_two_days() {
+    // A resource the report changes (the new follow-up result), updated two days earlier.
     let mut r = stream(|_| {});
-    r[1]["entry"][1]["resource"]["meta"]["lastUpdated"] = Value::String("2025-06-01T10:00:00+02:00".into());
+    let e = r[1]["entry"].as_array_mut().unwrap().iter_mut().find(|e| e["resource"]["resourceType"] == "Observation").unwrap();
+    e["resource"]["meta"]["lastUpdated"] = Value::String("2025-06-01T10:00:00+02:00".into());
     assert!(rules(&r).contains("PROTO-ONE-DAY"));
+    // A resource carried unchanged (referenced by the changed ones) keeps its old stamp.
+    let mut r = stream(|_| {});
+    let bare = |v: &Value| {
+        let mut v = v.clone();
+        v.as_object_mut().unwrap().remove("meta");
+        v
+    };
+    let first: Vec<Value> = r[0]["entry"].as_array().unwrap().iter().map(|e| bare(&e["resource"])).collect();
+    let e = r[1]["entry"].as_array_mut().unwrap().iter_mut().find(|e| first.contains(&bare(&e["resource"]))).expect("an unchanged resource");
+    e["resource"]["meta"]["lastUpdated"] = Value::String("2025-03-03T23:59:00+01:00".into());
+    assert!(!rules(&r).contains("PROTO-ONE-DAY"));
 }
 
 #[test]
@@ -145,4 +158,31 @@ fn malformed_reports_never_panic() {
         let a = audit_citizen(&v);
         assert_eq!(a.reports, v.len());
     }
+}
+
+#[test]
+fn dst_stoette_ikke_vurderet_is_not_a_stoettebehov() {
+    // Breaking: every støttebehov assessment is "Ikke vurderet" (an error).
+    let r = stream(|c| c.evaluations.iter_mut().for_each(|e| e.level = Stoettebehov::IkkeVurderet));
+    let a = audit_citizen(&r);
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-STOETTE").collect();
+    assert_eq!(f.len(), 1, "{:#?}", a.findings);
+    assert!(f[0].is_error() && f[0].message.contains("Ikke vurderet") && f[0].resource.as_deref().is_some_and(|r| r.starts_with("Patient/")), "{f:#?}");
+    // Passing: one of them is a støttebehov.
+    let r = stream(|c| c.evaluations[0].level = Stoettebehov::IkkeVurderet);
+    assert_eq!(rules(&r), BTreeSet::new());
+}
+
+#[test]
+fn dst_ad_only_ikke_vurderet_is_an_interpretation() {
+    // Breaking (a warning): every A&D theme scored "Ikke vurderet".
+    let r = stream(|c| c.themes.iter_mut().for_each(|t| t.reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet))));
+    let a = audit_citizen(&r);
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-AD").collect();
+    assert_eq!(f.len(), 1, "{:#?}", a.findings);
+    assert_eq!(f[0].severity, ffbkit_sdk::audit::Severity::Interpretation);
+    assert!(!a.findings.iter().any(|f| f.rule == "DST-AD" && f.is_error()), "{:#?}", a.findings);
+    // Passing: one A&D theme has a score.
+    let r = stream(|c| c.themes[1].reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet)));
+    assert!(!rules(&r).contains("DST-AD"));
 }

@@ -1,5 +1,7 @@
 //! The stream audit over a dataset: the reports grouped by citizen, each group judged by
 //! the SDK's `audit::audit_citizen` (DST and PROTO rules) in parallel. No rule lives here.
+//! Every finding carries its severity: `error` (the cited IG or seed text states the rule)
+//! or `interpretation` (ffbkit's reading: a warning).
 
 use crate::cpr::CprMode;
 use crate::table::{Cell, TableBuf, Ty};
@@ -12,13 +14,15 @@ use std::sync::Arc;
 
 use Ty::{Int, Str};
 
-/// One row per finding.
-pub const FINDINGS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("rule", Str), ("report_id", Str), ("resource", Str), ("message", Str)];
-/// One row per citizen.
-pub const CITIZENS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("reports", Int), ("findings", Int), ("rules", Str)];
+/// One row per finding (`severity`: `error` or `interpretation`).
+pub const FINDINGS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("rule", Str), ("severity", Str), ("report_id", Str), ("resource", Str), ("message", Str)];
+/// One row per citizen (`findings` of any severity, `errors` of severity error; `rules`: the
+/// rules of all findings).
+pub const CITIZENS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("reports", Int), ("findings", Int), ("errors", Int), ("rules", Str)];
 
-/// One row per municipality and rule (a row without rule for a municipality without findings).
-pub const MUNICIPALITIES: &[(&str, Ty)] = &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("citizens", Int)];
+/// One row per municipality and rule (a row without rule for a municipality without
+/// findings); `errors`: the findings of severity error among `findings`.
+pub const MUNICIPALITIES: &[(&str, Ty)] = &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("errors", Int), ("citizens", Int)];
 
 /// The audit's tables, and its findings as rows of `issues`.
 pub struct AuditTables {
@@ -47,8 +51,8 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         .collect();
     let text = |m: &str| if matches!(cpr, CprMode::Clear) { m.to_string() } else { mask_cpr_in_text(m) };
     let mut out = AuditTables { findings: TableBuf::new("audit_findings", FINDINGS), citizens: TableBuf::new("audit_citizens", CITIZENS), municipalities: TableBuf::new("audit_municipalities", MUNICIPALITIES), issue_rows: Vec::new() };
-    // municipality -> (citizens, rule -> (citizens, findings))
-    let mut per_m: BTreeMap<String, (i64, BTreeMap<&'static str, (i64, i64)>)> = BTreeMap::new();
+    // municipality -> (citizens, rule -> (citizens, findings, errors))
+    let mut per_m: BTreeMap<String, (i64, BTreeMap<&'static str, (i64, i64, i64)>)> = BTreeMap::new();
     for (key, a) in audits {
         let m = per_m.entry(a.municipality.clone()).or_default();
         m.0 += 1;
@@ -56,6 +60,7 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         for f in &a.findings {
             let e = m.1.entry(f.rule).or_default();
             e.1 += 1;
+            e.2 += i64::from(f.is_error());
             if seen.insert(f.rule) {
                 e.0 += 1;
             }
@@ -63,9 +68,10 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         let citizen = if key.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(cpr.text(&key))) };
         let municipality = if a.municipality.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(a.municipality.as_str())) };
         let rules: BTreeSet<&str> = a.findings.iter().map(|f| f.rule).collect();
-        out.citizens.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Int(a.reports as i64), Cell::Int(a.findings.len() as i64), Cell::own(rules.into_iter().collect::<Vec<_>>().join(","))]);
+        let errors = a.findings.iter().filter(|f| f.is_error()).count() as i64;
+        out.citizens.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Int(a.reports as i64), Cell::Int(a.findings.len() as i64), Cell::Int(errors), Cell::own(rules.into_iter().collect::<Vec<_>>().join(","))]);
         for f in &a.findings {
-            out.findings.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Static(f.rule), Cell::text(f.report.as_deref()), Cell::text(f.resource.as_deref()), Cell::own(text(&f.message))]);
+            out.findings.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Static(f.rule), Cell::Static(f.severity.as_str()), Cell::text(f.report.as_deref()), Cell::text(f.resource.as_deref()), Cell::own(text(&f.message))]);
             out.issue_rows.push(vec![
                 Cell::Static("audit"),
                 Cell::Null,
@@ -73,7 +79,7 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
                 citizen.clone(),
                 municipality.clone(),
                 Cell::Static(f.rule),
-                Cell::Null,
+                Cell::Static(f.severity.as_str()),
                 Cell::Null,
                 Cell::text(f.resource.as_deref()),
                 Cell::Null,
@@ -87,10 +93,10 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
     for (m, (citizens, rules)) in per_m {
         let mc = if m.is_empty() { Cell::Null } else { Cell::own(m) };
         if rules.is_empty() {
-            out.municipalities.rows.push(vec![mc.clone(), Cell::Null, Cell::Int(0), Cell::Int(0), Cell::Int(citizens)]);
+            out.municipalities.rows.push(vec![mc.clone(), Cell::Null, Cell::Int(0), Cell::Int(0), Cell::Int(0), Cell::Int(citizens)]);
         }
-        for (rule, (with, n)) in rules {
-            out.municipalities.rows.push(vec![mc.clone(), Cell::Static(rule), Cell::Int(with), Cell::Int(n), Cell::Int(citizens)]);
+        for (rule, (with, n, errors)) in rules {
+            out.municipalities.rows.push(vec![mc.clone(), Cell::Static(rule), Cell::Int(with), Cell::Int(n), Cell::Int(errors), Cell::Int(citizens)]);
         }
     }
     out

@@ -3,14 +3,16 @@
 //! SDK's stream audit ([`ffbkit_sdk::audit::audit_citizen`]): every PROTO and DST rule.
 //! Output: a summary per rule (citizens affected, share) and per municipality (citizens,
 //! reports, coverage as in seed 002), then the details per citizen with findings (rule,
-//! report, day, resource); as a terminal table, JSON or a self-contained HTML page.
+//! report, day, resource, severity); as a terminal table, JSON or a self-contained HTML
+//! page. A finding's severity is `error` (the cited IG or seed text states the rule) or
+//! `interpretation` (ffbkit's reading: a warning).
 //!
 //! Memory stays bounded: a first pass records per report only its citizen, timestamp and
 //! byte range in a temporary SQLite store ([`spill`]); the second reads one citizen's
 //! reports at a time in timestamp order and audits batches of citizens in parallel; the
-//! details are kept in the store until written. Exit codes: 0 no findings, 1 findings or
-//! reports that could not be audited (not JSON, no citizen), 2 inputs that could not be
-//! read.
+//! details are kept in the store until written. Exit codes: 0 no finding of severity error
+//! (interpretations alone never fail), 1 findings of severity error or reports that could
+//! not be audited (not JSON, no citizen), 2 inputs that could not be read.
 
 mod html;
 mod input;
@@ -145,5 +147,5 @@ pub fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
         }
         return Ok(EXIT_USAGE);
     }
-    Ok(if totals.citizens_with_findings == 0 && intake.bad_reports == 0 { EXIT_OK } else { EXIT_NOT_FOUND })
+    Ok(if totals.citizens_with_errors == 0 && intake.bad_reports == 0 { EXIT_OK } else { EXIT_NOT_FOUND })
 }

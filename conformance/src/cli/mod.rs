@@ -44,7 +44,9 @@ pub enum Command {
     /// Write realistic report streams: each citizen's VUM journey, reported day by day.
     Synth(synth::SynthArgs),
     /// Audit many citizens' report streams: every PROTO and DST rule per citizen, summed
-    /// per rule and municipality (table, JSON or HTML).
+    /// per rule and municipality (table, JSON or HTML), each finding with its severity
+    /// (error or interpretation); exit 0 no error, 1 errors or unreadable reports, 2
+    /// unreadable input.
     Audit(audit::AuditArgs),
     /// Certify a vendor: run the scripted VUM journeys against it, judge what it reports,
     /// write certify.json, certify.junit.xml and certify.html; exit 0 pass, 1 fail or error.

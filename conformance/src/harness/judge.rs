@@ -6,7 +6,7 @@
 use super::requirements::{audit_checks, gw_ids, DST, PROTO};
 use super::store::StoredEvidenceReport;
 use super::verdict::{Evidence, Status, Verdict};
-use ffbkit_sdk::audit::{audit_citizen, Finding};
+use ffbkit_sdk::audit::{audit_citizen, Finding, Severity as AuditSeverity};
 use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
 use ffbkit_sdk::validate::{Severity, Validator};
 use serde_json::Value;
@@ -95,6 +95,9 @@ pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[Sto
 pub struct StreamJudge {
     seen: BTreeSet<(String, Option<String>, Option<String>, String)>,
     failed: BTreeSet<String>,
+    /// Findings of severity interpretation per rule: warnings shown on the rule's verdict,
+    /// never a failure.
+    warnings: BTreeMap<String, Vec<String>>,
 }
 
 impl StreamJudge {
@@ -109,15 +112,16 @@ impl StreamJudge {
         self.failed.insert(rule.to_string());
     }
 
-    /// Audit the accepted stream so far; every PROTO finding not seen before is a fail at
-    /// `step`.
+    /// Audit the accepted stream so far; every PROTO finding of severity error not seen
+    /// before is a fail at `step` (interpretations are kept as warnings).
     pub fn after_step(&mut self, journey: &str, step: &str, stream: &[JudgedReport]) -> Vec<Verdict> {
         self.new_findings(journey, Some(step), stream, |rule| PROTO.contains(&rule))
     }
 
-    /// End of the journey: DST findings per citizen (and any PROTO finding still new) are
-    /// fails; every PROTO and DST id the audit checks that did not fail passes; with no
-    /// accepted report at all they are skipped.
+    /// End of the journey: DST findings of severity error per citizen (and any PROTO one
+    /// still new) are fails; every PROTO and DST id the audit checks that did not fail
+    /// passes, its interpretations (warnings) listed in its messages; with no accepted
+    /// report at all they are skipped.
     pub fn finish(&mut self, journey: &str, stream: &[JudgedReport]) -> Vec<Verdict> {
         let mut out = self.new_findings(journey, None, stream, |_| true);
         let accepted: Vec<&JudgedReport> = stream.iter().filter(|r| r.accepted && r.value.is_some()).collect();
@@ -129,9 +133,13 @@ impl StreamJudge {
             let v = if accepted.is_empty() {
                 Verdict::new(*id, Status::Skip, journey, None).with_message("no accepted report to audit in this journey")
             } else {
-                Verdict::new(*id, Status::Pass, journey, None)
+                let warnings = self.warnings.get(*id).map_or(&[][..], Vec::as_slice);
+                let what = if warnings.is_empty() { "no finding".to_string() } else { format!("no error ({} interpretation(s): warnings, not failures)", warnings.len()) };
+                let mut v = Verdict::new(*id, Status::Pass, journey, None)
                     .with_evidence(accepted.iter().map(|r| r.evidence()))
-                    .with_message(format!("no finding over {} accepted report(s) of {} citizen(s)", accepted.len(), citizens.len()))
+                    .with_message(format!("{what} over {} accepted report(s) of {} citizen(s)", accepted.len(), citizens.len()));
+                v.messages.extend(warnings.iter().take(MAX_MESSAGES).map(|w| format!("interpretation (warning): {w}")));
+                v
             };
             out.push(v);
         }
@@ -155,6 +163,12 @@ impl StreamJudge {
                 }
                 let key = (f.rule.to_string(), f.report.clone(), f.resource.clone(), f.message.clone());
                 if !self.seen.insert(key) {
+                    continue;
+                }
+                if f.severity == AuditSeverity::Interpretation {
+                    let at = [f.report.as_deref(), f.resource.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                    let text = mask_cpr_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) });
+                    self.warnings.entry(f.rule.to_string()).or_default().push(text);
                     continue;
                 }
                 let ev: Vec<Evidence> = reports
@@ -217,5 +231,21 @@ mod tests {
         assert_eq!(json.evidence[0].report, Some(2));
         assert!(verdicts.iter().filter(|v| v.check != "GW-JSON").all(|v| v.status == Status::Pass), "{verdicts:#?}");
         assert_eq!(verdicts.len(), gw_ids().count());
+    }
+
+    #[test]
+    fn interpretations_never_fail_a_verdict_and_are_listed_as_warnings() {
+        // The IG's example stream: no error, warnings (PROTO-DAILY not judged, one
+        // målgruppe twice in a care plan) only.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid");
+        let stored: Vec<StoredEvidenceReport> = [2, 3, 5, 6, 7].iter().enumerate().map(|(i, n)| stored(i as i64 + 1, &std::fs::read(format!("{dir}/ig-example-encounter-{n}.json")).unwrap())).collect();
+        let (_, judged) = judge_gw(Validator::default_validator(), "j", "s", &stored);
+        assert!(judged.iter().all(|r| r.accepted));
+        let mut judge = StreamJudge::new();
+        let mut verdicts = judge.after_step("j", "s", &judged);
+        verdicts.extend(judge.finish("j", &judged));
+        assert!(verdicts.iter().all(|v| v.status == Status::Pass), "{verdicts:#?}");
+        let stable = verdicts.iter().find(|v| v.check == "PROTO-ID-STABLE").unwrap();
+        assert!(stable.messages.iter().any(|m| m.starts_with("interpretation (warning): ") && m.contains("twice")), "{:#?}", stable.messages);
     }
 }

@@ -2,9 +2,12 @@
 //! single-report rule of the SDK's validator (GW), the protocol rules (PROTO), Danmarks
 //! Statistik's rules (DST), and one `VUM-<journey>-<step>` per journey step.
 //!
-//! Which PROTO and DST ids the SDK's stream audit checks comes from the audit itself
-//! (`ffbkit_sdk::audit::RULES`): an id of REQUIREMENTS.md that the audit does not implement
-//! is reported as `skip` with that reason, never passed silently.
+//! Which PROTO and DST ids the SDK's stream audit checks, with their family and severity,
+//! comes from the audit's own rule table (`ffbkit_sdk::audit::RULES`): an id of
+//! REQUIREMENTS.md that the audit does not implement is reported as `skip` with that
+//! reason, never passed silently. Findings of severity interpretation never fail (see
+//! [`super::judge`]). The lists below are REQUIREMENTS.md's ids; a test checks that they
+//! hold every rule of the table under its family.
 
 use ffbkit_sdk::validate::RULES;
 
@@ -25,9 +28,9 @@ pub const PROTO: &[&str] = &[
 /// of a journey.
 pub const DST: &[&str] = &["DST-SCOPE", "DST-TRIPLE", "DST-FF", "DST-AD", "DST-STOETTE", "DST-MAALTYPE"];
 
-/// True when the stream audit checks this PROTO or DST id.
+/// True when the stream audit checks this PROTO or DST id (it is in the audit's table).
 pub fn audit_checks(id: &str) -> bool {
-    (PROTO.contains(&id) || DST.contains(&id)) && ffbkit_sdk::audit::RULES.contains(&id)
+    (PROTO.contains(&id) || DST.contains(&id)) && ffbkit_sdk::audit::rule(id).is_some()
 }
 
 /// The GW ids (every rule of the validator), in REQUIREMENTS.md order.
@@ -61,7 +64,13 @@ mod tests {
         let known = known_ids([("j", "a")]);
         for id in PROTO.iter().chain(DST) {
             let (_, note) = known.iter().find(|(k, _)| k == id).unwrap();
-            assert_eq!(note.is_some(), !ffbkit_sdk::audit::RULES.contains(id), "{id}");
+            assert_eq!(note.is_some(), ffbkit_sdk::audit::rule(id).is_none(), "{id}");
+        }
+        // The audit's table and these lists agree: every audited rule is listed under its family.
+        use ffbkit_sdk::audit::{Family, RULES as AUDIT};
+        for r in AUDIT {
+            let list = if r.family == Family::Proto { PROTO } else { DST };
+            assert!(list.contains(&r.id), "{} ({:?}) is not among REQUIREMENTS.md's ids here", r.id, r.family);
         }
         assert!(known.iter().any(|(k, _)| k == "GW-REF"));
         assert!(known.iter().any(|(k, _)| k == "VUM-j-a"));

@@ -479,13 +479,26 @@ impl VendorSystem {
             }
             let mut reports: Vec<(Date, Value)> = if defect == Some(Defect::ReportsADayLate) {
                 // The job runs before the day's registrations: it sends what stood at the
-                // end of the last earlier day with changes, stamped today.
+                // end of the last earlier day with changes, stamped today; the resources
+                // keep the time they were registered (meta.lastUpdated, that earlier day).
                 let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d < date).collect();
-                let latest = days.last().and_then(|d| c.pending.get(d).cloned());
+                let last = days.last().copied();
+                let latest = last.and_then(|d| c.pending.get(&d).cloned());
                 days.iter().for_each(|d| {
                     c.pending.remove(d);
                 });
-                latest.and_then(|state| c.planner.plan_day(&state, date)).map(|r| vec![(date, r)]).unwrap_or_default()
+                let registered = last.map(|d| d.at(23, 59));
+                latest
+                    .and_then(|state| c.planner.plan_day(&state, date))
+                    .map(|mut r| {
+                        if let (Some(when), Some(entries)) = (&registered, r["entry"].as_array_mut()) {
+                            for e in entries {
+                                e["resource"]["meta"]["lastUpdated"] = Value::String(when.as_str().to_string());
+                            }
+                        }
+                        vec![(date, r)]
+                    })
+                    .unwrap_or_default()
             } else {
                 let days: Vec<Date> = c.pending.keys().copied().filter(|d| *d <= date).collect();
                 let states: Vec<(Date, Case)> = days.iter().filter_map(|d| c.pending.remove(d).map(|s| (*d, s))).collect();

@@ -7,6 +7,7 @@
 use super::finding::Finding;
 use super::resource::{code, day_of, ref_key, refs_under};
 use super::state::StreamState;
+use crate::catalog::codes::{Funktionsevneniveau, Stoettebehov};
 use crate::catalog::{Catalog, Concept};
 use crate::profile::{fixed, Profile};
 use serde_json::Value;
@@ -63,8 +64,8 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
     let catalog = Catalog::embedded();
     let in_set = |c: &str, vs: &str| catalog.value_set(vs).is_some_and(|s| s.contains(c));
     let live = |k: &str| state.resources.get(k).filter(|t| !super::resource::withdrawn(t.current)).map(|t| &t.current);
-    let at = |rule: &'static str, t: &super::state::Tracked, k: &str, message: String| Finding { rule, report: Some(t.report.clone()), resource: Some(k.to_string()), day: Some(t.day.clone()), message };
-    let citizen = |rule: &'static str, message: &str| Finding { rule, report: Some(who.report.to_string()), resource: Some(who.patient.to_string()), day: Some(who.day.to_string()), message: message.to_string() };
+    let at = |rule: &'static str, t: &super::state::Tracked, k: &str, message: String| Finding::new(rule, Some(t.report.clone()), Some(k.to_string()), Some(t.day.clone()), message);
+    let citizen = |rule: &'static str, message: &str| Finding::new(rule, Some(who.report.to_string()), Some(who.patient.to_string()), Some(who.day.to_string()), message.to_string());
 
     // DST-SCOPE: every reported ydelse and tilbud.
     for (k, t) in state.current_of(Profile::Intervention) {
@@ -72,9 +73,10 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
             out.push(at("DST-SCOPE", t, k, why));
         }
     }
+    // Tilbud: a reading (the seed limits ydelser).
     for (k, t) in state.current_of(Profile::ServicePerformer) {
         if let Some(why) = t.current.pointer("/category/0/coding/0/code").and_then(Value::as_str).and_then(|c| out_of_scope(catalog, c, "KLServiceCodesFFB", "tilbud")) {
-            out.push(at("DST-SCOPE", t, k, why));
+            out.push(at("DST-SCOPE", t, k, why).interpretation());
         }
     }
 
@@ -108,11 +110,18 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
     for (k, t) in ad.iter().filter(|(_, t)| t.current.get("severity").is_none() || t.current.get("recordedDate").is_none()) {
         out.push(at("DST-AD", t, k, "The Aktivitet og deltagelse theme lacks its date or its funktionsevnevurdering (severity).".into()));
     }
+    // "Ikke vurderet" is not a funktionsevnevurdering (a reading: the IG's value set holds it).
+    let scored: Vec<_> = ad.iter().filter_map(|(_, t)| code(t.current, "severity")).collect();
+    if !scored.is_empty() && scored.iter().all(|c| *c == Funktionsevneniveau::IkkeVurderet.code()) {
+        out.push(citizen("DST-AD", "Every Aktivitet og deltagelse theme of the citizen is scored \"Ikke vurderet\", which is not a funktionsevnevurdering.").interpretation());
+    }
 
     // DST-STOETTE: a dated støttebehov assessment, and one on the day of every follow-up.
     let days: BTreeSet<&str> = state.current_of(Profile::CareEvaluation).filter_map(|(_, t)| day_of(&t.current["effectiveDateTime"])).collect();
     if days.is_empty() {
         out.push(citizen("DST-STOETTE", "The citizen receives FFB ydelser but has no dated støttebehov assessment."));
+    } else if state.current_of(Profile::CareEvaluation).all(|(_, t)| code(t.current, "valueCodeableConcept") == Some(Stoettebehov::IkkeVurderet.code())) {
+        out.push(citizen("DST-STOETTE", "Every støttebehov assessment of the citizen is \"Ikke vurderet\", which is not a støttebehov (intet, let, moderat, højt, fuldstændigt)."));
     }
     for (k, t) in state.current_of(Profile::FollowUp) {
         let d = day_of(&t.current["effectiveDateTime"]).unwrap_or("");

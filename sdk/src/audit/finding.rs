@@ -1,31 +1,16 @@
-//! What the stream audit reports: one [`Finding`] per broken rule and place, gathered per
-//! citizen in a [`CitizenAudit`].
+//! What the stream audit reports: one [`Finding`] per broken rule and place, with its
+//! [`Severity`], gathered per citizen in a [`CitizenAudit`].
 
-/// The rule ids the stream audit checks (REQUIREMENTS.md sections 2 and 3), in the order of
-/// that document.
-pub const RULES: [&str; 15] = [
-    "PROTO-DAILY",
-    "PROTO-ONE-DAY",
-    "PROTO-SNAPSHOT",
-    "PROTO-ID-STABLE",
-    "PROTO-ERROR",
-    "PROTO-COND-UPDATE",
-    "PROTO-NEW-GATHERING",
-    "PROTO-ENDED",
-    "PROTO-GOAL-CONTEXT",
-    "DST-SCOPE",
-    "DST-TRIPLE",
-    "DST-FF",
-    "DST-AD",
-    "DST-STOETTE",
-    "DST-MAALTYPE",
-];
+use super::rules::{rule, Severity};
 
 /// One finding of the audit.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
-    /// Rule id (`DST-AD`, `PROTO-ENDED`, ...), one of [`RULES`].
+    /// Rule id (`DST-AD`, `PROTO-ENDED`, ...), one of [`super::RULES`].
     pub rule: &'static str,
+    /// `error` when the cited text states the rule, `interpretation` (a warning that never
+    /// fails) when the check rests on ffbkit's reading (see [`super::AuditRule::readings`]).
+    pub severity: Severity,
     /// The report (Bundle id) it points to. Rules judged on the citizen's state point to
     /// the report that carried the resource's current version, or the citizen's last report.
     pub report: Option<String>,
@@ -35,6 +20,25 @@ pub struct Finding {
     pub day: Option<String>,
     /// What is wrong, in one sentence.
     pub message: String,
+}
+
+impl Finding {
+    /// A finding of `rule` with the rule's severity ([`super::AuditRule::severity`]).
+    pub(crate) fn new(rule_id: &'static str, report: Option<String>, resource: Option<String>, day: Option<String>, message: String) -> Finding {
+        let severity = rule(rule_id).map_or(Severity::Error, |r| r.severity);
+        Finding { rule: rule_id, severity, report, resource, day, message }
+    }
+
+    /// The same finding as an interpretation (a check listed under the rule's readings).
+    pub(crate) fn interpretation(mut self) -> Finding {
+        self.severity = Severity::Interpretation;
+        self
+    }
+
+    /// True for severity error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
 /// The audit of one citizen's stream.
@@ -54,11 +58,24 @@ pub struct CitizenAudit {
 }
 
 impl CitizenAudit {
-    /// The distinct rule ids among the findings, sorted.
+    /// The distinct rule ids among the findings (any severity), sorted.
     pub fn rules(&self) -> Vec<&'static str> {
         let mut r: Vec<&'static str> = self.findings.iter().map(|f| f.rule).collect();
         r.sort_unstable();
         r.dedup();
         r
+    }
+
+    /// The distinct rule ids among the findings of severity error, sorted.
+    pub fn error_rules(&self) -> Vec<&'static str> {
+        let mut r: Vec<&'static str> = self.findings.iter().filter(|f| f.is_error()).map(|f| f.rule).collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    }
+
+    /// True when some finding has severity error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
     }
 }

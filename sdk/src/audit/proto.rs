@@ -10,7 +10,7 @@ use super::resource::{code, day_before, day_of, key, last_asserted, profile_of, 
 use super::state::StreamState;
 use crate::profile::Profile;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The report being read: its id, day and resources by key.
 pub(crate) struct Report<'a> {
@@ -32,9 +32,9 @@ impl<'a> Report<'a> {
         Report { id: report["id"].as_str().unwrap_or("?"), day: day_of(&report["timestamp"]).unwrap_or(""), resources, by_key }
     }
 
-    /// A finding pointing to this report and `resource`.
+    /// A finding pointing to this report and `resource`, with the rule's severity.
     pub fn finding(&self, rule: &'static str, resource: Option<&str>, message: String) -> Finding {
-        Finding { rule, report: Some(self.id.to_string()), resource: resource.map(str::to_string), day: Some(self.day.to_string()), message }
+        Finding::new(rule, Some(self.id.to_string()), resource.map(str::to_string), Some(self.day.to_string()), message)
     }
 
     /// A resource by key: in this report, else the stream's current version.
@@ -43,12 +43,16 @@ impl<'a> Report<'a> {
     }
 }
 
-/// PROTO-ONE-DAY: the resources of one report were updated on one day. When they were
-/// not, each resource updated on another day than the report's (or, when the report's day
-/// is not among them, than the most common one) is named.
-pub(crate) fn one_day(rep: &Report, out: &mut Vec<Finding>) {
+/// PROTO-ONE-DAY: the resources a report changes (`changed`: new, or content other than
+/// the stream's current version) were updated on one day. Resources carried unchanged
+/// (because something in the report references them) keep their old `meta.lastUpdated`
+/// and are not judged. When the changed ones span several days, each updated on another day
+/// than the report's (or, when the report's day is not among them, than the most common
+/// one) is named.
+pub(crate) fn one_day(rep: &Report, changed: &HashSet<String>, out: &mut Vec<Finding>) {
+    let judged: Vec<&&Value> = rep.resources.iter().filter(|r| changed.contains(&key(r))).collect();
     let mut days: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in rep.resources.iter().filter_map(|r| day_of(&r["meta"]["lastUpdated"])) {
+    for d in judged.iter().filter_map(|r| day_of(&r["meta"]["lastUpdated"])) {
         *days.entry(d).or_default() += 1;
     }
     if days.len() <= 1 {
@@ -56,9 +60,9 @@ pub(crate) fn one_day(rep: &Report, out: &mut Vec<Finding>) {
     }
     let main = if days.contains_key(rep.day) { rep.day } else { days.iter().max_by_key(|(_, n)| **n).map_or("", |(d, _)| *d) };
     let list = days.keys().copied().collect::<Vec<_>>().join(", ");
-    for r in &rep.resources {
+    for r in judged {
         if let Some(d) = day_of(&r["meta"]["lastUpdated"]).filter(|d| *d != main) {
-            out.push(rep.finding("PROTO-ONE-DAY", Some(&key(r)), format!("The report holds updates from {} days ({list}); this resource was updated on {d}, the report covers {main}.", days.len())));
+            out.push(rep.finding("PROTO-ONE-DAY", Some(&key(r)), format!("The report changes resources updated on {} days ({list}); this resource changed on {d}, the report covers {main}.", days.len())));
         }
     }
 }
@@ -84,7 +88,9 @@ pub(crate) fn references_resolve(rep: &Report, out: &mut Vec<Finding>) {
 }
 
 /// PROTO-SNAPSHOT: a new theme comes with an information gathering holding it; a new
-/// target group, goal or støttebehov assessment with a care plan (or gathering) holding it.
+/// target group or støttebehov assessment with a care plan (or gathering) holding it. A
+/// new goal needs no holder: `CarePlan.goal` is must-support, not required, and the
+/// invariant kl-reporting-ffb-care-plan-3 is commented out in the IG.
 pub(crate) fn new_ones_are_held(rep: &Report, new_keys: &[String], out: &mut Vec<Finding>) {
     let held_by = |k: &str, holders: &[&str]| {
         rep.resources.iter().any(|h| holders.contains(&h["resourceType"].as_str().unwrap_or("")) && profile_of(h) != Some(Profile::Intervention) && references(h).iter().any(|(_, r)| ref_key(r) == k))
@@ -96,7 +102,7 @@ pub(crate) fn new_ones_are_held(rep: &Report, new_keys: &[String], out: &mut Vec
         }
         let (holders, what): (&[&str], &str) = match profile_of(r) {
             Some(Profile::Condition) => (&["ClinicalImpression"], "no information gathering"),
-            Some(Profile::TargetGroup | Profile::InterventionGoal) => (&["CarePlan"], "no care plan"),
+            Some(Profile::TargetGroup) => (&["CarePlan"], "no care plan"),
             Some(Profile::CareEvaluation) => (&["CarePlan", "ClinicalImpression"], "neither a care plan nor an information gathering"),
             _ => continue,
         };
@@ -106,32 +112,18 @@ pub(crate) fn new_ones_are_held(rep: &Report, new_keys: &[String], out: &mut Vec
     }
 }
 
-/// PROTO-DAILY: a new or changed resource delivered more than a day after it changed
-/// (its `meta.lastUpdated`), or after the day of what it registers (a theme's recorded or
-/// last-asserted date, an observation's or gathering's date, a care plan's end).
-/// Intervention end dates are PROTO-ENDED's.
-pub(crate) fn daily(rep: &Report, old: Option<&Value>, r: &Value, out: &mut Vec<Finding>) {
-    let Some(cutoff) = day_before(rep.day) else { return };
-    let k = key(r);
-    if let Some(lu) = day_of(&r["meta"]["lastUpdated"]).filter(|d| *d < cutoff.as_str()) {
-        out.push(rep.finding("PROTO-DAILY", Some(&k), format!("{k} was updated on {lu} but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
-        return;
+/// PROTO-DAILY: a new or changed resource delivered more than a day after it changed, by
+/// its `meta.lastUpdated` (the time of the change in the source system). Clinical dates
+/// (recorded, effective, created) are not registration times and are not judged. Returns
+/// false when the resource has no `meta.lastUpdated` (the delay cannot be judged).
+pub(crate) fn daily(rep: &Report, r: &Value, out: &mut Vec<Finding>) -> bool {
+    let Some(lu) = day_of(&r["meta"]["lastUpdated"]) else { return false };
+    let Some(cutoff) = day_before(rep.day) else { return true };
+    if lu < cutoff.as_str() {
+        let k = key(r);
+        out.push(rep.finding("PROTO-DAILY", Some(&k), format!("{k} was updated on {lu} (meta.lastUpdated) but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
     }
-    let mut events: Vec<(&str, &str)> = Vec::new();
-    let changed = |p: &str| old.is_none_or(|o| o.pointer(p) != r.pointer(p));
-    match (profile_of(r), old) {
-        (Some(Profile::Condition | Profile::TargetGroup), None) => events.extend(day_of(&r["recordedDate"]).map(|d| ("recorded", d))),
-        (Some(Profile::Condition), Some(o)) if last_asserted(o) != last_asserted(r) => events.extend(last_asserted(r).map(|d| ("re-assessed", d))),
-        (Some(Profile::CareEvaluation | Profile::FollowUp | Profile::InformationGathering), _) if changed("/effectiveDateTime") => events.extend(day_of(&r["effectiveDateTime"]).map(|d| ("dated", d))),
-        (Some(Profile::Intervention), None) => events.extend(day_of(&r["created"]).map(|d| ("created", d))),
-        (Some(Profile::CarePlan), _) if changed("/period/end") => events.extend(day_of(&r["period"]["end"]).map(|d| ("ended", d))),
-        _ => {}
-    }
-    for (what, d) in events {
-        if d < cutoff.as_str() {
-            out.push(rep.finding("PROTO-DAILY", Some(&k), format!("{k} was {what} on {d} but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
-        }
-    }
+    true
 }
 
 /// The målgruppe or tilbud codes a care plan's references under `element` resolve to
@@ -153,27 +145,31 @@ fn codes_of(rep: &Report, state: &StreamState, plan: &Value, element: &str) -> B
 /// names another kind of thing).
 pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     let k = key(new);
-    let mut push = |rule: &'static str, message: String| out.push(rep.finding(rule, Some(&k), message));
+    // `reading`: a check listed under the rule's readings (an interpretation).
+    let mut push = |rule: &'static str, reading: bool, message: String| {
+        let f = rep.finding(rule, Some(&k), message);
+        out.push(if reading { f.interpretation() } else { f });
+    };
     let (po, pn) = (profile_of(old), profile_of(new));
     if po != pn {
-        push("PROTO-ID-STABLE", format!("The id was a {} and is now reported as a {}; a known id is an update of the same thing.", po.map_or("?", |p| p.title()), pn.map_or("?", |p| p.title())));
+        push("PROTO-ID-STABLE", false, format!("The id was a {} and is now reported as a {}; a known id is an update of the same thing.", po.map_or("?", |p| p.title()), pn.map_or("?", |p| p.title())));
         return;
     }
     if withdrawn(old) && !withdrawn(new) {
-        push("PROTO-ERROR", "A withdrawn (entered-in-error) resource is reported again as valid; a new registration takes a new id.".into());
+        push("PROTO-ERROR", true, "A withdrawn (entered-in-error) resource is reported again as valid; a new registration takes a new id.".into());
     }
     if new["resourceType"] == "Observation" && new["status"] == "cancelled" && old["status"] != "cancelled" {
-        push("PROTO-ERROR", "A reported observation is re-sent as cancelled; data entered in error is withdrawn with status entered-in-error.".into());
+        push("PROTO-ERROR", true, "A reported observation is re-sent as cancelled; data entered in error is withdrawn with status entered-in-error.".into());
     }
     match pn {
         Some(Profile::Condition) => {
             if code(old, "code") != code(new, "code") {
-                push("PROTO-COND-UPDATE", "A re-assessed condition changed its FFB code; it must keep it (a new theme is a new resource).".into());
+                push("PROTO-COND-UPDATE", false, "A re-assessed condition changed its FFB code; it must keep it (a new theme is a new resource).".into());
             }
             let changed = old.get("severity") != new.get("severity") || old.get("clinicalStatus") != new.get("clinicalStatus");
             let asserted = last_asserted(new);
             if changed && !withdrawn(new) && asserted != Some(rep.day) {
-                push("PROTO-COND-UPDATE", format!("The condition was re-assessed in the report of {}, but its last-asserted date is {}.", rep.day, asserted.unwrap_or("missing")));
+                push("PROTO-COND-UPDATE", false, format!("The condition was re-assessed in the report of {}, but its last-asserted date is {}.", rep.day, asserted.unwrap_or("missing")));
             }
         }
         Some(Profile::CarePlan) => {
@@ -181,11 +177,11 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
             let tilbud = codes_of(rep, state, old, "careTeam") != codes_of(rep, state, new, "careTeam");
             if groups || tilbud {
                 let what = if groups { "målgrupper" } else { "tilbud" };
-                push("PROTO-NEW-GATHERING", format!("The care plan's {what} changed under the same id; a changed grant is a new care plan (and a new information gathering)."));
+                push("PROTO-NEW-GATHERING", false, format!("The care plan's {what} changed under the same id; a changed grant is a new care plan (and a new information gathering)."));
             }
         }
         Some(Profile::Intervention) if code(&old["activity"][0]["detail"], "code") != code(&new["activity"][0]["detail"], "code") => {
-            push("PROTO-NEW-GATHERING", "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
+            push("PROTO-NEW-GATHERING", true, "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
         }
         _ => {}
     }
@@ -195,7 +191,7 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
 /// profile requires one, FHIR's con-5 forbids it; ffbkit's documented convention).
 pub(crate) fn withdrawn_condition(rep: &Report, r: &Value, out: &mut Vec<Finding>) {
     if r["resourceType"] == "Condition" && code(r, "verificationStatus") == Some("entered-in-error") && code(r, "clinicalStatus") != Some("inactive") {
-        out.push(rep.finding("PROTO-ERROR", Some(&key(r)), format!("The condition is withdrawn (entered-in-error) but its clinicalStatus is {}; a withdrawn condition is inactive.", code(r, "clinicalStatus").unwrap_or("missing"))));
+        out.push(rep.finding("PROTO-ERROR", Some(&key(r)), format!("The condition is withdrawn (entered-in-error) but its clinicalStatus is {}; a withdrawn condition is inactive (ffbkit's convention).", code(r, "clinicalStatus").unwrap_or("missing"))).interpretation());
     }
 }
 
@@ -235,14 +231,17 @@ pub(crate) fn judge_dropped(rep: &Report, state: &StreamState, holder: &str, gon
         if let Some(a) = added.iter().find(same) {
             out.push(rep.finding("PROTO-ID-STABLE", Some(a), format!("{holder} replaced {g} by {a}, the same thing under a new id; an update keeps the id (and a mistake is withdrawn).")));
         } else {
-            out.push(rep.finding("PROTO-ERROR", Some(g), format!("{holder} no longer holds {g}, which was never withdrawn; data entered in error is withdrawn by re-sending its id as entered-in-error.")));
+            let f = rep.finding("PROTO-ERROR", Some(g), format!("{holder} no longer holds {g}, which was never withdrawn; data entered in error is withdrawn by re-sending its id as entered-in-error."));
+            // Goals need not be held by a care plan: dropping one is judged as a reading.
+            out.push(if r["resourceType"] == "Goal" { f.interpretation() } else { f });
         }
     }
 }
 
-/// PROTO-ID-STABLE on the stream's current state: the same theme twice in one gathering,
-/// the same målgruppe twice in one care plan, the same open ydelse twice under one care
-/// plan (the later id is reported).
+/// PROTO-ID-STABLE on the stream's current state, as interpretations (the IG does not
+/// forbid it; its own example holds two target groups with one code in one care plan): the
+/// same theme twice in one gathering, the same målgruppe twice in one care plan, the same
+/// open ydelse twice under one care plan (the later id is reported).
 pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
     let mut groups: BTreeMap<(String, String, &str), Vec<(usize, &String)>> = BTreeMap::new();
     let live = |k: &str| state.resources.get(k).filter(|t| !withdrawn(t.current));
@@ -276,7 +275,8 @@ pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
                 "addresses" => "målgruppe",
                 _ => "open ydelse",
             };
-            out.push(Finding { rule: "PROTO-ID-STABLE", report: Some(t.first_report.clone()), resource: Some((*k).clone()), day: Some(t.first_day.clone()), message: format!("{holder} holds the {thing} {c} twice, as {} and {k}; the same thing keeps its id.", v[0].1) });
+            let message = format!("{holder} holds the {thing} {c} twice, as {} and {k}; the same thing usually keeps one id (the IG does not forbid it).", v[0].1);
+            out.push(Finding::new("PROTO-ID-STABLE", Some(t.first_report.clone()), Some((*k).clone()), Some(t.first_day.clone()), message).interpretation());
         }
     }
 }
@@ -287,7 +287,7 @@ pub(crate) fn ended(state: &StreamState, last_day: &str, out: &mut Vec<Finding>)
     for (k, t) in state.current_of(Profile::Intervention) {
         if let Some(end) = day_of(&t.current["period"]["end"]) {
             if end <= last_day && !t.days.contains(end) {
-                out.push(Finding { rule: "PROTO-ENDED", report: Some(t.report.clone()), resource: Some(k.clone()), day: Some(t.day.clone()), message: format!("The intervention ended {end}, but no report of that day carries it with its end date.") });
+                out.push(Finding::new("PROTO-ENDED", Some(t.report.clone()), Some(k.clone()), Some(t.day.clone()), format!("The intervention ended {end}, but no report of that day carries it with its end date.")));
             }
         }
     }

@@ -73,10 +73,16 @@ def _sources(paths: PathArg) -> list[str]:
 class Audit:
     """The stream audit of a dataset (DST and PROTO rules per citizen): three tables.
 
-    - ``findings``: one row per finding (citizen, municipality, rule, report, resource, message);
-    - ``citizens``: one row per citizen (reports, number of findings, the rules broken);
+    Every finding has a ``severity``: ``"error"`` when the cited IG or seed text states the
+    rule, ``"interpretation"`` when the check rests on ffbkit's reading (a warning, never a
+    failure).
+
+    - ``findings``: one row per finding (citizen, municipality, rule, severity, report,
+      resource, message);
+    - ``citizens``: one row per citizen (reports, number of findings, of them ``errors``
+      with severity error, the rules of all findings);
     - ``municipalities``: one row per municipality and rule (citizens with the finding,
-      findings, citizens audited).
+      findings, of them ``errors`` with severity error, citizens audited).
     """
 
     __slots__ = ("findings", "citizens", "municipalities")
@@ -176,7 +182,8 @@ class Dataset:
 
     @property
     def issues(self) -> Table:
-        """Findings: the validator's (origin 'validator') and the audit's (origin 'audit')."""
+        """Findings: the validator's (origin 'validator'; severity error, warning or
+        information) and the audit's (origin 'audit'; severity error or interpretation)."""
         return self._tables["issues"]
 
     def tables(self) -> dict[str, Table]:

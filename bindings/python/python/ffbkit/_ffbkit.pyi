@@ -136,4 +136,11 @@ def read_reports(
     skip_invalid: bool = False,
     validate: bool = True,
 ) -> tuple[dict[str, ArrowTable], dict[str, Any]]:
-    """Read, validate and tabulate delivery reports with the GIL released (see ffbkit.read_reports)."""
+    """Read, validate and tabulate delivery reports with the GIL released (see ffbkit.read_reports).
+
+    With ``audit=True`` the tables also hold ``audit_findings`` (citizen, municipality, rule,
+    severity, report_id, resource, message), ``audit_citizens`` (citizen, municipality,
+    reports, findings, errors, rules) and ``audit_municipalities`` (municipality, rule,
+    citizens_with_finding, findings, errors, citizens); an audit finding's severity is
+    ``"error"`` or ``"interpretation"`` (a warning), also in ``issues``.
+    """

@@ -22,7 +22,8 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#1d
 table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}th{background:#f0f0f3}
 td.l,th.l{text-align:left}td.none{background:#fde2e1;color:#9b1c1c;font-weight:600}tr.ok td.n{color:#2f6f3e}
 .bar{display:inline-block;height:.7rem;background:#c0392b;vertical-align:middle}.muted{color:#666}code{font-size:.8rem}
-section.citizen{border-top:1px solid #ddd;padding:.3rem 0}ul{margin:.2rem 0}";
+section.citizen{border-top:1px solid #ddd;padding:.3rem 0}ul{margin:.2rem 0}
+.sev{font-size:.75rem;padding:0 .3rem;border-radius:3px;background:#fde2e1;color:#9b1c1c}li.interpretation .sev{background:#fff4d6;color:#7a5a00}";
 
 fn per(n: usize, d: usize) -> String {
     format!("{:.1}", n as f64 / d.max(1) as f64)
@@ -34,14 +35,21 @@ pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Det
     writeln!(out, "<h1>FFB stream audit</h1>")?;
     writeln!(
         out,
-        "<p id=\"overview\">{} citizens, {} reports, {} municipalities; <strong>{} citizens with findings</strong> ({:.1} %); {} reports and {} inputs could not be audited.</p>",
-        t.citizens, t.reports, t.municipalities.len(), t.citizens_with_findings, t.share(t.citizens_with_findings), intake.bad_reports, intake.unreadable_inputs
+        "<p id=\"overview\">{} citizens, {} reports, {} municipalities; <strong>{} citizens with findings</strong> ({:.1} %), {} with errors (the others warnings only: interpretations); {} reports and {} inputs could not be audited.</p>",
+        t.citizens, t.reports, t.municipalities.len(), t.citizens_with_findings, t.share(t.citizens_with_findings), t.citizens_with_errors, intake.bad_reports, intake.unreadable_inputs
     )?;
 
-    writeln!(out, "<h2>Rules</h2>\n<table id=\"rules\"><tr><th class=\"l\">rule</th><th>citizens affected</th><th>share</th><th class=\"l\"></th></tr>")?;
+    writeln!(out, "<h2>Rules</h2>\n<table id=\"rules\"><tr><th class=\"l\">rule</th><th class=\"l\">severity</th><th>citizens affected</th><th>with errors</th><th>share</th><th class=\"l\"></th></tr>")?;
     for (r, n) in &t.per_rule {
         let share = t.share(*n);
-        writeln!(out, "<tr class=\"{}\" data-rule=\"{r}\"><td class=\"l\"><code>{r}</code></td><td class=\"n\">{n}</td><td>{share:.1} %</td><td class=\"l\"><span class=\"bar\" style=\"width:{:.0}px\"></span></td></tr>", if *n == 0 { "ok" } else { "bad" }, share * 2.0)?;
+        let errors = t.per_rule_errors.get(r).copied().unwrap_or(0);
+        writeln!(
+            out,
+            "<tr class=\"{}\" data-rule=\"{r}\"><td class=\"l\"><code>{r}</code></td><td class=\"l\">{}</td><td class=\"n\">{n}</td><td>{errors}</td><td>{share:.1} %</td><td class=\"l\"><span class=\"bar\" style=\"width:{:.0}px\"></span></td></tr>",
+            if *n == 0 { "ok" } else { "bad" },
+            esc(&super::table::rule_severity(r)),
+            share * 2.0
+        )?;
     }
     writeln!(out, "</table>")?;
 
@@ -90,8 +98,9 @@ pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Det
         for f in a.findings {
             writeln!(
                 out,
-                "<li><code>{}</code> report <code>{}</code> ({}) <code>{}</code>: {}</li>",
-                esc(&f.rule), esc(f.report.as_deref().unwrap_or("-")), esc(f.day.as_deref().unwrap_or("-")), esc(f.resource.as_deref().unwrap_or("-")), esc(&f.message)
+                "<li class=\"{sev}\" data-severity=\"{sev}\"><code>{}</code> <span class=\"sev\">{sev}</span> report <code>{}</code> ({}) <code>{}</code>: {}</li>",
+                esc(&f.rule), esc(f.report.as_deref().unwrap_or("-")), esc(f.day.as_deref().unwrap_or("-")), esc(f.resource.as_deref().unwrap_or("-")), esc(&f.message),
+                sev = f.severity.as_str()
             )?;
         }
         writeln!(out, "</ul></section>")?;

@@ -10,15 +10,31 @@ use std::io::Write;
 
 /// Write the JSON document.
 pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
-    let rules: Vec<_> = t.per_rule.iter().map(|(r, n)| json!({"rule": r, "citizens": n, "share": (t.share(*n) * 10.0).round() / 10.0})).collect();
+    let rules: Vec<_> = t
+        .per_rule
+        .iter()
+        .map(|(r, n)| {
+            let rule = ffbkit_sdk::audit::rule(r);
+            json!({
+                "rule": r,
+                "severity": rule.map(|x| x.severity),
+                "has_interpretations": rule.is_some_and(|x| !x.readings.is_empty()),
+                "citizens": n,
+                "citizens_with_errors": t.per_rule_errors.get(r).copied().unwrap_or(0),
+                "share": (t.share(*n) * 10.0).round() / 10.0
+            })
+        })
+        .collect();
     let head = json!({
         "citizens": t.citizens,
         "reports": t.reports,
         "citizens_with_findings": t.citizens_with_findings,
+        "citizens_with_errors": t.citizens_with_errors,
         "unreadable_reports": intake.bad_reports,
         "unreadable_inputs": intake.unreadable_inputs,
         "not_audited": intake.problems,
         "per_rule": t.per_rule,
+        "per_rule_errors": t.per_rule_errors,
         "rules": rules,
         "coverage": t.coverage,
         "per_municipality": t.municipalities.values().collect::<Vec<_>>(),

@@ -1,7 +1,8 @@
-//! Totals of an audit run: per rule (citizens affected), per municipality (citizens,
-//! reports, citizens with findings, coverage as in seed 002, citizens affected per rule).
+//! Totals of an audit run: per rule (citizens affected, and those with a finding of
+//! severity error), per municipality (citizens, reports, citizens with findings, coverage
+//! as in seed 002, citizens affected per rule).
 
-use ffbkit_sdk::audit::{CitizenAudit, Coverage, RULES};
+use ffbkit_sdk::audit::{rule_ids, CitizenAudit, Coverage};
 use std::collections::BTreeMap;
 
 /// One municipality's totals.
@@ -15,6 +16,8 @@ pub struct MunicipalityTotals {
     pub reports: usize,
     /// Citizens with at least one finding.
     pub citizens_with_findings: usize,
+    /// Citizens with at least one finding of severity error.
+    pub citizens_with_errors: usize,
     /// Registrations on the citizens' current states, summed.
     pub coverage: Coverage,
     /// Citizens affected, per rule id (rules with none left out).
@@ -28,10 +31,14 @@ pub struct Totals {
     pub citizens: usize,
     /// Reports audited.
     pub reports: usize,
-    /// Citizens with at least one finding.
+    /// Citizens with at least one finding (of any severity).
     pub citizens_with_findings: usize,
-    /// Citizens affected, per rule id (every audited rule, 0 when none).
+    /// Citizens with at least one finding of severity error (warnings aside): the exit code.
+    pub citizens_with_errors: usize,
+    /// Citizens affected, per rule id (any severity; every audited rule, 0 when none).
     pub per_rule: BTreeMap<&'static str, usize>,
+    /// Citizens with a finding of severity error, per rule id (every audited rule).
+    pub per_rule_errors: BTreeMap<&'static str, usize>,
     /// Per municipality, by STS id.
     pub municipalities: BTreeMap<String, MunicipalityTotals>,
     /// Registrations over all citizens.
@@ -40,7 +47,16 @@ pub struct Totals {
 
 impl Default for Totals {
     fn default() -> Self {
-        Totals { citizens: 0, reports: 0, citizens_with_findings: 0, per_rule: RULES.iter().map(|r| (*r, 0)).collect(), municipalities: BTreeMap::new(), coverage: Coverage::default() }
+        Totals {
+            citizens: 0,
+            reports: 0,
+            citizens_with_findings: 0,
+            citizens_with_errors: 0,
+            per_rule: rule_ids().map(|r| (r, 0)).collect(),
+            per_rule_errors: rule_ids().map(|r| (r, 0)).collect(),
+            municipalities: BTreeMap::new(),
+            coverage: Coverage::default(),
+        }
     }
 }
 
@@ -57,6 +73,13 @@ impl Totals {
         if !a.findings.is_empty() {
             self.citizens_with_findings += 1;
             m.citizens_with_findings += 1;
+        }
+        if a.has_errors() {
+            self.citizens_with_errors += 1;
+            m.citizens_with_errors += 1;
+        }
+        for r in a.error_rules() {
+            *self.per_rule_errors.entry(r).or_default() += 1;
         }
         for r in a.rules() {
             *self.per_rule.entry(r).or_default() += 1;

@@ -1,5 +1,6 @@
-//! `ffbkit audit --format table`: the summary per rule and municipality, then each citizen
-//! with findings (rule, report, day, resource, message), then what could not be read.
+//! `ffbkit audit --format table`: the summary per rule (its severity, citizens affected,
+//! those with an error) and municipality, then each citizen with findings (severity, rule,
+//! report, day, resource, message), then what could not be read.
 
 use super::input::Intake;
 use super::spill::Details;
@@ -9,10 +10,15 @@ use std::io::Write;
 
 /// Write the table.
 pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
-    writeln!(out, "{} citizen(s), {} report(s), {} with findings, {} unreadable report(s), {} unreadable input(s)", t.citizens, t.reports, t.citizens_with_findings, intake.bad_reports, intake.unreadable_inputs)?;
-    writeln!(out, "\n  {:<22} {:>9} {:>7}", "rule", "citizens", "share")?;
+    writeln!(
+        out,
+        "{} citizen(s), {} report(s), {} with findings ({} with errors, the others warnings only), {} unreadable report(s), {} unreadable input(s)",
+        t.citizens, t.reports, t.citizens_with_findings, t.citizens_with_errors, intake.bad_reports, intake.unreadable_inputs
+    )?;
+    writeln!(out, "\n  {:<22} {:>9} {:>7} {:>7}  {}", "rule", "citizens", "share", "errors", "severity")?;
     for (r, n) in &t.per_rule {
-        writeln!(out, "  {r:<22} {n:>9} {:>6.1}%", t.share(*n))?;
+        let errors = t.per_rule_errors.get(r).copied().unwrap_or(0);
+        writeln!(out, "  {r:<22} {n:>9} {:>6.1}% {errors:>7}  {}", t.share(*n), rule_severity(r))?;
     }
     writeln!(out, "\n  {:<38} {:>8} {:>8} {:>9} {:>7} {:>7} {:>7} {:>8} {:>8} {:>8}", "municipality (STS)", "citizens", "reports", "findings", "F&F", "A&D", "støtte", "måltype", "F&F/cit", "A&D/cit")?;
     for m in t.municipalities.values() {
@@ -24,7 +30,7 @@ pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Det
         let a: CitizenAuditView = serde_json::from_str(json)?;
         writeln!(out, "\n{} ({}), {} report(s)", a.citizen, a.municipality, a.reports)?;
         for f in a.findings {
-            writeln!(out, "  [{}] report {} ({}) {}: {}", f.rule, f.report.as_deref().unwrap_or("-"), f.day.as_deref().unwrap_or("-"), f.resource.as_deref().unwrap_or("-"), f.message)?;
+            writeln!(out, "  [{}] {} report {} ({}) {}: {}", f.rule, f.severity, f.report.as_deref().unwrap_or("-"), f.day.as_deref().unwrap_or("-"), f.resource.as_deref().unwrap_or("-"), f.message)?;
         }
         Ok(())
     })?;
@@ -39,6 +45,16 @@ pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Det
         }
     }
     Ok(())
+}
+
+/// A rule's severity as the table shows it: `error`, or `error (+ interpretations)` when
+/// some of its checks are ffbkit's reading.
+pub fn rule_severity(id: &str) -> String {
+    match ffbkit_sdk::audit::rule(id) {
+        Some(r) if r.readings.is_empty() => r.severity.to_string(),
+        Some(r) => format!("{} (+ interpretations)", r.severity),
+        None => "-".to_string(),
+    }
 }
 
 /// A `CitizenAudit` read back from the details store.
@@ -59,6 +75,8 @@ pub struct CitizenAuditView {
 pub struct FindingView {
     /// Rule id.
     pub rule: String,
+    /// `error` or `interpretation`.
+    pub severity: ffbkit_sdk::audit::Severity,
     /// Bundle id.
     pub report: Option<String>,
     /// `Type/id`.
