@@ -439,21 +439,49 @@ impl<'a> Json<'a> {
 }
 
 
-/// Parse JSON text into a tree in `arena`; `dup` is set when an object repeats a key.
+/// The longest string FHIR allows, in characters (FHIR R4 datatypes, `string`: 1024 * 1024).
+pub const MAX_STRING_CHARS: usize = 1024 * 1024;
+
+/// What a parse noticed besides the tree: both are rare, and the validator looks for the
+/// places only when one is set, so a clean report is not walked again for them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Noticed {
+    /// An object repeats a key.
+    pub duplicate_keys: bool,
+    /// A value FHIR's JSON representation may not allow occurs: `null`, an empty array, an
+    /// empty object, an empty string or one that starts with white space, or a string of
+    /// more than [`MAX_STRING_CHARS`] bytes. A hint, not a verdict: the validator's
+    /// representation check decides.
+    pub representation: bool,
+}
+
+/// True when a string value needs the representation check: empty, starting with white
+/// space (ASCII or, by its first byte, possibly Unicode), or longer in bytes than FHIR's
+/// limit in characters. Decided by the first byte and the length for nearly every string.
+#[inline(always)]
+pub(crate) fn string_worth_a_look(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(&c) => s.len() > MAX_STRING_CHARS || ((c <= b' ' || c >= 0x80) && s.trim_start().is_empty()),
+    }
+}
+
+/// Parse JSON text into a tree in `arena`, recording in `noticed` what the validator must
+/// look into (repeated keys, values FHIR's JSON representation may not allow).
 ///
 /// Valid UTF-8 (nearly always) is checked once for the whole text and then parsed by the
 /// fast parser; what it is not sure of, and text that is not UTF-8, goes to serde_json.
-pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, dup: &mut bool) -> Result<Json<'a>, serde_json::Error> {
+pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, noticed: &mut Noticed) -> Result<Json<'a>, serde_json::Error> {
     // The SIMD check's only answer is valid or not; serde_json says where it is not.
     match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => match fast::parse(text, arena) {
-            Some((v, d)) => {
-                *dup = d;
+            Some((v, n)) => {
+                *noticed = n;
                 Ok(v)
             }
-            None => reference::parse(serde_json::Deserializer::from_str(text), arena, dup),
+            None => reference::parse(serde_json::Deserializer::from_str(text), arena, noticed),
         },
-        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, dup),
+        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, noticed),
     }
 }
 

@@ -1,0 +1,116 @@
+//! FHIR's JSON representation (FHIR R4, "JSON Representation of Resources" and the
+//! `string` datatype), checked on the whole document: no `null`, no empty array, no empty
+//! or white-space-only string, no string longer than 1024 * 1024 characters (all under
+//! GW-JSON), and no empty object, which is an element with neither a value nor children
+//! (FHIR's `ele-1`).
+//!
+//! The parser notes on the way whether any value might break these rules
+//! ([`super::json::Noticed::representation`]); only then is the document walked here, so
+//! a clean report costs nothing beyond that note.
+
+use super::json::{Json, MAX_STRING_CHARS};
+use super::schema::{render, Seg, PATH_DEPTH};
+use super::Findings;
+
+/// What is wrong with one value, if anything.
+fn fault(v: &Json<'_>) -> Option<(&'static str, &'static str, String)> {
+    match v {
+        Json::Null => Some(("GW-JSON", "a value (FHIR JSON has no null: leave the element out)", "is null; FHIR's JSON has no null values: an element without a value is left out".into())),
+        Json::Array(a) if a.is_empty() => Some(("GW-JSON", "at least one item (FHIR JSON has no empty arrays: leave the element out)", "is an empty array; FHIR's JSON has no empty arrays: an element without items is left out".into())),
+        Json::Object(o) if o.is_empty() => Some(("ele-1", "a value or children", "is an empty object: an element needs a value or children (FHIR ele-1)".into())),
+        Json::String(s) if s.is_empty() => Some(("GW-JSON", "a non-empty string", "is an empty string; FHIR's JSON has no empty strings: an element without a value is left out".into())),
+        Json::String(s) if s.trim().is_empty() => Some(("GW-JSON", "a string with content other than white space", "holds only white space; a FHIR string has content other than white space".into())),
+        Json::String(s) if s.len() > MAX_STRING_CHARS => {
+            let n = s.chars().count();
+            (n > MAX_STRING_CHARS).then(|| ("GW-JSON", "at most 1,048,576 characters", format!("is a string of {n} characters; FHIR strings have at most 1024 * 1024 (1,048,576) characters")))
+        }
+        _ => None,
+    }
+}
+
+/// True when `v`, an item of the array `key` of `parent`, is a `null` that FHIR's JSON
+/// allows: the placeholder for a primitive without a value in an array whose extensions
+/// are given in the `_key` array at the same position.
+fn null_placeholder(parent: Option<&Json<'_>>, key: Option<&str>, index: usize) -> bool {
+    let (Some(parent), Some(key)) = (parent, key) else { return false };
+    if key.starts_with('_') {
+        return false;
+    }
+    let Some(Json::Object(o)) = Some(parent) else { return false };
+    o.iter()
+        .find(|(k, _)| k.strip_prefix('_') == Some(key))
+        .and_then(|(_, v)| v.as_array())
+        .and_then(|a| a.get(index))
+        .is_some_and(|x| !x.is_null())
+}
+
+/// Record a finding for every value of `doc` that FHIR's JSON representation does not
+/// allow; returns the pointers of the nulls and strings found wrong (a schema type, pattern
+/// or value error at the same place says nothing more and is left out).
+pub(super) fn check(doc: &Json<'_>, cx: &mut Findings<'_>) -> Vec<String> {
+    let mut strings = Vec::new();
+    let mut path = Vec::with_capacity(PATH_DEPTH);
+    walk(doc, None, &mut path, cx, &mut strings);
+    strings
+}
+
+fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut Vec<Seg<'v>>, cx: &mut Findings<'_>, strings: &mut Vec<String>) {
+    if let Some((rule, expected, what)) = fault(v) {
+        let allowed = v.is_null()
+            && matches!(path.last(), Some(Seg::Index(_)))
+            && match (parent, path.last()) {
+                (Some((p, k)), Some(Seg::Index(i))) => null_placeholder(Some(p), Some(k), *i),
+                _ => false,
+            };
+        if !allowed {
+            let ptr = render(path);
+            let message = format!("{} {what}.", cx.loc(&ptr));
+            if v.is_string() || v.is_null() {
+                strings.push(ptr.clone());
+            }
+            cx.push(rule, &ptr, Some(v), expected.into(), message);
+        }
+    }
+    match v {
+        Json::Object(o) => {
+            for (k, x) in o.iter() {
+                path.push(Seg::Key(k));
+                walk(x, Some((v, k)), path, cx, strings);
+                path.pop();
+            }
+        }
+        Json::Array(items) => {
+            // Items see the array's own parent and name, for the null placeholder.
+            for (i, x) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                walk(x, parent, path, cx, strings);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fault;
+    use crate::validate::json::{Json, MAX_STRING_CHARS};
+
+    #[test]
+    fn each_fault_has_its_rule_and_ordinary_values_have_none() {
+        let rule = |v: Json<'_>| fault(&v).map(|(r, _, _)| r);
+        assert_eq!(rule(Json::Null), Some("GW-JSON"));
+        assert_eq!(rule(Json::Array(&[])), Some("GW-JSON"));
+        assert_eq!(rule(Json::Object(Default::default())), Some("ele-1"));
+        assert_eq!(rule(Json::String("")), Some("GW-JSON"));
+        assert_eq!(rule(Json::String(" \t\n\u{a0}")), Some("GW-JSON"));
+        assert_eq!(rule(Json::String(" x ")), None);
+        assert_eq!(rule(Json::String("Ærø")), None);
+        assert_eq!(rule(Json::Bool(false)), None);
+        let at_limit = "æ".repeat(MAX_STRING_CHARS);
+        assert!(at_limit.len() > MAX_STRING_CHARS, "two bytes a character: longer in bytes than the limit");
+        assert_eq!(rule(Json::String(&at_limit)), None, "1,048,576 characters are allowed");
+        let over = "x".repeat(MAX_STRING_CHARS + 1);
+        assert_eq!(rule(Json::String(&over)), Some("GW-JSON"));
+    }
+}
