@@ -1,6 +1,7 @@
 //! Invariants of FHIR R4 itself (not of the IG) that the gateway's HL7 validator applies,
 //! under FHIR's own ids: `per-1` on every Period the profiles allow, `con-5` on Conditions,
-//! and the date comparison they need. `ref-1`, `bdl-7` and `bdl-8` are checked where the
+//! `qty-3` and `drt-1` on the one Duration they allow (a goal target's `dueDuration`), and
+//! the date comparison they need. `ref-1`, `bdl-7` and `bdl-8` are checked where the
 //! references and fullUrls are already looked at (module `semantic`); `ele-1` and FHIR's
 //! JSON representation in module `representation`.
 //!
@@ -130,6 +131,33 @@ pub(super) fn check<P: std::ops::Deref<Target = str> + std::fmt::Display>(resour
     }
     if matches!(profile, Profile::Condition | Profile::TargetGroup) {
         condition(resource, profile, ptr, cx);
+    }
+    if profile == Profile::InterventionGoal {
+        for (i, t) in resource.get("target").and_then(Json::as_array).unwrap_or_default().iter().enumerate() {
+            if let Some(d) = t.get("dueDuration") {
+                duration(d, || format!("{ptr}/target/{i}/dueDuration"), cx);
+            }
+        }
+    }
+}
+
+/// UCUM, the code system a Duration's unit code must come from (FHIR R4 `drt-1`).
+const UCUM: &str = "http://unitsofmeasure.org";
+
+/// `qty-3` (a unit code has a system) and `drt-1` (a unit code is UCUM's, with a value) on
+/// a Duration.
+fn duration(d: &Json<'_>, ptr: impl Fn() -> String, cx: &mut Findings<'_>) {
+    let Some(code) = d.get("code") else { return };
+    let system = d.get("system");
+    if system.is_none() {
+        let p = ptr();
+        let message = format!("{} has a unit code but no system; FHIR's qty-3 requires the system of a coded unit.", cx.loc(&p));
+        cx.push("qty-3", &format!("{p}/code"), Some(code), "a system with the unit code".into(), message);
+    }
+    if system.and_then(Json::as_str) != Some(UCUM) || d.get("value").is_none() {
+        let p = ptr();
+        let message = format!("{} has a unit code, so FHIR's drt-1 requires a value and the system {UCUM} (UCUM).", cx.loc(&p));
+        cx.push("drt-1", &p, Some(d), format!("a value and system {UCUM}"), message);
     }
 }
 

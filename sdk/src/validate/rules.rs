@@ -79,6 +79,8 @@ pub const RULES: &[Rule] = &[
     rule("ref-1", Error, FhirBase, "a local reference (#id) names a contained resource; the profiles allow none, so no reference starts with # (FHIR R4 ref-1)"),
     rule("bdl-7", Error, FhirBase, "no two entries have the same fullUrl unless their meta.versionId differs (FHIR R4 bdl-7)"),
     rule("bdl-8", Error, FhirBase, "a fullUrl is not version specific: it does not contain /_history/ (FHIR R4 bdl-8)"),
+    rule("qty-3", Error, FhirBase, "a Duration (a goal target's dueDuration) with a unit code has a system (FHIR R4 qty-3)"),
+    rule("drt-1", Error, FhirBase, "a Duration (a goal target's dueDuration) with a unit code has a value and the system UCUM, http://unitsofmeasure.org (FHIR R4 drt-1)"),
     rule("con-5", Warning, FhirBase, "an entered-in-error Condition has no clinicalStatus (FHIR R4 con-5); a warning: the FFB Condition profile requires clinicalStatus (1..1), so a withdrawn condition cannot meet both, and ffbkit follows the profile (clinicalStatus inactive); the gateway's HL7 validator reports it as an error"),
 ];
 
