@@ -110,33 +110,41 @@ fn period(p: Option<&Json<'_>>, ptr: impl FnOnce() -> String, cx: &mut Findings<
     }
 }
 
-/// `per-1` on every Period of a resource the profiles allow (CarePlan and Intervention
-/// `period`, FollowUpEncounter `period`, an identifier's `period`, the case number's
-/// identifier period), and `con-5` on a Condition.
-/// `ptr` is the resource's JSON Pointer, made only when a finding needs it.
+/// `per-1` on every Period the profiles allow (CarePlan and Intervention `period`,
+/// FollowUpEncounter `period`, the case number's identifier period on a ServiceRequest or
+/// CarePlan), `con-5` on a Condition or TargetGroup, `qty-3` and `drt-1` on a goal target's
+/// `dueDuration`. Only the elements the resource's profile allows are looked at (the
+/// closed profiles reject any other, GW-CLOSED). `ptr` is the resource's JSON Pointer, made
+/// only when a finding needs it.
 pub(super) fn check<P: std::ops::Deref<Target = str> + std::fmt::Display>(resource: &Json<'_>, profile: Profile, ptr: &P, cx: &mut Findings<'_>) {
-    period(resource.get("period"), || format!("{ptr}/period"), cx);
-    if let Some(ids) = resource.get("identifier").and_then(Json::as_array) {
-        for (i, id) in ids.iter().enumerate() {
-            period(id.get("period"), || format!("{ptr}/identifier/{i}/period"), cx);
-        }
-    }
-    if let Some(exts) = resource.get("extension").and_then(Json::as_array) {
-        for (i, x) in exts.iter().enumerate() {
-            let Some(parts) = x.get("extension").and_then(Json::as_array) else { continue };
-            for (j, part) in parts.iter().enumerate() {
-                period(part.get("valueIdentifier").and_then(|v| v.get("period")), || format!("{ptr}/extension/{i}/extension/{j}/valueIdentifier/period"), cx);
+    match profile {
+        Profile::CarePlan | Profile::Intervention | Profile::FollowUpEncounter => {
+            period(resource.get("period"), || format!("{ptr}/period"), cx);
+            if profile == Profile::CarePlan {
+                case_number_periods(resource, ptr, cx);
             }
         }
-    }
-    if matches!(profile, Profile::Condition | Profile::TargetGroup) {
-        condition(resource, profile, ptr, cx);
-    }
-    if profile == Profile::InterventionGoal {
-        for (i, t) in resource.get("target").and_then(Json::as_array).unwrap_or_default().iter().enumerate() {
-            if let Some(d) = t.get("dueDuration") {
-                duration(d, || format!("{ptr}/target/{i}/dueDuration"), cx);
+        Profile::ServiceRequest => case_number_periods(resource, ptr, cx),
+        Profile::Condition | Profile::TargetGroup => condition(resource, profile, ptr, cx),
+        Profile::InterventionGoal => {
+            for (i, t) in resource.get("target").and_then(Json::as_array).unwrap_or_default().iter().enumerate() {
+                if let Some(d) = t.get("dueDuration") {
+                    duration(d, || format!("{ptr}/target/{i}/dueDuration"), cx);
+                }
             }
+        }
+        _ => {}
+    }
+}
+
+/// `per-1` on the period of each case number identifier (`extension[].extension[]
+/// .valueIdentifier.period`).
+fn case_number_periods<P: std::ops::Deref<Target = str> + std::fmt::Display>(resource: &Json<'_>, ptr: &P, cx: &mut Findings<'_>) {
+    let Some(exts) = resource.get("extension").and_then(Json::as_array) else { return };
+    for (i, x) in exts.iter().enumerate() {
+        let Some(parts) = x.get("extension").and_then(Json::as_array) else { continue };
+        for (j, part) in parts.iter().enumerate() {
+            period(part.get("valueIdentifier").and_then(|v| v.get("period")), || format!("{ptr}/extension/{i}/extension/{j}/valueIdentifier/period"), cx);
         }
     }
 }

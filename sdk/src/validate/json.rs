@@ -460,10 +460,17 @@ pub struct Noticed {
 /// limit in characters. Decided by the first byte and the length for nearly every string.
 #[inline(always)]
 pub(crate) fn string_worth_a_look(s: &str) -> bool {
-    match s.as_bytes().first() {
-        None => true,
-        Some(&c) => s.len() > MAX_STRING_CHARS || ((c <= b' ' || c >= 0x80) && s.trim_start().is_empty()),
-    }
+    // One unsigned comparison for the first byte (0 when empty): printable ASCII other than
+    // the blank cannot start a blank string.
+    let first = s.as_bytes().first().copied().unwrap_or(0);
+    (first.wrapping_sub(0x21) > 0x7e - 0x21 || s.len() > MAX_STRING_CHARS) && string_needs_a_look(s)
+}
+
+/// The rest of [`string_worth_a_look`], for the few strings that start with something other
+/// than printable ASCII or are long.
+#[inline(never)]
+fn string_needs_a_look(s: &str) -> bool {
+    s.is_empty() || s.len() > MAX_STRING_CHARS || s.trim_start().is_empty()
 }
 
 /// Parse JSON text into a tree in `arena`, recording in `noticed` what the validator must

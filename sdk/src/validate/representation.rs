@@ -28,17 +28,17 @@ fn fault(v: &Json<'_>) -> Option<(&'static str, &'static str, String)> {
     }
 }
 
-/// True when `v`, an item of the array `key` of `parent`, is a `null` that FHIR's JSON
-/// allows: the placeholder for a primitive without a value in an array whose extensions
-/// are given in the `_key` array at the same position.
-fn null_placeholder(parent: Option<&Json<'_>>, key: Option<&str>, index: usize) -> bool {
-    let (Some(parent), Some(key)) = (parent, key) else { return false };
-    if key.starts_with('_') {
-        return false;
-    }
-    let Some(Json::Object(o)) = Some(parent) else { return false };
+/// True when a `null` at `index` of the array `key` of the object `parent` is one FHIR's
+/// JSON allows: the placeholder in an array of primitives (`given`) or of their extensions
+/// (`_given`) where the partner array has an item at the same position.
+fn null_placeholder(parent: &Json<'_>, key: &str, index: usize) -> bool {
+    let Some(o) = parent.as_object() else { return false };
+    let partner = |k: &str| match key.strip_prefix('_') {
+        Some(plain) => k == plain,
+        None => k.strip_prefix('_') == Some(key),
+    };
     o.iter()
-        .find(|(k, _)| k.strip_prefix('_') == Some(key))
+        .find(|(k, _)| partner(k))
         .and_then(|(_, v)| v.as_array())
         .and_then(|a| a.get(index))
         .is_some_and(|x| !x.is_null())
@@ -56,13 +56,12 @@ pub(super) fn check(doc: &Json<'_>, cx: &mut Findings<'_>) -> Vec<String> {
 
 fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut Vec<Seg<'v>>, cx: &mut Findings<'_>, strings: &mut Vec<String>) {
     if let Some((rule, expected, what)) = fault(v) {
-        let allowed = v.is_null()
-            && matches!(path.last(), Some(Seg::Index(_)))
+        let placeholder = v.is_null()
             && match (parent, path.last()) {
-                (Some((p, k)), Some(Seg::Index(i))) => null_placeholder(Some(p), Some(k), *i),
+                (Some((p, k)), Some(Seg::Index(i))) => null_placeholder(p, k, *i),
                 _ => false,
             };
-        if !allowed {
+        if !placeholder {
             let ptr = render(path);
             let message = format!("{} {what}.", cx.loc(&ptr));
             if v.is_string() || v.is_null() {
@@ -93,7 +92,7 @@ fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut
 
 #[cfg(test)]
 mod tests {
-    use super::fault;
+    use super::{fault, null_placeholder};
     use crate::validate::json::{Json, MAX_STRING_CHARS};
 
     #[test]
@@ -112,5 +111,17 @@ mod tests {
         assert_eq!(rule(Json::String(&at_limit)), None, "1,048,576 characters are allowed");
         let over = "x".repeat(MAX_STRING_CHARS + 1);
         assert_eq!(rule(Json::String(&over)), Some("GW-JSON"));
+    }
+
+    #[test]
+    fn a_null_is_allowed_only_as_a_placeholder_for_a_partner_array_item() {
+        let v: serde_json::Value = serde_json::json!({"given": ["a", null, null], "_given": [null, {"id": "x"}], "other": [null]});
+        let arena = crate::validate::json::Arena::new();
+        let parent = Json::from_value(&v, &arena);
+        assert!(null_placeholder(&parent, "given", 1), "given[1] has _given[1]");
+        assert!(!null_placeholder(&parent, "given", 2), "_given has no item 2");
+        assert!(null_placeholder(&parent, "_given", 0), "_given[0] stands for given[0]");
+        assert!(!null_placeholder(&parent, "other", 0), "no _other");
+        assert!(!null_placeholder(&Json::Null, "given", 1));
     }
 }

@@ -255,7 +255,8 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: b
                 let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
                 cx.push("GW-ID", &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
             }
-            if full.contains("/_history/") {
+            // A '_' first (memchr): nearly every fullUrl has none.
+            if full.contains('_') && full.contains("/_history/") {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
                 cx.push("bdl-8", &fptr, entry.get("fullUrl"), "a fullUrl without /_history/".into(), format!("fullUrl \"{full}\" is version specific (it contains /_history/); FHIR's bdl-8 forbids that."));
             }
@@ -395,14 +396,14 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
     for_each_reference(e.resource, &mut Vec::with_capacity(PATH_DEPTH), &mut |path, r| {
         let Some(rs) = r.as_str() else { return };
         let ptr = || format!("{}{}", e.ptr, render(path));
-        if let Some(local) = rs.strip_prefix('#') {
-            let contained = e.resource.get("contained").and_then(Json::as_array).unwrap_or_default();
-            if !contained.iter().any(|c| c.get("id").and_then(Json::as_str) == Some(local)) {
-                cx.push("ref-1", &ptr(), Some(r), "a reference to an entry of the bundle (no # reference: the profiles allow no contained resources)".into(), format!("The local reference \"{rs}\" names no contained resource; FHIR's ref-1 requires one, and the profiles allow none."));
-            }
-        }
         match resolve(rs) {
-            None => cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
+            None => {
+                // A local reference (`#id`) is not to an entry, so it resolves to none.
+                if rs.starts_with('#') {
+                    local_reference(e.resource, rs, &ptr(), r, cx);
+                }
+                cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included."));
+            }
             Some(t) => {
                 if let Some(&(element, want)) = rules.iter().find(|(element, _)| is_element(path, element)) {
                     let fits = t.resource_type == want.resource_type()
@@ -415,6 +416,18 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             }
         }
     });
+}
+
+/// FHIR's `ref-1` on a local reference `rs` (`#id`) of `resource`, at `ptr`: it names a
+/// contained resource (the profiles allow none, so it never does in a valid report).
+#[cold]
+#[inline(never)]
+fn local_reference(resource: &Json<'_>, rs: &str, ptr: &str, r: &Json<'_>, cx: &mut Findings<'_>) {
+    let local = &rs[1..];
+    let contained = resource.get("contained").and_then(Json::as_array).unwrap_or_default();
+    if !contained.iter().any(|c| c.get("id").and_then(Json::as_str) == Some(local)) {
+        cx.push("ref-1", ptr, Some(r), "a reference to an entry of the bundle (no # reference: the profiles allow no contained resources)".into(), format!("The local reference \"{rs}\" names no contained resource; FHIR's ref-1 requires one, and the profiles allow none."));
+    }
 }
 
 /// True for an array, or an object that may hold a `reference` member: what the reference
