@@ -449,28 +449,29 @@ pub struct Noticed {
     /// An object repeats a key.
     pub duplicate_keys: bool,
     /// A value FHIR's JSON representation may not allow occurs: `null`, an empty array, an
-    /// empty object, an empty string or one that starts with white space, or a string of
-    /// more than [`MAX_STRING_CHARS`] bytes. A hint, not a verdict: the validator's
-    /// representation check decides.
+    /// empty object, an empty or white-space-only string; or the text is longer than
+    /// [`MAX_STRING_CHARS`] bytes, so that a string might be. A hint, not a verdict: the
+    /// validator's representation check decides.
     pub representation: bool,
 }
 
-/// True when a string value needs the representation check: empty, starting with white
-/// space (ASCII or, by its first byte, possibly Unicode), or longer in bytes than FHIR's
-/// limit in characters. Decided by the first byte and the length for nearly every string.
+/// True when a string value needs the representation check because it is empty or only
+/// white space. Decided by one comparison of the first byte for nearly every string:
+/// printable ASCII other than the blank starts no blank string. (Strings over FHIR's length
+/// limit are noticed by the document's length, in [`from_slice`].)
 #[inline(always)]
 pub(crate) fn string_worth_a_look(s: &str) -> bool {
-    // One unsigned comparison for the first byte (0 when empty): printable ASCII other than
-    // the blank cannot start a blank string.
-    let first = s.as_bytes().first().copied().unwrap_or(0);
-    (first.wrapping_sub(0x21) > 0x7e - 0x21 || s.len() > MAX_STRING_CHARS) && string_needs_a_look(s)
+    match s.as_bytes().first() {
+        Some(&c) if c.wrapping_sub(0x21) <= 0x7e - 0x21 => false,
+        _ => blank(s),
+    }
 }
 
-/// The rest of [`string_worth_a_look`], for the few strings that start with something other
-/// than printable ASCII or are long.
+/// Empty or only white space (Unicode's), for the few strings that do not start with
+/// printable ASCII.
 #[inline(never)]
-fn string_needs_a_look(s: &str) -> bool {
-    s.is_empty() || s.len() > MAX_STRING_CHARS || s.trim_start().is_empty()
+fn blank(s: &str) -> bool {
+    s.trim_start().is_empty()
 }
 
 /// Parse JSON text into a tree in `arena`, recording in `noticed` what the validator must
@@ -479,8 +480,11 @@ fn string_needs_a_look(s: &str) -> bool {
 /// Valid UTF-8 (nearly always) is checked once for the whole text and then parsed by the
 /// fast parser; what it is not sure of, and text that is not UTF-8, goes to serde_json.
 pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, noticed: &mut Noticed) -> Result<Json<'a>, serde_json::Error> {
+    // No string is longer than FHIR's limit unless the whole text is: then let the
+    // representation check look (so the parsers test no string's length).
+    let long = bytes.len() > MAX_STRING_CHARS;
     // The SIMD check's only answer is valid or not; serde_json says where it is not.
-    match simdutf8::basic::from_utf8(bytes) {
+    let parsed = match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => match fast::parse(text, arena) {
             Some((v, n)) => {
                 *noticed = n;
@@ -489,7 +493,9 @@ pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, noticed: &mut No
             None => reference::parse(serde_json::Deserializer::from_str(text), arena, noticed),
         },
         Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, noticed),
-    }
+    };
+    noticed.representation |= long;
+    parsed
 }
 
 #[cfg(test)]

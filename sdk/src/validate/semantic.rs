@@ -249,14 +249,16 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: b
         }
         let entry = &entries[e.index];
         if let Some(full) = entry.get("fullUrl").and_then(Json::as_str) {
-            let agrees = e.id.is_some_and(|id| full_url_agrees(full, e.resource_type, id));
-            if !agrees {
+            let base = e.id.and_then(|id| full_url_base(full, e.resource_type, id));
+            if base.is_none() {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
                 let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
                 cx.push("GW-ID", &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
             }
-            // A '_' first (memchr): nearly every fullUrl has none.
-            if full.contains('_') && full.contains("/_history/") {
+            // An agreeing fullUrl can hold /_history/ only in its base (an id cannot), and
+            // nearly every fullUrl has no base at all (`urn:uuid:{id}`, `{type}/{id}`).
+            let searched = base.unwrap_or(full);
+            if searched.len() >= "/_history/".len() && searched.contains("/_history/") {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
                 cx.push("bdl-8", &fptr, entry.get("fullUrl"), "a fullUrl without /_history/".into(), format!("fullUrl \"{full}\" is version specific (it contains /_history/); FHIR's bdl-8 forbids that."));
             }
@@ -296,14 +298,15 @@ impl Refs<'_> {
     }
 }
 
-/// A fullUrl agrees with a resource's type and id: `urn:uuid:{id}`, `{type}/{id}`, or an
-/// absolute URL ending in `/{type}/{id}`.
-fn full_url_agrees(full: &str, resource_type: &str, id: &str) -> bool {
+/// When a fullUrl agrees with a resource's type and id (`urn:uuid:{id}`, `{type}/{id}`, or
+/// an absolute URL ending in `/{type}/{id}`): its base, the part before `{type}/{id}`
+/// (empty for the first two forms).
+fn full_url_base<'f>(full: &'f str, resource_type: &str, id: &str) -> Option<&'f str> {
     if full.strip_prefix("urn:uuid:") == Some(id) {
-        return true;
+        return Some("");
     }
-    let Some(rest) = full.strip_suffix(id).and_then(|r| r.strip_suffix('/')).and_then(|r| r.strip_suffix(resource_type)) else { return false };
-    rest.is_empty() || rest.ends_with('/')
+    let rest = full.strip_suffix(id)?.strip_suffix('/')?.strip_suffix(resource_type)?;
+    (rest.is_empty() || rest.ends_with('/')).then_some(rest)
 }
 
 /// Lower-case canonical UUID text: 36 bytes, all lower-case hex digits or dashes, exactly
