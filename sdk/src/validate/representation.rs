@@ -16,9 +16,9 @@ use super::Findings;
 fn fault(v: &Json<'_>) -> Option<(&'static str, &'static str, String)> {
     match v {
         Json::Null => Some(("GW-JSON", "a value (FHIR JSON has no null: leave the element out)", "is null; FHIR's JSON has no null values: an element without a value is left out".into())),
-        Json::Array(a) if a.is_empty() => Some(("GW-JSON", "at least one item (FHIR JSON has no empty arrays: leave the element out)", "is an empty array; FHIR's JSON has no empty arrays: an element without items is left out".into())),
+        Json::Array([]) => Some(("GW-JSON", "at least one item (FHIR JSON has no empty arrays: leave the element out)", "is an empty array; FHIR's JSON has no empty arrays: an element without items is left out".into())),
         Json::Object(o) if o.is_empty() => Some(("ele-1", "a value or children", "is an empty object: an element needs a value or children (FHIR ele-1)".into())),
-        Json::String(s) if s.is_empty() => Some(("GW-JSON", "a non-empty string", "is an empty string; FHIR's JSON has no empty strings: an element without a value is left out".into())),
+        Json::String("") => Some(("GW-JSON", "a non-empty string", "is an empty string; FHIR's JSON has no empty strings: an element without a value is left out".into())),
         Json::String(s) if s.trim().is_empty() => Some(("GW-JSON", "a string with content other than white space", "holds only white space; a FHIR string has content other than white space".into())),
         Json::String(s) if s.len() > MAX_STRING_CHARS => {
             let n = s.chars().count();
@@ -48,13 +48,13 @@ fn null_placeholder(parent: &Json<'_>, key: &str, index: usize) -> bool {
 /// allow; returns the pointers of the nulls and strings found wrong (a schema type, pattern
 /// or value error at the same place says nothing more and is left out).
 pub(super) fn check(doc: &Json<'_>, cx: &mut Findings<'_>) -> Vec<String> {
-    let mut strings = Vec::new();
+    let mut values = Vec::new();
     let mut path = Vec::with_capacity(PATH_DEPTH);
-    walk(doc, None, &mut path, cx, &mut strings);
-    strings
+    walk(doc, None, &mut path, cx, &mut values);
+    values
 }
 
-fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut Vec<Seg<'v>>, cx: &mut Findings<'_>, strings: &mut Vec<String>) {
+fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut Vec<Seg<'v>>, cx: &mut Findings<'_>, values: &mut Vec<String>) {
     if let Some((rule, expected, what)) = fault(v) {
         let placeholder = v.is_null()
             && match (parent, path.last()) {
@@ -65,7 +65,7 @@ fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut
             let ptr = render(path);
             let message = format!("{} {what}.", cx.loc(&ptr));
             if v.is_string() || v.is_null() {
-                strings.push(ptr.clone());
+                values.push(ptr.clone());
             }
             cx.push(rule, &ptr, Some(v), expected.into(), message);
         }
@@ -74,7 +74,7 @@ fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut
         Json::Object(o) => {
             for (k, x) in o.iter() {
                 path.push(Seg::Key(k));
-                walk(x, Some((v, k)), path, cx, strings);
+                walk(x, Some((v, k)), path, cx, values);
                 path.pop();
             }
         }
@@ -82,7 +82,7 @@ fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut
             // Items see the array's own parent and name, for the null placeholder.
             for (i, x) in items.iter().enumerate() {
                 path.push(Seg::Index(i));
-                walk(x, parent, path, cx, strings);
+                walk(x, parent, path, cx, values);
                 path.pop();
             }
         }
