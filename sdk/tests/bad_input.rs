@@ -39,7 +39,9 @@ fn array_where_an_object_belongs() {
     let o = only_rule(b"[{\"resourceType\": \"Bundle\"}]", "GW-JSON");
     assert!(o.diagnostics[0].message.contains("not a JSON object"));
     let o = v().validate_bytes(br#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z","entry":{"resource":{}}}"#);
-    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-TYPE"]);
+    // The empty resource is also an element with neither value nor children (FHIR ele-1).
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-TYPE", "ele-1"]);
+    assert_eq!(o.diagnostics.iter().find(|d| d.rule == "ele-1").map(|d| d.pointer.as_str()), Some("/entry/resource"));
 }
 
 #[test]
@@ -91,6 +93,58 @@ fn a_one_megabyte_string() {
     let found = o.diagnostics[0].found.as_ref().unwrap();
     assert!(found.len() < 200, "the value is shortened in findings: {} chars", found.len());
     assert!(o.diagnostics[0].message.len() < 500);
+}
+
+/// FHIR's limit on a string (1024 * 1024 characters, GW-JSON), tested on a valid report
+/// whose case number is made that long in code rather than in a 1 MiB fixture file.
+#[test]
+fn a_string_over_fhirs_limit_of_1024_times_1024_characters() {
+    use ffbkit_sdk::validate::Severity;
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap();
+    let case = "\"value\": \"SAG-2025-0042\"";
+    assert!(text.contains(case));
+    let with_case = |value: &str| text.replacen(case, &format!("\"value\": \"{value}\""), 1);
+    // Exactly the limit, in two-byte characters (more bytes than the limit): allowed.
+    let at_limit = v().validate_bytes(with_case(&"æ".repeat(1024 * 1024)).as_bytes());
+    assert!(at_limit.is_valid(), "{:#?}", at_limit.diagnostics);
+    // One character more: GW-JSON at the case number, and nothing else.
+    let over = with_case(&"x".repeat(1024 * 1024 + 1));
+    let o = v().validate_bytes(over.as_bytes());
+    assert_eq!(o.rule_ids(Severity::Information), ["GW-JSON"], "{:#?}", o.diagnostics);
+    let d = &o.diagnostics[0];
+    assert_eq!(d.pointer, "/entry/1/resource/extension/0/extension/0/valueIdentifier/value");
+    assert!(d.message.contains("1048577 characters"), "{}", d.message);
+    assert!(d.message.len() < 500 && d.found.as_ref().is_some_and(|f| f.len() < 200));
+    // The same from a parsed value (no parser notes: the check always runs).
+    let value: serde_json::Value = serde_json::from_str(&over).unwrap();
+    assert_eq!(v().validate_value(&value).rule_ids(Severity::Information), ["GW-JSON"]);
+}
+
+/// FHIR's JSON representation: nulls, empty arrays and blank strings under GW-JSON, an empty
+/// object under ele-1, wherever they are (also where the profiles say nothing), from both
+/// parsers: the fast one and serde_json's, which takes over at `-0` (read as a float).
+#[test]
+fn fhir_json_representation_faults_are_found_anywhere() {
+    use ffbkit_sdk::validate::Severity;
+    let base = r#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z""#;
+    for (extra, rule, pointer) in [
+        (r#","meta":{}"#, "ele-1", "/meta"),
+        (r#","entry":[]"#, "GW-JSON", "/entry"),
+        (r#","id":null"#, "GW-JSON", "/id"),
+        (r#","id":"  ""#, "GW-JSON", "/id"),
+        (r#","id":"""#, "GW-JSON", "/id"),
+        (r#","id":"\u00a0""#, "GW-JSON", "/id"),
+    ] {
+        for tail in ["}", r#","zz":-0}"#] {
+            let doc = format!("{base}{extra}{tail}");
+            let o = v().validate_bytes(doc.as_bytes());
+            let d = o.diagnostics.iter().find(|d| d.rule == rule && d.pointer == pointer);
+            assert!(d.is_some_and(|d| d.severity == Severity::Error && d.line.is_some()), "{doc}: {:#?}", o.diagnostics);
+        }
+    }
+    // Ordinary values are not findings of either rule.
+    let o = v().validate_bytes(format!("{base},\"id\":\" x \",\"meta\":{{\"lastUpdated\":\"2025-01-01T00:00:00Z\"}}}}").as_bytes());
+    assert!(!o.diagnostics.iter().any(|d| d.rule == "ele-1" || d.rule == "GW-JSON"), "{:#?}", o.diagnostics);
 }
 
 #[test]

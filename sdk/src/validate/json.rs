@@ -439,22 +439,63 @@ impl<'a> Json<'a> {
 }
 
 
-/// Parse JSON text into a tree in `arena`; `dup` is set when an object repeats a key.
+/// The longest string FHIR allows, in characters (FHIR R4 datatypes, `string`: 1024 * 1024).
+pub const MAX_STRING_CHARS: usize = 1024 * 1024;
+
+/// What a parse noticed besides the tree: both are rare, and the validator looks for the
+/// places only when one is set, so a clean report is not walked again for them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Noticed {
+    /// An object repeats a key.
+    pub duplicate_keys: bool,
+    /// A value FHIR's JSON representation may not allow occurs: `null`, an empty array, an
+    /// empty object, an empty or white-space-only string; or the text is longer than
+    /// [`MAX_STRING_CHARS`] bytes, so that a string might be. A hint, not a verdict: the
+    /// validator's representation check decides.
+    pub representation: bool,
+}
+
+/// True when a string value needs the representation check because it is empty or only
+/// white space. Decided by one comparison of the first byte for nearly every string:
+/// printable ASCII other than the blank starts no blank string. (Strings over FHIR's length
+/// limit are noticed by the document's length, in [`from_slice`].)
+#[inline(always)]
+pub(crate) fn string_worth_a_look(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(&c) if c.wrapping_sub(0x21) <= 0x7e - 0x21 => false,
+        _ => blank(s),
+    }
+}
+
+/// Empty or only white space (Unicode's), for the few strings that do not start with
+/// printable ASCII.
+#[inline(never)]
+fn blank(s: &str) -> bool {
+    s.trim_start().is_empty()
+}
+
+/// Parse JSON text into a tree in `arena`, recording in `noticed` what the validator must
+/// look into (repeated keys, values FHIR's JSON representation may not allow).
 ///
 /// Valid UTF-8 (nearly always) is checked once for the whole text and then parsed by the
 /// fast parser; what it is not sure of, and text that is not UTF-8, goes to serde_json.
-pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, dup: &mut bool) -> Result<Json<'a>, serde_json::Error> {
+pub(crate) fn from_slice<'a>(bytes: &'a [u8], arena: &'a Arena, noticed: &mut Noticed) -> Result<Json<'a>, serde_json::Error> {
+    // No string is longer than FHIR's limit unless the whole text is: then let the
+    // representation check look (so the parsers test no string's length).
+    let long = bytes.len() > MAX_STRING_CHARS;
     // The SIMD check's only answer is valid or not; serde_json says where it is not.
-    match simdutf8::basic::from_utf8(bytes) {
+    let parsed = match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => match fast::parse(text, arena) {
-            Some((v, d)) => {
-                *dup = d;
+            Some((v, n)) => {
+                *noticed = n;
                 Ok(v)
             }
-            None => reference::parse(serde_json::Deserializer::from_str(text), arena, dup),
+            None => reference::parse(serde_json::Deserializer::from_str(text), arena, noticed),
         },
-        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, dup),
-    }
+        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, noticed),
+    };
+    noticed.representation |= long;
+    parsed
 }
 
 #[cfg(test)]

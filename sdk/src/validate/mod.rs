@@ -13,6 +13,7 @@
 //! assert!(outcome.diagnostics.iter().any(|d| d.rule == "GW-BUNDLE"));
 //! ```
 
+mod base_invariants;
 pub mod batch;
 pub mod cpr;
 mod diagnostic;
@@ -20,6 +21,7 @@ pub mod json;
 mod memo;
 pub mod pattern;
 pub mod render;
+mod representation;
 pub mod rules;
 pub mod schema;
 mod semantic;
@@ -209,7 +211,7 @@ impl Validator {
     /// go on using the same tree (one parse instead of two). `parsed` must be the result of
     /// [`source::parse`]`(bytes, &arena, &self.options().limits)`; the outcome is then exactly that
     /// of [`Validator::validate_bytes`]`(bytes)`, findings with line and column.
-    pub fn validate_parsed(&self, bytes: &[u8], parsed: &Result<(Json<'_>, bool), source::JsonProblem>) -> Outcome {
+    pub fn validate_parsed(&self, bytes: &[u8], parsed: &Result<(Json<'_>, json::Noticed), source::JsonProblem>) -> Outcome {
         let mut cx = Findings::new(self, Some(bytes));
         match parsed {
             Err(p) => {
@@ -220,8 +222,8 @@ impl Validator {
                 cx.diags.push(d);
                 cx.finish(Outcome::default())
             }
-            Ok((value, has_duplicates)) => {
-                if *has_duplicates {
+            Ok((value, noticed)) => {
+                if noticed.duplicate_keys {
                     let idx = cx.index();
                     let dups: Vec<(String, usize)> = idx.duplicate_keys().to_vec();
                     for (ptr, _) in dups {
@@ -229,7 +231,7 @@ impl Validator {
                         cx.push("GW-JSON", &ptr, None, "each key once per object".into(), format!("The key \"{key}\" occurs more than once in the same object; only the last value is used."));
                     }
                 }
-                let outcome = self.check_value(value, &mut cx);
+                let outcome = self.check_value(value, noticed.representation, &mut cx);
                 cx.finish(outcome)
             }
         }
@@ -246,14 +248,20 @@ impl Validator {
     pub fn validate_value(&self, value: &Value) -> Outcome {
         let mut cx = Findings::new(self, None);
         let arena = json::Arena::new();
-        let outcome = self.check_value(&Json::from_value(value, &arena), &mut cx);
+        // Not parsed here, so nothing was noticed: the representation check always runs.
+        let outcome = self.check_value(&Json::from_value(value, &arena), true, &mut cx);
         cx.finish(outcome)
     }
 
-    fn check_value(&self, v: &Json<'_>, cx: &mut Findings<'_>) -> Outcome {
+    /// Check a parsed report; `representation`: a value FHIR's JSON representation may not
+    /// allow was noticed (or nobody looked), so look for it.
+    fn check_value(&self, v: &Json<'_>, representation: bool, cx: &mut Findings<'_>) -> Outcome {
         if !v.is_object() {
             cx.push("GW-JSON", "", Some(v), "a JSON object (a FHIR Bundle)".into(), format!("The report is {}, not a JSON object (a FHIR Bundle).", brief(v)));
             return Outcome::default();
+        }
+        if representation {
+            cx.bad_values = representation::check(v, cx);
         }
         for e in self.schemas.errors(BUNDLE_SCHEMA, v) {
             self.report_schema_error(&e, "", v, None, cx);
@@ -270,6 +278,9 @@ impl Validator {
     /// within the document, `root` the checked value, `profile` its profile (None for the
     /// bundle level).
     pub(crate) fn report_schema_error(&self, e: &SchemaError, base: &str, root: &Json<'_>, profile: Option<Profile>, cx: &mut Findings<'_>) {
+        if cx.said_already(e, base) {
+            return;
+        }
         let pointer = format!("{base}{}", e.pointer);
         let found = root.pointer(&e.pointer);
         let what = profile.map_or("the Bundle".to_string(), |p| format!("the {p} profile"));
@@ -391,6 +402,9 @@ pub(crate) struct Findings<'a> {
     text: Option<&'a [u8]>,
     index: Option<source::SourceIndex>,
     pub(crate) diags: Vec<Diagnostic>,
+    /// Pointers of the nulls and strings the representation check found wrong (nearly
+    /// always none).
+    bad_values: Vec<String>,
 }
 
 impl<'a> Findings<'a> {
@@ -400,12 +414,23 @@ impl<'a> Findings<'a> {
             text,
             index: None,
             diags: Vec::new(),
+            bad_values: Vec::new(),
         }
     }
 
     fn index(&mut self) -> &source::SourceIndex {
         let text = self.text.unwrap_or(b"");
         self.index.get_or_insert_with(|| source::SourceIndex::build(text))
+    }
+
+    /// True when the schema error `e` (in the value at `base`) is about a null or an empty,
+    /// blank or over-long string that the representation check has reported under GW-JSON:
+    /// what the schema says of the same value (its type, pattern or code) adds nothing, and
+    /// it does not count against the resource's conformance to its profile.
+    pub(crate) fn said_already(&self, e: &SchemaError, base: &str) -> bool {
+        !self.bad_values.is_empty()
+            && matches!(e.violation, Violation::Type(_) | Violation::Pattern(..) | Violation::Enum(..) | Violation::Const(_) | Violation::MinLength(_))
+            && self.bad_values.iter().any(|p| p.strip_prefix(base) == Some(e.pointer.as_str()))
     }
 
     /// A value shown in a finding: brief, CPR masked unless asked otherwise.

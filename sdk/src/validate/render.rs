@@ -106,6 +106,7 @@ fn issue_code(d: &Diagnostic) -> &'static str {
         "GW-REF" => "not-found",
         "GW-PROFILE" | "GW-PROFILE-CLAIM" | "GW-LAST-UPDATED" => "invalid",
         r if r.starts_with("kl-reporting-") => "invariant",
+        r if super::rule_by_id(r).is_some_and(|r| r.source == super::RuleSource::FhirBase) => "invariant",
         _ => "business-rule",
     }
 }

@@ -13,6 +13,9 @@ pub enum RuleSource {
     IgText,
     /// A rule of ffbkit about the input itself (well-formed JSON, JSON types).
     Input,
+    /// A rule of FHIR R4 itself (an invariant of a base resource or datatype, under FHIR's
+    /// own id) that the gateway's HL7 validator applies to every report.
+    FhirBase,
 }
 
 /// One rule: id, default severity, source, and what it requires in plain words.
@@ -42,7 +45,8 @@ use Severity::*;
 
 /// All single-report rules, in the order of `REQUIREMENTS.md` section 1.
 pub const RULES: &[Rule] = &[
-    rule("GW-JSON", Error, Input, "the report is one well-formed JSON object in UTF-8, without duplicate keys, within the size and nesting limits"),
+    rule("GW-JSON", Error, Input, "the report is one well-formed JSON object in UTF-8, without duplicate keys, within the size and nesting limits, in FHIR's JSON representation: no null, no empty array, no empty or white-space-only string, no string over 1024 * 1024 characters"),
+    rule("ele-1", Error, FhirBase, "every element has a value or children: no empty JSON object (FHIR R4 ele-1)"),
     rule("GW-TYPE", Error, Input, "every element has the JSON type FHIR gives it (string, number, boolean, object or array)"),
     rule("GW-BUNDLE", Error, IgProfile, "the report is a Bundle of type collection with a timestamp; no identifier, total, link or signature; every entry has a resource and no search, request or response"),
     rule("GW-PROFILE", Error, IgProfile, "every resource is one of the 12 FFB reporting profiles, and a meta.profile it claims names the profile it conforms to"),
@@ -71,6 +75,13 @@ pub const RULES: &[Rule] = &[
     rule("kl-reporting-ffb-care-plan-4", Error, IgProfile, "an ordered, not completed care plan has a støttebehov evaluation"),
     rule("kl-reporting-ffb-care-plan-5", Error, IgProfile, "an ordered, not completed care plan has target groups"),
     rule("kl-reporting-ffb-follow-up-1", Error, IgProfile, "a follow-up result has status final or entered-in-error"),
+    rule("per-1", Error, FhirBase, "a Period's end, if given, is not before its start (FHIR R4 per-1)"),
+    rule("ref-1", Error, FhirBase, "a local reference (#id) names a contained resource; the profiles allow none, so no reference starts with # (FHIR R4 ref-1)"),
+    rule("bdl-7", Error, FhirBase, "no two entries have the same fullUrl unless their meta.versionId differs (FHIR R4 bdl-7)"),
+    rule("bdl-8", Error, FhirBase, "a fullUrl is not version specific: it does not contain /_history/ (FHIR R4 bdl-8)"),
+    rule("qty-3", Error, FhirBase, "a Duration (a goal target's dueDuration) with a unit code has a system (FHIR R4 qty-3)"),
+    rule("drt-1", Error, FhirBase, "a Duration (a goal target's dueDuration) with a unit code has a value and the system UCUM, http://unitsofmeasure.org (FHIR R4 drt-1)"),
+    rule("con-5", Warning, FhirBase, "an entered-in-error Condition has no clinicalStatus (FHIR R4 con-5); a warning: the FFB Condition profile requires clinicalStatus (1..1), so a withdrawn condition cannot meet both, and ffbkit follows the profile (clinicalStatus inactive); the gateway's HL7 validator reports it as an error"),
 ];
 
 /// The rule with this id.

@@ -78,7 +78,8 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
     for e in &list {
         outcome.profiles[e.index] = e.profile;
     }
-    let by_ref = ids_and_full_urls(entries, &list, cx);
+    let history = bundle.get("type").and_then(Json::as_str) == Some("history");
+    let by_ref = ids_and_full_urls(entries, &list, history, cx);
     citizen(&list, &mut outcome, cx);
     let patient_ref: Option<(usize, &Entry<'_>)> = list
         .iter()
@@ -92,6 +93,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
         invariants(v, e, profile, &resolve, cx);
         meta_and_text_rules(e, profile, cx);
         extension_counts(e, profile, cx);
+        super::base_invariants::check(e.resource, profile, &e.ptr, cx);
     }
     outcome
 }
@@ -157,10 +159,11 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
     } else {
         guess_profile(v, rt, resource, candidates)
     };
-    let errors = v.profile_errors(chosen, resource);
+    let mut errors = v.profile_errors(chosen, resource);
+    errors.retain(|e| !cx.said_already(e, ptr));
     if !errors.is_empty() && candidates.len() == 2 {
         let other = if candidates[0] == chosen { candidates[1] } else { candidates[0] };
-        if v.profile_errors(other, resource).is_empty() {
+        if v.profile_errors(other, resource).iter().all(|e| cx.said_already(e, ptr)) {
             if claimed.is_some() {
                 let p = format!("{ptr}/meta/profile");
                 cx.push("GW-PROFILE", &p, None, other.url(), format!("{} claims the {chosen} profile but conforms to the {other} profile instead.", cx.loc(ptr)));
@@ -223,7 +226,10 @@ fn fewest_errors(v: &Validator, resource: &Json<'_>, candidates: &[Profile]) -> 
 
 /// GW-ID: UUID ids, unique per type, fullUrl agreeing with type and id. Returns the
 /// lookup from reference strings (`Type/id`, fullUrl) to positions in `list`.
-fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], cx: &mut Findings<'_>) -> Refs<'v> {
+/// GW-ID on ids and fullUrls, and FHIR's `bdl-7` (fullUrls unique unless their
+/// `meta.versionId` differs; not in a `history` bundle) and `bdl-8` (no version-specific
+/// fullUrl); the map of fullUrls and `Type/id`s to entries.
+fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: bool, cx: &mut Findings<'_>) -> Refs<'v> {
     let mut by_full: HashMap<&'v str, usize> = HashMap::with_capacity_and_hasher(list.len(), Default::default());
     let mut seen: HashMap<(&'v str, &'v str), usize> = HashMap::with_capacity_and_hasher(list.len(), Default::default());
     for (k, e) in list.iter().enumerate() {
@@ -243,13 +249,32 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], cx: &mut F
         }
         let entry = &entries[e.index];
         if let Some(full) = entry.get("fullUrl").and_then(Json::as_str) {
-            let agrees = e.id.is_some_and(|id| full_url_agrees(full, e.resource_type, id));
-            if !agrees {
+            let base = e.id.and_then(|id| full_url_base(full, e.resource_type, id));
+            if base.is_none() {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
                 let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
                 cx.push("GW-ID", &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
             }
-            by_full.entry(full).or_insert(k);
+            // An agreeing fullUrl can hold /_history/ only in its base (an id cannot), and
+            // nearly every fullUrl has no base at all (`urn:uuid:{id}`, `{type}/{id}`).
+            let searched = base.unwrap_or(full);
+            if searched.len() >= "/_history/".len() && searched.contains("/_history/") {
+                let fptr = format!("/entry/{}/fullUrl", e.index);
+                cx.push("bdl-8", &fptr, entry.get("fullUrl"), "a fullUrl without /_history/".into(), format!("fullUrl \"{full}\" is version specific (it contains /_history/); FHIR's bdl-8 forbids that."));
+            }
+            match by_full.entry(full) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(k);
+                }
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let version = |r: &'v Json<'v>| at(r, &[Step::K("meta"), Step::K("versionId")]).and_then(Json::as_str);
+                    let other = &list[*first.get()];
+                    if !history && version(other.resource) == version(e.resource) {
+                        let fptr = format!("/entry/{}/fullUrl", e.index);
+                        cx.push("bdl-7", &fptr, entry.get("fullUrl"), "a fullUrl no other entry has".into(), format!("fullUrl \"{full}\" is also the fullUrl of entry {}; FHIR's bdl-7 allows that only with a different meta.versionId.", other.index));
+                    }
+                }
+            }
         }
     }
     Refs { by_type_id: seen, by_full }
@@ -273,14 +298,15 @@ impl Refs<'_> {
     }
 }
 
-/// A fullUrl agrees with a resource's type and id: `urn:uuid:{id}`, `{type}/{id}`, or an
-/// absolute URL ending in `/{type}/{id}`.
-fn full_url_agrees(full: &str, resource_type: &str, id: &str) -> bool {
+/// When a fullUrl agrees with a resource's type and id (`urn:uuid:{id}`, `{type}/{id}`, or
+/// an absolute URL ending in `/{type}/{id}`): its base, the part before `{type}/{id}`
+/// (empty for the first two forms).
+fn full_url_base<'f>(full: &'f str, resource_type: &str, id: &str) -> Option<&'f str> {
     if full.strip_prefix("urn:uuid:") == Some(id) {
-        return true;
+        return Some("");
     }
-    let Some(rest) = full.strip_suffix(id).and_then(|r| r.strip_suffix('/')).and_then(|r| r.strip_suffix(resource_type)) else { return false };
-    rest.is_empty() || rest.ends_with('/')
+    let rest = full.strip_suffix(id)?.strip_suffix('/')?.strip_suffix(resource_type)?;
+    (rest.is_empty() || rest.ends_with('/')).then_some(rest)
 }
 
 /// Lower-case canonical UUID text: 36 bytes, all lower-case hex digits or dashes, exactly
@@ -374,7 +400,13 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
         let Some(rs) = r.as_str() else { return };
         let ptr = || format!("{}{}", e.ptr, render(path));
         match resolve(rs) {
-            None => cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included.")),
+            None => {
+                // A local reference (`#id`) is not to an entry, so it resolves to none.
+                if rs.starts_with('#') {
+                    local_reference(e.resource, rs, &ptr(), r, cx);
+                }
+                cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included."));
+            }
             Some(t) => {
                 if let Some(&(element, want)) = rules.iter().find(|(element, _)| is_element(path, element)) {
                     let fits = t.resource_type == want.resource_type()
@@ -387,6 +419,18 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             }
         }
     });
+}
+
+/// FHIR's `ref-1` on a local reference `rs` (`#id`) of `resource`, at `ptr`: it names a
+/// contained resource (the profiles allow none, so it never does in a valid report).
+#[cold]
+#[inline(never)]
+fn local_reference(resource: &Json<'_>, rs: &str, ptr: &str, r: &Json<'_>, cx: &mut Findings<'_>) {
+    let local = &rs[1..];
+    let contained = resource.get("contained").and_then(Json::as_array).unwrap_or_default();
+    if !contained.iter().any(|c| c.get("id").and_then(Json::as_str) == Some(local)) {
+        cx.push("ref-1", ptr, Some(r), "a reference to an entry of the bundle (no # reference: the profiles allow no contained resources)".into(), format!("The local reference \"{rs}\" names no contained resource; FHIR's ref-1 requires one, and the profiles allow none."));
+    }
 }
 
 /// True for an array, or an object that may hold a `reference` member: what the reference

@@ -1,7 +1,7 @@
 //! Reading a report: UTF-8 and JSON checks with limits, duplicate keys, and the line and
 //! column of any JSON Pointer (computed only when a finding needs it).
 
-use super::json::{Arena, Json};
+use super::json::{Arena, Json, Noticed};
 use std::collections::HashMap;
 
 /// Limits on one report.
@@ -31,17 +31,21 @@ pub struct JsonProblem {
 }
 
 /// Parse a report into `arena`, refusing invalid UTF-8, malformed JSON, nesting beyond
-/// serde_json's limit of 128 and oversized input. `Ok` carries the value and whether any
-/// object had a duplicate key (find them with [`SourceIndex::duplicate_keys`]).
+/// serde_json's limit of 128 and oversized input. `Ok` carries the value and what the parse
+/// noticed: whether any object had a duplicate key (find them with
+/// [`SourceIndex::duplicate_keys`]) and whether a value FHIR's JSON representation may not
+/// allow occurs (the validator then looks for it).
 ///
 /// ```
 /// use ffbkit_sdk::validate::{json::Arena, source};
 /// let arena = Arena::new();
-/// let (v, dup) = source::parse(br#"{"a": [1, "x"]}"#, &arena, &source::Limits::default()).unwrap();
+/// let (v, noticed) = source::parse(br#"{"a": [1, "x"]}"#, &arena, &source::Limits::default()).unwrap();
 /// assert_eq!(v.pointer("/a/1").and_then(|x| x.as_str()), Some("x"));
-/// assert!(!dup);
+/// assert!(!noticed.duplicate_keys && !noticed.representation);
+/// let (_, noticed) = source::parse(br#"{"a": []}"#, &arena, &source::Limits::default()).unwrap();
+/// assert!(noticed.representation);
 /// ```
-pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena, limits: &Limits) -> Result<(Json<'a>, bool), JsonProblem> {
+pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena, limits: &Limits) -> Result<(Json<'a>, Noticed), JsonProblem> {
     if bytes.len() > limits.max_bytes {
         return Err(JsonProblem {
             message: format!(
@@ -53,8 +57,8 @@ pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena, limits: &Limits) -> Result<(
             column: None,
         });
     }
-    let mut dup = false;
-    let value = super::json::from_slice(bytes, arena, &mut dup)
+    let mut noticed = Noticed::default();
+    let value = super::json::from_slice(bytes, arena, &mut noticed)
         .map_err(|e| {
             // serde_json checks UTF-8 as it reads strings; say so plainly when that was it.
             if let Err(u) = std::str::from_utf8(bytes) {
@@ -71,7 +75,7 @@ pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena, limits: &Limits) -> Result<(
                 column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
             }
         })?;
-    Ok((value, dup))
+    Ok((value, noticed))
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -268,8 +272,8 @@ mod tests {
     #[test]
     fn finds_duplicate_keys() {
         let text = br#"{"a": 1, "b": {"x": 1, "x": 2}}"#;
-        let (_, dup) = parse(text, &Arena::new(), &Limits::default()).unwrap();
-        assert!(dup);
+        let (_, noticed) = parse(text, &Arena::new(), &Limits::default()).unwrap();
+        assert!(noticed.duplicate_keys);
         let idx = SourceIndex::build(text);
         assert_eq!(idx.duplicate_keys().len(), 1);
         assert_eq!(idx.duplicate_keys()[0].0, "/b/x");

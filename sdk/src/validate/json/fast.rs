@@ -4,7 +4,7 @@
 //! errors, escapes of lone surrogates, integers serde_json turns into floats (`-0`, more
 //! than fit u64), nesting deeper than 100 levels (serde_json's limit is 128).
 
-use super::{Arena, Json, Number, Obj};
+use super::{string_worth_a_look, Arena, Json, Noticed, Number, Obj};
 use std::collections::HashSet;
 
 /// Deepest nesting the fast parser takes on (serde_json's own limit is 128).
@@ -14,14 +14,14 @@ const MAX_DEPTH: u32 = 100;
 /// set (no quadratic time on hostile input).
 const DUP_SCAN: usize = 32;
 
-/// Parse `text` into `arena`: the tree and whether an object repeats a key, or `None` when
-/// serde_json must decide.
-pub(crate) fn parse<'a>(text: &'a str, arena: &'a Arena) -> Option<(Json<'a>, bool)> {
-    let mut p = Parser { text, b: text.as_bytes(), i: 0, arena, members: Vec::with_capacity(64), items: Vec::with_capacity(64), buf: String::new(), dup: false, depth: 0, reference_below: false };
+/// Parse `text` into `arena`: the tree and what the parse noticed (a repeated key, a value
+/// FHIR's JSON representation may not allow), or `None` when serde_json must decide.
+pub(crate) fn parse<'a>(text: &'a str, arena: &'a Arena) -> Option<(Json<'a>, Noticed)> {
+    let mut p = Parser { text, b: text.as_bytes(), i: 0, arena, members: Vec::with_capacity(64), items: Vec::with_capacity(64), buf: String::new(), dup: false, odd: false, depth: 0, reference_below: false };
     p.ws();
     let v = p.value()?;
     p.ws();
-    (p.i == p.b.len()).then_some((v, p.dup))
+    (p.i == p.b.len()).then_some((v, Noticed { duplicate_keys: p.dup, representation: p.odd }))
 }
 
 /// The repeated-key check of one object.
@@ -77,6 +77,8 @@ struct Parser<'a> {
     /// Scratch for strings with escapes.
     buf: String,
     dup: bool,
+    /// A value FHIR's JSON representation may not allow was read (see [`Noticed`]).
+    odd: bool,
     depth: u32,
     /// A member named `reference` was read in the object being parsed or below it.
     reference_below: bool,
@@ -114,13 +116,18 @@ impl<'a> Parser<'a> {
         match self.peek()? {
             b'"' => {
                 self.i += 1;
-                Some(Json::String(self.string()?))
+                let s = self.string()?;
+                self.odd |= string_worth_a_look(s);
+                Some(Json::String(s))
             }
             b'{' => self.object(),
             b'[' => self.array(),
             b't' => self.literal(b"true", Json::Bool(true)),
             b'f' => self.literal(b"false", Json::Bool(false)),
-            b'n' => self.literal(b"null", Json::Null),
+            b'n' => {
+                self.odd = true;
+                self.literal(b"null", Json::Null)
+            }
             b'-' | b'0'..=b'9' => self.number(),
             _ => None,
         }
@@ -170,7 +177,9 @@ impl<'a> Parser<'a> {
         let opened = self.i;
         let outer_reference = std::mem::replace(&mut self.reference_below, false);
         let mut check = DupCheck::default();
-        if !self.open(b'}')? {
+        if self.open(b'}')? {
+            self.odd = true;
+        } else {
             loop {
                 if self.peek()? != b'"' {
                     return None;
@@ -204,7 +213,9 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self) -> Option<Json<'a>> {
         let start = self.items.len();
-        if !self.open(b']')? {
+        if self.open(b']')? {
+            self.odd = true;
+        } else {
             loop {
                 let v = self.value()?;
                 self.items.push(v);

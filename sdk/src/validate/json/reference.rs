@@ -2,17 +2,18 @@
 //! Used for everything the fast parser is not sure of, and it is what that parser is
 //! tested against.
 
-use super::{Arena, Json, Number, Obj};
+use super::{string_worth_a_look, Arena, Json, Noticed, Number, Obj};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
-/// Parse with serde_json into `arena`; `dup` is set when an object repeats a key.
-pub(crate) fn parse<'a, R: serde_json::de::Read<'a>>(mut de: serde_json::Deserializer<R>, arena: &'a Arena, dup: &mut bool) -> Result<Json<'a>, serde_json::Error> {
-    let scratch = Scratch { arena, dup: Cell::new(false), members: RefCell::new(Vec::new()), items: RefCell::new(Vec::new()) };
+/// Parse with serde_json into `arena`, recording in `noticed` a repeated key and a value
+/// FHIR's JSON representation may not allow (as the fast parser does).
+pub(crate) fn parse<'a, R: serde_json::de::Read<'a>>(mut de: serde_json::Deserializer<R>, arena: &'a Arena, noticed: &mut Noticed) -> Result<Json<'a>, serde_json::Error> {
+    let scratch = Scratch { arena, dup: Cell::new(false), odd: Cell::new(false), members: RefCell::new(Vec::new()), items: RefCell::new(Vec::new()) };
     let v = Seed { scratch: &scratch }.deserialize(&mut de)?;
     de.end()?;
-    *dup = scratch.dup.get();
+    *noticed = Noticed { duplicate_keys: scratch.dup.get(), representation: scratch.odd.get() };
     Ok(v)
 }
 
@@ -21,6 +22,8 @@ struct Scratch<'a> {
     arena: &'a Arena,
     /// Set when an object repeats a key.
     dup: Cell<bool>,
+    /// Set when a value FHIR's JSON representation may not allow was read.
+    odd: Cell<bool>,
     /// Members of the objects being parsed, innermost last.
     members: RefCell<Vec<(&'a str, Json<'a>)>>,
     /// Items of the arrays being parsed, innermost last.
@@ -29,6 +32,14 @@ struct Scratch<'a> {
 
 struct Seed<'s, 'a> {
     scratch: &'s Scratch<'a>,
+}
+
+impl Seed<'_, '_> {
+    fn note_string(&self, s: &str) {
+        if string_worth_a_look(s) {
+            self.scratch.odd.set(true);
+        }
+    }
 }
 
 impl<'a> DeserializeSeed<'a> for Seed<'_, 'a> {
@@ -53,15 +64,23 @@ impl<'a> Visitor<'a> for Seed<'_, 'a> {
         Ok(Json::Number(Number::PosInt(v)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Json<'a>, E> {
-        Ok(if v.is_finite() { Json::Number(Number::Float(v)) } else { Json::Null })
+        Ok(if v.is_finite() {
+            Json::Number(Number::Float(v))
+        } else {
+            self.scratch.odd.set(true);
+            Json::Null
+        })
     }
     fn visit_borrowed_str<E>(self, v: &'a str) -> Result<Json<'a>, E> {
+        self.note_string(v);
         Ok(Json::String(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<Json<'a>, E> {
+        self.note_string(v);
         Ok(Json::String(self.scratch.arena.alloc_str(v)))
     }
     fn visit_unit<E>(self) -> Result<Json<'a>, E> {
+        self.scratch.odd.set(true);
         Ok(Json::Null)
     }
     fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<Json<'a>, A::Error> {
@@ -70,6 +89,9 @@ impl<'a> Visitor<'a> for Seed<'_, 'a> {
             self.scratch.items.borrow_mut().push(v);
         }
         let mut items = self.scratch.items.borrow_mut();
+        if items.len() == start {
+            self.scratch.odd.set(true);
+        }
         let slice = self.scratch.arena.alloc_slice(&items[start..]);
         items.truncate(start);
         Ok(Json::Array(slice))
@@ -87,6 +109,9 @@ impl<'a> Visitor<'a> for Seed<'_, 'a> {
             members.push((k, v));
         }
         let mut members = scratch.members.borrow_mut();
+        if members.len() == start {
+            scratch.odd.set(true);
+        }
         let obj = Obj::new(scratch.arena, &members[start..], "", true);
         members.truncate(start);
         Ok(Json::Object(obj))

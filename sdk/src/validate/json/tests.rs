@@ -1,18 +1,18 @@
 //! The fast parser against serde_json: on every input either the fast parser gives up or
-//! it builds the tree (and duplicate-key flag) serde_json's reading builds, and
-//! `from_slice` always answers as serde_json does.
+//! it builds the tree (and notices repeated keys and values for the representation check)
+//! as serde_json's reading does, and `from_slice` always answers as serde_json does.
 
-use super::{fast, from_slice, reference, Arena, Json, Number};
+use super::{fast, from_slice, reference, Arena, Json, Noticed, Number};
 use proptest::prelude::*;
 
-/// serde_json's answer: the tree and duplicate flag, or the error text.
-fn by_serde<'a>(bytes: &'a [u8], arena: &'a Arena) -> Result<(Json<'a>, bool), String> {
-    let mut dup = false;
+/// serde_json's answer: the tree and what the parse noticed, or the error text.
+fn by_serde<'a>(bytes: &'a [u8], arena: &'a Arena) -> Result<(Json<'a>, Noticed), String> {
+    let mut noticed = Noticed::default();
     let r = match std::str::from_utf8(bytes) {
-        Ok(t) => reference::parse(serde_json::Deserializer::from_str(t), arena, &mut dup),
-        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, &mut dup),
+        Ok(t) => reference::parse(serde_json::Deserializer::from_str(t), arena, &mut noticed),
+        Err(_) => reference::parse(serde_json::Deserializer::from_slice(bytes), arena, &mut noticed),
     };
-    r.map(|v| (v, dup)).map_err(|e| e.to_string())
+    r.map(|v| (v, noticed)).map_err(|e| e.to_string())
 }
 
 /// Checks both properties for one input; returns whether the fast parser took it.
@@ -23,8 +23,8 @@ fn agree(bytes: &[u8]) -> bool {
     if let Some(got) = &fast {
         assert_eq!(Ok(*got), expected, "fast parser differs on {:?}", String::from_utf8_lossy(bytes));
     }
-    let mut dup = false;
-    let whole = from_slice(bytes, &c, &mut dup).map(|v| (v, dup)).map_err(|e| e.to_string());
+    let mut noticed = Noticed::default();
+    let whole = from_slice(bytes, &c, &mut noticed).map(|v| (v, noticed)).map_err(|e| e.to_string());
     assert_eq!(whole, expected, "from_slice differs on {:?}", String::from_utf8_lossy(bytes));
     fast.is_some()
 }
@@ -80,8 +80,27 @@ fn repeated_keys_in_small_and_large_objects() {
         let repeated = format!("{{{}}}", members.join(","));
         assert!(agree(repeated.as_bytes()));
         let arena = Arena::new();
-        assert!(fast::parse(&repeated, &arena).unwrap().1, "{n} members and a repeat");
+        assert!(fast::parse(&repeated, &arena).unwrap().1.duplicate_keys, "{n} members and a repeat");
     }
+}
+
+#[test]
+fn values_for_the_representation_check_are_noticed_by_both_parsers() {
+    // `agree` also compares what the fast parser noticed with what serde_json's reading did.
+    let noticed = |t: &str| {
+        assert!(agree(t.as_bytes()), "{t}");
+        fast::parse(t, &Arena::new()).unwrap().1.representation
+    };
+    for t in ["null", "[]", "{}", r#""""#, r#"" \t""#, "\"\u{a0}\"", r#"{"a":[1,{}]}"#, r#"{"a":null}"#, r#"{"a":"  "}"#] {
+        assert!(noticed(t), "{t} is noticed");
+    }
+    for t in ["[1]", r#"{"a":"b"}"#, r#"{"":"keys are not values"}"#, r#""x ""#, r#""Ærø""#, "0", "true"] {
+        assert!(!noticed(t), "{t} is not noticed");
+    }
+    let long = format!("\"{}\"", "x".repeat(super::MAX_STRING_CHARS + 1));
+    let mut n = Noticed::default();
+    from_slice(long.as_bytes(), &Arena::new(), &mut n).unwrap();
+    assert!(n.representation, "a text longer in bytes than the string limit is noticed");
 }
 
 #[test]
