@@ -7,7 +7,7 @@
 //!   interpretation, and the gateway validator exactly the error ids listed under
 //!   `gateway` (empty: every report is valid).
 //! - `stream_fixtures_are_fresh`: the committed files are what this generator makes.
-//!   Regenerate with `FFBKIT_REGENERATE=1 cargo test -p ffbkit-sdk --test audit_fixtures`.
+//!   Regenerate with `FFBKIT_REGENERATE=1 cargo test -p ffbkit-sdk --test tests audit_fixtures::`.
 
 use ffbkit_sdk::audit::{audit_citizen, rule_ids};
 use ffbkit_sdk::catalog::codes::*;
@@ -474,7 +474,7 @@ fn stream_fixtures_are_fresh() {
             std::fs::write(&path, text).unwrap();
         } else {
             let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-            assert!(on_disk == *text, "{file} is stale; regenerate with FFBKIT_REGENERATE=1 cargo test -p ffbkit-sdk --test audit_fixtures");
+            assert!(on_disk == *text, "{file} is stale; regenerate with FFBKIT_REGENERATE=1 cargo test -p ffbkit-sdk --test tests audit_fixtures::");
         }
     }
     let on_disk: BTreeSet<String> = std::fs::read_dir(dir()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".ndjson")).collect();

@@ -1,0 +1,18 @@
+//! The crate's integration tests, one binary (linking axum, tokio, reqwest and SQLite once
+//! instead of once per file): each file of this folder is a module.
+mod certify_manual;
+mod certify_mutation;
+mod certify_openapi;
+mod certify_reference;
+mod certify_resume;
+mod certify_wiremock;
+mod cli_audit;
+mod cli_catalog;
+mod cli_validate;
+mod journey_cli;
+mod journey_expect;
+mod journey_format;
+mod serve_http;
+mod serve_shutdown;
+mod vendor_defects;
+mod vendor_loopback;
