@@ -1,8 +1,8 @@
 //! The crate's integration tests, one binary (linking axum, tokio, reqwest and SQLite once
 //! instead of once per file): each file of this folder is a module.
+mod audit_docs;
 mod audit_fixtures;
 mod audit_ig_example;
-mod audit_readme;
 mod audit_stream;
 mod bad_input;
 mod builder_props;
