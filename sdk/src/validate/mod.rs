@@ -28,7 +28,7 @@ mod semantic;
 pub mod source;
 
 pub use diagnostic::{brief, fhirpath_location, pointer_segment, Diagnostic, Severity};
-pub use rules::{rule_by_id, Rule, RuleSource, RULES};
+pub use rules::{rule_by_id, Rule, RuleId, RuleSource, RULES};
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
