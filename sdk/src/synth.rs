@@ -154,6 +154,17 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
         g.id = Id::seeded(&mut rng);
         goals.push(g);
     }
+    // Only A&D themes the intervention works with are registered (seed 002, DST-AD-INDSATS):
+    // a theme no goal picked is a secondary theme of one of them.
+    if !goals.is_empty() {
+        let n = goals.len();
+        for (j, &i) in ad_ids.iter().enumerate() {
+            let id = case.themes[i].id.clone();
+            if !goals.iter().any(|g| g.primary == id || g.secondary.contains(&id)) {
+                goals[j % n].secondary.push(id);
+            }
+        }
+    }
     let mut groups = Vec::new();
     for _ in 0..rng.between(1, 3) {
         let mut g = TargetGroup::new(*rng.pick(&tgs), granted).expect("leaf");
@@ -254,6 +265,11 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
                 break;
             }
             1 => {
+                // The støttebehov of the follow-up belongs to the plan followed up (DST-STOETTE),
+                // and the new plan starts from it.
+                if let Some(p) = case.care_plans.iter_mut().find(|p| p.id == plan_id) {
+                    p.evaluation = Some(eval_id.clone());
+                }
                 let (tilbud, ydelser) = pick_offer(&mut rng);
                 let (plan_new_id, gathering_new_id) = (Id::seeded(&mut rng), Id::seeded(&mut rng));
                 let new_plan = change_grant_with_ids(&mut case, &plan_id, day, plan_new_id, gathering_new_id, |p| {

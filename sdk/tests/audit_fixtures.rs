@@ -133,6 +133,29 @@ fn profile_is(r: &Value, suffix: &str) -> bool {
     r["meta"]["profile"][0].as_str().is_some_and(|p| p.ends_with(suffix))
 }
 
+/// At the follow-up on `fu` (see [`Journey::follow_up`]), the grant changes: a new care plan
+/// (activity og samvær) with a new ydelse, holding the follow-up's støttebehov assessment.
+/// `old_holds_it`: the care plan followed up holds it too; otherwise it keeps the
+/// assessment of the granting.
+fn regrant_at_follow_up(j: &mut Journey, fu: Date, old_holds_it: bool) {
+    let assessed = j.case.evaluations.last().unwrap().id.clone();
+    if !old_holds_it {
+        j.case.care_plans[0].evaluation = Some(j.case.evaluations[0].id.clone());
+    }
+    let old = j.case.care_plans[0].id.clone();
+    let (pid, gid) = (j.id(), j.id());
+    let new = change_grant_with_ids(&mut j.case, &old, fu, pid, gid, |p| {
+        p.tilbud = Tilbud::AktivitetsOgSamvaerstilbud;
+        p.evaluation = Some(assessed);
+        p.follow_up = Some(fu.plus_months(3));
+    })
+    .unwrap();
+    let plan = j.case.care_plans.iter().find(|p| p.id == new).unwrap().clone();
+    let mut i = Intervention::new(&plan, Ydelse::SocialAktivitet, fu, fu.at(12, 0)).unwrap();
+    i.id = j.id();
+    j.case.interventions.push(i);
+}
+
 struct Fixture {
     file: &'static str,
     description: &'static str,
@@ -218,7 +241,9 @@ fn fixtures() -> Vec<Fixture> {
         let old = j.case.themes[2].id.clone();
         let g = &mut j.case.gatherings[0];
         g.themes.retain(|x| *x != old);
-        g.themes.push(t);
+        g.themes.push(t.clone());
+        // The goal takes up the new id too, so the theme is still worked on (DST-AD-INDSATS).
+        j.case.goals[0].secondary.push(t);
     }).reports));
     out.push(fx_warning("proto-id-stable-patient-new-id.ndjson", "PROTO-ID-STABLE broken (interpretation): the citizen's Patient id changes between reports", &["PROTO-ID-STABLE"], {
         let mut r = followed_up(133, |_, _| {}).reports;
@@ -372,6 +397,17 @@ fn fixtures() -> Vec<Fixture> {
         r
     }));
 
+    // DST-AD-INDSATS
+    out.push(fx("dst-ad-indsats-ok.ndjson", "DST-AD-INDSATS satisfied: an A&D theme added at follow-up is addressed by the goal (a secondary theme)", &[], followed_up(251, |j, fu| {
+        let t = j.theme(Theme::ad(AdTema::Spise, Funktionsevneniveau::LetNedsatFunktionsevne).unwrap(), fu);
+        j.case.gatherings[0].themes.push(t.clone());
+        j.case.goals[0].secondary.push(t);
+    }).reports));
+    out.push(fx_warning("dst-ad-indsats-not-worked-on.ndjson", "DST-AD-INDSATS broken (interpretation): an A&D theme added at follow-up that no goal addresses and no care plan works on", &["DST-AD-INDSATS"], followed_up(252, |j, fu| {
+        let t = j.theme(Theme::ad(AdTema::Spise, Funktionsevneniveau::LetNedsatFunktionsevne).unwrap(), fu);
+        j.case.gatherings[0].themes.push(t);
+    }).reports));
+
     // DST-STOETTE
     out.push(fx("dst-stoette-ok.ndjson", "DST-STOETTE satisfied: a støttebehov assessment at granting and again, dated, at the follow-up", &[], followed_up(231, |_, _| {}).reports));
     out.push(fx("dst-stoette-follow-up-without.ndjson", "DST-STOETTE broken: the follow-up has no støttebehov assessment of its day", &["DST-STOETTE"], followed_up(232, |j, _| {
@@ -379,9 +415,16 @@ fn fixtures() -> Vec<Fixture> {
         j.case.care_plans[0].evaluation = Some(j.case.evaluations[0].id.clone());
     }).reports));
 
+    out.push(fx("dst-stoette-ok-plan-followed-up.ndjson", "DST-STOETTE satisfied: a follow-up ending in a new grant; the støttebehov assessment of its day is held by the care plan followed up (and by the new one)", &[], followed_up(233, |j, fu| {
+        regrant_at_follow_up(j, fu, true);
+    }).reports));
+    out.push(fx_warning("dst-stoette-other-plan.ndjson", "DST-STOETTE broken (interpretation): a follow-up ending in a new grant; the støttebehov assessment of its day is held only by the new care plan, not by the one followed up", &["DST-STOETTE"], followed_up(234, |j, fu| {
+        regrant_at_follow_up(j, fu, false);
+    }).reports));
+
     // DST-MAALTYPE
     out.push(fx("dst-maaltype-ok.ndjson", "DST-MAALTYPE satisfied: a goal with måltype udvikle tied to an A&D theme", &[], granted(241).reports));
-    out.push(fx("dst-maaltype-no-goal.ndjson", "DST-MAALTYPE broken: no goal at all (the gateway only warns: kl-reporting-ffb-care-plan-3)", &["DST-MAALTYPE"], {
+    out.push(Fixture { file: "dst-maaltype-no-goal.ndjson", description: "DST-MAALTYPE broken: no goal at all (the gateway only warns: kl-reporting-ffb-care-plan-3); so no goal addresses the A&D themes either (DST-AD-INDSATS, interpretation)", rules: &["DST-MAALTYPE", "DST-AD-INDSATS"], warnings: &["DST-AD-INDSATS"], reports: {
         let mut j = granted(242);
         j.case.goals.clear();
         j.case.care_plans[0].goals.clear();
@@ -390,7 +433,7 @@ fn fixtures() -> Vec<Fixture> {
         j.reports.clear();
         j.reports.extend(j.planner.plan_day(&case, d0));
         j.reports
-    }));
+    }});
     out
 }
 

@@ -76,7 +76,90 @@ fn dst_maaltype_without_goals() {
             o.remove("goal");
         }
     }
-    assert_eq!(rules(&r), ["DST-MAALTYPE"].into());
+    // Without a goal no A&D theme is worked on either: DST-AD-INDSATS, a warning.
+    let a = audit_citizen(&r);
+    assert_eq!(a.error_rules(), ["DST-MAALTYPE"]);
+    assert_eq!(rules(&r), ["DST-AD-INDSATS", "DST-MAALTYPE"].into());
+}
+
+#[test]
+fn dst_ad_indsats_a_theme_no_goal_addresses_is_an_interpretation() {
+    // Breaking (a warning): an A&D theme added at follow-up, addressed by no goal.
+    let add = |c: &mut Case, in_goal: bool| {
+        let t = ThemeAssessment::new(Theme::ad(AdTema::Spise, Funktionsevneniveau::LetNedsatFunktionsevne).unwrap(), Date::parse("2025-06-03").unwrap());
+        c.gatherings[0].themes.push(t.id.clone());
+        if in_goal {
+            c.goals[0].secondary.push(t.id.clone());
+        }
+        let key = format!("Condition/{}", t.id);
+        c.themes.push(t);
+        key
+    };
+    let mut key = String::new();
+    let r = stream(|c| key = add(c, false));
+    let a = audit_citizen(&r);
+    assert_eq!(rules(&r), ["DST-AD-INDSATS"].into(), "{:#?}", a.findings);
+    assert_eq!(a.findings.len(), 1);
+    assert_eq!(a.findings[0].severity, ffbkit_sdk::audit::Severity::Interpretation);
+    assert_eq!(a.findings[0].resource.as_deref(), Some(key.as_str()), "the finding points at the theme");
+    assert!(!a.has_errors());
+    // Passing: the goal addresses it.
+    assert_eq!(rules(&stream(|c| {
+        add(c, true);
+    })), BTreeSet::new());
+    // Passing: withdrawn, it counts for nothing.
+    let r = stream(|c| {
+        add(c, false);
+        c.themes.last_mut().unwrap().registration = Registration::EnteredInError;
+    });
+    assert!(!rules(&r).contains("DST-AD-INDSATS"), "{:?}", rules(&r));
+}
+
+#[test]
+fn dst_stoette_the_follow_up_assessment_belongs_to_the_plan_followed_up() {
+    use serde_json::json;
+    // Two follow-ups of one plan: the first one's assessment is no longer held by the plan's
+    // current version, but was by the version reported that day.
+    let mut case = example_case();
+    let mut p = Planner::new();
+    let d0 = Date::parse("2025-03-03").unwrap();
+    let mut out = vec![p.plan_day(&case, d0).unwrap()];
+    let plan = case.care_plans[0].id.clone();
+    for fu in [d0.plus_months(3), d0.plus_months(6)] {
+        case.follow_ups.push(FollowUpResult { id: Id::random(), care_plan: plan.clone(), result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats, day: fu, registration: Registration::Current });
+        let eval = SupportEvaluation::new(Stoettebehov::LetStoettebehov, fu.at(10, 0));
+        case.care_plans[0].evaluation = Some(eval.id.clone());
+        case.care_plans[0].follow_up = Some(fu.plus_months(3));
+        case.evaluations.push(eval);
+        out.extend(p.plan_day(&case, fu));
+    }
+    assert_eq!(rules(&out), BTreeSet::new());
+    // Breaking (a warning): the plan followed up never held the assessment of the day (it
+    // stays with the first one); the assessment is reported on its own.
+    let mut r = out.clone();
+    let first_eval = format!("Observation/{}", case.evaluations[0].id);
+    for report in &mut r[1..] {
+        for e in report["entry"].as_array_mut().unwrap() {
+            if e["resource"]["resourceType"] == "CarePlan" && e["resource"].get("basedOn").is_none() {
+                e["resource"]["activity"][0]["outcomeReference"][0]["reference"] = json!(first_eval.clone());
+            }
+        }
+    }
+    let a = audit_citizen(&r);
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-STOETTE").collect();
+    assert_eq!(f.len(), 2, "{:#?}", a.findings);
+    assert!(f.iter().all(|f| !f.is_error() && f.resource.as_deref().is_some_and(|k| k.starts_with("Observation/"))), "{f:#?}");
+    // Passing again: the assessment names the plan as its focus (outside the profile, but it
+    // refers to the plan followed up).
+    for report in &mut r[1..] {
+        for e in report["entry"].as_array_mut().unwrap() {
+            if e["resource"]["resourceType"] == "Observation" && e["resource"]["code"]["coding"][0]["code"] != "712744002" {
+                e["resource"]["focus"] = json!([{"reference": format!("CarePlan/{plan}")}]);
+            }
+        }
+    }
+    let a = audit_citizen(&r);
+    assert!(!a.findings.iter().any(|f| f.rule == "DST-STOETTE"), "{:#?}", a.findings);
 }
 
 #[test]

@@ -26,7 +26,9 @@ def test_same_findings_as_the_cli(which, synth_ndjson):
         for rule in filter(None, rules.split(",")):
             per_rule[rule] = per_rule.get(rule, 0) + 1
     assert per_rule == {rule: n for rule, n in cli["per_rule"].items() if n}
-    assert len(cli["per_rule"]) == 15 and all(r.startswith(("PROTO-", "DST-")) for r in cli["per_rule"])
+    # REQUIREMENTS.md: 9 PROTO rules (section 2), 6 DST rules (section 3) and DST-AD-INDSATS (section 7).
+    assert len(cli["per_rule"]) == 16 and all(r.startswith(("PROTO-", "DST-")) for r in cli["per_rule"])
+    assert "DST-AD-INDSATS" in cli["per_rule"]
     with_findings = sum(1 for n in a.citizens.column("findings") if n > 0)
     assert with_findings == cli["citizens_with_findings"]
     # Severity: the same citizens have errors; each rule's severity as the CLI states it.

@@ -24,9 +24,9 @@ pub const PROTO: &[&str] = &[
     "PROTO-GOAL-CONTEXT",
 ];
 
-/// Danmarks Statistik's rules (REQUIREMENTS.md section 3), checked per citizen at the end
+/// Danmarks Statistik's rules (REQUIREMENTS.md sections 3 and 7), checked per citizen at the end
 /// of a journey.
-pub const DST: &[&str] = &["DST-SCOPE", "DST-TRIPLE", "DST-FF", "DST-AD", "DST-STOETTE", "DST-MAALTYPE"];
+pub const DST: &[&str] = &["DST-SCOPE", "DST-TRIPLE", "DST-FF", "DST-AD", "DST-AD-INDSATS", "DST-STOETTE", "DST-MAALTYPE"];
 
 /// True when the stream audit checks this PROTO or DST id (it is in the audit's table).
 pub fn audit_checks(id: &str) -> bool {

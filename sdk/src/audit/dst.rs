@@ -1,7 +1,7 @@
 //! Danmarks Statistik's requirements per citizen (REQUIREMENTS.md section 3), judged on the
 //! stream's current state: withdrawn data counts for nothing; DST-TRIPLE applies to ydelser
-//! starting on or after 2025-01-01 and the per-citizen rules (DST-FF, DST-AD, DST-STOETTE,
-//! DST-MAALTYPE) to citizens with at least one such ydelse; DST-SCOPE to every reported
+//! starting on or after 2025-01-01 and the per-citizen rules (DST-FF, DST-AD, DST-AD-INDSATS,
+//! DST-STOETTE, DST-MAALTYPE) to citizens with at least one such ydelse; DST-SCOPE to every reported
 //! ydelse and tilbud, whatever its start.
 
 use super::finding::Finding;
@@ -116,6 +116,20 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
         out.push(citizen("DST-AD", "Every Aktivitet og deltagelse theme of the citizen is scored \"Ikke vurderet\", which is not a funktionsevnevurdering.").interpretation());
     }
 
+    // DST-AD-INDSATS (interpretation): only A&D themes worked with in the social intervention
+    // are registered; the IG's links from a theme to the intervention are a goal's
+    // `addresses` (and, outside the profiles, a care plan's).
+    let worked_on: BTreeSet<&str> = state
+        .resources
+        .values()
+        .filter(|t| !super::resource::withdrawn(t.current) && matches!(t.current["resourceType"].as_str(), Some("Goal" | "CarePlan")))
+        .flat_map(|t| refs_under(t.current, "addresses"))
+        .map(ref_key)
+        .collect();
+    for (k, t) in ad.iter().filter(|(k, t)| !worked_on.contains(k.as_str()) && !matches!(code(t.current, "clinicalStatus"), Some("inactive" | "resolved"))) {
+        out.push(at("DST-AD-INDSATS", t, k, "No goal addresses this Aktivitet og deltagelse theme and no care plan works on it; only A&D themes that are part of the social intervention are registered.".into()));
+    }
+
     // DST-STOETTE: a dated støttebehov assessment, and one on the day of every follow-up.
     let days: BTreeSet<&str> = state.current_of(Profile::CareEvaluation).filter_map(|(_, t)| day_of(&t.current["effectiveDateTime"])).collect();
     if days.is_empty() {
@@ -127,6 +141,17 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
         let d = day_of(&t.current["effectiveDateTime"]).unwrap_or("");
         if !days.contains(d) {
             out.push(at("DST-STOETTE", t, k, format!("The follow-up of {d} has no støttebehov assessment of the same day (required also when unchanged).")));
+            continue;
+        }
+        // A reading: the assessment of the day belongs to the care plan followed up (held by
+        // it in some version reported, or, outside the profile, naming it as its focus).
+        let Some(plan) = refs_under(t.current, "focus").first().map(|r| ref_key(r)) else { continue };
+        let belongs = state.current_of(Profile::CareEvaluation).any(|(e, x)| {
+            day_of(&x.current["effectiveDateTime"]) == Some(d)
+                && (state.held_evaluations.contains(&(plan.to_string(), e.clone())) || refs_under(x.current, "focus").iter().any(|r| ref_key(r) == plan))
+        });
+        if !belongs {
+            out.push(at("DST-STOETTE", t, k, format!("The follow-up of {d} is about {plan}, which holds no støttebehov assessment of that day; the one of that day belongs to another care plan or to none.")).interpretation());
         }
     }
 

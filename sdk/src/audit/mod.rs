@@ -1,6 +1,6 @@
 //! Stream audit: a citizen's reports taken together, judged by the rules the gateway
 //! cannot check: the reporting protocol across reports (REQUIREMENTS.md section 2,
-//! PROTO-*) and Danmarks Statistik's requirements per citizen (section 3, DST-*). All 15
+//! PROTO-*) and Danmarks Statistik's requirements per citizen (sections 3 and 7, DST-*). All 16
 //! ids are checked; [`RULES`] is their one table (family, severity, the sentences each
 //! rests on). Every [`Finding`] names its rule, its [`Severity`] (`error` when the cited
 //! text states the rule, `interpretation` when the check rests on ffbkit's reading: a
@@ -57,7 +57,12 @@
 //! - **DST-FF**, **DST-AD**, **DST-STOETTE**, **DST-MAALTYPE**: per citizen, on the final
 //!   state: a dated F&F theme; an A&D theme, each dated and scored (*(interpretation)* not
 //!   all "Ikke vurderet"); a dated støttebehov assessment, not all "Ikke vurderet", and one
-//!   on the day of every follow-up; a goal with a måltype addressing an A&D theme.
+//!   on the day of every follow-up (*(interpretation)* one that the care plan followed up,
+//!   `FollowUp.focus`, holds in `activity.outcomeReference` in some version reported); a
+//!   goal with a måltype addressing an A&D theme.
+//! - **DST-AD-INDSATS** *(interpretation, the whole rule)*: per citizen, on the final state:
+//!   every current A&D theme (not withdrawn, clinicalStatus not inactive or resolved) is
+//!   addressed by a goal (or a care plan) that is not withdrawn.
 //!
 //! Decisions: withdrawn (`entered-in-error`) data counts for nothing towards any DST rule;
 //! DST-TRIPLE applies to ydelser starting on or after 2025-01-01 ([`dst::DST_FROM`]), and the

@@ -130,7 +130,7 @@ const fn reading(check: &'static str, why: &'static str) -> Reading {
 }
 
 use Family::{Dst, Proto};
-use Severity::Error;
+use Severity::{Error, Interpretation};
 
 /// Every rule of the stream audit, in REQUIREMENTS.md order.
 pub const RULES: &[AuditRule] = &[
@@ -279,6 +279,14 @@ pub const RULES: &[AuditRule] = &[
         )],
     },
     AuditRule {
+        id: "DST-AD-INDSATS",
+        family: Dst,
+        severity: Interpretation,
+        source: &[seed("Gældende indberetningskrav - Aktivitets- og deltagelsestema (A&D)", "\"Kun A&D-temaer, der indgår i den sociale indsats ...\": only A&D themes worked with in the social intervention are registered")],
+        summary: "every current Aktivitet og deltagelse theme of a citizen with FFB ydelser (from 2025-01-01) is one the intervention works with: a goal addresses it, or a care plan does (addresses)",
+        readings: &[],
+    },
+    AuditRule {
         id: "DST-STOETTE",
         family: Dst,
         severity: Error,
@@ -287,7 +295,10 @@ pub const RULES: &[AuditRule] = &[
             "\"Krav: Alle FFB-modtagere skal have oplyst mindst ét støttebehov\"; \"Kravet gælder indberetning af støttebehov ved opfølgning, også selvom ... uændret. Dato angives også ved opfølgning\"; the støttebehov are intet, let, moderat, højt and fuldstændigt (Figur 5.4)",
         )],
         summary: "a citizen with FFB ydelser (from 2025-01-01) has a dated støttebehov assessment other than \"Ikke vurderet\" (not a støttebehov), and one dated the day of every follow-up",
-        readings: &[],
+        readings: &[reading(
+            "at a follow-up, the støttebehov assessment of its day belongs to the care plan followed up (one the care plan holds, activity.outcomeReference, in any version reported)",
+            "the seed requires a dated støttebehov at every follow-up but does not say whose; the IG makes the støttebehov part of the care plan and a follow-up one of a care plan (FollowUp.focus)",
+        )],
     },
     AuditRule {
         id: "DST-MAALTYPE",
@@ -316,7 +327,7 @@ mod tests {
     #[test]
     fn every_rule_is_cited_once_and_named_by_its_family() {
         let mut ids: Vec<&str> = rule_ids().collect();
-        assert_eq!(ids.len(), 15);
+        assert_eq!(ids.len(), 16);
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len(), "duplicate id");
@@ -328,6 +339,7 @@ mod tests {
             assert!(dst || r.source.iter().all(|s| s.document == Document::IgIndex), "{}: a PROTO rule rests on the IG's text", r.id);
         }
         assert_eq!(rule("PROTO-DAILY").map(|r| r.severity), Some(Severity::Error));
+        assert_eq!(rule("DST-AD-INDSATS").map(|r| r.severity), Some(Severity::Interpretation), "ffbkit's reading of \"Kun A&D-temaer ...\"");
         assert!(rule("GW-REF").is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! The current state of a citizen's stream: per resource key (`Type/id`) the latest version
 //! reported, the report that carried it, and the days it was sent.
 
-use super::resource::{profile_of, withdrawn};
+use super::resource::{profile_of, ref_key, refs_under, withdrawn};
 use crate::profile::Profile;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +30,10 @@ pub(crate) struct Tracked<'a> {
 pub(crate) struct StreamState<'a> {
     /// Per `Type/id`.
     pub resources: BTreeMap<String, Tracked<'a>>,
+    /// (care plan `Type/id`, støttebehov assessment `Type/id`): every assessment a care plan
+    /// held (`activity.outcomeReference`) in any version reported, so that a follow-up is
+    /// judged by what its care plan held then, not only by its current version (DST-STOETTE).
+    pub held_evaluations: BTreeSet<(String, String)>,
 }
 
 impl<'a> StreamState<'a> {
@@ -40,6 +44,11 @@ impl<'a> StreamState<'a> {
 
     /// Record a version of a resource carried by a report.
     pub fn record(&mut self, key: String, r: &'a Value, report: &str, day: &str) {
+        if r["resourceType"] == "CarePlan" {
+            for e in refs_under(r, "activity") {
+                self.held_evaluations.insert((key.clone(), ref_key(e).to_string()));
+            }
+        }
         let n = self.resources.len();
         let t = self.resources.entry(key).or_insert_with(|| Tracked {
             current: r,
