@@ -13,7 +13,7 @@
 //! assert!(rules::all().any(|r| r.id() == "kl-reporting-ffb-care-plan-1"));
 //! ```
 
-use crate::audit::{self, AuditRule};
+use crate::audit::{self, AuditRule, AuditRuleId};
 use crate::validate::Severity;
 
 /// Which kind of rule: what it rests on and who checks it.
@@ -264,6 +264,65 @@ impl<'de> serde::Deserialize<'de> for RuleId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RuleId, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The typed id of any rule of the registry: a single-report rule's or a stream audit
+/// rule's. Its string form is the `REQUIREMENTS.md` id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AnyRuleId {
+    /// A rule of the validator.
+    Report(RuleId),
+    /// A rule of the stream audit (PROTO-*, DST-*).
+    Audit(AuditRuleId),
+}
+
+impl AnyRuleId {
+    /// The id as in `REQUIREMENTS.md`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AnyRuleId::Report(r) => r.as_str(),
+            AnyRuleId::Audit(r) => r.as_str(),
+        }
+    }
+
+    /// The rule.
+    pub fn rule(self) -> AnyRule {
+        match self {
+            AnyRuleId::Report(r) => AnyRule::Report(r.rule()),
+            AnyRuleId::Audit(r) => AnyRule::Audit(r.rule()),
+        }
+    }
+}
+
+impl From<RuleId> for AnyRuleId {
+    fn from(r: RuleId) -> AnyRuleId {
+        AnyRuleId::Report(r)
+    }
+}
+
+impl From<AuditRuleId> for AnyRuleId {
+    fn from(r: AuditRuleId) -> AnyRuleId {
+        AnyRuleId::Audit(r)
+    }
+}
+
+impl std::str::FromStr for AnyRuleId {
+    type Err = UnknownRule;
+    fn from_str(s: &str) -> Result<AnyRuleId, UnknownRule> {
+        s.parse::<RuleId>().map(AnyRuleId::Report).or_else(|_| s.parse::<AuditRuleId>().map(AnyRuleId::Audit))
+    }
+}
+
+impl std::fmt::Display for AnyRuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AnyRuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -279,7 +279,7 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
             // Too few: a delivery is missing (PROTO-DAILY unless the step says otherwise);
             // too many: only the step's own rule, if it names one.
             if step_reports.len() < n {
-                rules.push(e.reports_rule.clone().unwrap_or_else(|| "PROTO-DAILY".into()));
+                rules.push(e.reports_rule.clone().unwrap_or_else(|| ffbkit_sdk::audit::AuditRuleId::ProtoDaily.as_str().into()));
             } else if let Some(r) = &e.reports_rule {
                 rules.push(r.clone());
             }
