@@ -1,7 +1,8 @@
 //! The stream audit's rules (REQUIREMENTS.md sections 2 and 3): one typed table, [`RULES`],
 //! with each rule's family, severity, the sentences it rests on and what it requires. The
 //! audit, the CLI, the certification harness, the Python binding and the README's table all
-//! read this table; no other list of the audit's rules exists.
+//! read this table; no other list of the audit's rules exists. [`AuditRuleId`] is its typed
+//! index: each entry's id is its variant's string, and the audit names rules only by it.
 //!
 //! Severity (REQUIREMENTS.md section 7): a rule the cited text states is an
 //! [`Severity::Error`]; a check that rests on ffbkit's reading of the text is an
@@ -140,7 +141,24 @@ pub enum AuditRuleId {
 
 impl AuditRuleId {
     /// Every audit rule id, in the order of [`RULES`].
-    pub const ALL: &'static [AuditRuleId] = &[AuditRuleId::ProtoDaily, AuditRuleId::ProtoOneDay, AuditRuleId::ProtoSnapshot, AuditRuleId::ProtoIdStable, AuditRuleId::ProtoError, AuditRuleId::ProtoCondUpdate, AuditRuleId::ProtoNewGathering, AuditRuleId::ProtoEnded, AuditRuleId::ProtoGoalContext, AuditRuleId::DstScope, AuditRuleId::DstTriple, AuditRuleId::DstFf, AuditRuleId::DstAd, AuditRuleId::DstAdIndsats, AuditRuleId::DstStoette, AuditRuleId::DstMaaltype];
+    pub const ALL: &'static [AuditRuleId] = &[
+        AuditRuleId::ProtoDaily,
+        AuditRuleId::ProtoOneDay,
+        AuditRuleId::ProtoSnapshot,
+        AuditRuleId::ProtoIdStable,
+        AuditRuleId::ProtoError,
+        AuditRuleId::ProtoCondUpdate,
+        AuditRuleId::ProtoNewGathering,
+        AuditRuleId::ProtoEnded,
+        AuditRuleId::ProtoGoalContext,
+        AuditRuleId::DstScope,
+        AuditRuleId::DstTriple,
+        AuditRuleId::DstFf,
+        AuditRuleId::DstAd,
+        AuditRuleId::DstAdIndsats,
+        AuditRuleId::DstStoette,
+        AuditRuleId::DstMaaltype,
+    ];
 
     /// The id as in `REQUIREMENTS.md`.
     pub const fn as_str(self) -> &'static str {
