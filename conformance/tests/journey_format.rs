@@ -88,6 +88,14 @@ fn schema_errors_name_the_step_and_field() {
 }
 
 #[test]
+fn a_report_count_names_a_rule_of_the_registry() {
+    let j = borge_with(|v| v["steps"][3]["expect"]["reports_rule"] = "PROTO-ONE-DAY".into()).unwrap();
+    assert_eq!(j.steps[3].expect.reports_rule.map(|r| r.as_str()), Some("PROTO-ONE-DAY"));
+    let e = borge_with(|v| v["steps"][3]["expect"]["reports_rule"] = "PROTO-DAYLY".into()).unwrap_err().to_string();
+    assert!(e.contains("unknown rule id \"PROTO-DAYLY\"") && e.contains("did you mean PROTO-DAILY"), "{e}");
+}
+
+#[test]
 fn an_unknown_action_is_named_plainly() {
     let e = borge_with(|v| v["steps"][3]["actions"] = serde_json::json!([{"action": "fly", "citizen": "borge"}])).unwrap_err().to_string();
     assert!(e.contains("step levering") && e.contains("unknown action \"fly\"") && e.contains("create-case"), "{e}");

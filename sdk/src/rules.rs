@@ -367,6 +367,20 @@ impl serde::Serialize for AnyRuleId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AnyRuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AnyRuleId, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(|e: UnknownRule| {
+            let close = close_matches(&s);
+            if close.is_empty() {
+                serde::de::Error::custom(e)
+            } else {
+                serde::de::Error::custom(format!("{e}; did you mean {}?", close.join(", ")))
+            }
+        })
+    }
+}
+
 /// Any rule of the registry: a single-report rule or a stream audit rule.
 #[derive(Clone, Copy, Debug)]
 pub enum AnyRule {
@@ -513,6 +527,13 @@ mod tests {
             assert_eq!(serde_json::to_value(id).unwrap(), serde_json::json!(id.as_str()));
         }
         assert!("GW-NOPE".parse::<RuleId>().is_err());
+        for r in all() {
+            let any: AnyRuleId = serde_json::from_value(serde_json::json!(r.id())).unwrap();
+            assert_eq!(any.as_str(), r.id());
+            assert_eq!(any.rule().id(), r.id());
+        }
+        let e = serde_json::from_value::<AnyRuleId>(serde_json::json!("PROTO-DAYLY")).unwrap_err().to_string();
+        assert!(e.contains("unknown rule id \"PROTO-DAYLY\"") && e.contains("did you mean PROTO-DAILY"), "{e}");
     }
 
     #[test]
