@@ -90,7 +90,10 @@ impl Options {
     /// Set the severity of a text-only rule. Only rules that the IG states in text alone
     /// can be changed; `kl-reporting-ffb-care-plan-3` is never an error.
     pub fn set_severity(&mut self, rule: &str, severity: Severity) -> Result<(), String> {
-        let r = rule_by_id(rule).ok_or_else(|| format!("unknown rule id {rule:?}"))?;
+        let r = rule_by_id(rule).ok_or_else(|| match crate::rules::close_matches(rule).as_slice() {
+            [] => format!("unknown rule id {rule:?}"),
+            close => format!("unknown rule id {rule:?}; did you mean {}?", close.join(", ")),
+        })?;
         if r.source != RuleSource::IgText {
             return Err(format!(
                 "{rule} is enforced by the IG's profiles; only the text-only rules ({}) can change severity",
