@@ -88,6 +88,14 @@ fn schema_errors_name_the_step_and_field() {
 }
 
 #[test]
+fn a_report_count_names_a_rule_of_the_registry() {
+    let j = borge_with(|v| v["steps"][3]["expect"]["reports_rule"] = "PROTO-ONE-DAY".into()).unwrap();
+    assert_eq!(j.steps[3].expect.reports_rule.map(|r| r.as_str()), Some("PROTO-ONE-DAY"));
+    let e = borge_with(|v| v["steps"][3]["expect"]["reports_rule"] = "PROTO-DAYLY".into()).unwrap_err().to_string();
+    assert!(e.contains("unknown rule id \"PROTO-DAYLY\"") && e.contains("did you mean PROTO-DAILY"), "{e}");
+}
+
+#[test]
 fn an_unknown_action_is_named_plainly() {
     let e = borge_with(|v| v["steps"][3]["actions"] = serde_json::json!([{"action": "fly", "citizen": "borge"}])).unwrap_err().to_string();
     assert!(e.contains("step levering") && e.contains("unknown action \"fly\"") && e.contains("create-case"), "{e}");
@@ -110,8 +118,8 @@ fn a_missing_file_is_an_io_error_naming_it() {
 fn the_suite_exercises_every_proto_and_dst_rule_and_every_profile() {
     let suite = journey::embedded();
     let exercised: std::collections::BTreeSet<String> = suite.iter().flat_map(|j| j.exercises.iter().cloned()).collect();
-    // Every PROTO and DST id a certification reports on (the harness's lists, equal to the audit's table).
-    let rules: Vec<&str> = requirements::PROTO.iter().chain(requirements::DST).copied().collect();
+    // Every PROTO and DST id a certification reports on (the registry's audit rules).
+    let rules: Vec<&str> = requirements::proto_ids().chain(requirements::dst_ids()).collect();
     for id in rules.iter().chain(journey::resolve::profile_names()) {
         assert!(exercised.contains(*id), "no journey exercises {id}");
     }

@@ -20,6 +20,7 @@ pub mod generated;
 pub mod gateway;
 pub mod planner;
 pub mod profile;
+pub mod rules;
 pub mod sample;
 pub mod synth;
 pub mod validate;

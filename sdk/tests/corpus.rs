@@ -1,7 +1,9 @@
 //! The language-neutral rule corpus of `fixtures/reports`: valid reports have no errors,
-//! each invalid report triggers exactly the rule ids its index names, and every rule id of
-//! REQUIREMENTS.md section 1 has at least one invalid fixture.
+//! each invalid report triggers exactly the rule ids its index names, every rule id of
+//! REQUIREMENTS.md section 1 has at least one invalid fixture, and every rule of the
+//! registry (`ffbkit_sdk::rules`, the stream audit's too) has a fixture that breaks it.
 
+use ffbkit_sdk::rules::{self, AnyRule};
 use ffbkit_sdk::validate::{Severity, Validator, RULES};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -133,8 +135,37 @@ fn every_requirement_rule_has_an_invalid_fixture_and_a_registered_rule() {
         assert!(RULES.iter().any(|r| r.id == id), "{id} is not in the rule registry");
         assert!(covered.contains(&id), "{id} has no invalid fixture");
     }
-    for r in RULES {
-        assert!(covered.contains(r.id), "registered rule {} has no invalid fixture", r.id);
+}
+
+/// Rules of the registry that no fixture breaks, each with the reason. Empty: every rule
+/// has one. A rule listed here that gains a fixture fails the test below (remove it).
+const NO_BREAKING_FIXTURE: &[(&str, &str)] = &[];
+
+/// The rule ids a fixture index lists under `key` for any of its cases.
+fn listed(index: &Path, key: &str) -> BTreeSet<String> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(index).unwrap()).unwrap();
+    v["cases"].as_array().unwrap().iter().flat_map(|c| c[key].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string())).collect()
+}
+
+/// Every rule of the registry (single-report and stream audit) has a fixture that breaks
+/// it: an invalid report (`fixtures/reports/invalid`) or a stream (`fixtures/streams`)
+/// whose index names it. That the fixtures give exactly those ids is checked by
+/// `each_invalid_report_triggers_exactly_its_rules` here and by `audit_fixtures.rs`.
+#[test]
+fn every_rule_of_the_registry_has_a_breaking_fixture() {
+    let reports = listed(&fixtures().join("invalid/index.json"), "rules");
+    let streams = listed(&fixtures().join("../streams/index.json"), "rules");
+    for r in rules::all() {
+        let broken = match r {
+            AnyRule::Report(_) => reports.contains(r.id()),
+            AnyRule::Audit(_) => streams.contains(r.id()),
+        };
+        let excepted = NO_BREAKING_FIXTURE.iter().any(|(id, _)| *id == r.id());
+        assert!(broken || excepted, "rule {} ({}) has no fixture that breaks it", r.id(), r.family());
+        assert!(!(broken && excepted), "rule {} has a breaking fixture now: remove it from NO_BREAKING_FIXTURE", r.id());
+    }
+    for (id, why) in NO_BREAKING_FIXTURE {
+        assert!(rules::find(id).is_some() && !why.is_empty(), "{id}");
     }
 }
 

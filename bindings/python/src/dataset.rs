@@ -265,7 +265,7 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
         o.resources = parsed.as_ref().and_then(|j| j.get("entry")).and_then(|e| e.as_array()).map_or(0, <[_]>::len);
         if let Some(p) = problem {
             o.diagnostics.push(ffbkit_sdk::validate::Diagnostic {
-                rule: "GW-JSON",
+                rule: ffbkit_sdk::rules::RuleId::GwJson.as_str(),
                 severity: Severity::Error,
                 location: String::new(),
                 pointer: String::new(),

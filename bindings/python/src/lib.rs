@@ -14,6 +14,7 @@ mod extract;
 /// Memory freed off the caller's path (public for its example).
 pub mod free;
 mod read;
+mod rules;
 mod table;
 mod validate;
 
@@ -35,6 +36,7 @@ fn _ffbkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read::read_reports, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate_many, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::rules, m)?)?;
     errors::register(m)?;
     Ok(())
 }

@@ -6,6 +6,7 @@ mod audit;
 mod catalog;
 mod certify;
 mod journeys;
+mod rules;
 mod sample;
 mod serve;
 mod synth;
@@ -58,6 +59,9 @@ pub enum Command {
     Journeys(journeys::JourneysArgs),
     /// Run the reference vendor's adapter (or a faulty variant) until Ctrl-C.
     Vendor(journeys::VendorArgs),
+    /// List every rule ffbkit checks (table or JSON), or explain one: family, severity,
+    /// source, the fixtures that break it and an example finding; exit 2 on an unknown id.
+    Rules(rules::RulesArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -86,6 +90,7 @@ where
         Command::Serve(args) => serve::run(args, &mut out),
         Command::Journeys(args) => journeys::run(args, &mut out),
         Command::Vendor(args) => journeys::run_vendor(args, &mut out),
+        Command::Rules(args) => rules::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

@@ -3,7 +3,7 @@
 //! (PROTO as soon as a finding appears, DST at the end of the journey). Nothing here
 //! decides a rule itself.
 
-use super::requirements::{audit_checks, gw_ids, DST, PROTO};
+use super::requirements::{dst_ids, gw_ids, is_proto, proto_ids};
 use super::store::StoredEvidenceReport;
 use super::verdict::{Evidence, Status, Verdict};
 use ffbkit_sdk::audit::{audit_citizen, Finding, Severity as AuditSeverity};
@@ -115,7 +115,7 @@ impl StreamJudge {
     /// Audit the accepted stream so far; every PROTO finding of severity error not seen
     /// before is a fail at `step` (interpretations are kept as warnings).
     pub fn after_step(&mut self, journey: &str, step: &str, stream: &[JudgedReport]) -> Vec<Verdict> {
-        self.new_findings(journey, Some(step), stream, |rule| PROTO.contains(&rule))
+        self.new_findings(journey, Some(step), stream, is_proto)
     }
 
     /// End of the journey: DST findings of severity error per citizen (and any PROTO one
@@ -126,16 +126,16 @@ impl StreamJudge {
         let mut out = self.new_findings(journey, None, stream, |_| true);
         let accepted: Vec<&JudgedReport> = stream.iter().filter(|r| r.accepted && r.value.is_some()).collect();
         let citizens: BTreeSet<String> = accepted.iter().filter_map(|r| r.value.as_ref().and_then(citizen_cpr)).collect();
-        for id in PROTO.iter().chain(DST).filter(|id| audit_checks(id)) {
-            if self.failed.contains(*id) {
+        for id in proto_ids().chain(dst_ids()) {
+            if self.failed.contains(id) {
                 continue;
             }
             let v = if accepted.is_empty() {
-                Verdict::new(*id, Status::Skip, journey, None).with_message("no accepted report to audit in this journey")
+                Verdict::new(id, Status::Skip, journey, None).with_message("no accepted report to audit in this journey")
             } else {
-                let warnings = self.warnings.get(*id).map_or(&[][..], Vec::as_slice);
+                let warnings = self.warnings.get(id).map_or(&[][..], Vec::as_slice);
                 let what = if warnings.is_empty() { "no finding".to_string() } else { format!("no error ({} interpretation(s): warnings, not failures)", warnings.len()) };
-                let mut v = Verdict::new(*id, Status::Pass, journey, None)
+                let mut v = Verdict::new(id, Status::Pass, journey, None)
                     .with_evidence(accepted.iter().map(|r| r.evidence()))
                     .with_message(format!("{what} over {} accepted report(s) of {} citizen(s)", accepted.len(), citizens.len()));
                 v.messages.extend(warnings.iter().take(MAX_MESSAGES).map(|w| format!("interpretation (warning): {w}")));

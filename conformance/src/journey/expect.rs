@@ -7,7 +7,9 @@
 
 use super::model::{Journey, Match};
 use super::resolve;
+use ffbkit_sdk::audit::AuditRuleId;
 use ffbkit_sdk::profile::{ext, fixed, Profile};
+use ffbkit_sdk::rules::AnyRuleId;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -279,9 +281,10 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
             // Too few: a delivery is missing (PROTO-DAILY unless the step says otherwise);
             // too many: only the step's own rule, if it names one.
             if step_reports.len() < n {
-                rules.push(e.reports_rule.clone().unwrap_or_else(|| "PROTO-DAILY".into()));
-            } else if let Some(r) = &e.reports_rule {
-                rules.push(r.clone());
+                let rule = e.reports_rule.unwrap_or(AnyRuleId::Audit(AuditRuleId::ProtoDaily));
+                rules.push(rule.as_str().to_string());
+            } else if let Some(r) = e.reports_rule {
+                rules.push(r.as_str().to_string());
             }
         }
     }

@@ -429,7 +429,7 @@ pub struct Expect {
     /// (default `PROTO-DAILY`), too many only when it is given (after a gap:
     /// `PROTO-ONE-DAY`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reports_rule: Option<String>,
+    pub reports_rule: Option<ffbkit_sdk::rules::AnyRuleId>,
     /// Resources that must be in the delivery's reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contains: Vec<Match>,

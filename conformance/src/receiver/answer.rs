@@ -8,6 +8,7 @@
 //! `GW-ID` (ids are universally unique). Authentication, media type and store failures are
 //! HTTP matters, not FFB rules, and carry no rule id.
 
+use ffbkit_sdk::rules::RuleId;
 use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
 use ffbkit_sdk::validate::render::RULE_SYSTEM;
 use serde_json::{json, Value};
@@ -28,7 +29,7 @@ pub fn conflict(key: &str, original_seq: i64) -> Value {
     one(
         "error",
         "conflict",
-        Some("GW-ID"),
+        Some(RuleId::GwId.as_str()),
         &format!("A report with id \"{}\" was accepted before (receipt {original_seq}) with other content; a changed report needs a new Bundle id.", mask_cpr_in_text(key)),
         Some("Bundle.id"),
     )
@@ -36,7 +37,7 @@ pub fn conflict(key: &str, original_seq: i64) -> Value {
 
 /// 413: the body is over the receiver's size limit and was not read.
 pub fn too_large(limit: usize) -> Value {
-    one("error", "too-costly", Some("GW-JSON"), &format!("The report is larger than the receiver's limit of {limit} bytes; it was not read."), Some("Bundle"))
+    one("error", "too-costly", Some(RuleId::GwJson.as_str()), &format!("The report is larger than the receiver's limit of {limit} bytes; it was not read."), Some("Bundle"))
 }
 
 /// 401: a bearer token is required and was missing or wrong.
@@ -64,7 +65,3 @@ pub fn bad_request(what: &str) -> Value {
     one("error", "invalid", None, what, None)
 }
 
-/// 500: the receiver failed on this report (a bug); the report is kept as evidence.
-pub fn internal_error() -> Value {
-    one("fatal", "exception", None, "The receiver failed while validating the report (a bug in ffbkit); the report was kept. Please report it.", None)
-}

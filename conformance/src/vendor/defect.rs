@@ -13,7 +13,9 @@
 use ffbkit_sdk::builder::derived_id;
 use ffbkit_sdk::catalog::{Catalog, FFB_SYSTEM};
 use ffbkit_sdk::domain::Date;
+use ffbkit_sdk::audit::AuditRuleId;
 use ffbkit_sdk::profile::{ext, Profile};
+use ffbkit_sdk::rules::{AnyRuleId, RuleId};
 use serde_json::{json, Value};
 
 /// One realistic defect of a vendor system.
@@ -153,30 +155,36 @@ impl Defect {
     }
 
     /// The requirement ids the harness must fail this defect on (on the embedded suite).
-    pub fn expected_failures(&self) -> &'static [&'static str] {
+    pub fn expected_rules(&self) -> &'static [AnyRuleId] {
+        use AnyRuleId::{Audit, Report};
         match self {
-            Defect::ForgetsStoettebehovAtFollowUp => &["DST-STOETTE"],
-            Defect::EndDateReportedLate => &["PROTO-ENDED"],
-            Defect::TwoDaysInOneReport => &["PROTO-ONE-DAY"],
-            Defect::NewIdsEveryReport => &["PROTO-ID-STABLE"],
-            Defect::KeepsPlanIdOnNewGrant => &["PROTO-NEW-GATHERING"],
-            Defect::ReassessWithoutLastAsserted => &["PROTO-COND-UPDATE"],
-            Defect::DeletesInsteadOfWithdrawing => &["PROTO-ERROR"],
-            Defect::ReportsADayLate => &["PROTO-DAILY"],
-            Defect::ReportsParagraf83AsFfb => &["DST-SCOPE"],
-            Defect::GrantsWithoutMaalgruppe => &["DST-TRIPLE"],
-            Defect::OmitsFfThemes => &["DST-FF"],
-            Defect::OmitsAdThemes => &["DST-AD"],
-            Defect::OmitsGoals => &["DST-MAALTYPE"],
-            Defect::OmitsGoalConditions => &["GW-REF", "PROTO-GOAL-CONTEXT"],
-            Defect::NewThemeWithoutGathering => &["PROTO-SNAPSHOT"],
-            Defect::ScoresFfTheme => &["kl-reporting-ffb-condition-1"],
-            Defect::WrongStsIdentifier => &["GW-CITIZEN"],
-            Defect::MissingFollowUpDate => &["kl-reporting-ffb-care-plan-1"],
-            Defect::LocalIds => &["GW-ID"],
-            Defect::SendsResourceTwice => &["GW-ID"],
-            Defect::FreeTextNotes => &["GW-CLOSED"],
+            Defect::ForgetsStoettebehovAtFollowUp => &[Audit(AuditRuleId::DstStoette)],
+            Defect::EndDateReportedLate => &[Audit(AuditRuleId::ProtoEnded)],
+            Defect::TwoDaysInOneReport => &[Audit(AuditRuleId::ProtoOneDay)],
+            Defect::NewIdsEveryReport => &[Audit(AuditRuleId::ProtoIdStable)],
+            Defect::KeepsPlanIdOnNewGrant => &[Audit(AuditRuleId::ProtoNewGathering)],
+            Defect::ReassessWithoutLastAsserted => &[Audit(AuditRuleId::ProtoCondUpdate)],
+            Defect::DeletesInsteadOfWithdrawing => &[Audit(AuditRuleId::ProtoError)],
+            Defect::ReportsADayLate => &[Audit(AuditRuleId::ProtoDaily)],
+            Defect::ReportsParagraf83AsFfb => &[Audit(AuditRuleId::DstScope)],
+            Defect::GrantsWithoutMaalgruppe => &[Audit(AuditRuleId::DstTriple)],
+            Defect::OmitsFfThemes => &[Audit(AuditRuleId::DstFf)],
+            Defect::OmitsAdThemes => &[Audit(AuditRuleId::DstAd)],
+            Defect::OmitsGoals => &[Audit(AuditRuleId::DstMaaltype)],
+            Defect::OmitsGoalConditions => &[Report(RuleId::GwRef), Audit(AuditRuleId::ProtoGoalContext)],
+            Defect::NewThemeWithoutGathering => &[Audit(AuditRuleId::ProtoSnapshot)],
+            Defect::ScoresFfTheme => &[Report(RuleId::KlCondition1)],
+            Defect::WrongStsIdentifier => &[Report(RuleId::GwCitizen)],
+            Defect::MissingFollowUpDate => &[Report(RuleId::KlCarePlan1)],
+            Defect::LocalIds => &[Report(RuleId::GwId)],
+            Defect::SendsResourceTwice => &[Report(RuleId::GwId)],
+            Defect::FreeTextNotes => &[Report(RuleId::GwClosed)],
         }
+    }
+
+    /// [`Defect::expected_rules`] as their `REQUIREMENTS.md` ids.
+    pub fn expected_failures(&self) -> Vec<&'static str> {
+        self.expected_rules().iter().map(|r| r.as_str()).collect()
     }
 
     /// Post-process one delivery's reports (day, report) of one citizen, as this vendor

@@ -1,7 +1,7 @@
 //! What the stream audit reports: one [`Finding`] per broken rule and place, with its
 //! [`Severity`], gathered per citizen in a [`CitizenAudit`].
 
-use super::rules::{rule, Severity};
+use super::rules::{AuditRuleId, Severity};
 
 /// One finding of the audit.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -24,9 +24,9 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `rule` with the rule's severity ([`super::AuditRule::severity`]).
-    pub(crate) fn new(rule_id: &'static str, report: Option<String>, resource: Option<String>, day: Option<String>, message: String) -> Finding {
-        let severity = rule(rule_id).map_or(Severity::Error, |r| r.severity);
-        Finding { rule: rule_id, severity, report, resource, day, message }
+    pub(crate) fn new(rule_id: AuditRuleId, report: Option<String>, resource: Option<String>, day: Option<String>, message: String) -> Finding {
+        let rule = rule_id.rule();
+        Finding { rule: rule.id, severity: rule.severity, report, resource, day, message }
     }
 
     /// The same finding as an interpretation (a check listed under the rule's readings).

@@ -89,7 +89,7 @@ mod state;
 
 pub use coverage::Coverage;
 pub use finding::{CitizenAudit, Finding};
-pub use rules::{rule, rule_ids, AuditRule, Document, Family, Reading, Severity, Source, RULES};
+pub use rules::{rule, rule_ids, AuditRule, AuditRuleId, Document, Family, Reading, Severity, Source, RULES};
 
 use proto::Report;
 use resource::{key, same_content};
@@ -124,7 +124,7 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
                 out.municipality = r.pointer("/managingOrganization/identifier/value").and_then(Value::as_str).unwrap_or("").to_string();
                 match &patient {
                     None => patient = Some(k.clone()),
-                    Some(p) if *p != k => f.push(rep.finding("PROTO-ID-STABLE", Some(&k), format!("The citizen was reported as {p} before and is now {k}; the citizen usually keeps one Patient id.")).interpretation()),
+                    Some(p) if *p != k => f.push(rep.finding(AuditRuleId::ProtoIdStable, Some(&k), format!("The citizen was reported as {p} before and is now {k}; the citizen usually keeps one Patient id.")).interpretation()),
                     _ => {}
                 }
             }
@@ -145,7 +145,7 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
                     proto::withdrawn_condition(&rep, r, f);
                     let id = r["id"].as_str().unwrap_or("").to_string();
                     match kind_of_id.get(&id) {
-                        Some(other) if !id.is_empty() && *other != k => f.push(rep.finding("PROTO-ID-STABLE", Some(&k), format!("The id was reported before as {other}; an id names one thing."))),
+                        Some(other) if !id.is_empty() && *other != k => f.push(rep.finding(AuditRuleId::ProtoIdStable, Some(&k), format!("The id was reported before as {other}; an id names one thing."))),
                         _ => {
                             kind_of_id.insert(id, k.clone());
                         }
@@ -165,11 +165,12 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
     if let Some((report, day, k)) = undated.first() {
         let reports: HashSet<&str> = undated.iter().map(|(r, _, _)| r.as_str()).collect();
         let message = format!(
-            "PROTO-DAILY not judged for {} changed resource version(s) in {} report(s), from this one on: they carry no meta.lastUpdated, so when they changed in the source system is unknown (clinical dates are not registration times).",
+            "{} not judged for {} changed resource version(s) in {} report(s), from this one on: they carry no meta.lastUpdated, so when they changed in the source system is unknown (clinical dates are not registration times).",
+            AuditRuleId::ProtoDaily,
             undated.len(),
             reports.len()
         );
-        f.push(Finding::new("PROTO-DAILY", Some(report.clone()), Some(k.clone()), Some(day.clone()), message).interpretation());
+        f.push(Finding::new(AuditRuleId::ProtoDaily, Some(report.clone()), Some(k.clone()), Some(day.clone()), message).interpretation());
     }
     proto::ended(&state, &last_day, f);
     proto::duplicates(&state, f);

@@ -6,6 +6,7 @@
 //! out in the module documentation of [`crate::audit`].
 
 use super::finding::Finding;
+use super::rules::AuditRuleId;
 use super::resource::{code, day_before, day_of, key, last_asserted, profile_of, ref_key, refs_under, references, withdrawn};
 use super::state::StreamState;
 use crate::profile::Profile;
@@ -33,7 +34,7 @@ impl<'a> Report<'a> {
     }
 
     /// A finding pointing to this report and `resource`, with the rule's severity.
-    pub fn finding(&self, rule: &'static str, resource: Option<&str>, message: String) -> Finding {
+    pub fn finding(&self, rule: AuditRuleId, resource: Option<&str>, message: String) -> Finding {
         Finding::new(rule, Some(self.id.to_string()), resource.map(str::to_string), Some(self.day.to_string()), message)
     }
 
@@ -62,7 +63,7 @@ pub(crate) fn one_day(rep: &Report, changed: &HashSet<String>, out: &mut Vec<Fin
     let list = days.keys().copied().collect::<Vec<_>>().join(", ");
     for r in judged {
         if let Some(d) = day_of(&r["meta"]["lastUpdated"]).filter(|d| *d != main) {
-            out.push(rep.finding("PROTO-ONE-DAY", Some(&key(r)), format!("The report changes resources updated on {} days ({list}); this resource changed on {d}, the report covers {main}.", days.len())));
+            out.push(rep.finding(AuditRuleId::ProtoOneDay, Some(&key(r)), format!("The report changes resources updated on {} days ({list}); this resource changed on {d}, the report covers {main}.", days.len())));
         }
     }
 }
@@ -79,9 +80,9 @@ pub(crate) fn references_resolve(rep: &Report, out: &mut Vec<Finding>) {
                 continue;
             }
             if goal && top == "addresses" {
-                out.push(rep.finding("PROTO-GOAL-CONTEXT", Some(&k), format!("The goal addresses {target}, which is not in the same report; a goal is reported with the conditions it addresses.")));
+                out.push(rep.finding(AuditRuleId::ProtoGoalContext, Some(&k), format!("The goal addresses {target}, which is not in the same report; a goal is reported with the conditions it addresses.")));
             } else {
-                out.push(rep.finding("PROTO-SNAPSHOT", Some(&k), format!("{k} references {target} ({top}), which is not in the report; a report carries everything its resources reference.")));
+                out.push(rep.finding(AuditRuleId::ProtoSnapshot, Some(&k), format!("{k} references {target} ({top}), which is not in the report; a report carries everything its resources reference.")));
             }
         }
     }
@@ -107,7 +108,7 @@ pub(crate) fn new_ones_are_held(rep: &Report, new_keys: &[String], out: &mut Vec
             _ => continue,
         };
         if !held_by(k, holders) {
-            out.push(rep.finding("PROTO-SNAPSHOT", Some(k), format!("{k} is reported for the first time, but {what} in the same report holds it; the changed information gathering or care plan belongs in the snapshot.")));
+            out.push(rep.finding(AuditRuleId::ProtoSnapshot, Some(k), format!("{k} is reported for the first time, but {what} in the same report holds it; the changed information gathering or care plan belongs in the snapshot.")));
         }
     }
 }
@@ -121,7 +122,7 @@ pub(crate) fn daily(rep: &Report, r: &Value, out: &mut Vec<Finding>) -> bool {
     let Some(cutoff) = day_before(rep.day) else { return true };
     if lu < cutoff.as_str() {
         let k = key(r);
-        out.push(rep.finding("PROTO-DAILY", Some(&k), format!("{k} was updated on {lu} (meta.lastUpdated) but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
+        out.push(rep.finding(AuditRuleId::ProtoDaily, Some(&k), format!("{k} was updated on {lu} (meta.lastUpdated) but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
     }
     true
 }
@@ -146,30 +147,30 @@ fn codes_of(rep: &Report, state: &StreamState, plan: &Value, element: &str) -> B
 pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     let k = key(new);
     // `reading`: a check listed under the rule's readings (an interpretation).
-    let mut push = |rule: &'static str, reading: bool, message: String| {
+    let mut push = |rule: AuditRuleId, reading: bool, message: String| {
         let f = rep.finding(rule, Some(&k), message);
         out.push(if reading { f.interpretation() } else { f });
     };
     let (po, pn) = (profile_of(old), profile_of(new));
     if po != pn {
-        push("PROTO-ID-STABLE", false, format!("The id was a {} and is now reported as a {}; a known id is an update of the same thing.", po.map_or("?", |p| p.title()), pn.map_or("?", |p| p.title())));
+        push(AuditRuleId::ProtoIdStable, false, format!("The id was a {} and is now reported as a {}; a known id is an update of the same thing.", po.map_or("?", |p| p.title()), pn.map_or("?", |p| p.title())));
         return;
     }
     if withdrawn(old) && !withdrawn(new) {
-        push("PROTO-ERROR", true, "A withdrawn (entered-in-error) resource is reported again as valid; a new registration takes a new id.".into());
+        push(AuditRuleId::ProtoError, true, "A withdrawn (entered-in-error) resource is reported again as valid; a new registration takes a new id.".into());
     }
     if new["resourceType"] == "Observation" && new["status"] == "cancelled" && old["status"] != "cancelled" {
-        push("PROTO-ERROR", true, "A reported observation is re-sent as cancelled; data entered in error is withdrawn with status entered-in-error.".into());
+        push(AuditRuleId::ProtoError, true, "A reported observation is re-sent as cancelled; data entered in error is withdrawn with status entered-in-error.".into());
     }
     match pn {
         Some(Profile::Condition) => {
             if code(old, "code") != code(new, "code") {
-                push("PROTO-COND-UPDATE", false, "A re-assessed condition changed its FFB code; it must keep it (a new theme is a new resource).".into());
+                push(AuditRuleId::ProtoCondUpdate, false, "A re-assessed condition changed its FFB code; it must keep it (a new theme is a new resource).".into());
             }
             let changed = old.get("severity") != new.get("severity") || old.get("clinicalStatus") != new.get("clinicalStatus");
             let asserted = last_asserted(new);
             if changed && !withdrawn(new) && asserted != Some(rep.day) {
-                push("PROTO-COND-UPDATE", false, format!("The condition was re-assessed in the report of {}, but its last-asserted date is {}.", rep.day, asserted.unwrap_or("missing")));
+                push(AuditRuleId::ProtoCondUpdate, false, format!("The condition was re-assessed in the report of {}, but its last-asserted date is {}.", rep.day, asserted.unwrap_or("missing")));
             }
         }
         Some(Profile::CarePlan) => {
@@ -177,11 +178,11 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
             let tilbud = codes_of(rep, state, old, "careTeam") != codes_of(rep, state, new, "careTeam");
             if groups || tilbud {
                 let what = if groups { "målgrupper" } else { "tilbud" };
-                push("PROTO-NEW-GATHERING", false, format!("The care plan's {what} changed under the same id; a changed grant is a new care plan (and a new information gathering)."));
+                push(AuditRuleId::ProtoNewGathering, false, format!("The care plan's {what} changed under the same id; a changed grant is a new care plan (and a new information gathering)."));
             }
         }
         Some(Profile::Intervention) if code(&old["activity"][0]["detail"], "code") != code(&new["activity"][0]["detail"], "code") => {
-            push("PROTO-NEW-GATHERING", true, "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
+            push(AuditRuleId::ProtoNewGathering, true, "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
         }
         _ => {}
     }
@@ -191,7 +192,7 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
 /// profile requires one, FHIR's con-5 forbids it; ffbkit's documented convention).
 pub(crate) fn withdrawn_condition(rep: &Report, r: &Value, out: &mut Vec<Finding>) {
     if r["resourceType"] == "Condition" && code(r, "verificationStatus") == Some("entered-in-error") && code(r, "clinicalStatus") != Some("inactive") {
-        out.push(rep.finding("PROTO-ERROR", Some(&key(r)), format!("The condition is withdrawn (entered-in-error) but its clinicalStatus is {}; a withdrawn condition is inactive (ffbkit's convention).", code(r, "clinicalStatus").unwrap_or("missing"))).interpretation());
+        out.push(rep.finding(AuditRuleId::ProtoError, Some(&key(r)), format!("The condition is withdrawn (entered-in-error) but its clinicalStatus is {}; a withdrawn condition is inactive (ffbkit's convention).", code(r, "clinicalStatus").unwrap_or("missing"))).interpretation());
     }
 }
 
@@ -229,9 +230,9 @@ pub(crate) fn judge_dropped(rep: &Report, state: &StreamState, holder: &str, gon
             })
         };
         if let Some(a) = added.iter().find(same) {
-            out.push(rep.finding("PROTO-ID-STABLE", Some(a), format!("{holder} replaced {g} by {a}, the same thing under a new id; an update keeps the id (and a mistake is withdrawn).")));
+            out.push(rep.finding(AuditRuleId::ProtoIdStable, Some(a), format!("{holder} replaced {g} by {a}, the same thing under a new id; an update keeps the id (and a mistake is withdrawn).")));
         } else {
-            let f = rep.finding("PROTO-ERROR", Some(g), format!("{holder} no longer holds {g}, which was never withdrawn; data entered in error is withdrawn by re-sending its id as entered-in-error."));
+            let f = rep.finding(AuditRuleId::ProtoError, Some(g), format!("{holder} no longer holds {g}, which was never withdrawn; data entered in error is withdrawn by re-sending its id as entered-in-error."));
             // Goals need not be held by a care plan: dropping one is judged as a reading.
             out.push(if r["resourceType"] == "Goal" { f.interpretation() } else { f });
         }
@@ -276,7 +277,7 @@ pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
                 _ => "open ydelse",
             };
             let message = format!("{holder} holds the {thing} {c} twice, as {} and {k}; the same thing usually keeps one id (the IG does not forbid it).", v[0].1);
-            out.push(Finding::new("PROTO-ID-STABLE", Some(t.first_report.clone()), Some((*k).clone()), Some(t.first_day.clone()), message).interpretation());
+            out.push(Finding::new(AuditRuleId::ProtoIdStable, Some(t.first_report.clone()), Some((*k).clone()), Some(t.first_day.clone()), message).interpretation());
         }
     }
 }
@@ -287,7 +288,7 @@ pub(crate) fn ended(state: &StreamState, last_day: &str, out: &mut Vec<Finding>)
     for (k, t) in state.current_of(Profile::Intervention) {
         if let Some(end) = day_of(&t.current["period"]["end"]) {
             if end <= last_day && !t.days.contains(end) {
-                out.push(Finding::new("PROTO-ENDED", Some(t.report.clone()), Some(k.clone()), Some(t.day.clone()), format!("The intervention ended {end}, but no report of that day carries it with its end date.")));
+                out.push(Finding::new(AuditRuleId::ProtoEnded, Some(t.report.clone()), Some(k.clone()), Some(t.day.clone()), format!("The intervention ended {end}, but no report of that day carries it with its end date.")));
             }
         }
     }

@@ -1,7 +1,8 @@
 //! The stream audit's rules (REQUIREMENTS.md sections 2 and 3): one typed table, [`RULES`],
 //! with each rule's family, severity, the sentences it rests on and what it requires. The
 //! audit, the CLI, the certification harness, the Python binding and the README's table all
-//! read this table; no other list of the audit's rules exists.
+//! read this table; no other list of the audit's rules exists. [`AuditRuleId`] is its typed
+//! index: each entry's id is its variant's string, and the audit names rules only by it.
 //!
 //! Severity (REQUIREMENTS.md section 7): a rule the cited text states is an
 //! [`Severity::Error`]; a check that rests on ffbkit's reading of the text is an
@@ -99,6 +100,113 @@ pub struct Reading {
     pub why: &'static str,
 }
 
+/// The id of a stream audit rule (one variant per rule of [`RULES`], in its order; the
+/// table is indexed by it). Its string form ([`AuditRuleId::as_str`], serde, `FromStr`) is
+/// the `REQUIREMENTS.md` id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AuditRuleId {
+    /// `PROTO-DAILY`.
+    ProtoDaily,
+    /// `PROTO-ONE-DAY`.
+    ProtoOneDay,
+    /// `PROTO-SNAPSHOT`.
+    ProtoSnapshot,
+    /// `PROTO-ID-STABLE`.
+    ProtoIdStable,
+    /// `PROTO-ERROR`.
+    ProtoError,
+    /// `PROTO-COND-UPDATE`.
+    ProtoCondUpdate,
+    /// `PROTO-NEW-GATHERING`.
+    ProtoNewGathering,
+    /// `PROTO-ENDED`.
+    ProtoEnded,
+    /// `PROTO-GOAL-CONTEXT`.
+    ProtoGoalContext,
+    /// `DST-SCOPE`.
+    DstScope,
+    /// `DST-TRIPLE`.
+    DstTriple,
+    /// `DST-FF`.
+    DstFf,
+    /// `DST-AD`.
+    DstAd,
+    /// `DST-AD-INDSATS`.
+    DstAdIndsats,
+    /// `DST-STOETTE`.
+    DstStoette,
+    /// `DST-MAALTYPE`.
+    DstMaaltype,
+}
+
+impl AuditRuleId {
+    /// Every audit rule id, in the order of [`RULES`].
+    pub const ALL: &'static [AuditRuleId] = &[
+        AuditRuleId::ProtoDaily,
+        AuditRuleId::ProtoOneDay,
+        AuditRuleId::ProtoSnapshot,
+        AuditRuleId::ProtoIdStable,
+        AuditRuleId::ProtoError,
+        AuditRuleId::ProtoCondUpdate,
+        AuditRuleId::ProtoNewGathering,
+        AuditRuleId::ProtoEnded,
+        AuditRuleId::ProtoGoalContext,
+        AuditRuleId::DstScope,
+        AuditRuleId::DstTriple,
+        AuditRuleId::DstFf,
+        AuditRuleId::DstAd,
+        AuditRuleId::DstAdIndsats,
+        AuditRuleId::DstStoette,
+        AuditRuleId::DstMaaltype,
+    ];
+
+    /// The id as in `REQUIREMENTS.md`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuditRuleId::ProtoDaily => "PROTO-DAILY",
+            AuditRuleId::ProtoOneDay => "PROTO-ONE-DAY",
+            AuditRuleId::ProtoSnapshot => "PROTO-SNAPSHOT",
+            AuditRuleId::ProtoIdStable => "PROTO-ID-STABLE",
+            AuditRuleId::ProtoError => "PROTO-ERROR",
+            AuditRuleId::ProtoCondUpdate => "PROTO-COND-UPDATE",
+            AuditRuleId::ProtoNewGathering => "PROTO-NEW-GATHERING",
+            AuditRuleId::ProtoEnded => "PROTO-ENDED",
+            AuditRuleId::ProtoGoalContext => "PROTO-GOAL-CONTEXT",
+            AuditRuleId::DstScope => "DST-SCOPE",
+            AuditRuleId::DstTriple => "DST-TRIPLE",
+            AuditRuleId::DstFf => "DST-FF",
+            AuditRuleId::DstAd => "DST-AD",
+            AuditRuleId::DstAdIndsats => "DST-AD-INDSATS",
+            AuditRuleId::DstStoette => "DST-STOETTE",
+            AuditRuleId::DstMaaltype => "DST-MAALTYPE",
+        }
+    }
+
+    /// The rule's entry in [`RULES`] (no lookup: the table is indexed by the id).
+    pub fn rule(self) -> &'static AuditRule {
+        &RULES[self as usize]
+    }
+}
+
+impl std::str::FromStr for AuditRuleId {
+    type Err = crate::rules::UnknownRule;
+    fn from_str(s: &str) -> Result<AuditRuleId, Self::Err> {
+        AuditRuleId::ALL.iter().copied().find(|r| r.as_str() == s).ok_or_else(|| crate::rules::UnknownRule(s.to_string()))
+    }
+}
+
+impl std::fmt::Display for AuditRuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AuditRuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One rule of the stream audit.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
 pub struct AuditRule {
@@ -135,7 +243,7 @@ use Severity::{Error, Interpretation};
 /// Every rule of the stream audit, in REQUIREMENTS.md order.
 pub const RULES: &[AuditRule] = &[
     AuditRule {
-        id: "PROTO-DAILY",
+        id: AuditRuleId::ProtoDaily.as_str(),
         family: Proto,
         severity: Error,
         source: &[
@@ -149,7 +257,7 @@ pub const RULES: &[AuditRule] = &[
         )],
     },
     AuditRule {
-        id: "PROTO-ONE-DAY",
+        id: AuditRuleId::ProtoOneDay.as_str(),
         family: Proto,
         severity: Error,
         source: &[ig("Reporting", "\"Multiple delivery reports must be delivered if the previous reporting ... more than one day ago, each covering no more than one day.\"")],
@@ -157,7 +265,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "PROTO-SNAPSHOT",
+        id: AuditRuleId::ProtoSnapshot.as_str(),
         family: Proto,
         severity: Error,
         source: &[
@@ -170,7 +278,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "PROTO-ID-STABLE",
+        id: AuditRuleId::ProtoIdStable.as_str(),
         family: Proto,
         severity: Error,
         source: &[
@@ -187,7 +295,7 @@ pub const RULES: &[AuditRule] = &[
         ],
     },
     AuditRule {
-        id: "PROTO-ERROR",
+        id: AuditRuleId::ProtoError.as_str(),
         family: Proto,
         severity: Error,
         source: &[
@@ -203,7 +311,7 @@ pub const RULES: &[AuditRule] = &[
         ],
     },
     AuditRule {
-        id: "PROTO-COND-UPDATE",
+        id: AuditRuleId::ProtoCondUpdate.as_str(),
         family: Proto,
         severity: Error,
         source: &[ig("Condition", "\"A condition that has changed since previously reported shall have the same code according to FFB ... the last asserted date must be set to the date of the update.\"")],
@@ -211,7 +319,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "PROTO-NEW-GATHERING",
+        id: AuditRuleId::ProtoNewGathering.as_str(),
         family: Proto,
         severity: Error,
         source: &[
@@ -225,7 +333,7 @@ pub const RULES: &[AuditRule] = &[
         )],
     },
     AuditRule {
-        id: "PROTO-ENDED",
+        id: AuditRuleId::ProtoEnded.as_str(),
         family: Proto,
         severity: Error,
         source: &[ig("Reporting", "\"Note, that the snapshot of the current information contains information about the hole day ...\": an intervention that ended during the day is reported with its end date")],
@@ -233,7 +341,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "PROTO-GOAL-CONTEXT",
+        id: AuditRuleId::ProtoGoalContext.as_str(),
         family: Proto,
         severity: Error,
         source: &[ig("Intervention Goal", "\"All changes to the goals since the last reporting must be included in a new report, including the referenced conditions ...\"")],
@@ -241,7 +349,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "DST-SCOPE",
+        id: AuditRuleId::DstScope.as_str(),
         family: Dst,
         severity: Error,
         source: &[seed("Gældende indberetningskrav - Ydelser, tilbud og målgrupper (FFB)", "\"Obs FFB gælder kun ydelser efter § 82 a-d, 85, 103-104, 107-108 (SEL) og 105 (ABL)\"")],
@@ -249,7 +357,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[reading("every reported tilbud is an FFB tilbud whose legal basis lies within that scope", "the seed limits ydelser, not tilbud")],
     },
     AuditRule {
-        id: "DST-TRIPLE",
+        id: AuditRuleId::DstTriple.as_str(),
         family: Dst,
         severity: Error,
         source: &[seed("Gældende indberetningskrav - Ydelser, tilbud og målgrupper (FFB)", "\"Ydelser m. startdato fra 1. januar 2025 skal have en FFB-ydelse, -målgruppe, -tilbud\"")],
@@ -257,7 +365,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "DST-FF",
+        id: AuditRuleId::DstFf.as_str(),
         family: Dst,
         severity: Error,
         source: &[seed("Gældende indberetningskrav - Funktioner og forhold (F&F)", "\"Krav: Alle borgere der modtager FFB-ydelser/tilbud skal have mindst ét (F&F) tema\", at undertema level, with the date of registration")],
@@ -265,7 +373,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "DST-AD",
+        id: AuditRuleId::DstAd.as_str(),
         family: Dst,
         severity: Error,
         source: &[
@@ -279,7 +387,7 @@ pub const RULES: &[AuditRule] = &[
         )],
     },
     AuditRule {
-        id: "DST-AD-INDSATS",
+        id: AuditRuleId::DstAdIndsats.as_str(),
         family: Dst,
         severity: Interpretation,
         source: &[seed("Gældende indberetningskrav - Aktivitets- og deltagelsestema (A&D)", "\"Kun A&D-temaer, der indgår i den sociale indsats ...\": only A&D themes worked with in the social intervention are registered")],
@@ -287,7 +395,7 @@ pub const RULES: &[AuditRule] = &[
         readings: &[],
     },
     AuditRule {
-        id: "DST-STOETTE",
+        id: AuditRuleId::DstStoette.as_str(),
         family: Dst,
         severity: Error,
         source: &[seed(
@@ -301,7 +409,7 @@ pub const RULES: &[AuditRule] = &[
         )],
     },
     AuditRule {
-        id: "DST-MAALTYPE",
+        id: AuditRuleId::DstMaaltype.as_str(),
         family: Dst,
         severity: Error,
         source: &[seed("Gældende indberetningskrav - Måltype", "\"Krav: Alle FFB-modtagere skal have oplyst mindst en måltype\", tied to an A&D theme worked with in the social intervention")],
@@ -341,5 +449,16 @@ mod tests {
         assert_eq!(rule("PROTO-DAILY").map(|r| r.severity), Some(Severity::Error));
         assert_eq!(rule("DST-AD-INDSATS").map(|r| r.severity), Some(Severity::Interpretation), "ffbkit's reading of \"Kun A&D-temaer ...\"");
         assert!(rule("GW-REF").is_none());
+    }
+
+    #[test]
+    fn the_typed_ids_index_the_table() {
+        assert_eq!(AuditRuleId::ALL.len(), RULES.len());
+        for (i, id) in AuditRuleId::ALL.iter().enumerate() {
+            assert_eq!(*id as usize, i);
+            assert_eq!(id.rule().id, id.as_str());
+            assert_eq!(id.as_str().parse::<AuditRuleId>(), Ok(*id));
+        }
+        assert!("GW-REF".parse::<AuditRuleId>().is_err());
     }
 }

@@ -10,7 +10,7 @@
 //! here; the README lists them with the GW rule that rejects such a report.
 
 use super::json::Json;
-use super::Findings;
+use super::{Findings, RuleId};
 use crate::profile::{fixed, Profile};
 
 /// A FHIR dateTime (or date) as written: the date parts to the precision given, and, when
@@ -106,7 +106,7 @@ fn period(p: Option<&Json<'_>>, ptr: impl FnOnce() -> String, cx: &mut Findings<
     if ends_before_start(start, end) {
         let ptr = ptr();
         let message = format!("{} ends ({end}) before it starts ({start}); a Period's end is not before its start (FHIR per-1).", cx.loc(&ptr));
-        cx.push("per-1", &format!("{ptr}/end"), p.get("end"), format!("an end not before {start}"), message);
+        cx.push(RuleId::Per1, &format!("{ptr}/end"), p.get("end"), format!("an end not before {start}"), message);
     }
 }
 
@@ -160,12 +160,12 @@ fn duration(d: &Json<'_>, ptr: impl Fn() -> String, cx: &mut Findings<'_>) {
     if system.is_none() {
         let p = ptr();
         let message = format!("{} has a unit code but no system; FHIR's qty-3 requires the system of a coded unit.", cx.loc(&p));
-        cx.push("qty-3", &format!("{p}/code"), Some(code), "a system with the unit code".into(), message);
+        cx.push(RuleId::Qty3, &format!("{p}/code"), Some(code), "a system with the unit code".into(), message);
     }
     if system.and_then(Json::as_str) != Some(UCUM) || d.get("value").is_none() {
         let p = ptr();
         let message = format!("{} has a unit code, so FHIR's drt-1 requires a value and the system {UCUM} (UCUM).", cx.loc(&p));
-        cx.push("drt-1", &p, Some(d), format!("a value and system {UCUM}"), message);
+        cx.push(RuleId::Drt1, &p, Some(d), format!("a value and system {UCUM}"), message);
     }
 }
 
@@ -186,7 +186,7 @@ fn condition<P: std::ops::Deref<Target = str> + std::fmt::Display>(r: &Json<'_>,
         "the TargetGroup profile allows leaving clinicalStatus out (0..1): leave it out on a withdrawn target group, or the gateway's HL7 validator reports con-5 as an error"
     };
     let message = format!("{} is entered-in-error but has a clinicalStatus, which FHIR's con-5 forbids; {why}.", cx.loc(ptr));
-    cx.push("con-5", &p, Some(status), "no clinicalStatus on an entered-in-error condition".into(), message);
+    cx.push(RuleId::Con5, &p, Some(status), "no clinicalStatus on an entered-in-error condition".into(), message);
 }
 
 #[cfg(test)]

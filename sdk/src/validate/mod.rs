@@ -28,7 +28,7 @@ mod semantic;
 pub mod source;
 
 pub use diagnostic::{brief, fhirpath_location, pointer_segment, Diagnostic, Severity};
-pub use rules::{rule_by_id, Rule, RuleSource, RULES};
+pub use rules::{rule_by_id, Rule, RuleId, RuleSource, RULES};
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
@@ -73,15 +73,16 @@ pub struct Options {
     pub limits: source::Limits,
     /// Show CPR numbers in findings instead of masking them.
     pub show_cpr: bool,
-    /// Severity of the IG's text-only rules, by rule id (e.g. `GW-LAST-UPDATED` as an error).
-    pub severity_overrides: HashMap<String, Severity>,
+    /// Severity of the IG's text-only rules, by rule (e.g. [`RuleId::GwLastUpdated`] as an
+    /// error).
+    pub severity_overrides: HashMap<RuleId, Severity>,
 }
 
 impl Options {
     /// Treat every IG text-only rule as an error (`--strict`).
     pub fn strict(mut self) -> Self {
         for r in RULES.iter().filter(|r| r.source == RuleSource::IgText) {
-            self.severity_overrides.insert(r.id.to_string(), Severity::Error);
+            self.severity_overrides.insert(r.rule, Severity::Error);
         }
         self
     }
@@ -89,19 +90,25 @@ impl Options {
     /// Set the severity of a text-only rule. Only rules that the IG states in text alone
     /// can be changed; `kl-reporting-ffb-care-plan-3` is never an error.
     pub fn set_severity(&mut self, rule: &str, severity: Severity) -> Result<(), String> {
-        let r = rule_by_id(rule).ok_or_else(|| format!("unknown rule id {rule:?}"))?;
+        let r = rule_by_id(rule).ok_or_else(|| match crate::rules::close_matches(rule).as_slice() {
+            [] => format!("unknown rule id {rule:?}"),
+            close => format!("unknown rule id {rule:?}; did you mean {}?", close.join(", ")),
+        })?;
         if r.source != RuleSource::IgText {
             return Err(format!(
                 "{rule} is enforced by the IG's profiles; only the text-only rules ({}) can change severity",
                 RULES.iter().filter(|r| r.source == RuleSource::IgText).map(|r| r.id).collect::<Vec<_>>().join(", ")
             ));
         }
-        self.severity_overrides.insert(rule.to_string(), severity);
+        self.severity_overrides.insert(r.rule, severity);
         Ok(())
     }
 
     fn severity_of(&self, rule: &Rule) -> Severity {
-        self.severity_overrides.get(rule.id).copied().unwrap_or(rule.severity)
+        if self.severity_overrides.is_empty() {
+            return rule.severity;
+        }
+        self.severity_overrides.get(&rule.rule).copied().unwrap_or(rule.severity)
     }
 }
 
@@ -215,7 +222,7 @@ impl Validator {
         let mut cx = Findings::new(self, Some(bytes));
         match parsed {
             Err(p) => {
-                let d = cx.make("GW-JSON", "", None, "a well-formed JSON object".into(), format!("The report cannot be read: {}.", p.message));
+                let d = cx.make(RuleId::GwJson, "", None, "a well-formed JSON object".into(), format!("The report cannot be read: {}.", p.message));
                 let mut d = d;
                 d.line = p.line;
                 d.column = p.column;
@@ -228,7 +235,7 @@ impl Validator {
                     let dups: Vec<(String, usize)> = idx.duplicate_keys().to_vec();
                     for (ptr, _) in dups {
                         let key = ptr.rsplit('/').next().unwrap_or("").to_string();
-                        cx.push("GW-JSON", &ptr, None, "each key once per object".into(), format!("The key \"{key}\" occurs more than once in the same object; only the last value is used."));
+                        cx.push(RuleId::GwJson, &ptr, None, "each key once per object".into(), format!("The key \"{key}\" occurs more than once in the same object; only the last value is used."));
                     }
                 }
                 let outcome = self.check_value(value, noticed.representation, &mut cx);
@@ -240,7 +247,7 @@ impl Validator {
     /// The outcome for a report refused unread because it is larger than the limit.
     pub fn too_large(&self, size: u64) -> Outcome {
         let mut cx = Findings::new(self, None);
-        cx.push("GW-JSON", "", None, format!("at most {} bytes", self.options.limits.max_bytes), format!("The report is {size} bytes, more than the limit of {} bytes; it was not read.", self.options.limits.max_bytes));
+        cx.push(RuleId::GwJson, "", None, format!("at most {} bytes", self.options.limits.max_bytes), format!("The report is {size} bytes, more than the limit of {} bytes; it was not read.", self.options.limits.max_bytes));
         cx.finish(Outcome::default())
     }
 
@@ -257,7 +264,7 @@ impl Validator {
     /// allow was noticed (or nobody looked), so look for it.
     fn check_value(&self, v: &Json<'_>, representation: bool, cx: &mut Findings<'_>) -> Outcome {
         if !v.is_object() {
-            cx.push("GW-JSON", "", Some(v), "a JSON object (a FHIR Bundle)".into(), format!("The report is {}, not a JSON object (a FHIR Bundle).", brief(v)));
+            cx.push(RuleId::GwJson, "", Some(v), "a JSON object (a FHIR Bundle)".into(), format!("The report is {}, not a JSON object (a FHIR Bundle).", brief(v)));
             return Outcome::default();
         }
         if representation {
@@ -291,11 +298,11 @@ impl Validator {
         let id_like = e.via.last().is_some_and(|n| n.eq_ignore_ascii_case("id") || n.to_ascii_lowercase().contains("uuid"));
         let in_citizen_identity = profile == Some(Profile::Citizen)
             && (e.pointer.starts_with("/identifier") || e.pointer.starts_with("/managingOrganization"));
-        let structural = |resource_rule: &'static str| -> &'static str {
+        let structural = |resource_rule: RuleId| -> RuleId {
             if profile.is_none() {
-                "GW-BUNDLE"
+                RuleId::GwBundle
             } else if in_citizen_identity {
-                "GW-CITIZEN"
+                RuleId::GwCitizen
             } else {
                 resource_rule
             }
@@ -305,72 +312,72 @@ impl Validator {
             Violation::Type(types) => {
                 let t: Vec<&str> = types.iter().map(|t| t.name()).collect();
                 let t = t.join(" or ");
-                ("GW-TYPE", format!("a JSON {t}"), format!("{} is {f}, but must be a JSON {t}.", cx.loc(&pointer)))
+                (RuleId::GwType, format!("a JSON {t}"), format!("{} is {f}, but must be a JSON {t}.", cx.loc(&pointer)))
             }
             Violation::Required(name) => (
-                structural("GW-CARD"),
+                structural(RuleId::GwCard),
                 format!("{name} present"),
                 format!("{} lacks {name}, which {what} requires.", cx.loc(&pointer)),
             ),
             Violation::NotAllowed(name) => (
-                structural("GW-CLOSED"),
+                structural(RuleId::GwClosed),
                 format!("no {name}"),
                 format!("{name} is not allowed in {what} (a forbidden or unknown element)."),
             ),
             Violation::MinItems(m) => (
-                structural("GW-CARD"),
+                structural(RuleId::GwCard),
                 format!("at least {m} item{}", if *m == 1 { "" } else { "s" }),
                 format!("{} has {f}, but {what} requires at least {m}.", cx.loc(&pointer)),
             ),
             Violation::MaxItems(m) => (
-                structural("GW-CARD"),
+                structural(RuleId::GwCard),
                 format!("at most {m} item{}", if *m == 1 { "" } else { "s" }),
                 format!("{} has {f}, but {what} allows at most {m}.", cx.loc(&pointer)),
             ),
             Violation::Contains(desc) => {
                 let d = desc.clone().unwrap_or_else(|| "a required item".into());
-                (structural("GW-CARD"), d.clone(), format!("{} lacks {}.", cx.loc(&pointer), lower_first(&d)))
+                (structural(RuleId::GwCard), d.clone(), format!("{} lacks {}.", cx.loc(&pointer), lower_first(&d)))
             }
             Violation::Enum(allowed, vs) => {
                 let shown = found.and_then(Json::as_str).map(|s| self.describe_code(s)).unwrap_or_else(|| f.clone());
                 match vs {
                     Some(name) if name.starts_with("KL") => (
-                        structural("GW-BINDING"),
+                        structural(RuleId::GwBinding),
                         format!("a code of value set {name} ({} codes)", allowed.len()),
                         format!("{} holds {shown}, which is not in the value set {name}.", cx.loc(&pointer)),
                     ),
                     _ => {
                         let list = allowed.iter().take(12).cloned().collect::<Vec<_>>().join(", ");
-                        (structural("GW-BINDING"), format!("one of {list}"), format!("{} is {shown}, but must be one of {list}.", cx.loc(&pointer)))
+                        (structural(RuleId::GwBinding), format!("one of {list}"), format!("{} is {shown}, but must be one of {list}.", cx.loc(&pointer)))
                     }
                 }
             }
             Violation::Const(c) => {
                 let c = brief(&Json::from_value(c, &json::Arena::new()));
-                (structural("GW-FIXED"), c.clone(), format!("{} is {f}, but {what} fixes it to {c}.", cx.loc(&pointer)))
+                (structural(RuleId::GwFixed), c.clone(), format!("{} is {f}, but {what} fixes it to {c}.", cx.loc(&pointer)))
             }
             Violation::Pattern(format, _) => {
                 let format = if format.is_empty() { "value".to_string() } else { format.clone() };
                 let rule = if profile.is_some() && in_citizen_identity {
-                    "GW-CITIZEN"
+                    RuleId::GwCitizen
                 } else if dated {
-                    "GW-DATETIME"
+                    RuleId::GwDatetime
                 } else if id_like {
-                    "GW-ID"
+                    RuleId::GwId
                 } else if profile.is_none() {
-                    "GW-BUNDLE"
+                    RuleId::GwBundle
                 } else {
-                    "GW-TYPE"
+                    RuleId::GwType
                 };
                 (rule, format!("a valid FHIR {format}"), format!("{} is {f}, which is not a valid FHIR {format}.", cx.loc(&pointer)))
             }
-            Violation::Minimum(m) => (structural("GW-CARD"), format!("at least {m}"), format!("{} is {f}, below the minimum {m}.", cx.loc(&pointer))),
-            Violation::Maximum(m) => (structural("GW-CARD"), format!("at most {m}"), format!("{} is {f}, above the maximum {m}.", cx.loc(&pointer))),
-            Violation::MinLength(m) => (structural("GW-CARD"), format!("at least {m} characters"), format!("{} is {f}, shorter than {m} characters.", cx.loc(&pointer))),
-            Violation::MaxLength(m) => (structural("GW-CARD"), format!("at most {m} characters"), format!("{} is {f}, longer than {m} characters.", cx.loc(&pointer))),
-            Violation::NoSuchDay => ("GW-DATETIME", "a day that exists".into(), format!("{} is {f}, a day that does not exist.", cx.loc(&pointer))),
+            Violation::Minimum(m) => (structural(RuleId::GwCard), format!("at least {m}"), format!("{} is {f}, below the minimum {m}.", cx.loc(&pointer))),
+            Violation::Maximum(m) => (structural(RuleId::GwCard), format!("at most {m}"), format!("{} is {f}, above the maximum {m}.", cx.loc(&pointer))),
+            Violation::MinLength(m) => (structural(RuleId::GwCard), format!("at least {m} characters"), format!("{} is {f}, shorter than {m} characters.", cx.loc(&pointer))),
+            Violation::MaxLength(m) => (structural(RuleId::GwCard), format!("at most {m} characters"), format!("{} is {f}, longer than {m} characters.", cx.loc(&pointer))),
+            Violation::NoSuchDay => (RuleId::GwDatetime, "a day that exists".into(), format!("{} is {f}, a day that does not exist.", cx.loc(&pointer))),
             Violation::NoBranch(allowed) => (
-                structural("GW-CLOSED"),
+                structural(RuleId::GwClosed),
                 format!("one of {}", allowed.join(", ")),
                 format!("{} is {f}; no such extension is allowed here ({what} allows {}).", cx.loc(&pointer), allowed.join(", ")),
             ),
@@ -451,8 +458,8 @@ impl<'a> Findings<'a> {
         fhirpath_location("Bundle", pointer)
     }
 
-    fn make(&self, rule: &'static str, pointer: &str, found: Option<&Json<'_>>, expected: String, message: String) -> Diagnostic {
-        let r = rule_by_id(rule).expect("rule ids used by the validator are registered");
+    fn make(&self, rule: RuleId, pointer: &str, found: Option<&Json<'_>>, expected: String, message: String) -> Diagnostic {
+        let r = rule.rule();
         Diagnostic {
             rule: r.id,
             severity: self.validator.options.severity_of(r),
@@ -467,7 +474,7 @@ impl<'a> Findings<'a> {
     }
 
     /// Record a finding.
-    pub(crate) fn push(&mut self, rule: &'static str, pointer: &str, found: Option<&Json<'_>>, expected: String, message: String) {
+    pub(crate) fn push(&mut self, rule: RuleId, pointer: &str, found: Option<&Json<'_>>, expected: String, message: String) {
         let d = self.make(rule, pointer, found, expected, message);
         self.diags.push(d);
     }

@@ -98,15 +98,16 @@ pub fn json_lines(path: &str, outcome: &Outcome) -> String {
 
 /// FHIR issue type for a rule.
 fn issue_code(d: &Diagnostic) -> &'static str {
-    match d.rule {
-        "GW-JSON" | "GW-TYPE" | "GW-CLOSED" | "GW-BUNDLE" => "structure",
-        "GW-CARD" => "required",
-        "GW-FIXED" | "GW-DATETIME" | "GW-ID" => "value",
-        "GW-BINDING" => "code-invalid",
-        "GW-REF" => "not-found",
-        "GW-PROFILE" | "GW-PROFILE-CLAIM" | "GW-LAST-UPDATED" => "invalid",
-        r if r.starts_with("kl-reporting-") => "invariant",
-        r if super::rule_by_id(r).is_some_and(|r| r.source == super::RuleSource::FhirBase) => "invariant",
+    use crate::rules::{Family, RuleId::*};
+    let Some(rule) = super::rule_by_id(d.rule) else { return "business-rule" };
+    match rule.rule {
+        GwJson | GwType | GwClosed | GwBundle => "structure",
+        GwCard => "required",
+        GwFixed | GwDatetime | GwId => "value",
+        GwBinding => "code-invalid",
+        GwRef => "not-found",
+        GwProfile | GwProfileClaim | GwLastUpdated => "invalid",
+        _ if matches!(rule.family, Family::IgInvariant | Family::FhirBase) => "invariant",
         _ => "business-rule",
     }
 }

@@ -10,19 +10,19 @@
 
 use super::json::{Json, MAX_STRING_CHARS};
 use super::schema::{render, Seg, PATH_DEPTH};
-use super::Findings;
+use super::{Findings, RuleId};
 
 /// What is wrong with one value, if anything.
-fn fault(v: &Json<'_>) -> Option<(&'static str, &'static str, String)> {
+fn fault(v: &Json<'_>) -> Option<(RuleId, &'static str, String)> {
     match v {
-        Json::Null => Some(("GW-JSON", "a value (FHIR JSON has no null: leave the element out)", "is null; FHIR's JSON has no null values: an element without a value is left out".into())),
-        Json::Array([]) => Some(("GW-JSON", "at least one item (FHIR JSON has no empty arrays: leave the element out)", "is an empty array; FHIR's JSON has no empty arrays: an element without items is left out".into())),
-        Json::Object(o) if o.is_empty() => Some(("ele-1", "a value or children", "is an empty object: an element needs a value or children (FHIR ele-1)".into())),
-        Json::String("") => Some(("GW-JSON", "a non-empty string", "is an empty string; FHIR's JSON has no empty strings: an element without a value is left out".into())),
-        Json::String(s) if s.trim().is_empty() => Some(("GW-JSON", "a string with content other than white space", "holds only white space; a FHIR string has content other than white space".into())),
+        Json::Null => Some((RuleId::GwJson, "a value (FHIR JSON has no null: leave the element out)", "is null; FHIR's JSON has no null values: an element without a value is left out".into())),
+        Json::Array([]) => Some((RuleId::GwJson, "at least one item (FHIR JSON has no empty arrays: leave the element out)", "is an empty array; FHIR's JSON has no empty arrays: an element without items is left out".into())),
+        Json::Object(o) if o.is_empty() => Some((RuleId::Ele1, "a value or children", "is an empty object: an element needs a value or children (FHIR ele-1)".into())),
+        Json::String("") => Some((RuleId::GwJson, "a non-empty string", "is an empty string; FHIR's JSON has no empty strings: an element without a value is left out".into())),
+        Json::String(s) if s.trim().is_empty() => Some((RuleId::GwJson, "a string with content other than white space", "holds only white space; a FHIR string has content other than white space".into())),
         Json::String(s) if s.len() > MAX_STRING_CHARS => {
             let n = s.chars().count();
-            (n > MAX_STRING_CHARS).then(|| ("GW-JSON", "at most 1,048,576 characters", format!("is a string of {n} characters; FHIR strings have at most 1024 * 1024 (1,048,576) characters")))
+            (n > MAX_STRING_CHARS).then(|| (RuleId::GwJson, "at most 1,048,576 characters", format!("is a string of {n} characters; FHIR strings have at most 1024 * 1024 (1,048,576) characters")))
         }
         _ => None,
     }
@@ -92,17 +92,17 @@ fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut
 
 #[cfg(test)]
 mod tests {
-    use super::{fault, null_placeholder};
+    use super::{fault, null_placeholder, RuleId};
     use crate::validate::json::{Json, MAX_STRING_CHARS};
 
     #[test]
     fn each_fault_has_its_rule_and_ordinary_values_have_none() {
         let rule = |v: Json<'_>| fault(&v).map(|(r, _, _)| r);
-        assert_eq!(rule(Json::Null), Some("GW-JSON"));
-        assert_eq!(rule(Json::Array(&[])), Some("GW-JSON"));
-        assert_eq!(rule(Json::Object(Default::default())), Some("ele-1"));
-        assert_eq!(rule(Json::String("")), Some("GW-JSON"));
-        assert_eq!(rule(Json::String(" \t\n\u{a0}")), Some("GW-JSON"));
+        assert_eq!(rule(Json::Null), Some(RuleId::GwJson));
+        assert_eq!(rule(Json::Array(&[])), Some(RuleId::GwJson));
+        assert_eq!(rule(Json::Object(Default::default())), Some(RuleId::Ele1));
+        assert_eq!(rule(Json::String("")), Some(RuleId::GwJson));
+        assert_eq!(rule(Json::String(" \t\n\u{a0}")), Some(RuleId::GwJson));
         assert_eq!(rule(Json::String(" x ")), None);
         assert_eq!(rule(Json::String("Ærø")), None);
         assert_eq!(rule(Json::Bool(false)), None);
@@ -110,7 +110,7 @@ mod tests {
         assert!(at_limit.len() > MAX_STRING_CHARS, "two bytes a character: longer in bytes than the limit");
         assert_eq!(rule(Json::String(&at_limit)), None, "1,048,576 characters are allowed");
         let over = "x".repeat(MAX_STRING_CHARS + 1);
-        assert_eq!(rule(Json::String(&over)), Some("GW-JSON"));
+        assert_eq!(rule(Json::String(&over)), Some(RuleId::GwJson));
     }
 
     #[test]

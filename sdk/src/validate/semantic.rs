@@ -2,7 +2,7 @@
 //! citizen, subjects, references and their target profiles, the IG's invariants, the IG's
 //! text-only rules and calendar-valid dates.
 
-use super::{cpr, Findings, Outcome, Validator};
+use super::{cpr, Findings, Outcome, RuleId, Validator};
 use crate::profile::{ext, fixed, Profile};
 use super::json::Json;
 use super::schema::{render, Seg, PATH_DEPTH};
@@ -61,7 +61,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
         outcome.resources += 1;
         let ptr = EntryPtr::new(i);
         let Some(rt) = resource.get("resourceType").and_then(Json::as_str) else {
-            cx.push("GW-PROFILE", &ptr, None, "a resourceType".into(), format!("{} has no resourceType.", cx.loc(&ptr)));
+            cx.push(RuleId::GwProfile, &ptr, None, "a resourceType".into(), format!("{} has no resourceType.", cx.loc(&ptr)));
             continue;
         };
         let profile = select_profile(v, rt, resource, &ptr, cx);
@@ -129,7 +129,7 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
     let candidates = Profile::for_resource_type(rt);
     if candidates.is_empty() {
         cx.push(
-            "GW-PROFILE",
+            RuleId::GwProfile,
             &format!("{ptr}/resourceType"),
             resource.get("resourceType"),
             "one of Patient, ServiceRequest, ClinicalImpression, Condition, Goal, CarePlan, CareTeam, Encounter, Observation".into(),
@@ -148,7 +148,7 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
             None => {
                 let p = format!("{ptr}/meta/profile/{k}");
                 let allowed: Vec<String> = candidates.iter().map(|c| c.url()).collect();
-                cx.push("GW-PROFILE", &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
+                cx.push(RuleId::GwProfile, &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
             }
         }
     }
@@ -166,14 +166,14 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
         if v.profile_errors(other, resource).iter().all(|e| cx.said_already(e, ptr)) {
             if claimed.is_some() {
                 let p = format!("{ptr}/meta/profile");
-                cx.push("GW-PROFILE", &p, None, other.url(), format!("{} claims the {chosen} profile but conforms to the {other} profile instead.", cx.loc(ptr)));
+                cx.push(RuleId::GwProfile, &p, None, other.url(), format!("{} claims the {chosen} profile but conforms to the {other} profile instead.", cx.loc(ptr)));
             }
             return Some(other);
         }
         let rule = match rt {
-            "Condition" => "kl-reporting-ffb-delivery-report-1",
-            "CarePlan" => "kl-reporting-ffb-delivery-report-2",
-            _ => "kl-reporting-ffb-delivery-report-3",
+            "Condition" => RuleId::KlDeliveryReport1,
+            "CarePlan" => RuleId::KlDeliveryReport2,
+            _ => RuleId::KlDeliveryReport3,
         };
         cx.push(
             rule,
@@ -235,13 +235,13 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: b
     for (k, e) in list.iter().enumerate() {
         let ptr = &e.ptr;
         match e.id {
-            None => cx.push("GW-ID", ptr, None, "an id that is a UUID".into(), format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(ptr))),
+            None => cx.push(RuleId::GwId, ptr, None, "an id that is a UUID".into(), format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(ptr))),
             Some(id) => {
                 if !is_uuid(id) {
-                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(ptr), cx.show(e.resource.get("id").unwrap_or(&Json::Null))));
+                    cx.push(RuleId::GwId, &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(ptr), cx.show(e.resource.get("id").unwrap_or(&Json::Null))));
                 }
                 if let Some(&first) = seen.get(&(e.resource_type, id)) {
-                    cx.push("GW-ID", &format!("{ptr}/id"), e.resource.get("id"), "each resource once per report".into(), format!("{}/{id} occurs twice in the report (entries {} and {}).", e.resource_type, list[first].index, e.index));
+                    cx.push(RuleId::GwId, &format!("{ptr}/id"), e.resource.get("id"), "each resource once per report".into(), format!("{}/{id} occurs twice in the report (entries {} and {}).", e.resource_type, list[first].index, e.index));
                 } else {
                     seen.insert((e.resource_type, id), k);
                 }
@@ -253,14 +253,14 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: b
             if base.is_none() {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
                 let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
-                cx.push("GW-ID", &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
+                cx.push(RuleId::GwId, &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
             }
             // An agreeing fullUrl can hold /_history/ only in its base (an id cannot), and
             // nearly every fullUrl has no base at all (`urn:uuid:{id}`, `{type}/{id}`).
             let searched = base.unwrap_or(full);
             if searched.len() >= "/_history/".len() && searched.contains("/_history/") {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
-                cx.push("bdl-8", &fptr, entry.get("fullUrl"), "a fullUrl without /_history/".into(), format!("fullUrl \"{full}\" is version specific (it contains /_history/); FHIR's bdl-8 forbids that."));
+                cx.push(RuleId::Bdl8, &fptr, entry.get("fullUrl"), "a fullUrl without /_history/".into(), format!("fullUrl \"{full}\" is version specific (it contains /_history/); FHIR's bdl-8 forbids that."));
             }
             match by_full.entry(full) {
                 std::collections::hash_map::Entry::Vacant(slot) => {
@@ -271,7 +271,7 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: b
                     let other = &list[*first.get()];
                     if !history && version(other.resource) == version(e.resource) {
                         let fptr = format!("/entry/{}/fullUrl", e.index);
-                        cx.push("bdl-7", &fptr, entry.get("fullUrl"), "a fullUrl no other entry has".into(), format!("fullUrl \"{full}\" is also the fullUrl of entry {}; FHIR's bdl-7 allows that only with a different meta.versionId.", other.index));
+                        cx.push(RuleId::Bdl7, &fptr, entry.get("fullUrl"), "a fullUrl no other entry has".into(), format!("fullUrl \"{full}\" is also the fullUrl of entry {}; FHIR's bdl-7 allows that only with a different meta.versionId.", other.index));
                     }
                 }
             }
@@ -329,7 +329,7 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
     let patients: Vec<&Entry<'_>> = list.iter().filter(|e| e.resource_type == "Patient").collect();
     if patients.len() != 1 {
         let ptr = patients.get(1).map_or(String::new(), |e| e.ptr.to_string());
-        cx.push("GW-CITIZEN", &ptr, None, "exactly one Patient".into(), format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()));
+        cx.push(RuleId::GwCitizen, &ptr, None, "exactly one Patient".into(), format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()));
     }
     let Some(p) = patients.first() else { return };
     let ptr = &p.ptr;
@@ -337,14 +337,14 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
         outcome.citizen = Some(cx.mask(cpr_value));
         if !cpr::is_valid_cpr(cpr_value) {
             let vp = format!("{ptr}/identifier/0/value");
-            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Json::String(cpr_value))));
+            cx.push(RuleId::GwCitizen, &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Json::String(cpr_value))));
         }
     }
     if let Some(org) = at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]).and_then(Json::as_str) {
         outcome.municipality = Some(org.to_string());
         if !is_uuid(org) {
             let vp = format!("{ptr}/managingOrganization/identifier/value");
-            cx.push("GW-CITIZEN", &vp, at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]), "a KOMBIT STS organisation UUID".into(), format!("The municipality's STS organisation identifier \"{org}\" is not a UUID."));
+            cx.push(RuleId::GwCitizen, &vp, at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]), "a KOMBIT STS organisation UUID".into(), format!("The municipality's STS organisation identifier \"{org}\" is not a UUID."));
         }
     }
 }
@@ -365,7 +365,7 @@ fn subject(e: &Entry<'_>, profile: Profile, patient: Option<&Entry<'_>>, resolve
     if !ok {
         let ptr = format!("{}/subject/reference", e.ptr);
         let expected = patient.and_then(|p| p.id).map_or("the report's Patient".to_string(), |id| format!("Patient/{id}"));
-        cx.push("GW-SUBJECT", &ptr, at(e.resource, &[Step::K("subject"), Step::K("reference")]), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr)));
+        cx.push(RuleId::GwSubject, &ptr, at(e.resource, &[Step::K("subject"), Step::K("reference")]), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr)));
     }
 }
 
@@ -405,7 +405,7 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 if rs.starts_with('#') {
                     local_reference(e.resource, rs, &ptr(), r, cx);
                 }
-                cx.push("GW-REF", &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included."));
+                cx.push(RuleId::GwRef, &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included."));
             }
             Some(t) => {
                 if let Some(&(element, want)) = rules.iter().find(|(element, _)| is_element(path, element)) {
@@ -413,7 +413,7 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                         && (t.profile == Some(want) || v.profile_errors(want, t.resource).is_empty());
                     if !fits {
                         let got = t.profile.map_or(t.resource_type.to_string(), |p| p.to_string());
-                        cx.push("GW-REF", &ptr(), Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{element} must refer to {}.", article(&got), article(want.title())));
+                        cx.push(RuleId::GwRef, &ptr(), Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{element} must refer to {}.", article(&got), article(want.title())));
                     }
                 }
             }
@@ -429,7 +429,7 @@ fn local_reference(resource: &Json<'_>, rs: &str, ptr: &str, r: &Json<'_>, cx: &
     let local = &rs[1..];
     let contained = resource.get("contained").and_then(Json::as_array).unwrap_or_default();
     if !contained.iter().any(|c| c.get("id").and_then(Json::as_str) == Some(local)) {
-        cx.push("ref-1", ptr, Some(r), "a reference to an entry of the bundle (no # reference: the profiles allow no contained resources)".into(), format!("The local reference \"{rs}\" names no contained resource; FHIR's ref-1 requires one, and the profiles allow none."));
+        cx.push(RuleId::Ref1, ptr, Some(r), "a reference to an entry of the bundle (no # reference: the profiles allow no contained resources)".into(), format!("The local reference \"{rs}\" names no contained resource; FHIR's ref-1 requires one, and the profiles allow none."));
     }
 }
 
@@ -530,7 +530,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                     } else {
                         (format!("{ptr}/severity"), format!("{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.", cx.loc(ptr), v.describe_code(code)), "no severity".to_string())
                     };
-                    cx.push("kl-reporting-ffb-condition-1", &p, r.pointer(&p[ptr.len()..]).filter(|_| !ad_code), expected, msg);
+                    cx.push(RuleId::KlCondition1, &p, r.pointer(&p[ptr.len()..]).filter(|_| !ad_code), expected, msg);
                 }
             }
         }
@@ -541,7 +541,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 let n = targets.iter().filter(|t| first_code(t, "measure") == Some(measure)).count();
                 if n > 1 {
                     let p = format!("{ptr}/target");
-                    cx.push("GW-CARD", &p, None, format!("exactly one {what} target"), format!("The goal has {n} {what} targets; the profile allows exactly one."));
+                    cx.push(RuleId::GwCard, &p, None, format!("exactly one {what} target"), format!("The goal has {n} {what} targets; the profile allows exactly one."));
                 }
             }
             let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
@@ -550,13 +550,13 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 let code = first_code(t.resource, "code").unwrap_or("");
                 if !is_ad(code) {
                     let p = format!("{ptr}/addresses/{i}");
-                    cx.push("kl-reporting-ffb-intervention-goal-1", &p, a.get("reference"), "a condition under Aktivitet og deltagelse".into(), format!("The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.", t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"), v.describe_code(code)));
+                    cx.push(RuleId::KlInterventionGoal1, &p, a.get("reference"), "a condition under Aktivitet og deltagelse".into(), format!("The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.", t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"), v.describe_code(code)));
                 }
             }
             let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
             if primaries != 1 {
                 let p = if addresses.is_empty() { ptr.to_string() } else { format!("{ptr}/addresses") };
-                cx.push("kl-reporting-ffb-intervention-goal-2", &p, None, "exactly one addressed condition with rank 1 (primary)".into(), format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."));
+                cx.push(RuleId::KlInterventionGoal2, &p, None, "exactly one addressed condition with rank 1 (primary)".into(), format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."));
             }
         }
         Profile::CarePlan => {
@@ -565,7 +565,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
             let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
             if primaries > 1 {
-                cx.push("kl-reporting-ffb-care-plan-2", &format!("{ptr}/addresses"), None, "at most one target group with rank 1".into(), format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."));
+                cx.push(RuleId::KlCarePlan2, &format!("{ptr}/addresses"), None, "at most one target group with rank 1".into(), format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."));
             }
             if ordered && !completed {
                 let has_follow_up = r
@@ -574,16 +574,16 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                     .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::FOLLOW_UP_DATE)));
                 let active = "an ordered care plan that is not completed";
                 if !has_follow_up {
-                    cx.push("kl-reporting-ffb-care-plan-1", ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(ptr)));
+                    cx.push(RuleId::KlCarePlan1, ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(ptr)));
                 }
                 if r.get("goal").and_then(Json::as_array).is_none_or(<[_]>::is_empty) {
-                    cx.push("kl-reporting-ffb-care-plan-3", ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(ptr)));
+                    cx.push(RuleId::KlCarePlan3, ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(ptr)));
                 }
                 if at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
-                    cx.push("kl-reporting-ffb-care-plan-4", ptr, None, "a støttebehov evaluation (activity.outcomeReference)".into(), format!("{} is {active} but has no støttebehov evaluation.", cx.loc(ptr)));
+                    cx.push(RuleId::KlCarePlan4, ptr, None, "a støttebehov evaluation (activity.outcomeReference)".into(), format!("{} is {active} but has no støttebehov evaluation.", cx.loc(ptr)));
                 }
                 if addresses.is_empty() {
-                    cx.push("kl-reporting-ffb-care-plan-5", ptr, None, "target groups (addresses)".into(), format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(ptr)));
+                    cx.push(RuleId::KlCarePlan5, ptr, None, "target groups (addresses)".into(), format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(ptr)));
                 }
             }
         }
@@ -591,7 +591,7 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             let status = r.get("status");
             if !matches!(status.and_then(Json::as_str), Some("final" | "entered-in-error")) {
                 let p = format!("{ptr}/status");
-                cx.push("kl-reporting-ffb-follow-up-1", &p, status, "final or entered-in-error".into(), format!("The follow-up result has status {}; it must be final or entered-in-error.", status.map_or("(none)".into(), |s| cx.show(s))));
+                cx.push(RuleId::KlFollowUp1, &p, status, "final or entered-in-error".into(), format!("The follow-up result has status {}; it must be final or entered-in-error.", status.map_or("(none)".into(), |s| cx.show(s))));
             }
         }
         _ => {}
@@ -610,7 +610,7 @@ fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
             let n = count(url);
             if n > max {
                 let p = format!("{ptr}/extension");
-                cx.push("GW-CARD", &p, None, format!("at most one {what} extension"), format!("The care plan has {n} {what} extensions; the profile allows one."));
+                cx.push(RuleId::GwCard, &p, None, format!("at most one {what} extension"), format!("The care plan has {n} {what} extensions; the profile allows one."));
             }
         }
     }
@@ -623,7 +623,7 @@ fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
             let n = parts.iter().filter(|p| p.get("url").and_then(Json::as_str) == Some(part)).count();
             if n > 1 {
                 let p = format!("{ptr}/extension/{i}/extension");
-                cx.push("GW-CARD", &p, None, format!("at most one {part} part"), format!("The case number has {n} {part} parts; the profile allows one."));
+                cx.push(RuleId::GwCard, &p, None, format!("at most one {part} part"), format!("The case number has {n} {part} parts; the profile allows one."));
             }
         }
     }
@@ -634,10 +634,10 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
     let r = e.resource;
     let ptr = &e.ptr;
     if claimed_profiles(r).next().is_none() {
-        cx.push("GW-PROFILE-CLAIM", ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(ptr), profile.url()));
+        cx.push(RuleId::GwProfileClaim, ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(ptr), profile.url()));
     }
     if at(r, &[Step::K("meta"), Step::K("lastUpdated")]).is_none() {
-        cx.push("GW-LAST-UPDATED", ptr, None, "meta.lastUpdated".into(), format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(ptr)));
+        cx.push(RuleId::GwLastUpdated, ptr, None, "meta.lastUpdated".into(), format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(ptr)));
     }
     match profile {
         Profile::ServiceRequest => {
@@ -646,12 +646,12 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
                 .and_then(Json::as_array)
                 .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::MUNICIPALITY_CASE_NUMBER)));
             if !has_case {
-                cx.push("GW-CASE-NUMBER", ptr, None, "the municipality case number extension".into(), format!("{} has no municipality case number (sagsnummer).", cx.loc(ptr)));
+                cx.push(RuleId::GwCaseNumber, ptr, None, "the municipality case number extension".into(), format!("{} has no municipality case number (sagsnummer).", cx.loc(ptr)));
             }
         }
         Profile::Intervention
             if at(r, &[Step::K("period"), Step::K("start")]).is_none() => {
-                cx.push("GW-INTERVENTION-START", ptr, None, "period.start".into(), format!("{} has no start date (period.start).", cx.loc(ptr)));
+                cx.push(RuleId::GwInterventionStart, ptr, None, "period.start".into(), format!("{} has no start date (period.start).", cx.loc(ptr)));
             }
         _ => {}
     }

@@ -25,6 +25,7 @@ from ffbkit._ffbkit import (
     Issue,
     ValueSet,
     __version__,
+    rules,
     validate,
     validate_many,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "Issue",
     "ValueSet",
     "__version__",
+    "rules",
     "validate",
     "validate_many",
 ]

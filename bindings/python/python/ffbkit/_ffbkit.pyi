@@ -111,6 +111,10 @@ def validate(report: Union[dict[str, Any], list[Any], bytes, str, PathLike[str]]
 def validate_many(paths: Sequence[Union[str, PathLike[str]]]) -> list[tuple[str, list[Issue]]]:
     """Validate files, directories and NDJSON in parallel with the GIL released."""
 
+def rules() -> list[dict[str, str]]:
+    """Every rule ffbkit checks (single-report, then stream audit), in REQUIREMENTS.md order:
+    dicts with id, family, severity, summary and source."""
+
 @final
 class ArrowTable:
     """A table of Arrow data owned by Rust, exported through the Arrow PyCapsule interface."""
