@@ -8,6 +8,7 @@ mod certify_resume;
 mod certify_wiremock;
 mod cli_audit;
 mod cli_catalog;
+mod cli_rules;
 mod cli_validate;
 mod journey_cli;
 mod journey_expect;

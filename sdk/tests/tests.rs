@@ -12,4 +12,5 @@ mod ig_example;
 mod model_roundtrip;
 mod planner_proto;
 mod provenance;
+mod rules_docs;
 mod schema_cases;
