@@ -437,6 +437,45 @@ impl<'c> ReportBuilder<'c> {
     }
 }
 
+/// Applies `$f` to the resource of whichever profile `$r` holds (every generated resource
+/// type has `id` and `meta`).
+macro_rules! each_profile {
+    ($r:expr, $x:ident => $e:expr) => {
+        match $r {
+            m::DeliveryReportEntryResource::Citizen($x) => $e,
+            m::DeliveryReportEntryResource::ServiceRequest($x) => $e,
+            m::DeliveryReportEntryResource::InformationGathering($x) => $e,
+            m::DeliveryReportEntryResource::Condition($x) => $e,
+            m::DeliveryReportEntryResource::TargetGroup($x) => $e,
+            m::DeliveryReportEntryResource::InterventionGoal($x) => $e,
+            m::DeliveryReportEntryResource::CarePlan($x) => $e,
+            m::DeliveryReportEntryResource::Intervention($x) => $e,
+            m::DeliveryReportEntryResource::ServicePerformer($x) => $e,
+            m::DeliveryReportEntryResource::FollowUpEncounter($x) => $e,
+            m::DeliveryReportEntryResource::CareEvaluation($x) => $e,
+            m::DeliveryReportEntryResource::FollowUp($x) => $e,
+        }
+    };
+}
+
+/// What every resource of a typed report has, whatever its profile.
+impl m::DeliveryReportEntryResource {
+    /// The resource's id.
+    pub fn id(&self) -> Option<&str> {
+        each_profile!(self, r => r.id.as_ref().map(|i| i.0.as_str()))
+    }
+
+    /// The resource's `meta` (profile claim, `lastUpdated`).
+    pub fn meta(&self) -> Option<&m::Meta> {
+        each_profile!(self, r => r.meta.as_ref())
+    }
+
+    /// The resource's `meta`, to change it.
+    pub fn meta_mut(&mut self) -> &mut Option<m::Meta> {
+        each_profile!(self, r => &mut r.meta)
+    }
+}
+
 /// A typed report as FHIR JSON (the generated types always serialise: string keys only).
 pub fn to_value(report: &DeliveryReport) -> Value {
     serde_json::to_value(report).expect("the generated types always serialise")

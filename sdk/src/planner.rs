@@ -25,7 +25,7 @@
 
 use crate::builder::{to_value, ReportBuilder};
 use crate::domain::{Case, CarePlan, Date, Id, InformationGathering, PlanStatus};
-use crate::generated::model::{DeliveryReport, DeliveryReportEntryResource as R, Meta};
+use crate::generated::model::{DeliveryReport, DeliveryReportEntryResource as R};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -36,27 +36,9 @@ pub struct Planner {
     last_day: Option<Date>,
 }
 
-/// The `meta` of any resource of a report.
-fn meta_mut(resource: &mut R) -> &mut Option<Meta> {
-    match resource {
-        R::Citizen(r) => &mut r.meta,
-        R::ServiceRequest(r) => &mut r.meta,
-        R::InformationGathering(r) => &mut r.meta,
-        R::Condition(r) => &mut r.meta,
-        R::TargetGroup(r) => &mut r.meta,
-        R::InterventionGoal(r) => &mut r.meta,
-        R::CarePlan(r) => &mut r.meta,
-        R::Intervention(r) => &mut r.meta,
-        R::ServicePerformer(r) => &mut r.meta,
-        R::FollowUpEncounter(r) => &mut r.meta,
-        R::CareEvaluation(r) => &mut r.meta,
-        R::FollowUp(r) => &mut r.meta,
-    }
-}
-
 /// Content fingerprint of a resource: FNV-1a of its JSON without `meta` (which it loses).
 fn fingerprint(resource: &mut R) -> u64 {
-    *meta_mut(resource) = None;
+    *resource.meta_mut() = None;
     let bytes = serde_json::to_vec(resource).expect("the generated types always serialise");
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -133,9 +115,14 @@ impl Planner {
 /// After a gap: one report per day from `states` (each day's case), in day order,
     /// skipping days without changes (PROTO-ONE-DAY).
     pub fn catch_up(&mut self, states: &[(Date, Case)]) -> Vec<(Date, Value)> {
+        self.catch_up_typed(states).into_iter().map(|(day, r)| (day, to_value(&r))).collect()
+    }
+
+    /// [`Planner::catch_up`]'s reports as the generated wire types.
+    pub fn catch_up_typed(&mut self, states: &[(Date, Case)]) -> Vec<(Date, DeliveryReport)> {
         let mut out = Vec::new();
         for (day, case) in states {
-            if let Some(r) = self.plan_day(case, *day) {
+            if let Some(r) = self.plan_day_typed(case, *day) {
                 out.push((*day, r));
             }
         }
