@@ -26,6 +26,34 @@
 //! assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
 //! # Ok::<(), ffbkit_sdk::domain::DomainError>(())
 //! ```
+//!
+//! The typed report is read and changed like any Rust value; its codes are typed:
+//!
+//! ```
+//! use ffbkit_sdk::builder::ReportBuilder;
+//! use ffbkit_sdk::catalog::codes::Ydelse;
+//! use ffbkit_sdk::generated::model::DeliveryReportEntryResource as Resource;
+//! let case = ffbkit_sdk::planner::example_case();
+//! let day = ffbkit_sdk::domain::Date::parse("2025-03-03")?;
+//! let report = ReportBuilder::new(&case, day.at(16, 0)).all().build();
+//! for entry in &report.entry {
+//!     if let Resource::Intervention(i) = &entry.resource {
+//!         let ydelse: Ydelse = i.activity[0].detail.code.coding[0].code;
+//!         assert_eq!(ydelse, Ydelse::StoetteTilDagligeOpgaverIHjemmet);
+//!     }
+//! }
+//! let body: Vec<u8> = serde_json::to_vec(&report)?; // serialised once, for the gateway
+//! # assert!(ffbkit_sdk::validate::Validator::default_validator().validate_bytes(&body).is_valid());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A code of the wrong kind does not compile (a tilbud where the IG binds a ydelse):
+//!
+//! ```compile_fail
+//! use ffbkit_sdk::catalog::codes::Tilbud;
+//! use ffbkit_sdk::generated::model::InterventionActivityDetailCodeCodingItem;
+//! let coding = InterventionActivityDetailCodeCodingItem { system: Default::default(), version: None, code: Tilbud::MobiltTilbud, display: None };
+//! ```
 
 use crate::catalog::codes::{MaalgruppeEllerTema, Tema};
 use crate::catalog::KL_CARE_SOCIAL_SYSTEM;
