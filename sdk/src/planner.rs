@@ -36,16 +36,30 @@ pub struct Planner {
     last_day: Option<Date>,
 }
 
-/// Content fingerprint of a resource: FNV-1a of its JSON without `meta` (which it loses).
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Content fingerprint of a resource: FNV-1a of its JSON without `meta` (which it loses),
+/// hashed as serde writes it (no text is kept).
 fn fingerprint(resource: &mut R) -> u64 {
     *resource.meta_mut() = None;
-    let bytes = serde_json::to_vec(resource).expect("the generated types always serialise");
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    serde_json::to_writer(&mut h, resource).expect("the generated types always serialise");
+    h.0
 }
 
 /// The key of a report's entry: its fullUrl, `Type/id` as the builder writes it.
