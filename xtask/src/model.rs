@@ -324,3 +324,32 @@ fn pascal(name: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pascal_names_value_sets_as_typify_does() {
+        assert_eq!(pascal("KLSeveritiesFFB"), "KlSeveritiesFfb");
+        assert_eq!(pascal("KLConditionsAndTargetGroupsFFB"), "KlConditionsAndTargetGroupsFfb");
+        assert_eq!(pascal("KLNeedsAssessmentCodesFFB"), "KlNeedsAssessmentCodesFfb");
+    }
+
+    #[test]
+    fn every_code_type_holds_its_value_set() {
+        check_code_types(Catalog::embedded()).expect("each value set's codes are variants of its type");
+    }
+
+    #[test]
+    fn two_orders_of_the_same_properties_are_refused() {
+        let mut defs = BTreeMap::new();
+        defs.insert("A".to_string(), serde_json::json!({"properties": {"a": {}, "b": {}}}));
+        defs.insert("B".to_string(), serde_json::json!({"properties": {"b": {}, "a": {}}}));
+        assert!(property_orders(&defs).is_err());
+        defs.remove("B");
+        let orders = property_orders(&defs).unwrap();
+        let key: BTreeSet<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(orders[&key], vec!["a".to_string(), "b".to_string()]);
+    }
+}
