@@ -2,6 +2,11 @@
 //! `meta.lastUpdated` exactly as the IG wants. Everything a chosen resource references is
 //! included with it (PROTO-SNAPSHOT), the citizen always.
 //!
+//! The report is made of the wire types generated from `schemas/fhir`
+//! ([`crate::generated::model`]): [`ReportBuilder::build`] gives the typed
+//! [`DeliveryReport`], whose codes are the typed codes of `catalog::codes`;
+//! [`ReportBuilder::build_value`] and [`ReportBuilder::build_bytes`] serialise it once.
+//!
 //! ```
 //! use ffbkit_sdk::builder::ReportBuilder;
 //! use ffbkit_sdk::catalog::codes::*;
@@ -14,17 +19,50 @@
 //! case.gatherings.push(InformationGathering { id: Id::random(), service_request: request.id.clone(), at: day.at(10, 0), completed: true, themes: vec![spise.id.clone()], evaluation: None });
 //! case.service_requests.push(request);
 //! case.themes.push(spise);
-//! let report = ReportBuilder::new(&case, day.at(16, 0)).all().build();
-//! let outcome = ffbkit_sdk::validate::Validator::default_validator().validate_value(&report);
+//! let builder = ReportBuilder::new(&case, day.at(16, 0)).all();
+//! let report = builder.build(); // the generated `DeliveryReport`
+//! assert_eq!(report.entry.len(), 4); // citizen, request, gathering, theme
+//! let outcome = ffbkit_sdk::validate::Validator::default_validator().validate_value(&builder.build_value());
 //! assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
 //! # Ok::<(), ffbkit_sdk::domain::DomainError>(())
 //! ```
+//!
+//! The typed report is read and changed like any Rust value; its codes are typed:
+//!
+//! ```
+//! use ffbkit_sdk::builder::ReportBuilder;
+//! use ffbkit_sdk::catalog::codes::Ydelse;
+//! use ffbkit_sdk::generated::model::DeliveryReportEntryResource as Resource;
+//! let case = ffbkit_sdk::planner::example_case();
+//! let day = ffbkit_sdk::domain::Date::parse("2025-03-03")?;
+//! let report = ReportBuilder::new(&case, day.at(16, 0)).all().build();
+//! for entry in &report.entry {
+//!     if let Resource::Intervention(i) = &entry.resource {
+//!         let ydelse: Ydelse = i.activity[0].detail.code.coding[0].code;
+//!         assert_eq!(ydelse, Ydelse::StoetteTilDagligeOpgaverIHjemmet);
+//!     }
+//! }
+//! let body: Vec<u8> = serde_json::to_vec(&report)?; // serialised once, for the gateway
+//! # assert!(ffbkit_sdk::validate::Validator::default_validator().validate_bytes(&body).is_valid());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A code of the wrong kind does not compile (a tilbud where the IG binds a ydelse):
+//!
+//! ```compile_fail
+//! use ffbkit_sdk::catalog::codes::Tilbud;
+//! use ffbkit_sdk::generated::model::InterventionActivityDetailCodeCodingItem;
+//! let coding = InterventionActivityDetailCodeCodingItem { system: Default::default(), version: None, code: Tilbud::MobiltTilbud, display: None };
+//! ```
 
-use crate::catalog::{FFB_SYSTEM, KL_CARE_SOCIAL_SYSTEM};
+use crate::catalog::codes::{MaalgruppeEllerTema, Tema};
+use crate::catalog::KL_CARE_SOCIAL_SYSTEM;
 use crate::domain::{Case, CarePlan, DateTime, Id, PlanStatus, Registration, Theme};
-use crate::profile::{ext, fixed, Profile, DELIVERY_REPORT_URL};
-use serde_json::{json, Value};
+use crate::generated::model::{self as m, DeliveryReport};
+use crate::profile::{fixed, Profile, DELIVERY_REPORT_URL};
+use serde_json::Value;
 use std::collections::BTreeSet;
+use std::num::NonZeroU64;
 
 /// Builds one delivery report from a case.
 pub struct ReportBuilder<'c> {
@@ -33,16 +71,68 @@ pub struct ReportBuilder<'c> {
     chosen: BTreeSet<Id>,
 }
 
-fn coding(system: &str, code: &str) -> Value {
-    json!({"coding": [{"system": system, "code": code}]})
+fn reference(rt: &str, id: &Id) -> m::Reference {
+    m::Reference { reference: m::String(format!("{rt}/{id}")), type_: None, display: None }
 }
 
-fn reference(rt: &str, id: &Id) -> Value {
-    json!({"reference": format!("{rt}/{id}")})
+/// The ConditionRank extension: 1 for the primary, 2 for a secondary condition.
+fn rank(primary: bool) -> m::ConditionRank {
+    let n = if primary { NonZeroU64::MIN } else { NonZeroU64::MIN.saturating_add(1) };
+    m::ConditionRank { url: Default::default(), value_positive_int: n }
 }
 
-fn ranked(id: &Id, rank: u8) -> Value {
-    json!({"extension": [{"url": ext::CONDITION_RANK, "valuePositiveInt": rank}], "reference": format!("Condition/{id}")})
+fn date_time(s: impl ToString) -> m::DateTime {
+    m::DateTime(s.to_string())
+}
+
+fn tema(theme: Theme) -> Tema {
+    match theme {
+        Theme::FunktionerOgForhold(t) => t.into(),
+        Theme::AktivitetOgDeltagelse(t, _) => t.into(),
+        Theme::Omgivelser(t) => t.into(),
+    }
+}
+
+fn case_number(n: &str) -> m::MunicipalityCaseNumber {
+    let specific = m::CaseNumberMunicipalitySpecific {
+        url: Default::default(),
+        value_identifier: m::CaseNumberIdentifier {
+            use_: Some(m::CaseNumberIdentifierUse::Usual),
+            system: None,
+            value: m::String(n.to_string()),
+            period: None,
+        },
+    };
+    m::MunicipalityCaseNumber { url: Default::default(), extension: vec![m::MunicipalityCaseNumberExtensionItem::MunicipalitySpecific(specific)] }
+}
+
+fn care_plan_status(s: PlanStatus) -> m::CarePlanStatus {
+    match s {
+        PlanStatus::Active => m::CarePlanStatus::Active,
+        PlanStatus::Completed => m::CarePlanStatus::Completed,
+        PlanStatus::EnteredInError => m::CarePlanStatus::EnteredInError,
+    }
+}
+
+fn intervention_status(s: PlanStatus) -> m::InterventionStatus {
+    match s {
+        PlanStatus::Active => m::InterventionStatus::Active,
+        PlanStatus::Completed => m::InterventionStatus::Completed,
+        PlanStatus::EnteredInError => m::InterventionStatus::EnteredInError,
+    }
+}
+
+/// The report's entries as they are added: each with its fullUrl `Type/id`.
+struct Entries(Vec<m::DeliveryReportEntry>);
+
+impl Entries {
+    fn push(&mut self, resource_type: &str, id: &Id, resource: impl Into<m::DeliveryReportEntryResource>) {
+        self.0.push(m::DeliveryReportEntry {
+            link: Vec::new(),
+            full_url: Some(m::Uri(format!("{resource_type}/{id}"))),
+            resource: resource.into(),
+        });
+    }
 }
 
 /// A stable id derived from other ids (the CareTeam and follow-up Encounter of a plan).
@@ -120,153 +210,301 @@ impl<'c> ReportBuilder<'c> {
         }
     }
 
-    fn meta(&self, p: Profile) -> Value {
-        json!({"profile": [p.url()], "lastUpdated": self.timestamp.as_str()})
+    fn meta(&self, p: Profile) -> Option<m::Meta> {
+        Some(m::Meta { version_id: None, profile: vec![m::Canonical(p.url())], last_updated: Some(m::Instant(self.timestamp.as_str().to_string())), source: None })
     }
 
-    /// The report as FHIR JSON.
-    pub fn build(&self) -> Value {
+    /// The report as the generated wire types (the typed [`DeliveryReport`]).
+    pub fn build(&self) -> DeliveryReport {
         let c = self.case;
         let set = self.closure();
         let pid = &c.citizen.id;
         let subject = reference("Patient", pid);
-        let mut res: Vec<Value> = vec![json!({"resourceType": "Patient", "id": pid.as_str(), "meta": self.meta(Profile::Citizen),
-            "identifier": [{"use": "official", "system": fixed::CPR_SYSTEM, "value": c.citizen.cpr.digits()}],
-            "managingOrganization": {"identifier": {"use": "official", "system": fixed::STS_ORG_SYSTEM, "value": c.citizen.municipality}}})];
+        let mut out = Entries(Vec::new());
+        out.push("Patient", pid, m::Citizen {
+            resource_type: Default::default(),
+            id: Some(m::Id(pid.as_str().to_string())),
+            meta: self.meta(Profile::Citizen),
+            identifier: [m::CprIdentifier { use_: Some(m::CprIdentifierUse::Official), system: Default::default(), value: c.citizen.cpr.digits().to_string() }],
+            managing_organization: m::ManagingMunicipality {
+                identifier: m::KombitStsOrgIdentifier { use_: Some(m::KombitStsOrgIdentifierUse::Official), system: Default::default(), value: m::String(c.citizen.municipality.clone()) },
+            },
+        });
         for r in c.service_requests.iter().filter(|x| set.contains(&x.id)) {
-            res.push(json!({"resourceType": "ServiceRequest", "id": r.id.as_str(), "meta": self.meta(Profile::ServiceRequest),
-                "extension": [case_number(&r.case_number)], "status": "active", "intent": "proposal", "subject": subject}));
+            out.push("ServiceRequest", &r.id, m::ServiceRequest {
+                resource_type: Default::default(),
+                id: Some(m::Id(r.id.as_str().to_string())),
+                meta: self.meta(Profile::ServiceRequest),
+                extension: vec![case_number(&r.case_number)],
+                status: m::ServiceRequestStatus::Active,
+                intent: Default::default(),
+                subject: subject.clone(),
+            });
         }
         for t in c.themes.iter().filter(|x| set.contains(&x.id)) {
             let withdrawn = t.registration == Registration::EnteredInError;
-            let mut v = json!({"resourceType": "Condition", "id": t.id.as_str(), "meta": self.meta(Profile::Condition)});
-            let o = v.as_object_mut().expect("object");
-            if let Some(d) = t.last_asserted {
-                o.insert("extension".into(), json!([{"url": ext::CONDITION_LAST_ASSERTED_DATE, "valueDateTime": d.to_string()}]));
-            }
             // The profile requires clinicalStatus; a withdrawn theme keeps it (inactive) and
             // says entered-in-error in verificationStatus (see README: PROTO-ERROR).
-            o.insert("clinicalStatus".into(), coding(fixed::CONDITION_CLINICAL, if withdrawn { "inactive" } else { "active" }));
-            o.insert("verificationStatus".into(), coding(fixed::CONDITION_VER_STATUS, if withdrawn { "entered-in-error" } else { "confirmed" }));
-            if let Theme::AktivitetOgDeltagelse(_, level) = t.theme {
-                o.insert("severity".into(), coding(FFB_SYSTEM, level.code()));
-            }
-            o.insert("code".into(), coding(FFB_SYSTEM, t.theme.code()));
-            o.insert("subject".into(), subject.clone());
-            o.insert("recordedDate".into(), json!(t.recorded.to_string()));
-            res.push(v);
+            let clinical = if withdrawn { m::ConditionClinicalStatusCodingItemCode::Inactive } else { m::ConditionClinicalStatusCodingItemCode::Active };
+            let verification = if withdrawn { m::ConditionVerificationStatusCodingItemCode::EnteredInError } else { m::ConditionVerificationStatusCodingItemCode::Confirmed };
+            out.push("Condition", &t.id, m::Condition {
+                resource_type: Default::default(),
+                id: Some(m::Id(t.id.as_str().to_string())),
+                meta: self.meta(Profile::Condition),
+                extension: t.last_asserted.iter().map(|d| m::ConditionLastAssertedDate { url: Default::default(), value_date_time: date_time(d) }).collect(),
+                clinical_status: m::ConditionClinicalStatus { coding: vec![m::ConditionClinicalStatusCodingItem { system: Default::default(), code: clinical, display: None }] },
+                verification_status: Some(m::ConditionVerificationStatus { coding: vec![m::ConditionVerificationStatusCodingItem { system: Default::default(), code: verification, display: None }] }),
+                severity: t.theme.level().map(|level| m::ConditionSeverity { coding: vec![m::ConditionSeverityCodingItem { system: Default::default(), version: None, code: level, display: None }] }),
+                code: m::ConditionCode { coding: vec![m::ConditionCodeCodingItem { system: Default::default(), version: None, code: tema(t.theme), display: None }] },
+                subject: subject.clone(),
+                recorded_date: date_time(t.recorded),
+            });
         }
         for e in c.evaluations.iter().filter(|x| set.contains(&x.id)) {
-            let status = if e.registration == Registration::EnteredInError { "entered-in-error" } else { "final" };
-            res.push(json!({"resourceType": "Observation", "id": e.id.as_str(), "meta": self.meta(Profile::CareEvaluation), "status": status,
-                "code": coding(KL_CARE_SOCIAL_SYSTEM, fixed::CARE_EVALUATION_CODE), "subject": subject,
-                "effectiveDateTime": e.at.as_str(), "valueCodeableConcept": coding(FFB_SYSTEM, e.level.code())}));
+            out.push("Observation", &e.id, m::CareEvaluation {
+                resource_type: Default::default(),
+                id: Some(m::Id(e.id.as_str().to_string())),
+                meta: self.meta(Profile::CareEvaluation),
+                status: if e.registration == Registration::EnteredInError { m::CareEvaluationStatus::EnteredInError } else { m::CareEvaluationStatus::Final },
+                code: m::CareEvaluationCode { coding: [m::CareEvaluationCodeCodingItem { system: Default::default(), code: Default::default(), display: None }] },
+                subject: subject.clone(),
+                effective_date_time: date_time(e.at.as_str()),
+                value_codeable_concept: m::CareEvaluationValueCodeableConcept {
+                    coding: vec![m::CareEvaluationValueCodeableConceptCodingItem { system: Default::default(), version: None, code: e.level, display: None }],
+                },
+            });
         }
         for g in c.gatherings.iter().filter(|x| set.contains(&x.id)) {
-            let mut v = json!({"resourceType": "ClinicalImpression", "id": g.id.as_str(), "meta": self.meta(Profile::InformationGathering),
-                "extension": [{"url": ext::BASED_ON_SERVICE_REQUEST, "valueReference": reference("ServiceRequest", &g.service_request)}],
-                "status": if g.completed { "completed" } else { "in-progress" }, "subject": subject, "effectiveDateTime": g.at.as_str()});
-            let o = v.as_object_mut().expect("object");
-            if let Some(e) = &g.evaluation {
-                o.insert("investigation".into(), json!([{"code": coding(KL_CARE_SOCIAL_SYSTEM, fixed::CARE_EVALUATION_CODE), "item": [reference("Observation", e)]}]));
-            }
-            if !g.themes.is_empty() {
-                o.insert("finding".into(), json!(g.themes.iter().map(|t| json!({"itemReference": reference("Condition", t)})).collect::<Vec<_>>()));
-            }
-            res.push(v);
+            let investigation = g.evaluation.iter().map(|e| m::InformationGatheringInvestigation {
+                code: m::CodeableConcept {
+                    coding: vec![m::Coding { system: m::Uri(KL_CARE_SOCIAL_SYSTEM.to_string()), version: None, code: m::Code(fixed::CARE_EVALUATION_CODE.to_string()), display: None }],
+                },
+                item: vec![reference("Observation", e)],
+            });
+            out.push("ClinicalImpression", &g.id, m::InformationGathering {
+                resource_type: Default::default(),
+                id: Some(m::Id(g.id.as_str().to_string())),
+                meta: self.meta(Profile::InformationGathering),
+                extension: [m::BasedOnServiceRequest { url: Default::default(), value_reference: reference("ServiceRequest", &g.service_request) }],
+                status: if g.completed { m::InformationGatheringStatus::Completed } else { m::InformationGatheringStatus::InProgress },
+                subject: subject.clone(),
+                effective_date_time: date_time(g.at.as_str()),
+                investigation: investigation.collect(),
+                finding: g.themes.iter().map(|t| m::InformationGatheringFinding { item_reference: reference("Condition", t) }).collect(),
+                prognosis_codeable_concept: Vec::new(),
+                prognosis_reference: Vec::new(),
+                supporting_info: Vec::new(),
+            });
         }
         for g in c.goals.iter().filter(|x| set.contains(&x.id)) {
-            let mut addresses = vec![ranked(&g.primary, 1)];
-            addresses.extend(g.secondary.iter().map(|s| ranked(s, 2)));
-            res.push(json!({"resourceType": "Goal", "id": g.id.as_str(), "meta": self.meta(Profile::InterventionGoal), "lifecycleStatus": "active",
-                "category": [coding(KL_CARE_SOCIAL_SYSTEM, fixed::GOAL_CATEGORY_CODE)],
-                "description": coding(fixed::SNOMED, fixed::GOAL_DESCRIPTION_CODE), "subject": subject,
-                "target": [
-                    {"measure": coding(KL_CARE_SOCIAL_SYSTEM, fixed::MEASURE_SEVERITY), "detailCodeableConcept": coding(FFB_SYSTEM, g.expected.code())},
-                    {"measure": coding(KL_CARE_SOCIAL_SYSTEM, fixed::MEASURE_CHANGE_VALUE), "detailCodeableConcept": coding(FFB_SYSTEM, g.maaltype.code())}],
-                "addresses": addresses}));
+            let addressed = |id: &Id, primary: bool| m::GoalAddressedCondition { extension: vec![rank(primary)], reference: m::String(format!("Condition/{id}")), type_: None, display: None };
+            let mut addresses = vec![addressed(&g.primary, true)];
+            addresses.extend(g.secondary.iter().map(|s| addressed(s, false)));
+            let severity = m::GoalSeverityTarget {
+                measure: m::GoalSeverityTargetMeasure { coding: [m::GoalSeverityTargetMeasureCodingItem { system: Default::default(), code: Default::default(), display: None }] },
+                detail_codeable_concept: Some(m::GoalSeverityTargetDetailCodeableConcept {
+                    coding: vec![m::GoalSeverityTargetDetailCodeableConceptCodingItem { system: Default::default(), version: None, code: g.expected, display: None }],
+                }),
+                due_date: None,
+                due_duration: None,
+            };
+            let change = m::GoalChangeValueTarget {
+                measure: m::GoalChangeValueTargetMeasure { coding: [m::GoalChangeValueTargetMeasureCodingItem { system: Default::default(), code: Default::default(), display: None }] },
+                detail_codeable_concept: Some(m::GoalChangeValueTargetDetailCodeableConcept {
+                    coding: vec![m::GoalChangeValueTargetDetailCodeableConceptCodingItem { system: Default::default(), version: None, code: g.maaltype, display: None }],
+                }),
+                due_date: None,
+                due_duration: None,
+            };
+            out.push("Goal", &g.id, m::InterventionGoal {
+                resource_type: Default::default(),
+                id: Some(m::Id(g.id.as_str().to_string())),
+                meta: self.meta(Profile::InterventionGoal),
+                lifecycle_status: m::InterventionGoalLifecycleStatus::Active,
+                category: [m::InterventionGoalCategoryItem { coding: [m::InterventionGoalCategoryItemCodingItem { system: Default::default(), code: Default::default(), display: None }] }],
+                description: m::InterventionGoalDescription { coding: [m::InterventionGoalDescriptionCodingItem { system: Default::default(), code: Default::default(), display: None }] },
+                subject: subject.clone(),
+                target: [m::InterventionGoalTargetItem::SeverityTarget(severity), m::InterventionGoalTargetItem::ChangeValueTarget(change)],
+                addresses,
+            });
         }
         for t in c.target_groups.iter().filter(|x| set.contains(&x.id)) {
-            res.push(json!({"resourceType": "Condition", "id": t.id.as_str(), "meta": self.meta(Profile::TargetGroup),
-                "clinicalStatus": coding(fixed::CONDITION_CLINICAL, "active"), "code": coding(FFB_SYSTEM, t.maalgruppe.code()),
-                "subject": subject, "recordedDate": t.recorded.to_string()}));
+            out.push("Condition", &t.id, m::TargetGroup {
+                resource_type: Default::default(),
+                id: Some(m::Id(t.id.as_str().to_string())),
+                meta: self.meta(Profile::TargetGroup),
+                clinical_status: Some(m::ConditionClinicalStatus {
+                    coding: vec![m::ConditionClinicalStatusCodingItem { system: Default::default(), code: m::ConditionClinicalStatusCodingItemCode::Active, display: None }],
+                }),
+                verification_status: None,
+                code: m::TargetGroupCode { coding: vec![m::TargetGroupCodeCodingItem { system: Default::default(), version: None, code: MaalgruppeEllerTema::from(t.maalgruppe), display: None }] },
+                subject: subject.clone(),
+                recorded_date: date_time(t.recorded),
+            });
         }
         let plans: Vec<&CarePlan> = c.care_plans.iter().filter(|x| set.contains(&x.id)).collect();
         for p in &plans {
             let team = derived_id(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
-            res.push(json!({"resourceType": "CareTeam", "id": team.as_str(), "meta": self.meta(Profile::ServicePerformer),
-                "category": [coding(FFB_SYSTEM, p.tilbud.code())], "subject": subject}));
+            out.push("CareTeam", &team, m::ServicePerformer {
+                resource_type: Default::default(),
+                id: Some(m::Id(team.as_str().to_string())),
+                meta: self.meta(Profile::ServicePerformer),
+                category: [m::ServicePerformerCategoryItem { coding: vec![m::ServicePerformerCategoryItemCodingItem { system: Default::default(), version: None, code: p.tilbud, display: None }] }],
+                subject: subject.clone(),
+            });
             if let Some(day) = p.follow_up {
                 let enc = derived_id(&[p.id.as_str(), "follow-up", &day.to_string()]);
-                res.push(json!({"resourceType": "Encounter", "id": enc.as_str(), "meta": self.meta(Profile::FollowUpEncounter), "status": "planned",
-                    "class": {"system": fixed::V3_ACT_CODE, "code": "HH"}, "type": [coding(KL_CARE_SOCIAL_SYSTEM, fixed::FOLLOW_UP_ENCOUNTER_TYPE)],
-                    "subject": subject, "period": {"start": day.to_string()}}));
+                out.push("Encounter", &enc, m::FollowUpEncounter {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(enc.as_str().to_string())),
+                    meta: self.meta(Profile::FollowUpEncounter),
+                    status: Default::default(),
+                    class: m::FollowUpEncounterClass { system: Default::default(), code: Default::default() },
+                    type_: [m::FollowUpEncounterType { coding: [m::FollowUpEncounterTypeCodingItem { system: Default::default(), code: Default::default() }] }],
+                    subject: subject.clone(),
+                    period: m::FollowUpEncounterPeriod { start: date_time(day) },
+                });
             }
         }
         for p in &plans {
-            res.push(self.care_plan(p, &subject));
+            out.push("CarePlan", &p.id, self.care_plan(p, &subject));
         }
         for i in c.interventions.iter().filter(|x| set.contains(&x.id)) {
-            let mut period = json!({"start": i.start.to_string()});
-            if let Some(e) = i.end {
-                period["end"] = json!(e.to_string());
-            }
             let activity = match i.status {
-                PlanStatus::Active => "in-progress",
-                PlanStatus::Completed => "completed",
-                PlanStatus::EnteredInError => "entered-in-error",
+                PlanStatus::Active => m::InterventionActivityDetailStatus::InProgress,
+                PlanStatus::Completed => m::InterventionActivityDetailStatus::Completed,
+                PlanStatus::EnteredInError => m::InterventionActivityDetailStatus::EnteredInError,
             };
-            res.push(json!({"resourceType": "CarePlan", "id": i.id.as_str(), "meta": self.meta(Profile::Intervention),
-                "basedOn": [reference("CarePlan", &i.care_plan)], "status": i.status.code(), "intent": "order", "subject": subject,
-                "period": period, "created": i.created.as_str(),
-                "activity": [{"detail": {"code": coding(FFB_SYSTEM, i.ydelse.code()), "status": activity}}]}));
+            out.push("CarePlan", &i.id, m::Intervention {
+                resource_type: Default::default(),
+                id: Some(m::Id(i.id.as_str().to_string())),
+                meta: self.meta(Profile::Intervention),
+                based_on: vec![reference("CarePlan", &i.care_plan)],
+                status: intervention_status(i.status),
+                intent: m::InterventionIntent::Order,
+                subject: subject.clone(),
+                period: Some(m::InterventionPeriod { start: date_time(i.start), end: i.end.map(date_time) }),
+                created: date_time(i.created.as_str()),
+                activity: vec![m::InterventionActivity {
+                    detail: m::InterventionActivityDetail {
+                        code: m::InterventionActivityDetailCode {
+                            coding: [m::InterventionActivityDetailCodeCodingItem { system: Default::default(), version: None, code: i.ydelse, display: None }],
+                        },
+                        status: activity,
+                    },
+                }],
+            });
         }
         for f in c.follow_ups.iter().filter(|x| set.contains(&x.id)) {
-            let status = if f.registration == Registration::EnteredInError { "entered-in-error" } else { "final" };
-            res.push(json!({"resourceType": "Observation", "id": f.id.as_str(), "meta": self.meta(Profile::FollowUp), "status": status,
-                "code": coding(fixed::SNOMED, fixed::FOLLOW_UP_CODE), "subject": subject, "focus": [reference("CarePlan", &f.care_plan)],
-                "effectiveDateTime": f.day.to_string(), "valueCodeableConcept": coding(FFB_SYSTEM, f.result.code())}));
+            out.push("Observation", &f.id, m::FollowUp {
+                resource_type: Default::default(),
+                id: Some(m::Id(f.id.as_str().to_string())),
+                meta: self.meta(Profile::FollowUp),
+                status: if f.registration == Registration::EnteredInError { m::FollowUpStatus::EnteredInError } else { m::FollowUpStatus::Final },
+                code: m::FollowUpCode { coding: [m::FollowUpCodeCodingItem { system: Default::default(), code: Default::default(), display: None }] },
+                subject: subject.clone(),
+                focus: vec![reference("CarePlan", &f.care_plan)],
+                effective_date_time: date_time(f.day),
+                value_codeable_concept: m::FollowUpValueCodeableConcept {
+                    coding: vec![m::FollowUpValueCodeableConceptCodingItem { system: Default::default(), version: None, code: f.result, display: None }],
+                },
+            });
         }
-        let entries: Vec<Value> = res
-            .into_iter()
-            .map(|r| json!({"fullUrl": format!("{}/{}", r["resourceType"].as_str().unwrap_or(""), r["id"].as_str().unwrap_or("")), "resource": r}))
-            .collect();
         // The same citizen and timestamp give the same Bundle id: a report made again is
         // recognisably the same report (the outbox's idempotency key).
         let bundle_id = derived_id(&[pid.as_str(), "report", self.timestamp.as_str()]);
-        json!({"resourceType": "Bundle", "id": bundle_id.as_str(), "meta": {"profile": [DELIVERY_REPORT_URL], "lastUpdated": self.timestamp.as_str()},
-            "type": "collection", "timestamp": self.timestamp.as_str(), "entry": entries})
+        DeliveryReport {
+            resource_type: Default::default(),
+            id: Some(m::Id(bundle_id.as_str().to_string())),
+            meta: Some(m::Meta {
+                version_id: None,
+                profile: vec![m::Canonical(DELIVERY_REPORT_URL.to_string())],
+                last_updated: Some(m::Instant(self.timestamp.as_str().to_string())),
+                source: None,
+            }),
+            type_: Default::default(),
+            timestamp: m::Instant(self.timestamp.as_str().to_string()),
+            entry: out.0,
+        }
     }
 
-    fn care_plan(&self, p: &CarePlan, subject: &Value) -> Value {
-        let mut exts = vec![case_number(&p.case_number)];
+    /// The report as FHIR JSON: [`ReportBuilder::build`] serialised once.
+    pub fn build_value(&self) -> Value {
+        to_value(&self.build())
+    }
+
+    /// The report as FHIR JSON text (UTF-8, compact): [`ReportBuilder::build`] serialised once.
+    pub fn build_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.build()).expect("the generated types always serialise")
+    }
+
+    fn care_plan(&self, p: &CarePlan, subject: &m::Reference) -> m::CarePlan {
+        let mut extension = vec![m::CarePlanExtensionItem::MunicipalityCaseNumber(case_number(&p.case_number))];
         if let Some(day) = p.follow_up {
             let enc = derived_id(&[p.id.as_str(), "follow-up", &day.to_string()]);
-            exts.push(json!({"url": ext::FOLLOW_UP_DATE, "valueReference": reference("Encounter", &enc)}));
-        }
-        let mut period = json!({"start": p.start.to_string()});
-        if let Some(e) = p.end {
-            period["end"] = json!(e.to_string());
+            extension.push(m::CarePlanExtensionItem::FollowUpDate(m::FollowUpDate { url: Default::default(), value_reference: reference("Encounter", &enc) }));
         }
         let team = derived_id(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
-        let mut v = json!({"resourceType": "CarePlan", "id": p.id.as_str(), "meta": self.meta(Profile::CarePlan), "extension": exts,
-            "status": p.status.code(), "intent": "order", "subject": subject, "period": period, "careTeam": [reference("CareTeam", &team)]});
-        let o = v.as_object_mut().expect("object");
-        let mut addresses: Vec<Value> = p.primary_target_group.iter().map(|t| ranked(t, 1)).collect();
-        addresses.extend(p.secondary_target_groups.iter().map(|t| ranked(t, 2)));
-        if !addresses.is_empty() {
-            o.insert("addresses".into(), json!(addresses));
+        let addressed = |id: &Id, primary: bool| m::CarePlanAddressedTargetGroup { extension: [rank(primary)], reference: m::String(format!("Condition/{id}")) };
+        let mut addresses: Vec<m::CarePlanAddressedTargetGroup> = p.primary_target_group.iter().map(|t| addressed(t, true)).collect();
+        addresses.extend(p.secondary_target_groups.iter().map(|t| addressed(t, false)));
+        m::CarePlan {
+            resource_type: Default::default(),
+            id: Some(m::Id(p.id.as_str().to_string())),
+            meta: self.meta(Profile::CarePlan),
+            extension,
+            status: care_plan_status(p.status),
+            intent: m::CarePlanIntent::Order,
+            subject: subject.clone(),
+            period: m::CarePlanPeriod { start: date_time(p.start), end: p.end.map(date_time) },
+            care_team: vec![reference("CareTeam", &team)],
+            addresses,
+            goal: p.goals.iter().map(|g| reference("Goal", g)).collect(),
+            activity: p.evaluation.iter().map(|e| m::CarePlanActivity { outcome_reference: [reference("Observation", e)] }).collect(),
         }
-        if !p.goals.is_empty() {
-            o.insert("goal".into(), json!(p.goals.iter().map(|g| reference("Goal", g)).collect::<Vec<_>>()));
-        }
-        if let Some(e) = &p.evaluation {
-            o.insert("activity".into(), json!([{"outcomeReference": [reference("Observation", e)]}]));
-        }
-        v
     }
 }
 
-fn case_number(n: &str) -> Value {
-    json!({"url": ext::MUNICIPALITY_CASE_NUMBER, "extension": [{"url": "municipalitySpecific", "valueIdentifier": {"use": "usual", "value": n}}]})
+/// Applies `$f` to the resource of whichever profile `$r` holds (every generated resource
+/// type has `id` and `meta`).
+macro_rules! each_profile {
+    ($r:expr, $x:ident => $e:expr) => {
+        match $r {
+            m::DeliveryReportEntryResource::Citizen($x) => $e,
+            m::DeliveryReportEntryResource::ServiceRequest($x) => $e,
+            m::DeliveryReportEntryResource::InformationGathering($x) => $e,
+            m::DeliveryReportEntryResource::Condition($x) => $e,
+            m::DeliveryReportEntryResource::TargetGroup($x) => $e,
+            m::DeliveryReportEntryResource::InterventionGoal($x) => $e,
+            m::DeliveryReportEntryResource::CarePlan($x) => $e,
+            m::DeliveryReportEntryResource::Intervention($x) => $e,
+            m::DeliveryReportEntryResource::ServicePerformer($x) => $e,
+            m::DeliveryReportEntryResource::FollowUpEncounter($x) => $e,
+            m::DeliveryReportEntryResource::CareEvaluation($x) => $e,
+            m::DeliveryReportEntryResource::FollowUp($x) => $e,
+        }
+    };
+}
+
+/// What every resource of a typed report has, whatever its profile.
+impl m::DeliveryReportEntryResource {
+    /// The resource's id.
+    pub fn id(&self) -> Option<&str> {
+        each_profile!(self, r => r.id.as_ref().map(|i| i.0.as_str()))
+    }
+
+    /// The resource's `meta` (profile claim, `lastUpdated`).
+    pub fn meta(&self) -> Option<&m::Meta> {
+        each_profile!(self, r => r.meta.as_ref())
+    }
+
+    /// The resource's `meta`, to change it.
+    pub fn meta_mut(&mut self) -> &mut Option<m::Meta> {
+        each_profile!(self, r => &mut r.meta)
+    }
+}
+
+/// A typed report as FHIR JSON (the generated types always serialise: string keys only).
+pub fn to_value(report: &DeliveryReport) -> Value {
+    serde_json::to_value(report).expect("the generated types always serialise")
 }

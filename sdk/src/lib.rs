@@ -12,15 +12,18 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+#[cfg(feature = "model")]
 pub mod builder;
 pub mod catalog;
 pub mod domain;
 pub mod generated;
 #[cfg(feature = "client")]
 pub mod gateway;
+#[cfg(feature = "model")]
 pub mod planner;
 pub mod profile;
 pub mod rules;
 pub mod sample;
+#[cfg(feature = "model")]
 pub mod synth;
 pub mod validate;

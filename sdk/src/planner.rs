@@ -23,8 +23,9 @@
 //! assert!(planner.plan_day(&case, day.succ()).is_none()); // nothing changed
 //! ```
 
-use crate::builder::ReportBuilder;
+use crate::builder::{to_value, ReportBuilder};
 use crate::domain::{Case, CarePlan, Date, Id, InformationGathering, PlanStatus};
+use crate::generated::model::{DeliveryReport, DeliveryReportEntryResource as R};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -35,52 +36,35 @@ pub struct Planner {
     last_day: Option<Date>,
 }
 
-/// Content fingerprint of a resource: a hash of its JSON tree without `meta` (FNV-1a over
-/// a canonical walk; no text is built).
-fn fingerprint(resource: &Value) -> u64 {
-    fn mix(h: &mut u64, bytes: &[u8]) {
-        for b in bytes {
-            *h ^= u64::from(*b);
-            *h = h.wrapping_mul(0x0100_0000_01b3);
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
+        Ok(buf.len())
     }
-    fn walk(v: &Value, h: &mut u64, top: bool) {
-        match v {
-            Value::Null => mix(h, b"n"),
-            Value::Bool(b) => mix(h, if *b { b"t" } else { b"f" }),
-            Value::Number(n) => {
-                mix(h, b"#");
-                mix(h, n.to_string().as_bytes());
-            }
-            Value::String(s) => {
-                mix(h, b"\"");
-                mix(h, s.as_bytes());
-                mix(h, b"\"");
-            }
-            Value::Array(a) => {
-                mix(h, b"[");
-                for x in a {
-                    walk(x, h, false);
-                }
-                mix(h, b"]");
-            }
-            Value::Object(o) => {
-                mix(h, b"{");
-                for (k, x) in o {
-                    if top && k == "meta" {
-                        continue;
-                    }
-                    mix(h, k.as_bytes());
-                    mix(h, b":");
-                    walk(x, h, false);
-                }
-                mix(h, b"}");
-            }
-        }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    walk(resource, &mut h, true);
-    h
+}
+
+/// Content fingerprint of a resource: FNV-1a of its JSON without `meta` (which it loses),
+/// hashed as serde writes it (no text is kept).
+fn fingerprint(resource: &mut R) -> u64 {
+    *resource.meta_mut() = None;
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    serde_json::to_writer(&mut h, resource).expect("the generated types always serialise");
+    h.0
+}
+
+/// The key of a report's entry: its fullUrl, `Type/id` as the builder writes it.
+fn key(entry: &crate::generated::model::DeliveryReportEntry) -> &str {
+    entry.full_url.as_ref().map_or("", |u| u.0.as_str())
 }
 
 impl Planner {
@@ -94,32 +78,35 @@ impl Planner {
         self.last_day
     }
 
-    /// The report for `day` (stamped 23:59 that day), or `None` when nothing changed.
-    /// Days must come in order; a day at or before the last planned one gives `None`.
+    /// The report for `day` (stamped 23:59 that day) as FHIR JSON, or `None` when nothing
+    /// changed. Days must come in order; a day at or before the last planned one gives
+    /// `None`. [`Planner::plan_day_typed`] gives the same report as the generated types.
     pub fn plan_day(&mut self, case: &Case, day: Date) -> Option<Value> {
+        self.plan_day_typed(case, day).map(|r| to_value(&r))
+    }
+
+    /// [`Planner::plan_day`]'s report as the generated wire types.
+    pub fn plan_day_typed(&mut self, case: &Case, day: Date) -> Option<DeliveryReport> {
         if self.last_day.is_some_and(|d| day <= d) {
             return None;
         }
         let stamp = day.at(23, 59);
         let full = ReportBuilder::new(case, stamp.clone()).all().build();
-        let entries = full["entry"].as_array().cloned().unwrap_or_default();
         let mut changed: Vec<Id> = Vec::new();
+        let mut patient_changed = false;
         let mut prints: Vec<(String, u64)> = Vec::new();
-        for e in &entries {
-            let r = &e["resource"];
-            let key = format!("{}/{}", r["resourceType"].as_str().unwrap_or(""), r["id"].as_str().unwrap_or(""));
-            let fp = fingerprint(r);
-            if self.reported.get(&key) != Some(&fp) && r["resourceType"] != "Patient" {
-                if let Some(id) = r["id"].as_str().and_then(|s| Id::parse(s).ok()) {
+        for mut e in full.entry {
+            let key = key(&e).to_string();
+            let fp = fingerprint(&mut e.resource);
+            if self.reported.get(&key) != Some(&fp) {
+                if matches!(e.resource, R::Citizen(_)) {
+                    patient_changed = true;
+                } else if let Some(id) = key.split_once('/').and_then(|(_, id)| Id::parse(id).ok()) {
                     changed.push(id);
                 }
             }
             prints.push((key, fp));
         }
-        let patient_changed = entries.iter().any(|e| {
-            let r = &e["resource"];
-            r["resourceType"] == "Patient" && self.reported.get(&format!("Patient/{}", r["id"].as_str().unwrap_or(""))) != Some(&fingerprint(r))
-        });
         self.last_day = Some(day);
         if changed.is_empty() && !patient_changed {
             return None;
@@ -130,26 +117,26 @@ impl Planner {
         }
         let report = builder.build();
         // Everything sent is now known at its current content.
-        let sent: std::collections::HashSet<String> = report["entry"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| format!("{}/{}", e["resource"]["resourceType"].as_str().unwrap_or(""), e["resource"]["id"].as_str().unwrap_or("")))
-            .collect();
+        let sent: std::collections::HashSet<&str> = report.entry.iter().map(key).collect();
         for (key, fp) in prints {
-            if sent.contains(&key) {
+            if sent.contains(key.as_str()) {
                 self.reported.insert(key, fp);
             }
         }
         Some(report)
     }
 
-    /// After a gap: one report per day from `states` (each day's case), in day order,
+/// After a gap: one report per day from `states` (each day's case), in day order,
     /// skipping days without changes (PROTO-ONE-DAY).
     pub fn catch_up(&mut self, states: &[(Date, Case)]) -> Vec<(Date, Value)> {
+        self.catch_up_typed(states).into_iter().map(|(day, r)| (day, to_value(&r))).collect()
+    }
+
+    /// [`Planner::catch_up`]'s reports as the generated wire types.
+    pub fn catch_up_typed(&mut self, states: &[(Date, Case)]) -> Vec<(Date, DeliveryReport)> {
         let mut out = Vec::new();
         for (day, case) in states {
-            if let Some(r) = self.plan_day(case, *day) {
+            if let Some(r) = self.plan_day_typed(case, *day) {
                 out.push((*day, r));
             }
         }

@@ -15,6 +15,8 @@
 use crate::catalog::codes::*;
 use crate::catalog::{Catalog, FfbCode};
 use crate::domain::*;
+use crate::builder::to_value;
+use crate::generated::model::DeliveryReport;
 use crate::planner::{change_grant_with_ids, Planner};
 use crate::sample::{municipality, Rng};
 use serde_json::Value;
@@ -73,8 +75,13 @@ fn members<T: FfbCode + Copy>(vs: &str) -> Vec<T> {
     T::all().iter().copied().filter(|t| set.contains(t.code())).collect()
 }
 
-/// The reports of citizen `index` (day, report), in day order.
+/// The reports of citizen `index` (day, report as FHIR JSON), in day order.
 pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
+    citizen_reports_typed(cfg, index).into_iter().map(|(day, r)| (day, to_value(&r))).collect()
+}
+
+/// [`citizen_reports`] as the generated wire types (to serialise once, e.g. to text).
+pub fn citizen_reports_typed(cfg: &SynthConfig, index: u64) -> Vec<(Date, DeliveryReport)> {
     let mut rng = Rng::new(cfg.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ index);
     let ffs: Vec<FfTema> = members("KLConditionFFCodesFFB");
     let ads: Vec<AdTema> = members("KLConditionADCodesFFB");
@@ -88,9 +95,9 @@ pub fn citizen_reports(cfg: &SynthConfig, index: u64) -> Vec<(Date, Value)> {
     let mut case = Case::new(citizen);
     let mut planner = Planner::new();
     let mut out = Vec::new();
-    let report = |case: &Case, planner: &mut Planner, day: Date, out: &mut Vec<(Date, Value)>| {
+    let report = |case: &Case, planner: &mut Planner, day: Date, out: &mut Vec<(Date, DeliveryReport)>| {
         if day < end {
-            if let Some(r) = planner.plan_day(case, day) {
+            if let Some(r) = planner.plan_day_typed(case, day) {
                 out.push((day, r));
             }
         }

@@ -1,10 +1,12 @@
 //! Property: every report built from any valid domain state passes the validator with no
-//! findings at all; and the domain constructors refuse what the IG forbids.
+//! findings at all, and reads back into the generated wire types as the report that was
+//! built; the domain constructors refuse what the IG forbids.
 
 use ffbkit_sdk::builder::ReportBuilder;
 use ffbkit_sdk::catalog::codes::*;
 use ffbkit_sdk::catalog::Catalog;
 use ffbkit_sdk::domain::*;
+use ffbkit_sdk::generated::model::{DeliveryReport, DeliveryReportEntryResource};
 use ffbkit_sdk::validate::Validator;
 use proptest::prelude::*;
 
@@ -137,7 +139,7 @@ proptest! {
     #[test]
     fn built_reports_are_valid(s in spec()) {
         let case = build(&s);
-        let report = ReportBuilder::new(&case, Date::parse("2025-03-03").unwrap().at(16, 0)).all().build();
+        let report = ReportBuilder::new(&case, Date::parse("2025-03-03").unwrap().at(16, 0)).all().build_value();
         let o = Validator::default_validator().validate_value(&report);
         // No errors; the one remark possible is care-plan-3 (a warning in IG 1.0.0) for an
         // active plan without goals.
@@ -146,13 +148,38 @@ proptest! {
         let expect_goal_warning = s.goals.is_empty() && case.care_plans[0].status == PlanStatus::Active;
         prop_assert_eq!(remarks, if expect_goal_warning { vec!["kl-reporting-ffb-care-plan-3"] } else { vec![] });
     }
+
+    #[test]
+    fn built_reports_round_trip_through_the_generated_types(s in spec(), hour in 0u8..24) {
+        let case = build(&s);
+        let builder = ReportBuilder::new(&case, Date::parse("2025-03-03").unwrap().at(hour, 0)).all();
+        let built = builder.build();
+        // Every resource of the case is in the report (entries: one per resource, plus the
+        // citizen, a CareTeam per plan and an Encounter per planned follow-up).
+        let plans = case.care_plans.len() + case.care_plans.iter().filter(|p| p.follow_up.is_some()).count();
+        let resources = 1 + case.service_requests.len() + case.gatherings.len() + case.themes.len() + case.target_groups.len()
+            + case.goals.len() + case.evaluations.len() + case.care_plans.len() + case.interventions.len() + case.follow_ups.len() + plans;
+        prop_assert_eq!(built.entry.len(), resources);
+        // The text the builder writes reads back into the generated types as the report
+        // that was built, each resource as the variant (profile) it was built as.
+        let text = builder.build_bytes();
+        let back: DeliveryReport = serde_json::from_slice(&text).unwrap();
+        prop_assert_eq!(&back, &built);
+        let kinds = |r: &DeliveryReport| r.entry.iter().map(|e| std::mem::discriminant(&e.resource)).collect::<Vec<_>>();
+        prop_assert_eq!(kinds(&back), kinds(&built));
+        // And writes it again byte for byte; the JSON value is the same too.
+        prop_assert_eq!(serde_json::to_vec(&back).unwrap(), text);
+        prop_assert_eq!(serde_json::to_value(&back).unwrap(), builder.build_value());
+        let targets = back.entry.iter().filter(|e| matches!(e.resource, DeliveryReportEntryResource::TargetGroup(_))).count();
+        prop_assert_eq!(targets, case.target_groups.len());
+    }
 }
 
 #[test]
 fn including_one_resource_brings_what_it_references() {
     let case = build(&Spec { cpr_day: 1, ff: vec![1], ad: vec![(2, 2), (5, 3)], om: None, goals: vec![(0, 1, 0, vec![1])], target_groups: vec![3], tilbud: 0, ydelser: vec![4], stoette: 2, follow_up: Some((1, false)), ended: false, reassessed: false });
     let intervention = &case.interventions[0];
-    let report = ReportBuilder::new(&case, Date::parse("2025-03-04").unwrap().at(9, 0)).include(&intervention.id).build();
+    let report = ReportBuilder::new(&case, Date::parse("2025-03-04").unwrap().at(9, 0)).include(&intervention.id).build_value();
     let types: Vec<&str> = report["entry"].as_array().unwrap().iter().map(|e| e["resource"]["resourceType"].as_str().unwrap()).collect();
     // Intervention -> care plan -> target group, goal (-> its A&D themes), evaluation, tilbud, follow-up.
     for t in ["Patient", "CarePlan", "Goal", "Observation", "CareTeam", "Encounter"] {

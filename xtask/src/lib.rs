@@ -69,7 +69,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Generated>> {
     let catalog = Catalog::embedded();
     let valuesets = valuesets_schema(catalog)?;
     let codes = codes::generate(catalog)?;
-    let model = model::generate(&root.join("schemas/fhir"))?;
+    let model = model::generate(&root.join("schemas/fhir"), catalog)?;
     Ok(vec![
         Generated {
             path: "schemas/fhir/valuesets.schema.json",

@@ -6,7 +6,7 @@ use super::EXIT_OK;
 use anyhow::{Context, Result};
 use clap::Args;
 use ffbkit_sdk::domain::Date;
-use ffbkit_sdk::synth::{citizen_reports, SynthConfig};
+use ffbkit_sdk::synth::{citizen_reports_typed, SynthConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -71,11 +71,12 @@ pub fn run(args: SynthArgs, out: &mut dyn Write) -> Result<i32> {
         let batch: Vec<Vec<(String, String, usize)>> = (first..last)
             .into_par_iter()
             .map(|i| {
-                citizen_reports(&cfg, i)
+                citizen_reports_typed(&cfg, i)
                     .into_iter()
                     .map(|(day, r)| {
-                        let n = r["entry"].as_array().map_or(0, Vec::len);
-                        (format!("citizen-{i:07}-{day}.json"), r.to_string(), n)
+                        // The generated types serialise to the same text as their JSON value.
+                        let text = serde_json::to_string(&r).expect("the generated types always serialise");
+                        (format!("citizen-{i:07}-{day}.json"), text, r.entry.len())
                     })
                     .collect()
             })

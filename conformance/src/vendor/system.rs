@@ -6,9 +6,10 @@
 use super::defect::Defect;
 use crate::journey::resolve;
 use crate::journey::*;
-use ffbkit_sdk::builder::derived_id;
+use ffbkit_sdk::builder::{derived_id, to_value};
 use ffbkit_sdk::catalog::codes::Opfoelgningsresultat;
 use ffbkit_sdk::domain::{self as d, Case, Date, Id, PlanStatus, Registration};
+use ffbkit_sdk::generated::model;
 use ffbkit_sdk::planner::{change_grant_with_ids, Planner};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -489,14 +490,16 @@ impl VendorSystem {
                 });
                 let registered = last.map(|d| d.at(23, 59));
                 latest
-                    .and_then(|state| c.planner.plan_day(&state, date))
+                    .and_then(|state| c.planner.plan_day_typed(&state, date))
                     .map(|mut r| {
-                        if let (Some(when), Some(entries)) = (&registered, r["entry"].as_array_mut()) {
-                            for e in entries {
-                                e["resource"]["meta"]["lastUpdated"] = Value::String(when.as_str().to_string());
+                        if let Some(when) = &registered {
+                            for e in &mut r.entry {
+                                if let Some(meta) = e.resource.meta_mut() {
+                                    meta.last_updated = Some(model::Instant(when.as_str().to_string()));
+                                }
                             }
                         }
-                        vec![(date, r)]
+                        vec![(date, to_value(&r))]
                     })
                     .unwrap_or_default()
             } else {

@@ -21,11 +21,15 @@ pub mod naming;
 mod scales;
 pub mod search;
 mod typed;
+mod union;
 mod valueset;
 
-/// Typed enums for every concept kind (generated from the catalog; see `sdk/src/generated`).
+/// Typed enums for every concept kind (generated from the catalog; see `sdk/src/generated`),
+/// and the unions of kinds that one value set binds ([`codes::Tema`],
+/// [`codes::MaalgruppeEllerTema`]).
 pub mod codes {
     pub use crate::generated::codes::*;
+    pub use super::union::{MaalgruppeEllerTema, Tema};
 }
 
 pub use concept::{CodeSystemId, Concept, Kind, Level, FFB_SYSTEM, KL_CARE_SOCIAL_SYSTEM};
