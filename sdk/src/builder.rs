@@ -45,18 +45,6 @@ fn ranked(id: &Id, rank: u8) -> Value {
     json!({"extension": [{"url": ext::CONDITION_RANK, "valuePositiveInt": rank}], "reference": format!("Condition/{id}")})
 }
 
-/// A stable id derived from other ids (the CareTeam and follow-up Encounter of a plan).
-pub fn derived_id(parts: &[&str]) -> Id {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    Id::seeded(&mut crate::sample::Rng::new(h))
-}
-
 impl<'c> ReportBuilder<'c> {
     /// A report of `case` stamped `timestamp` (also each resource's `meta.lastUpdated`).
     pub fn new(case: &'c Case, timestamp: DateTime) -> Self {
@@ -193,11 +181,11 @@ impl<'c> ReportBuilder<'c> {
         }
         let plans: Vec<&CarePlan> = c.care_plans.iter().filter(|x| set.contains(&x.id)).collect();
         for p in &plans {
-            let team = derived_id(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
+            let team = Id::derived(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
             res.push(json!({"resourceType": "CareTeam", "id": team.as_str(), "meta": self.meta(Profile::ServicePerformer),
                 "category": [coding(FFB_SYSTEM, p.tilbud.code())], "subject": subject}));
             if let Some(day) = p.follow_up {
-                let enc = derived_id(&[p.id.as_str(), "follow-up", &day.to_string()]);
+                let enc = Id::derived(&[p.id.as_str(), "follow-up", &day.to_string()]);
                 res.push(json!({"resourceType": "Encounter", "id": enc.as_str(), "meta": self.meta(Profile::FollowUpEncounter), "status": "planned",
                     "class": {"system": fixed::V3_ACT_CODE, "code": "HH"}, "type": [coding(KL_CARE_SOCIAL_SYSTEM, fixed::FOLLOW_UP_ENCOUNTER_TYPE)],
                     "subject": subject, "period": {"start": day.to_string()}}));
@@ -233,7 +221,7 @@ impl<'c> ReportBuilder<'c> {
             .collect();
         // The same citizen and timestamp give the same Bundle id: a report made again is
         // recognisably the same report (the outbox's idempotency key).
-        let bundle_id = derived_id(&[pid.as_str(), "report", self.timestamp.as_str()]);
+        let bundle_id = Id::derived(&[pid.as_str(), "report", self.timestamp.as_str()]);
         json!({"resourceType": "Bundle", "id": bundle_id.as_str(), "meta": {"profile": [DELIVERY_REPORT_URL], "lastUpdated": self.timestamp.as_str()},
             "type": "collection", "timestamp": self.timestamp.as_str(), "entry": entries})
     }
@@ -241,14 +229,14 @@ impl<'c> ReportBuilder<'c> {
     fn care_plan(&self, p: &CarePlan, subject: &Value) -> Value {
         let mut exts = vec![case_number(&p.case_number)];
         if let Some(day) = p.follow_up {
-            let enc = derived_id(&[p.id.as_str(), "follow-up", &day.to_string()]);
+            let enc = Id::derived(&[p.id.as_str(), "follow-up", &day.to_string()]);
             exts.push(json!({"url": ext::FOLLOW_UP_DATE, "valueReference": reference("Encounter", &enc)}));
         }
         let mut period = json!({"start": p.start.to_string()});
         if let Some(e) = p.end {
             period["end"] = json!(e.to_string());
         }
-        let team = derived_id(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
+        let team = Id::derived(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
         let mut v = json!({"resourceType": "CarePlan", "id": p.id.as_str(), "meta": self.meta(Profile::CarePlan), "extension": exts,
             "status": p.status.code(), "intent": "order", "subject": subject, "period": period, "careTeam": [reference("CareTeam", &team)]});
         let o = v.as_object_mut().expect("object");

@@ -14,12 +14,16 @@
 pub mod audit;
 pub mod builder;
 pub mod catalog;
+pub mod cpr;
 pub mod domain;
 pub mod generated;
+pub mod ids;
+pub mod input;
 #[cfg(feature = "client")]
 pub mod gateway;
 pub mod planner;
 pub mod profile;
+pub mod report;
 pub mod sample;
 pub mod synth;
 pub mod validate;

@@ -16,7 +16,8 @@ use crate::catalog::codes::*;
 use crate::catalog::{Catalog, FfbCode};
 use crate::domain::*;
 use crate::planner::{change_grant_with_ids, Planner};
-use crate::sample::{municipality, Rng};
+use crate::ids::Rng;
+use crate::sample::municipality;
 use serde_json::Value;
 
 /// What to generate.

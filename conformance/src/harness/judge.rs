@@ -7,26 +7,14 @@ use super::requirements::{audit_checks, gw_ids, DST, PROTO};
 use super::store::StoredEvidenceReport;
 use super::verdict::{Evidence, Status, Verdict};
 use ffbkit_sdk::audit::{audit_citizen, Finding, Severity as AuditSeverity};
-use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
+use ffbkit_sdk::report::citizen_cpr;
+use ffbkit_sdk::cpr::mask_in_text;
 use ffbkit_sdk::validate::{Severity, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// At most this many messages per verdict (the evidence holds the rest).
 const MAX_MESSAGES: usize = 25;
-
-/// The citizen's CPR number in a report (the Patient's identifier), for grouping a stream
-/// per citizen; never printed unmasked.
-pub fn citizen_cpr(report: &Value) -> Option<String> {
-    report["entry"]
-        .as_array()?
-        .iter()
-        .find(|e| e["resource"]["resourceType"] == "Patient")?
-        .get("resource")?
-        .pointer("/identifier/0/value")?
-        .as_str()
-        .map(str::to_string)
-}
 
 /// A report after the gateway checks.
 #[derive(Clone, Debug)]
@@ -68,7 +56,7 @@ pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[Sto
                     e.1.push(ev);
                 }
                 if e.2.len() < MAX_MESSAGES {
-                    e.2.push(mask_cpr_in_text(&format!("{}[{}] {name}: {}: {}", d.severity.as_str(), d.rule, if d.location.is_empty() { "Bundle" } else { &d.location }, d.message)));
+                    e.2.push(mask_in_text(&format!("{}[{}] {name}: {}: {}", d.severity.as_str(), d.rule, if d.location.is_empty() { "Bundle" } else { &d.location }, d.message)));
                 }
             }
         }
@@ -125,7 +113,7 @@ impl StreamJudge {
     pub fn finish(&mut self, journey: &str, stream: &[JudgedReport]) -> Vec<Verdict> {
         let mut out = self.new_findings(journey, None, stream, |_| true);
         let accepted: Vec<&JudgedReport> = stream.iter().filter(|r| r.accepted && r.value.is_some()).collect();
-        let citizens: BTreeSet<String> = accepted.iter().filter_map(|r| r.value.as_ref().and_then(citizen_cpr)).collect();
+        let citizens: BTreeSet<String> = accepted.iter().filter_map(|r| r.value.as_ref().and_then(citizen_cpr)).map(str::to_string).collect();
         for id in PROTO.iter().chain(DST).filter(|id| audit_checks(id)) {
             if self.failed.contains(*id) {
                 continue;
@@ -150,7 +138,7 @@ impl StreamJudge {
         let mut by_citizen: BTreeMap<String, Vec<&JudgedReport>> = BTreeMap::new();
         for r in stream.iter().filter(|r| r.accepted) {
             if let Some(v) = &r.value {
-                by_citizen.entry(citizen_cpr(v).unwrap_or_default()).or_default().push(r);
+                by_citizen.entry(citizen_cpr(v).unwrap_or_default().to_string()).or_default().push(r);
             }
         }
         let mut grouped: BTreeMap<&'static str, Vec<(Finding, Vec<Evidence>)>> = BTreeMap::new();
@@ -167,7 +155,7 @@ impl StreamJudge {
                 }
                 if f.severity == AuditSeverity::Interpretation {
                     let at = [f.report.as_deref(), f.resource.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                    let text = mask_cpr_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) });
+                    let text = mask_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) });
                     self.warnings.entry(f.rule.to_string()).or_default().push(text);
                     continue;
                 }
@@ -186,7 +174,7 @@ impl StreamJudge {
             for (f, ev) in findings {
                 if v.messages.len() < MAX_MESSAGES {
                     let at = [f.report.as_deref(), f.resource.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                    v.messages.push(mask_cpr_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) }));
+                    v.messages.push(mask_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) }));
                 }
                 for e in ev {
                     if !v.evidence.contains(&e) {
