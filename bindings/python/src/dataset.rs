@@ -78,7 +78,6 @@ struct ReportOut {
     facts: Vec<(String, Fact)>,
     timestamp: Option<Arc<str>>,
     cpr: Option<String>,
-    municipality: Option<String>,
     bytes: Option<Vec<u8>>,
     invalid: Option<(String, Vec<&'static str>)>,
     resources: usize,
@@ -220,7 +219,7 @@ thread_local! {
 /// limit is refused unread (with the validator's finding, or as unreadable when not
 /// validating).
 fn process(name: String, src: Source, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>, later: &mut Later) -> ReportOut {
-    let unreadable = |name: String, why: String| ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((name, why)) };
+    let unreadable = |name: String, why: String| ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, bytes: None, invalid: None, resources: 0, unreadable: Some((name, why)) };
     let mut report = |bytes: &[u8], outcome: Outcome, done: bool| {
         let mut out = json::with_arena(|arena| process_tree(&name, bytes, outcome, done, arena, opts, limits, validator, &mut *later));
         out.bytes = opts.audit.then(|| bytes.to_vec());
@@ -256,12 +255,12 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
         Err(p) => (None, Some(p)),
     };
     let citizen = parsed.as_ref().map(ffbkit_sdk::report::citizen).unwrap_or_default();
-    let (cpr, municipality) = (citizen.cpr.map(str::to_string), citizen.municipality.map(str::to_string));
+    let cpr = citizen.cpr.map(str::to_string);
     let report_id = parsed.as_ref().and_then(|j| j.get("id")).and_then(|v| v.as_str()).map(str::to_string);
     let timestamp: Option<Arc<str>> = parsed.as_ref().and_then(|j| j.get("timestamp")).and_then(|v| v.as_str()).map(Arc::from);
     let cx = Context {
         citizen: opts.cpr.show(cpr.as_deref()),
-        municipality: extract::shared(municipality.as_deref()),
+        municipality: extract::shared(citizen.municipality),
         report_id: extract::shared(report_id.as_deref()),
         timestamp: timestamp.clone().map_or(Cell::Null, Cell::Shared),
         source: Cell::Shared(Arc::from(name)),
@@ -303,7 +302,7 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
     };
     let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));
     let resources = o.resources;
-    ReportOut { report, issues, rows, facts, timestamp, cpr, municipality, bytes: None, invalid, resources, unreadable: None }
+    ReportOut { report, issues, rows, facts, timestamp, cpr, bytes: None, invalid, resources, unreadable: None }
 }
 
 /// What the join looks rows up by: rows by bare id of the tables others are joined to,
