@@ -16,7 +16,7 @@ fn ffbkit(args: &[&str]) -> i32 {
 }
 
 fn cpr_of(r: &Value) -> String {
-    r["entry"].as_array().unwrap().iter().find(|e| e["resource"]["resourceType"] == "Patient").unwrap()["resource"]["identifier"][0]["value"].as_str().unwrap().to_string()
+    ffbkit_sdk::report::citizen_cpr(r).expect("the report names its citizen").to_string()
 }
 
 #[tokio::test]
