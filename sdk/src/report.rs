@@ -40,6 +40,7 @@
 use crate::catalog::Catalog;
 use crate::profile::{fixed, Profile};
 use crate::validate::json::Json;
+use crate::validate::schema::Seg;
 use serde_json::Value;
 
 /// A node of a parsed JSON document: what the readers of this module need of
@@ -51,8 +52,17 @@ pub trait Node: Sized {
     fn as_str(&self) -> Option<&str>;
     /// The items of an array (empty for anything else).
     fn items(&self) -> &[Self];
-    /// Each member of an object (nothing for anything else), in document order.
-    fn for_each_member<'s>(&'s self, f: &mut dyn FnMut(&'s str, &'s Self));
+    /// The members of an object (none for anything else), in document order.
+    fn members(&self) -> impl Iterator<Item = (&str, &Self)>;
+    /// True for an object.
+    fn is_object(&self) -> bool;
+    /// True for an array.
+    fn is_array(&self) -> bool;
+    /// False when an object is known to hold no `reference` member, in itself or below
+    /// (the validator's parser notes it); true otherwise.
+    fn may_hold_reference(&self) -> bool {
+        true
+    }
 }
 
 impl Node for Value {
@@ -65,10 +75,14 @@ impl Node for Value {
     fn items(&self) -> &[Value] {
         self.as_array().map_or(&[], Vec::as_slice)
     }
-    fn for_each_member<'s>(&'s self, f: &mut dyn FnMut(&'s str, &'s Value)) {
-        if let Some(o) = self.as_object() {
-            o.iter().for_each(|(k, v)| f(k, v));
-        }
+    fn members(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.as_object().into_iter().flat_map(|o| o.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+    fn is_object(&self) -> bool {
+        Value::is_object(self)
+    }
+    fn is_array(&self) -> bool {
+        Value::is_array(self)
     }
 }
 
@@ -82,10 +96,23 @@ impl<'a> Node for Json<'a> {
     fn items(&self) -> &[Json<'a>] {
         self.as_array().unwrap_or_default()
     }
-    fn for_each_member<'s>(&'s self, f: &mut dyn FnMut(&'s str, &'s Json<'a>)) {
-        if let Some(o) = self.as_object() {
-            o.iter().for_each(|(k, v)| f(k, v));
-        }
+    fn members<'s>(&'s self) -> impl Iterator<Item = (&'s str, &'s Json<'a>)> {
+        // One slice iterator (no `flat_map` over an `Option`); the tree's items live as
+        // long as the tree ('a), shortened to the borrow ('s).
+        let o = match self {
+            Json::Object(o) => *o,
+            _ => crate::validate::json::Obj::default(),
+        };
+        o.iter().map(|(k, v)| -> (&'s str, &'s Json<'a>) { (k, v) })
+    }
+    fn is_object(&self) -> bool {
+        Json::is_object(self)
+    }
+    fn is_array(&self) -> bool {
+        Json::is_array(self)
+    }
+    fn may_hold_reference(&self) -> bool {
+        self.as_object().is_none_or(|o| o.may_hold_reference())
     }
 }
 
@@ -158,12 +185,21 @@ fn first_code<'n, N: Node>(resource: &'n N, element: &str) -> Option<&'n str> {
     resource.get(element)?.get("coding")?.items().first()?.get("code")?.as_str()
 }
 
+/// Each profile URL a resource claims (`meta.profile`, strings only), with its index and
+/// the profile it names when that is a profile of the resource type `resource_type`.
+pub fn claims<'r, N: Node>(resource_type: &str, resource: &'r N) -> impl Iterator<Item = (usize, &'r str, Option<Profile>)> {
+    let candidates = Profile::for_resource_type(resource_type);
+    let claims = resource.get("meta").and_then(|m| m.get("profile")).map_or(&[][..], Node::items);
+    claims.iter().enumerate().filter_map(move |(k, c)| {
+        let url = c.as_str()?;
+        Some((k, url, Profile::from_url(url).filter(|p| candidates.contains(p))))
+    })
+}
+
 /// The first profile a resource claims (`meta.profile`) that is a profile of its resource
 /// type `resource_type`.
 pub fn claimed_profile<N: Node>(resource_type: &str, resource: &N) -> Option<Profile> {
-    let candidates = Profile::for_resource_type(resource_type);
-    let claims = resource.get("meta").and_then(|m| m.get("profile")).map_or(&[][..], Node::items);
-    claims.iter().filter_map(Node::as_str).filter_map(Profile::from_url).find(|p| candidates.contains(p))
+    claims(resource_type, resource).find_map(|(_, _, p)| p)
 }
 
 /// The profile a resource of type `resource_type` has by its content, with `catalog`'s
@@ -219,22 +255,52 @@ pub fn profile_of<N: Node>(resource: &N) -> Option<Profile> {
     claimed_profile(rt, resource).or_else(|| profile_by_content(rt, resource, Catalog::embedded())).or(Some(first))
 }
 
+/// True for an array, or an object that may hold a `reference` member: what the reference
+/// walk steps into.
+fn worth_walking<N: Node>(v: &N) -> bool {
+    v.is_array() || (v.is_object() && v.may_hold_reference())
+}
+
+/// Call `f` with every `reference` member in `v` (whatever its value) and its path (ending
+/// in `reference`), in document order; objects known to hold none are skipped. The one
+/// walk behind [`references`] and the validator's GW-REF.
+pub(crate) fn for_each_reference<'v, N: Node>(v: &'v N, path: &mut Vec<Seg<'v>>, f: &mut dyn FnMut(&[Seg<'v>], &'v N)) {
+    if v.is_object() {
+        if !v.may_hold_reference() {
+            return;
+        }
+        for (k, x) in v.members() {
+            // The first byte before the whole name: `extension` has the same length.
+            if k.as_bytes().first() == Some(&b'r') && k == "reference" {
+                path.push(Seg::Key(k));
+                f(path, x);
+                path.pop();
+            } else if worth_walking(x) {
+                path.push(Seg::Key(k));
+                for_each_reference(x, path, f);
+                path.pop();
+            }
+        }
+    } else {
+        for (i, x) in v.items().iter().enumerate() {
+            if worth_walking(x) {
+                path.push(Seg::Index(i));
+                for_each_reference(x, path, f);
+                path.pop();
+            }
+        }
+    }
+}
+
 /// Every reference (`reference` string) in a resource, with the top-level element it sits
 /// under (`subject`, `addresses`, `extension`, ...); `meta` is not searched.
 pub fn references<N: Node>(resource: &N) -> Vec<(&str, &str)> {
-    fn walk<'a, N: Node>(top: &'a str, v: &'a N, out: &mut Vec<(&'a str, &'a str)>) {
-        v.for_each_member(&mut |k, x| match (k, x.as_str()) {
-            ("reference", Some(s)) => out.push((top, s)),
-            _ => walk(top, x, out),
-        });
-        for x in v.items() {
-            walk(top, x, out);
-        }
-    }
     let mut out = Vec::new();
-    resource.for_each_member(&mut |k, v| {
-        if k != "meta" {
-            walk(k, v, &mut out);
+    for_each_reference(resource, &mut Vec::new(), &mut |path, r| {
+        if let (Some(Seg::Key(top)), Some(s)) = (path.first(), r.as_str()) {
+            if *top != "meta" {
+                out.push((*top, s));
+            }
         }
     });
     out

@@ -141,16 +141,22 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
     }
     // The first claim of a profile for this type is the one checked; every other claim is
     // a finding.
-    for (k, url) in claimed_profiles(resource).enumerate() {
-        if !Profile::from_url(url).is_some_and(|p| candidates.contains(&p)) {
-            let p = format!("{ptr}/meta/profile/{k}");
-            let allowed: Vec<String> = candidates.iter().map(|c| c.url()).collect();
-            cx.push("GW-PROFILE", &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
+    // The claim (`report::claims`: the first that is a profile of this type; every other
+    // claim is a finding), else the content (`report`'s rule, one place); content that does
+    // not decide is settled by the schemas: the profile with the fewest errors.
+    let mut claimed: Option<Profile> = None;
+    for (k, url, profile) in report::claims(rt, resource) {
+        match profile {
+            Some(p) => {
+                claimed.get_or_insert(p);
+            }
+            None => {
+                let p = format!("{ptr}/meta/profile/{k}");
+                let allowed: Vec<String> = candidates.iter().map(|c| c.url()).collect();
+                cx.push("GW-PROFILE", &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
+            }
         }
     }
-    // The claim, else the content (`report`'s rule, one place); content that does not
-    // decide is settled by the schemas: the profile with the fewest errors.
-    let claimed = report::claimed_profile(rt, resource);
     let chosen = claimed.or_else(|| report::profile_by_content(rt, resource, v.catalog())).unwrap_or_else(|| fewest_errors(v, resource, candidates));
     let mut errors = v.profile_errors(chosen, resource);
     errors.retain(|e| !cx.said_already(e, ptr));
@@ -350,7 +356,7 @@ fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
 fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
     // Any reference anywhere in the resource must resolve (aggregation: bundled).
     let rules = reference_rules(profile);
-    for_each_reference(e.resource, &mut Vec::with_capacity(PATH_DEPTH), &mut |path, r| {
+    report::for_each_reference(e.resource, &mut Vec::with_capacity(PATH_DEPTH), &mut |path, r| {
         let Some(rs) = r.as_str() else { return };
         let ptr = || format!("{}{}", e.ptr, render(path));
         match resolve(rs) {
@@ -387,12 +393,6 @@ fn local_reference(resource: &Json<'_>, rs: &str, ptr: &str, r: &Json<'_>, cx: &
     }
 }
 
-/// True for an array, or an object that may hold a `reference` member: what the reference
-/// walk steps into.
-fn worth_walking(v: &Json<'_>) -> bool {
-    v.is_array() || v.as_object().is_some_and(|o| o.may_hold_reference())
-}
-
 /// "a CarePlan", "an InterventionGoal".
 fn article(noun: &str) -> String {
     let vowel = noun.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
@@ -422,38 +422,6 @@ fn is_element(path: &[Seg<'_>], element: &str) -> bool {
         rest = r;
     }
     !first && rest.is_empty()
-}
-
-/// Call `f` with every `reference` member in `v` and its path (ending in `reference`),
-/// in document order. Objects the parser found free of `reference` members are skipped.
-fn for_each_reference<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, f: &mut dyn FnMut(&[Seg<'v>], &'v Json<'a>)) {
-    match v {
-        Json::Object(m) if m.may_hold_reference() => {
-            for (k, x) in m.iter() {
-                // The first byte before the whole name: `extension` has the same length.
-                if k.as_bytes().first() == Some(&b'r') && k == "reference" {
-                    path.push(Seg::Key(k));
-                    f(path, x);
-                    path.pop();
-                } else if worth_walking(x) {
-                    path.push(Seg::Key(k));
-                    for_each_reference(x, path, f);
-                    path.pop();
-                }
-            }
-        }
-        Json::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                if !worth_walking(x) {
-                    continue;
-                }
-                path.push(Seg::Index(i));
-                for_each_reference(x, path, f);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
 }
 
 fn rank(addressed: &Json<'_>) -> Option<i64> {
