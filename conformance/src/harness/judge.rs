@@ -9,7 +9,7 @@ use super::verdict::{Evidence, Status, Verdict};
 use ffbkit_sdk::audit::{audit_citizen, Finding, Severity as AuditSeverity};
 use ffbkit_sdk::report::citizen_cpr;
 use ffbkit_sdk::cpr::mask_in_text;
-use ffbkit_sdk::validate::{Severity, Validator};
+use ffbkit_sdk::validate::{json, source, Severity, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,8 +43,12 @@ pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[Sto
     let mut judged = Vec::with_capacity(reports.len());
     let mut per_rule: BTreeMap<&'static str, (bool, Vec<Evidence>, Vec<String>)> = BTreeMap::new();
     for r in reports {
-        let outcome = validator.validate_bytes(&r.body);
-        let value = serde_json::from_slice::<Value>(&r.body).ok().filter(Value::is_object);
+        // One parse: the validator checks the tree the audit's `Value` is made from.
+        let (outcome, value) = json::with_arena(|arena| {
+            let parsed = source::parse(&r.body, arena, &validator.options().limits);
+            let outcome = validator.validate_parsed(&r.body, &parsed);
+            (outcome, parsed.ok().map(|(tree, _)| tree).filter(json::Json::is_object).map(|tree| tree.to_value()))
+        });
         let name = r.bundle_id.clone().unwrap_or_else(|| format!("report #{}", r.id));
         for d in &outcome.diagnostics {
             let e = per_rule.entry(d.rule).or_default();

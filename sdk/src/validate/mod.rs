@@ -106,9 +106,11 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of entries with a resource.
     pub resources: usize,
-    /// The citizen's CPR number (masked unless `show_cpr`), when found.
+    /// The citizen's CPR number (masked unless `show_cpr`), when the report names one
+    /// ([`crate::report::citizen_cpr`]).
     pub citizen: Option<String>,
-    /// The municipality's STS organisation identifier, when found.
+    /// The municipality's STS organisation identifier, when found (the citizen's Patient's,
+    /// [`crate::report::municipality_of_patient`]).
     pub municipality: Option<String>,
     /// The bundle's timestamp, when found.
     pub timestamp: Option<String>,
