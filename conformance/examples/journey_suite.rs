@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
         }
         let mut by_citizen: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
         for r in stream {
-            by_citizen.entry(r["entry"][0]["resource"]["identifier"][0]["value"].as_str().unwrap_or("").to_string()).or_default().push(r);
+            by_citizen.entry(ffbkit_sdk::report::citizen_cpr(&r).unwrap_or_default().to_string()).or_default().push(r);
         }
         findings += by_citizen.values().map(|rs| ffbkit_sdk::audit::audit_citizen(rs).findings.len()).sum::<usize>();
     }

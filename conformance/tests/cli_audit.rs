@@ -71,7 +71,7 @@ fn fixture_cprs() -> Vec<String> {
         if p.extension().is_some_and(|x| x == "ndjson") {
             for line in std::fs::read_to_string(&p).unwrap().lines() {
                 let v: Value = serde_json::from_str(line).unwrap();
-                out.push(v["entry"][0]["resource"]["identifier"][0]["value"].as_str().unwrap().to_string());
+                out.push(ffbkit_sdk::report::citizen_cpr(&v).expect("a stream report names its citizen").to_string());
             }
         }
     }

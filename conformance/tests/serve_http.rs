@@ -29,7 +29,7 @@ fn sample(i: u64) -> (Value, Vec<u8>) {
 }
 
 fn cpr_of(r: &Value) -> String {
-    r["entry"].as_array().unwrap().iter().find(|e| e["resource"]["resourceType"] == "Patient").unwrap()["resource"]["identifier"][0]["value"].as_str().unwrap().to_string()
+    ffbkit_sdk::report::citizen_cpr(r).expect("a sample report names its citizen").to_string()
 }
 
 async fn post(url: &str, body: Vec<u8>, ct: &str) -> (u16, reqwest::header::HeaderMap, Value) {
@@ -72,7 +72,7 @@ async fn an_accepted_report_is_stored_byte_for_byte_before_the_answer() {
     assert_eq!(s.bundle_id.as_deref(), r["id"].as_str());
     assert_eq!(s.outcome, outcome);
     let cpr = cpr_of(&r);
-    assert_eq!(s.citizen_masked.as_deref(), Some(ffbkit_sdk::validate::cpr::mask_cpr(&cpr).as_str()));
+    assert_eq!(s.citizen_masked.as_deref(), Some(ffbkit_sdk::cpr::mask(&cpr).as_str()));
     assert_eq!(s.citizen_key.as_deref(), Some(rx.store().citizen_key(&cpr).as_str()));
     let key = s.citizen_key.as_ref().unwrap();
     assert!(key.len() == 32 && !key.contains(&cpr), "a pseudonym, not the CPR number: {key}");
@@ -242,7 +242,7 @@ async fn get_endpoints_list_citizens_reports_and_the_audit_with_masked_cpr_only(
         let cpr = cpr_of(r);
         let key = rx.store().citizen_key(&cpr);
         let entry = list.iter().find(|c| c["citizen_key"] == key.as_str()).expect("listed");
-        assert_eq!(entry["citizen_masked"], ffbkit_sdk::validate::cpr::mask_cpr(&cpr));
+        assert_eq!(entry["citizen_masked"], ffbkit_sdk::cpr::mask(&cpr));
         assert_eq!(entry["reports"], 1);
 
         let (status, text) = get(&rx.url(), &format!("/citizens/{key}/reports"), None).await;
@@ -371,4 +371,117 @@ async fn every_path_of_the_openapi_file_is_served() {
         }
     }
     rx.shutdown().await.unwrap();
+}
+
+/// Reports where the readers of the citizen used to disagree: the CPR identifier second,
+/// an identifier without a system, one with another system, an empty CPR number, no
+/// Patient, a Patient that is not an entry's resource; as NDJSON.
+fn edge_cases() -> Vec<u8> {
+    let patient = |r: &mut Value| -> usize { r["entry"].as_array().unwrap().iter().position(|e| e["resource"]["resourceType"] == "Patient").unwrap() };
+    let mut out = Vec::new();
+    for (i, edit) in [
+        |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"].as_array_mut().unwrap().insert(0, serde_json::json!({"system": "urn:x", "value": "3112999999"})),
+        |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"][0].as_object_mut().unwrap().remove("system").map(drop).unwrap_or(()),
+        |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"][0]["system"] = "urn:oid:1.2.208.176.1.1".into(),
+        |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"][0]["value"] = "".into(),
+        |r: &mut Value, p: usize| drop(r["entry"].as_array_mut().unwrap().remove(p)),
+        |r: &mut Value, p: usize| {
+            let patient = r["entry"][p]["resource"].take();
+            r["entry"][p]["resource"] = serde_json::json!({"resourceType": "Basic", "id": "x"});
+            r["contained"] = serde_json::json!([patient]);
+        },
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // Two reports of each citizen, so that a wrong reading would also group wrongly.
+        for day in 0..2 {
+            let mut r = ffbkit_sdk::sample::report(13, i as u64);
+            r["id"] = format!("{}-{day}", r["id"].as_str().unwrap()).into();
+            r["timestamp"] = format!("2025-03-0{}T12:00:00+01:00", day + 1).into();
+            let p = patient(&mut r);
+            edit(&mut r, p);
+            out.extend(serde_json::to_vec(&r).unwrap());
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// Every report of `fixtures/streams` and `fixtures/reports` (valid and invalid: two
+/// Patients, malformed JSON, ...) and of `extra`, one per file or NDJSON line, in the order
+/// `ffbkit audit` reads them.
+fn corpus(extra: &std::path::Path) -> Vec<Vec<u8>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let mut out = Vec::new();
+    for p in ffbkit_sdk::input::expand(&[root.join("streams"), root.join("reports"), extra.to_path_buf()]) {
+        let p = p.unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        if p.extension().is_some_and(|e| e == "ndjson") {
+            out.extend(bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).map(<[u8]>::to_vec));
+        } else {
+            out.push(bytes);
+        }
+    }
+    out
+}
+
+/// One rule for whose report it is: the receiver (`ffbkit serve`, over real HTTP) files
+/// each report of the corpus under the citizen the SDK's `report::citizen_cpr` names
+/// (read here from a `serde_json::Value`, the receiver reads its own tree), and
+/// `ffbkit audit` groups the same corpus into the same citizens and reports. The Python
+/// side is `bindings/python/tests/test_audit.py::test_the_citizens_are_the_sdks`.
+#[tokio::test]
+async fn serve_and_audit_group_a_corpus_by_the_sdks_citizen() {
+    let rx = start("grouping", None, None).await;
+    let extra = data_dir("grouping-edge").with_extension("ndjson");
+    std::fs::write(&extra, edge_cases()).unwrap();
+    let corpus = corpus(&extra);
+    assert!(corpus.len() > 100, "{} reports", corpus.len());
+    let mut expected: Vec<Option<String>> = Vec::new();
+    for body in &corpus {
+        let value: Option<Value> = serde_json::from_slice(body).ok();
+        expected.push(value.as_ref().and_then(ffbkit_sdk::report::citizen_cpr).map(str::to_string));
+        let (status, _, outcome) = post(&rx.url(), body.clone(), "application/fhir+json").await;
+        assert!(matches!(status, 201 | 400 | 409 | 422), "{status} {outcome}");
+    }
+    // The corpus has reports without a citizen, and citizens with several reports.
+    assert!(expected.iter().any(Option::is_none));
+    let mut per_citizen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for c in expected.iter().flatten() {
+        *per_citizen.entry(c).or_default() += 1;
+    }
+    assert!(per_citizen.values().any(|n| *n > 1));
+
+    // The receiver: each stored report under the SDK's citizen (identical re-sends are
+    // answered from the first and not stored again, so stored rows are matched by body).
+    let stored = rx.store().reports_since(0).unwrap();
+    assert!(stored.len() > corpus.len() / 2);
+    for s in &stored {
+        let i = corpus.iter().position(|b| *b == s.body).expect("a stored body is one of the corpus");
+        let want = expected[i].as_deref().map(|c| rx.store().citizen_key(c));
+        assert_eq!(s.citizen_key, want, "report #{} ({:?})", s.seq, s.bundle_id);
+        assert_eq!(s.citizen_masked, expected[i].as_deref().map(ffbkit_sdk::cpr::mask));
+    }
+    // Over HTTP: /citizens lists the citizens of the accepted reports, with their counts.
+    let (status, text) = get(&rx.url(), "/citizens", None).await;
+    assert_eq!(status, 200, "{text}");
+    let listed: Value = serde_json::from_str(&text).unwrap();
+    let listed = listed.as_array().or_else(|| listed["citizens"].as_array()).expect("a list of citizens").clone();
+    let mut accepted: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for s in stored.iter().filter(|s| s.accepted) {
+        *accepted.entry(s.citizen_key.clone().expect("an accepted report names its citizen")).or_default() += 1;
+    }
+    let got: std::collections::BTreeMap<String, u64> = listed.iter().map(|c| (c["citizen_key"].as_str().unwrap().to_string(), c["reports"].as_u64().unwrap())).collect();
+    assert_eq!(got, accepted);
+    rx.shutdown().await.unwrap();
+
+    // `ffbkit audit` over the same files: the same citizens, the same reports per total, and
+    // the reports without a citizen not audited.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ffbkit")).args(["audit", "--json"]).arg(root.join("streams")).arg(root.join("reports")).arg(&extra).output().unwrap();
+    let audit: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(audit["citizens"].as_u64(), Some(per_citizen.len() as u64));
+    assert_eq!(audit["reports"].as_u64(), Some(expected.iter().flatten().count() as u64));
+    assert_eq!(audit["unreadable_reports"].as_u64(), Some(expected.iter().filter(|c| c.is_none()).count() as u64));
 }

@@ -38,7 +38,7 @@ fn failing_ids(j: &Journey, per_step: &[Vec<Value>]) -> BTreeSet<String> {
     }
     let mut by_citizen: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for r in accepted {
-        let cpr = r["entry"].as_array().and_then(|e| e.iter().find(|e| e["resource"]["resourceType"] == "Patient")).and_then(|e| e["resource"]["identifier"][0]["value"].as_str()).unwrap_or("").to_string();
+        let cpr = ffbkit_sdk::report::citizen_cpr(&r).unwrap_or_default().to_string();
         by_citizen.entry(cpr).or_default().push(r);
     }
     for reports in by_citizen.values() {

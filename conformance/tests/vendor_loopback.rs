@@ -51,7 +51,7 @@ fn judge(j: &Journey, per_step: &[Vec<Value>]) {
     }
     let mut by_citizen: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
     for r in &stream {
-        let cpr = r["entry"][0]["resource"]["identifier"][0]["value"].as_str().unwrap_or("").to_string();
+        let cpr = ffbkit_sdk::report::citizen_cpr(r).unwrap_or_default().to_string();
         by_citizen.entry(cpr).or_default().push(r.clone());
     }
     assert_eq!(by_citizen.len(), j.citizens.len(), "{}: one stream per citizen", j.id);

@@ -135,18 +135,6 @@ impl Entries {
     }
 }
 
-/// A stable id derived from other ids (the CareTeam and follow-up Encounter of a plan).
-pub fn derived_id(parts: &[&str]) -> Id {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    Id::seeded(&mut crate::sample::Rng::new(h))
-}
-
 impl<'c> ReportBuilder<'c> {
     /// A report of `case` stamped `timestamp` (also each resource's `meta.lastUpdated`).
     pub fn new(case: &'c Case, timestamp: DateTime) -> Self {
@@ -344,7 +332,7 @@ impl<'c> ReportBuilder<'c> {
         }
         let plans: Vec<&CarePlan> = c.care_plans.iter().filter(|x| set.contains(&x.id)).collect();
         for p in &plans {
-            let team = derived_id(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
+            let team = Id::derived(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
             out.push("CareTeam", &team, m::ServicePerformer {
                 resource_type: Default::default(),
                 id: Some(m::Id(team.as_str().to_string())),
@@ -353,7 +341,7 @@ impl<'c> ReportBuilder<'c> {
                 subject: subject.clone(),
             });
             if let Some(day) = p.follow_up {
-                let enc = derived_id(&[p.id.as_str(), "follow-up", &day.to_string()]);
+                let enc = Id::derived(&[p.id.as_str(), "follow-up", &day.to_string()]);
                 out.push("Encounter", &enc, m::FollowUpEncounter {
                     resource_type: Default::default(),
                     id: Some(m::Id(enc.as_str().to_string())),
@@ -412,7 +400,7 @@ impl<'c> ReportBuilder<'c> {
         }
         // The same citizen and timestamp give the same Bundle id: a report made again is
         // recognisably the same report (the outbox's idempotency key).
-        let bundle_id = derived_id(&[pid.as_str(), "report", self.timestamp.as_str()]);
+        let bundle_id = Id::derived(&[pid.as_str(), "report", self.timestamp.as_str()]);
         DeliveryReport {
             resource_type: Default::default(),
             id: Some(m::Id(bundle_id.as_str().to_string())),
@@ -441,10 +429,10 @@ impl<'c> ReportBuilder<'c> {
     fn care_plan(&self, p: &CarePlan, subject: &m::Reference) -> m::CarePlan {
         let mut extension = vec![m::CarePlanExtensionItem::MunicipalityCaseNumber(case_number(&p.case_number))];
         if let Some(day) = p.follow_up {
-            let enc = derived_id(&[p.id.as_str(), "follow-up", &day.to_string()]);
+            let enc = Id::derived(&[p.id.as_str(), "follow-up", &day.to_string()]);
             extension.push(m::CarePlanExtensionItem::FollowUpDate(m::FollowUpDate { url: Default::default(), value_reference: reference("Encounter", &enc) }));
         }
-        let team = derived_id(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
+        let team = Id::derived(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
         let addressed = |id: &Id, primary: bool| m::CarePlanAddressedTargetGroup { extension: [rank(primary)], reference: m::String(format!("Condition/{id}")) };
         let mut addresses: Vec<m::CarePlanAddressedTargetGroup> = p.primary_target_group.iter().map(|t| addressed(t, true)).collect();
         addresses.extend(p.secondary_target_groups.iter().map(|t| addressed(t, false)));

@@ -15,13 +15,17 @@ pub mod audit;
 #[cfg(feature = "model")]
 pub mod builder;
 pub mod catalog;
+pub mod cpr;
 pub mod domain;
 pub mod generated;
+pub mod ids;
+pub mod input;
 #[cfg(feature = "client")]
 pub mod gateway;
 #[cfg(feature = "model")]
 pub mod planner;
 pub mod profile;
+pub mod report;
 pub mod rules;
 pub mod sample;
 #[cfg(feature = "model")]

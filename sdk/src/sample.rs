@@ -11,59 +11,8 @@
 use crate::catalog::codes::{AdTema, FfTema, Funktionsevneniveau, Maaltype, Omgivelse, Stoettebehov};
 use crate::catalog::{Catalog, FFB_SYSTEM, KL_CARE_SOCIAL_SYSTEM};
 use crate::profile::{ext, fixed, Profile};
+use crate::ids::Rng;
 use serde_json::{json, Value};
-
-/// A small, fast, seeded generator (SplitMix64).
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator for a seed.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-    /// A number in `lo..=hi`.
-    pub fn between(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-    /// One element of a non-empty slice.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    /// A random version-4 UUID.
-    pub fn uuid(&mut self) -> String {
-        let a = self.next_u64();
-        let b = self.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            0x8000 | (b >> 48) & 0x3fff,
-            b & 0xffff_ffff_ffff
-        )
-    }
-    /// A syntactically valid, fictitious CPR number.
-    pub fn cpr(&mut self) -> String {
-        let day = self.between(1, 28);
-        let month = self.between(1, 12);
-        let year = self.between(0, 99);
-        let serial = self.between(0, 9999);
-        format!("{day:02}{month:02}{year:02}{serial:04}")
-    }
-}
 
 /// 98 fictitious municipality STS organisation ids, stable across runs.
 pub fn municipality(i: usize) -> String {

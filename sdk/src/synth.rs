@@ -18,7 +18,8 @@ use crate::domain::*;
 use crate::builder::to_value;
 use crate::generated::model::DeliveryReport;
 use crate::planner::{change_grant_with_ids, Planner};
-use crate::sample::{municipality, Rng};
+use crate::ids::Rng;
+use crate::sample::municipality;
 use serde_json::Value;
 
 /// What to generate.

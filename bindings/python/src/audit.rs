@@ -6,7 +6,7 @@
 use crate::cpr::CprMode;
 use crate::table::{Cell, TableBuf, Ty};
 use ffbkit_sdk::audit::audit_citizen;
-use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
+use ffbkit_sdk::cpr::mask_in_text;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -36,7 +36,8 @@ pub struct AuditTables {
     pub issue_rows: Vec<Vec<Cell>>,
 }
 
-/// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written).
+/// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written, by
+/// [`ffbkit_sdk::report::citizen_cpr`]; a report naming no citizen is not among them).
 /// Reports that are not JSON are left out (the validator has reported them).
 pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables {
     let mut groups: Vec<(String, Vec<Vec<u8>>)> = groups.into_iter().collect();
@@ -49,7 +50,7 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
             (key, audit_citizen(&values))
         })
         .collect();
-    let text = |m: &str| if matches!(cpr, CprMode::Clear) { m.to_string() } else { mask_cpr_in_text(m) };
+    let text = |m: &str| if matches!(cpr, CprMode::Clear) { m.to_string() } else { mask_in_text(m) };
     let mut out = AuditTables { findings: TableBuf::new("audit_findings", FINDINGS), citizens: TableBuf::new("audit_citizens", CITIZENS), municipalities: TableBuf::new("audit_municipalities", MUNICIPALITIES), issue_rows: Vec::new() };
     // municipality -> (citizens, rule -> (citizens, findings, errors))
     let mut per_m: BTreeMap<String, (i64, BTreeMap<&'static str, (i64, i64, i64)>)> = BTreeMap::new();

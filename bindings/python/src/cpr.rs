@@ -1,9 +1,9 @@
 //! How CPR numbers appear in the tables: masked (`010181-****`, the default), a salted
 //! pseudonym (for linking across datasets read with the same salt), or in clear when asked.
+//! Masking and the pseudonym are the SDK's ([`ffbkit_sdk::cpr`]), the same as the
+//! receiver's citizen keys.
 
 use crate::table::Cell;
-use ffbkit_sdk::validate::cpr::mask_cpr;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// The CPR mode.
@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub enum CprMode {
     /// `010181-****`.
     Masked,
-    /// The first 16 hex digits of SHA-256(salt, CPR).
+    /// [`ffbkit_sdk::cpr::pseudonym`] under this salt.
     Pseudonym(Vec<u8>),
     /// As written in the report.
     Clear,
@@ -38,15 +38,9 @@ impl CprMode {
     /// The citizen as text.
     pub fn text(&self, cpr: &str) -> String {
         match self {
-            CprMode::Masked => mask_cpr(cpr),
+            CprMode::Masked => ffbkit_sdk::cpr::mask(cpr),
             CprMode::Clear => cpr.to_string(),
-            CprMode::Pseudonym(salt) => {
-                let mut h = Sha256::new();
-                h.update((salt.len() as u64).to_le_bytes());
-                h.update(salt);
-                h.update(cpr.as_bytes());
-                h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
-            }
+            CprMode::Pseudonym(salt) => ffbkit_sdk::cpr::pseudonym(salt, cpr),
         }
     }
 }
@@ -61,7 +55,7 @@ mod tests {
         assert_eq!(CprMode::Clear.text("0101814321"), "0101814321");
         let a = CprMode::parse("pseudonym", Some(b"salt".to_vec())).unwrap();
         let b = CprMode::parse("pseudonym", Some(b"other".to_vec())).unwrap();
-        assert_eq!(a.text("0101814321").len(), 16);
+        assert_eq!(a.text("0101814321").len(), ffbkit_sdk::cpr::PSEUDONYM_LEN);
         assert_eq!(a.text("0101814321"), a.text("0101814321"));
         assert_ne!(a.text("0101814321"), b.text("0101814321"));
         assert!(CprMode::parse("pseudonym", None).is_err());

@@ -1,5 +1,5 @@
-//! Reading many reports into tables: the inputs expanded by the SDK's batch reader
-//! (directories recursively), read in batches of 2,048 (files in parallel, NDJSON line by
+//! Reading many reports into tables: the inputs read by the SDK's reader
+//! ([`ffbkit_sdk::input`]: directories recursively, NDJSON line by line), read in batches of 2,048 (files in parallel, NDJSON line by
 //! line) so that Ctrl-C is honoured between batches, each report parsed once into the
 //! validator's document tree, that tree checked by the SDK's validator
 //! (`Validator::validate_parsed`) and its rows ([`crate::extract`]) taken from the same
@@ -15,12 +15,12 @@ use crate::extract::{self, col, spec, Context, Fact, Link, Row, T, TABLES};
 use crate::table::{Cell, TableBuf};
 use arrow_array::RecordBatch;
 use ffbkit_sdk::validate::json::{self, Arena};
-use ffbkit_sdk::validate::{batch, source, Outcome, Severity, Validator};
+use ffbkit_sdk::input::{self, InputError};
+use ffbkit_sdk::validate::{source, Outcome, Severity, Validator};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -78,7 +78,6 @@ struct ReportOut {
     facts: Vec<(String, Fact)>,
     timestamp: Option<Arc<str>>,
     cpr: Option<String>,
-    municipality: Option<String>,
     bytes: Option<Vec<u8>>,
     invalid: Option<(String, Vec<&'static str>)>,
     resources: usize,
@@ -211,7 +210,7 @@ impl Later {
 
 thread_local! {
     /// Each thread's buffer for the files it reads.
-    static READ_BUF: std::cell::RefCell<batch::ReadBuf> = std::cell::RefCell::new(batch::ReadBuf::default());
+    static READ_BUF: std::cell::RefCell<input::ReadBuf> = std::cell::RefCell::new(input::ReadBuf::default());
 }
 
 /// One report: its file read here (in parallel, into this thread's buffer) when it is
@@ -219,21 +218,26 @@ thread_local! {
 /// `validator` is `None`) and its rows extracted from the same tree. A file over the size
 /// limit is refused unread (with the validator's finding, or as unreadable when not
 /// validating).
-fn process(name: String, path: Option<&Path>, bytes: Vec<u8>, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>, later: &mut Later) -> ReportOut {
-    let unreadable = |name: String, why: String| ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, municipality: None, bytes: None, invalid: None, resources: 0, unreadable: Some((name, why)) };
+fn process(name: String, src: Source, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>, later: &mut Later) -> ReportOut {
+    let unreadable = |name: String, why: String| ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, bytes: None, invalid: None, resources: 0, unreadable: Some((name, why)) };
     let mut report = |bytes: &[u8], outcome: Outcome, done: bool| {
         let mut out = json::with_arena(|arena| process_tree(&name, bytes, outcome, done, arena, opts, limits, validator, &mut *later));
         out.bytes = opts.audit.then(|| bytes.to_vec());
         out
     };
-    let Some(path) = path else { return report(&bytes, Outcome::default(), false) };
-    READ_BUF.with_borrow_mut(|buf| match buf.read(path, limits.max_bytes) {
-        batch::FileRead::Bytes(b) => report(b, Outcome::default(), false),
-        batch::FileRead::TooLarge(len) => match validator {
-            Some(v) => report(&[], v.too_large(len), true),
-            None => unreadable(name.clone(), format!("{len} bytes, more than the limit of {} bytes", limits.max_bytes)),
-        },
-        batch::FileRead::Failed(e) => unreadable(name.clone(), e),
+    let too_large = |len: u64, report: &mut dyn FnMut(&[u8], Outcome, bool) -> ReportOut| match validator {
+        Some(v) => report(&[], v.too_large(len), true),
+        None => unreadable(name.clone(), format!("{len} bytes, more than the limit of {} bytes", limits.max_bytes)),
+    };
+    let path = match src {
+        Source::Bytes(bytes) => return report(&bytes, Outcome::default(), false),
+        Source::TooLarge(len) => return too_large(len, &mut report),
+        Source::File(path) => path,
+    };
+    READ_BUF.with_borrow_mut(|buf| match buf.read(&path, limits.max_bytes) {
+        Ok(b) => report(b, Outcome::default(), false),
+        Err(InputError::TooLarge { size, .. }) => too_large(size, &mut report),
+        Err(e) => unreadable(name.clone(), e.reason()),
     })
 }
 
@@ -250,12 +254,13 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
         Ok((j, _)) => (Some(j), None),
         Err(p) => (None, Some(p)),
     };
-    let (cpr, municipality) = parsed.as_ref().map_or((None, None), extract::citizen_of);
+    let citizen = parsed.as_ref().map(ffbkit_sdk::report::citizen).unwrap_or_default();
+    let cpr = citizen.cpr.map(str::to_string);
     let report_id = parsed.as_ref().and_then(|j| j.get("id")).and_then(|v| v.as_str()).map(str::to_string);
     let timestamp: Option<Arc<str>> = parsed.as_ref().and_then(|j| j.get("timestamp")).and_then(|v| v.as_str()).map(Arc::from);
     let cx = Context {
         citizen: opts.cpr.show(cpr.as_deref()),
-        municipality: extract::shared(municipality.as_deref()),
+        municipality: extract::shared(citizen.municipality),
         report_id: extract::shared(report_id.as_deref()),
         timestamp: timestamp.clone().map_or(Cell::Null, Cell::Shared),
         source: Cell::Shared(Arc::from(name)),
@@ -297,7 +302,7 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
     };
     let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));
     let resources = o.resources;
-    ReportOut { report, issues, rows, facts, timestamp, cpr, municipality, bytes: None, invalid, resources, unreadable: None }
+    ReportOut { report, issues, rows, facts, timestamp, cpr, bytes: None, invalid, resources, unreadable: None }
 }
 
 /// What the join looks rows up by: rows by bare id of the tables others are joined to,
@@ -542,9 +547,9 @@ impl Acc {
                 }
             }
         }
-        if let Some(bytes) = r.bytes {
-            let key = r.cpr.unwrap_or_default();
-            let _ = r.municipality;
+        // A report that names no citizen (`ffbkit_sdk::report::citizen_cpr`) is not audited,
+        // as in `ffbkit audit`; the validator reports it (GW-CITIZEN).
+        if let (Some(bytes), Some(key)) = (r.bytes, r.cpr) {
             self.groups.entry(key).or_default().push(bytes);
         }
     }
@@ -652,7 +657,15 @@ const GROUP: usize = 32;
 
 /// One input report not yet read: its name, its file (or `None` for an NDJSON line) and
 /// its bytes (an NDJSON line's; empty for a file).
-type Pending = (String, Option<PathBuf>, Vec<u8>);
+/// Where a report's bytes are: a file not read yet, an NDJSON line, or nowhere (a line
+/// over the size limit, of this many bytes).
+enum Source {
+    File(PathBuf),
+    Bytes(Vec<u8>),
+    TooLarge(u64),
+}
+
+type Pending = (String, Source);
 
 /// Read everything named by `inputs`. Runs without the GIL; `interrupted` is asked between
 /// batches (Ctrl-C) and stops the read.
@@ -663,25 +676,20 @@ type Pending = (String, Option<PathBuf>, Vec<u8>);
 pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> bool) -> Output {
     let t0 = Instant::now();
     // The validator (built once per process) and the list of inputs, at once.
-    let (v, listed) = rayon::join(Validator::default_validator, || batch::expand(inputs));
+    let (v, listed) = rayon::join(Validator::default_validator, || input::expand(inputs));
     let limits = v.options().limits;
     let mut acc = Acc::new(opts.clone());
-    let mut files = Vec::new();
-    for e in listed {
-        match e {
-            Ok(p) => files.push(p),
-            Err((p, why)) => acc.summary.unreadable.push((p.display().to_string(), why)),
-        }
-    }
+    // Files and NDJSON streams listed (the tables are sized for one report each).
+    let files = listed.iter().filter(|e| e.is_ok()).count();
     // Rows per table and report: one report row, about half a row of most tables, two
     // conditions (grown along the way where there are more); the tables and their id maps
     // are sized for that once instead of doubling.
     for (i, (t, _, _)) in TABLES.iter().enumerate() {
         let rows = match t {
-            T::Reports => files.len(),
-            T::Conditions => files.len() * 2,
+            T::Reports => files,
+            T::Conditions => files * 2,
             T::GoalThemes | T::Issues => 0,
-            _ => files.len() / 2,
+            _ => files / 2,
         };
         acc.tables[i].rows.reserve(rows);
         if !opts.history && *t != T::Reports {
@@ -692,8 +700,8 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
     // (tilbud, follow-up day) per report on synthetic data: sized once, not rehashed
     // while the reports are merged.
     if opts.tables {
-        acc.plan_of.reserve(files.len() * 3 / 2);
-        acc.facts.reserve(files.len());
+        acc.plan_of.reserve(files * 3 / 2);
+        acc.facts.reserve(files);
     }
     acc.summary.steps.push(("validator and list of inputs", t0.elapsed().as_secs_f64()));
     let t0 = Instant::now();
@@ -707,7 +715,7 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
             .chunks(GROUP)
             .flat_map_iter(|group| {
                 let mut later = Later::new(opts.history);
-                let mut outs: Vec<ReportOut> = group.into_iter().rev().map(|(n, p, b)| process(n, p.as_deref(), b, &opts, &limits, validator, &mut later)).collect();
+                let mut outs: Vec<ReportOut> = group.into_iter().rev().map(|(n, src)| process(n, src, &opts, &limits, validator, &mut later)).collect();
                 outs.reverse();
                 outs
             })
@@ -732,35 +740,15 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
         done = Some(outs);
     };
     let mut pending: Vec<Pending> = Vec::with_capacity(CHUNK);
-    for f in &files {
+    for unit in input::reports_of(listed, limits.max_bytes) {
         if stop {
             break;
         }
-        let name = f.display().to_string();
-        if matches!(f.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl")) {
-            match std::fs::File::open(f) {
-                Err(e) => acc.summary.unreadable.push((name, e.to_string())),
-                Ok(file) => {
-                    for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
-                        match line {
-                            Err(e) => {
-                                acc.summary.unreadable.push((format!("{name}:{}", i + 1), e.to_string()));
-                                break;
-                            }
-                            Ok(l) if l.iter().all(u8::is_ascii_whitespace) => {}
-                            Ok(l) => pending.push((format!("{name}:{}", i + 1), None, l)),
-                        }
-                        if pending.len() >= CHUNK {
-                            submit(std::mem::replace(&mut pending, Vec::with_capacity(CHUNK)), &mut acc, &mut stop);
-                            if stop {
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-        } else {
-            pending.push((name, Some(f.clone()), Vec::new()));
+        match unit {
+            Ok(input::Unit::File(p)) => pending.push((p.display().to_string(), Source::File(p))),
+            Ok(u) => pending.push((u.name(), Source::Bytes(u.into_bytes().unwrap_or_default()))),
+            Err(e @ InputError::TooLarge { size, .. }) => pending.push((e.name(), Source::TooLarge(size))),
+            Err(e) => acc.summary.unreadable.push((e.name(), e.reason())),
         }
         if pending.len() >= CHUNK {
             submit(std::mem::replace(&mut pending, Vec::with_capacity(CHUNK)), &mut acc, &mut stop);

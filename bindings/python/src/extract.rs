@@ -5,7 +5,7 @@
 
 use crate::table::{Cell, Ty};
 use ffbkit_sdk::catalog::codes::{Funktionsevneniveau, Stoettebehov};
-use ffbkit_sdk::catalog::{Catalog, Kind};
+use ffbkit_sdk::catalog::Catalog;
 use ffbkit_sdk::profile::{ext, fixed, Profile};
 use ffbkit_sdk::validate::json::Json;
 use std::sync::Arc;
@@ -225,25 +225,6 @@ pub fn term(code: Option<&str>) -> Cell {
     code.and_then(|c| Catalog::embedded().get(c)).map_or(Cell::Null, |c| Cell::Static(&c.term))
 }
 
-/// The profile of a resource: its claim, or (without one) its content, as the validator
-/// matches it.
-fn profile_of(r: &Json<'_>) -> Option<Profile> {
-    if let Some(p) = s(r, &["meta", "profile", "0"]).and_then(Profile::from_url) {
-        return Some(p);
-    }
-    let rt = s(r, &["resourceType"])?;
-    let cat = Catalog::embedded();
-    match rt {
-        "Condition" => {
-            let c = code_of(r, "code").and_then(|c| cat.get(c));
-            Some(if c.is_some_and(|c| c.kind == Kind::Maalgruppe) { Profile::TargetGroup } else { Profile::Condition })
-        }
-        "CarePlan" => Some(if r.get("basedOn").is_some() { Profile::Intervention } else { Profile::CarePlan }),
-        "Observation" => Some(if code_of(r, "code") == Some(fixed::FOLLOW_UP_CODE) { Profile::FollowUp } else { Profile::CareEvaluation }),
-        _ => Profile::for_resource_type(rt).first().copied(),
-    }
-}
-
 fn withdrawn(r: &Json<'_>) -> bool {
     s(r, &["status"]) == Some("entered-in-error") || code_of(r, "verificationStatus") == Some("entered-in-error")
 }
@@ -283,19 +264,6 @@ pub struct Context {
     pub source: Cell,
 }
 
-/// The citizen's CPR number and municipality as written in the report's Patient.
-pub fn citizen_of(report: &Json<'_>) -> (Option<String>, Option<String>) {
-    for e in arr(report, "entry") {
-        if let Some(r) = e.get("resource") {
-            if s(r, &["resourceType"]) == Some("Patient") {
-                let cpr = arr(r, "identifier").iter().find(|i| s(i, &["system"]) == Some(fixed::CPR_SYSTEM)).or_else(|| arr(r, "identifier").first()).and_then(|i| s(i, &["value"]));
-                return (cpr.map(str::to_string), s(r, &["managingOrganization", "identifier", "value"]).map(str::to_string));
-            }
-        }
-    }
-    (None, None)
-}
-
 /// What [`extract`] asks before a row is built: the row's shared id and whether a later
 /// version replaces it.
 pub type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
@@ -308,7 +276,7 @@ pub type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
 ///
 /// `profiles` is the validator's profile of each entry (by index, see
 /// `Outcome::profiles`); without it (a read without validation) the profile is taken
-/// from the resource's claim or content as the validator would.
+/// by [`ffbkit_sdk::report::profile_of`] (claim, then content).
 pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], key_of: &mut KeyOf<'_>) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
     let entries = arr(report, "entry");
@@ -318,7 +286,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
     for (i, e) in entries.iter().enumerate() {
         let Some(r) = e.get("resource") else { continue };
         let (Some(rt), Some(id)) = (s(r, &["resourceType"]), s(r, &["id"])) else { continue };
-        let profile = if checked { profiles[i] } else { profile_of(r) };
+        let profile = if checked { profiles[i] } else { ffbkit_sdk::report::profile_of(r) };
         let Some(profile) = profile else { continue };
         let Some(row_table) = table_of(profile) else {
             // The profiles that give facts, not rows.

@@ -1,6 +1,7 @@
 //! `ffbkit.validate`, `ffbkit.validate_many`, `ffbkit.Issue`: the same validator as the CLI.
 
 use crate::errors;
+use ffbkit_sdk::input::{self, InputError};
 use ffbkit_sdk::validate::{batch, Diagnostic, Outcome, Validator};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -109,9 +110,15 @@ pub fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Vec<PyIss
         return Ok(issues(&o, None));
     }
     if let Ok(path) = report.extract::<PathBuf>() {
-        let bytes = std::fs::read(&path).map_err(|e| errors::io_error(&path, e))?;
+        let source = path.display().to_string();
+        let bytes = match input::read_file(&path, v.options().limits.max_bytes) {
+            Ok(bytes) => bytes,
+            Err(InputError::TooLarge { size, .. }) => return Ok(issues(&v.too_large(size), Some(&source))),
+            Err(InputError::Io { source: e, .. }) => return Err(errors::io_error(&path, e)),
+            Err(e) => return Err(errors::io_error(&path, std::io::Error::other(e.reason()))),
+        };
         let o = py.allow_threads(|| v.validate_bytes(&bytes));
-        return Ok(issues(&o, Some(&path.display().to_string())));
+        return Ok(issues(&o, Some(&source)));
     }
     Err(PyTypeError::new_err(format!(
         "validate() takes a dict, bytes, str or path, not {}",

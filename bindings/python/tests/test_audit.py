@@ -75,3 +75,93 @@ def test_audit_of_a_dataset_read_without_it_and_of_paths():
 def test_audit_wrong_type():
     with pytest.raises(TypeError, match="path or a list of paths"):
         ffbkit.audit(3.14)
+
+
+CPR_SYSTEM = "urn:oid:1.2.208.176.1.2"
+
+
+def citizen_by_the_rule(report) -> "str | None":
+    """The SDK's rule (`ffbkit_sdk::report`), restated: the first Patient among the
+    entries' resources, its first identifier with the CPR system, a non-empty string."""
+    if not isinstance(report, dict):
+        return None
+    for entry in report.get("entry") or []:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
+            for ident in resource.get("identifier") or []:
+                if isinstance(ident, dict) and ident.get("system") == CPR_SYSTEM:
+                    value = ident.get("value")
+                    return value if isinstance(value, str) and value else None
+            return None
+    return None
+
+
+def edge_cases(path) -> None:
+    """Reports where the readers of the citizen used to disagree (the CPR identifier
+    second, no system, another system, an empty number, no Patient), two per citizen."""
+    base = json.loads(sorted((FIXTURES / "valid").glob("*.json"))[0].read_text())
+    patient = next(i for i, e in enumerate(base["entry"]) if e["resource"]["resourceType"] == "Patient")
+
+    def second(p):
+        p["identifier"].insert(0, {"system": "urn:x", "value": "3112999999"})
+
+    def no_system(p):
+        p["identifier"][0].pop("system")
+
+    def other_system(p):
+        p["identifier"][0]["system"] = "urn:oid:1.2.208.176.1.1"
+
+    def empty(p):
+        p["identifier"][0]["value"] = ""
+
+    lines = []
+    for k, edit in enumerate([second, no_system, other_system, empty, None]):
+        for day in (1, 2):
+            r = json.loads(json.dumps(base))
+            r["id"] = f"{r['id'][:-4]}{k}{day:03d}"
+            r["timestamp"] = f"2025-03-0{day}T12:00:00+01:00"
+            if edit is None:
+                del r["entry"][patient]
+            else:
+                edit(r["entry"][patient]["resource"])
+            lines.append(json.dumps(r))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_the_citizens_are_the_sdks(tmp_path):
+    """Python groups a corpus exactly as `ffbkit audit` does (and as `ffbkit serve` files
+    it: conformance/tests/serve_http.rs): the citizen of every report is the SDK's."""
+    edge = tmp_path / "edge.ndjson"
+    edge_cases(edge)
+    streams = FIXTURES.parent / "streams"
+    paths = [str(streams), str(FIXTURES), str(edge)]
+    data = ffbkit.read_reports(paths, cpr="clear", audit=True)
+    # Every report's citizen, by the rule, from its source (a file, or `file:line`).
+    expected = {}
+    for row in data.reports.to_pylist():
+        source = row["source"]
+        path, sep, line = source.rpartition(":")
+        if sep and line.isdigit() and path.endswith((".ndjson", ".jsonl")):
+            text = open(path, "rb").read().split(b"\n")[int(line) - 1]
+        else:
+            text = open(source, "rb").read()
+        try:
+            report = json.loads(text)
+        except ValueError:  # not UTF-8, not JSON
+            report = None
+        expected[source] = citizen_by_the_rule(report)
+        assert row["citizen"] == expected[source], source
+    assert sum(c is None for c in expected.values()) >= 4, "the corpus has reports without a citizen"
+    per_citizen: dict = {}
+    for c in expected.values():
+        if c is not None:
+            per_citizen[c] = per_citizen.get(c, 0) + 1
+    # Python's audit: one row per citizen, with its reports.
+    audit = ffbkit.audit(data)
+    got = dict(zip(audit.citizens.column("citizen"), audit.citizens.column("reports")))
+    assert got == per_citizen
+    # `ffbkit audit`: the same citizens and reports; the reports without a citizen not audited.
+    cli = json.loads(run_ffbkit("audit", "--json", *paths).stdout)
+    assert cli["citizens"] == len(per_citizen)
+    assert cli["reports"] == sum(per_citizen.values())
+    assert cli["unreadable_reports"] == sum(c is None for c in expected.values())

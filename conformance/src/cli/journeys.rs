@@ -63,7 +63,7 @@ pub fn run(args: JourneysArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             };
             writeln!(out, "{} ({})\n{}\n", j.title, j.id, j.description)?;
             for c in &j.citizens {
-                writeln!(out, "Borger «{}»: CPR {}, {} kommune", c.alias, ffbkit_sdk::validate::cpr::mask_cpr(&c.cpr), c.municipality_name)?;
+                writeln!(out, "Borger «{}»: CPR {}, {} kommune", c.alias, ffbkit_sdk::cpr::mask(&c.cpr), c.municipality_name)?;
             }
             for (i, s) in j.steps.iter().enumerate() {
                 writeln!(out, "\n{}. {} ({}, {}){}", i + 1, s.id, s.date, s.phase.danish(), if s.deliver { "" } else { " — ingen indberetning i dag" })?;
@@ -92,7 +92,7 @@ pub fn run(args: JourneysArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                         Ok(j) => writeln!(out, "ok    {} ({}, {} steps)", f.display(), j.id, j.steps.len())?,
                         Err(e) => {
                             bad += 1;
-                            writeln!(out, "error {}: {}", f.display(), ffbkit_sdk::validate::cpr::mask_cpr_in_text(&e.to_string()))?;
+                            writeln!(out, "error {}: {}", f.display(), ffbkit_sdk::cpr::mask_in_text(&e.to_string()))?;
                         }
                     }
                 }

@@ -157,7 +157,7 @@ fn progress_bar(paths: &[PathBuf]) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    let total: usize = batch::expand(paths).len();
+    let total: usize = ffbkit_sdk::input::expand(paths).len();
     if total < 200 {
         return None;
     }

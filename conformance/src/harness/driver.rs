@@ -166,7 +166,7 @@ impl Driver {
                 let citizens: Vec<String> = journey
                     .citizens
                     .iter()
-                    .map(|c| format!("  - {}: CPR {} (fuldt test-CPR i journey-filen), {} ({})", c.alias, ffbkit_sdk::validate::cpr::mask_cpr(&c.cpr), c.municipality_name, c.municipality))
+                    .map(|c| format!("  - {}: CPR {} (fuldt test-CPR i journey-filen), {} ({})", c.alias, ffbkit_sdk::cpr::mask(&c.cpr), c.municipality_name, c.municipality))
                     .collect();
                 let _ = writeln!(
                     m.out,

@@ -7,26 +7,14 @@ use super::requirements::{dst_ids, gw_ids, is_proto, proto_ids};
 use super::store::StoredEvidenceReport;
 use super::verdict::{Evidence, Status, Verdict};
 use ffbkit_sdk::audit::{audit_citizen, Finding, Severity as AuditSeverity};
-use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
-use ffbkit_sdk::validate::{Severity, Validator};
+use ffbkit_sdk::report::citizen_cpr;
+use ffbkit_sdk::cpr::mask_in_text;
+use ffbkit_sdk::validate::{json, source, Severity, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// At most this many messages per verdict (the evidence holds the rest).
 const MAX_MESSAGES: usize = 25;
-
-/// The citizen's CPR number in a report (the Patient's identifier), for grouping a stream
-/// per citizen; never printed unmasked.
-pub fn citizen_cpr(report: &Value) -> Option<String> {
-    report["entry"]
-        .as_array()?
-        .iter()
-        .find(|e| e["resource"]["resourceType"] == "Patient")?
-        .get("resource")?
-        .pointer("/identifier/0/value")?
-        .as_str()
-        .map(str::to_string)
-}
 
 /// A report after the gateway checks.
 #[derive(Clone, Debug)]
@@ -55,8 +43,12 @@ pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[Sto
     let mut judged = Vec::with_capacity(reports.len());
     let mut per_rule: BTreeMap<&'static str, (bool, Vec<Evidence>, Vec<String>)> = BTreeMap::new();
     for r in reports {
-        let outcome = validator.validate_bytes(&r.body);
-        let value = serde_json::from_slice::<Value>(&r.body).ok().filter(Value::is_object);
+        // One parse: the validator checks the tree the audit's `Value` is made from.
+        let (outcome, value) = json::with_arena(|arena| {
+            let parsed = source::parse(&r.body, arena, &validator.options().limits);
+            let outcome = validator.validate_parsed(&r.body, &parsed);
+            (outcome, parsed.ok().map(|(tree, _)| tree).filter(json::Json::is_object).map(|tree| tree.to_value()))
+        });
         let name = r.bundle_id.clone().unwrap_or_else(|| format!("report #{}", r.id));
         for d in &outcome.diagnostics {
             let e = per_rule.entry(d.rule).or_default();
@@ -68,7 +60,7 @@ pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[Sto
                     e.1.push(ev);
                 }
                 if e.2.len() < MAX_MESSAGES {
-                    e.2.push(mask_cpr_in_text(&format!("{}[{}] {name}: {}: {}", d.severity.as_str(), d.rule, if d.location.is_empty() { "Bundle" } else { &d.location }, d.message)));
+                    e.2.push(mask_in_text(&format!("{}[{}] {name}: {}: {}", d.severity.as_str(), d.rule, if d.location.is_empty() { "Bundle" } else { &d.location }, d.message)));
                 }
             }
         }
@@ -125,7 +117,7 @@ impl StreamJudge {
     pub fn finish(&mut self, journey: &str, stream: &[JudgedReport]) -> Vec<Verdict> {
         let mut out = self.new_findings(journey, None, stream, |_| true);
         let accepted: Vec<&JudgedReport> = stream.iter().filter(|r| r.accepted && r.value.is_some()).collect();
-        let citizens: BTreeSet<String> = accepted.iter().filter_map(|r| r.value.as_ref().and_then(citizen_cpr)).collect();
+        let citizens: BTreeSet<String> = accepted.iter().filter_map(|r| r.value.as_ref().and_then(citizen_cpr)).map(str::to_string).collect();
         for id in proto_ids().chain(dst_ids()) {
             if self.failed.contains(id) {
                 continue;
@@ -150,7 +142,7 @@ impl StreamJudge {
         let mut by_citizen: BTreeMap<String, Vec<&JudgedReport>> = BTreeMap::new();
         for r in stream.iter().filter(|r| r.accepted) {
             if let Some(v) = &r.value {
-                by_citizen.entry(citizen_cpr(v).unwrap_or_default()).or_default().push(r);
+                by_citizen.entry(citizen_cpr(v).unwrap_or_default().to_string()).or_default().push(r);
             }
         }
         let mut grouped: BTreeMap<&'static str, Vec<(Finding, Vec<Evidence>)>> = BTreeMap::new();
@@ -167,7 +159,7 @@ impl StreamJudge {
                 }
                 if f.severity == AuditSeverity::Interpretation {
                     let at = [f.report.as_deref(), f.resource.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                    let text = mask_cpr_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) });
+                    let text = mask_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) });
                     self.warnings.entry(f.rule.to_string()).or_default().push(text);
                     continue;
                 }
@@ -186,7 +178,7 @@ impl StreamJudge {
             for (f, ev) in findings {
                 if v.messages.len() < MAX_MESSAGES {
                     let at = [f.report.as_deref(), f.resource.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                    v.messages.push(mask_cpr_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) }));
+                    v.messages.push(mask_in_text(&if at.is_empty() { f.message.clone() } else { format!("{at}: {}", f.message) }));
                 }
                 for e in ev {
                     if !v.evidence.contains(&e) {

@@ -168,7 +168,7 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
                     let stream_values: Vec<Value> = stream.iter().filter(|j| j.accepted).filter_map(|j| j.value.clone()).collect();
                     let c = check_step(journey, index, &step_values, &stream_values);
                     let mut v = Verdict::new(check.clone(), if c.passed { Status::Pass } else { Status::Fail }, &journey.id, Some(&step.id)).with_evidence(step_evidence.clone());
-                    v.messages = c.messages.iter().map(|m| ffbkit_sdk::validate::cpr::mask_cpr_in_text(m)).collect();
+                    v.messages = c.messages.iter().map(|m| ffbkit_sdk::cpr::mask_in_text(m)).collect();
                     // A failed expectation that stands for a requirement (its `rule`) fails
                     // that requirement too, at this step.
                     for rule in c.failed_rules.iter().filter(|r| **r != check) {
@@ -184,7 +184,7 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
             } else {
                 let mut v = Verdict::new(check.clone(), Status::Error, &journey.id, Some(&step.id)).with_evidence(step_evidence);
                 for (message, call) in &run.errors {
-                    v.messages.push(ffbkit_sdk::validate::cpr::mask_cpr_in_text(message));
+                    v.messages.push(ffbkit_sdk::cpr::mask_in_text(message));
                     if let Some(c) = call {
                         v.evidence.push(Evidence::call(*c));
                     }
@@ -192,7 +192,7 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
                 verdicts.push(v);
                 "error"
             };
-            let record = StepRecord { idx: index, step: step.id.clone(), date: step.date.to_string(), outcome: outcome.to_string(), messages: run.errors.iter().map(|(m, _)| ffbkit_sdk::validate::cpr::mask_cpr_in_text(m)).collect() };
+            let record = StepRecord { idx: index, step: step.id.clone(), date: step.date.to_string(), outcome: outcome.to_string(), messages: run.errors.iter().map(|(m, _)| ffbkit_sdk::cpr::mask_in_text(m)).collect() };
             let worst = verdicts.iter().map(|v| v.status).fold(Status::Skip, Status::worst);
             store.finish_step(&journey.id, &record, &verdicts)?;
             progress.step(&journey.id, &step.id, if outcome == "error" { "error" } else { worst.as_str() });

@@ -205,7 +205,7 @@ impl Store {
         let attempt = self.attempt(journey)?;
         let value: Option<serde_json::Value> = serde_json::from_slice(r.body).ok();
         let bundle_id = value.as_ref().and_then(|v| v.get("id")).and_then(|v| v.as_str()).map(str::to_string);
-        let citizen = value.as_ref().and_then(super::judge::citizen_cpr).map(|c| ffbkit_sdk::validate::cpr::mask_cpr(&c));
+        let citizen = value.as_ref().and_then(ffbkit_sdk::report::citizen_cpr).map(ffbkit_sdk::cpr::mask);
         self.conn.execute(
             "INSERT INTO reports(journey, attempt, step, source, receiver_seq, received_at, bundle_id, citizen_masked, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![journey, attempt, step, r.source, r.receiver_seq, r.received_at.clone().unwrap_or_else(utc_now), bundle_id, citizen, r.body],

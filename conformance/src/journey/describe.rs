@@ -41,7 +41,7 @@ fn goals(gs: &[GoalSpec]) -> String {
 pub fn describe(action: &Action) -> String {
     match action {
         Action::CreateCase(a) => {
-            let who = a.cpr.as_deref().map(|c| format!(" (CPR {})", ffbkit_sdk::validate::cpr::mask_cpr(c))).unwrap_or_default();
+            let who = a.cpr.as_deref().map(|c| format!(" (CPR {})", ffbkit_sdk::cpr::mask(c))).unwrap_or_default();
             format!("Opret borgeren «{}»{who} og en ny sag med sagsnummer {} (henvendelse).", a.citizen, a.case_number)
         }
         Action::RecordGathering(a) => {

@@ -10,6 +10,7 @@ use super::resolve;
 use ffbkit_sdk::audit::AuditRuleId;
 use ffbkit_sdk::profile::{ext, fixed, Profile};
 use ffbkit_sdk::rules::AnyRuleId;
+use ffbkit_sdk::report::{citizen_cpr, profile_of};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -33,29 +34,6 @@ fn day(v: &Value) -> Option<&str> {
 
 fn code<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
     v.pointer(pointer).and_then(|c| c.pointer("/coding/0/code")).and_then(Value::as_str)
-}
-
-/// The profile of a resource: its `meta.profile` claim, else by content.
-pub fn profile_of(r: &Value) -> Option<Profile> {
-    if let Some(p) = r.pointer("/meta/profile/0").and_then(Value::as_str).and_then(Profile::from_url) {
-        return Some(p);
-    }
-    let in_set = |c: Option<&str>, vs: &str| c.is_some_and(|c| ffbkit_sdk::catalog::Catalog::embedded().value_set(vs).is_some_and(|s| s.contains(c)));
-    Some(match r["resourceType"].as_str()? {
-        "Patient" => Profile::Citizen,
-        "ServiceRequest" => Profile::ServiceRequest,
-        "ClinicalImpression" => Profile::InformationGathering,
-        "Condition" if in_set(code(r, "/code"), "KLTargetGroupsFFB") => Profile::TargetGroup,
-        "Condition" => Profile::Condition,
-        "Goal" => Profile::InterventionGoal,
-        "CarePlan" if r.get("basedOn").is_some() => Profile::Intervention,
-        "CarePlan" => Profile::CarePlan,
-        "CareTeam" => Profile::ServicePerformer,
-        "Encounter" => Profile::FollowUpEncounter,
-        "Observation" if code(r, "/code") == Some(fixed::FOLLOW_UP_CODE) => Profile::FollowUp,
-        "Observation" => Profile::CareEvaluation,
-        _ => return None,
-    })
 }
 
 /// A resource found in a report.
@@ -98,8 +76,7 @@ fn fits(m: &Match, f: &Found<'_>, cpr: Option<&str>) -> bool {
         return false;
     }
     if let Some(cpr) = cpr {
-        let patient = f.report["entry"].as_array().and_then(|es| es.iter().map(|e| &e["resource"]).find(|x| x["resourceType"] == "Patient"));
-        if patient.and_then(|p| p.pointer("/identifier/0/value")).and_then(Value::as_str) != Some(cpr) {
+        if citizen_cpr(f.report) != Some(cpr) {
             return false;
         }
     }

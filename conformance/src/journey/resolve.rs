@@ -252,7 +252,7 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
     }
     for (i, z) in journey.citizens.iter().enumerate() {
         ffbkit_sdk::domain::Cpr::parse(&z.cpr).map_err(|e| c.err(&format!("citizens[{i}].cpr"), e.to_string()))?;
-        if !ffbkit_sdk::validate::is_uuid(&z.municipality) {
+        if !ffbkit_sdk::ids::is_uuid(&z.municipality) {
             return Err(c.err(&format!("citizens[{i}].municipality"), "not a KOMBIT STS organisation UUID (GW-CITIZEN)"));
         }
         c.define(&format!("citizens[{i}].alias"), &z.alias, AliasKind::Citizen)?;

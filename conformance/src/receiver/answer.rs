@@ -8,8 +8,8 @@
 //! `GW-ID` (ids are universally unique). Authentication, media type and store failures are
 //! HTTP matters, not FFB rules, and carry no rule id.
 
+use ffbkit_sdk::cpr::mask_in_text;
 use ffbkit_sdk::rules::RuleId;
-use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
 use ffbkit_sdk::validate::render::RULE_SYSTEM;
 use serde_json::{json, Value};
 
@@ -30,7 +30,7 @@ pub fn conflict(key: &str, original_seq: i64) -> Value {
         "error",
         "conflict",
         Some(RuleId::GwId.as_str()),
-        &format!("A report with id \"{}\" was accepted before (receipt {original_seq}) with other content; a changed report needs a new Bundle id.", mask_cpr_in_text(key)),
+        &format!("A report with id \"{}\" was accepted before (receipt {original_seq}) with other content; a changed report needs a new Bundle id.", mask_in_text(key)),
         Some("Bundle.id"),
     )
 }
@@ -47,7 +47,7 @@ pub fn unauthorized() -> Value {
 
 /// 415: the body is not declared as JSON.
 pub fn unsupported_media_type(found: &str) -> Value {
-    one("error", "not-supported", None, &format!("Content-Type \"{}\" is not accepted; send application/fhir+json or application/json.", mask_cpr_in_text(found)), None)
+    one("error", "not-supported", None, &format!("Content-Type \"{}\" is not accepted; send application/fhir+json or application/json.", mask_in_text(found)), None)
 }
 
 /// 503: the report could not be stored; nothing was accepted, send it again.

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
+use ffbkit_sdk::cpr::mask_in_text;
 use ffbkit_sdk::validate::Validator;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -137,7 +137,7 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
     let Ok(inc) = rx.await else {
         return fhir(StatusCode::INTERNAL_SERVER_ERROR, &answer::store_failed());
     };
-    let (status, outcome, masked) = (inc.status, inc.outcome.clone(), inc.cpr.as_deref().map(ffbkit_sdk::validate::cpr::mask_cpr));
+    let (status, outcome, masked) = (inc.status, inc.outcome.clone(), inc.cpr.as_deref().map(ffbkit_sdk::cpr::mask));
     match record(&s, inc).await {
         Err(()) => fhir(StatusCode::SERVICE_UNAVAILABLE, &answer::store_failed()),
         Ok(Recorded::Stored { seq }) => {
@@ -196,7 +196,7 @@ async fn read<T: Send + 'static>(s: &Shared, f: impl FnOnce(&Store) -> Result<T,
 /// (masked) when it is JSON, else a masked text preview.
 pub(crate) fn view(r: &StoredReport) -> Value {
     let text = String::from_utf8_lossy(&r.body);
-    let masked = mask_cpr_in_text(&text);
+    let masked = mask_in_text(&text);
     let report: Option<Value> = serde_json::from_str(&masked).ok();
     let mut v = json!({
         "seq": r.seq,

@@ -1,6 +1,8 @@
-//! What the receiver does with a request body before storing it: validate it with the SDK's
-//! validator (the gateway's rules, one place), pick out what the store indexes (Bundle id,
-//! the citizen's CPR number, municipality, timestamp) and decide the answer.
+//! What the receiver does with a request body before storing it: parse it once into the
+//! validator's tree, validate that tree with the SDK's validator (the gateway's rules, one
+//! place), pick out of the same tree what the store indexes (Bundle id, the citizen's CPR
+//! number by [`ffbkit_sdk::report::citizen_cpr`], municipality, timestamp) and decide the
+//! answer.
 //!
 //! Statuses: 201 accepted (no error finding; warnings and information are in the
 //! `OperationOutcome`); 400 when the body is not a JSON object at all (malformed JSON,
@@ -10,11 +12,23 @@
 use super::answer;
 use super::store::Incoming;
 use ffbkit_sdk::validate::render::operation_outcome;
-use ffbkit_sdk::validate::Validator;
-use serde::Deserialize;
+use ffbkit_sdk::validate::{json, source, Outcome, Validator};
 
-/// The CPR identifier system of the Patient.
-const CPR_SYSTEM: &str = "urn:oid:1.2.208.176.1.2";
+/// Parse `body` once, validate the tree and read the store's keys from it.
+fn check(validator: &Validator, body: &[u8]) -> (Outcome, Option<Keys>) {
+    json::with_arena(|arena| {
+        let parsed = source::parse(body, arena, &validator.options().limits);
+        let outcome = validator.validate_parsed(body, &parsed);
+        let keys = match &parsed {
+            Ok((tree, _)) if tree.is_object() => Some(Keys {
+                bundle_id: tree.get("id").and_then(json::Json::as_str).map(str::to_string),
+                cpr: ffbkit_sdk::report::citizen_cpr(tree).map(str::to_string),
+            }),
+            _ => None,
+        };
+        (outcome, keys)
+    })
+}
 
 /// The request as read off the wire.
 #[derive(Clone, Debug)]
@@ -31,57 +45,11 @@ pub struct Request {
     pub received_at: String,
 }
 
-/// A Bundle, as far as the store needs it (the rest is skipped unread). Fails on a JSON
-/// object that is not shaped like a Bundle; [`keys`] then reads it leniently.
-#[derive(Deserialize)]
-struct Bundle {
-    id: Option<serde_json::Value>,
-    entry: Option<Vec<Entry>>,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    resource: Option<Resource>,
-}
-
-#[derive(Deserialize)]
-struct Resource {
-    #[serde(rename = "resourceType")]
-    resource_type: Option<serde_json::Value>,
-    identifier: Option<Vec<Identifier>>,
-}
-
-#[derive(Deserialize)]
-struct Identifier {
-    system: Option<serde_json::Value>,
-    value: Option<serde_json::Value>,
-}
-
-/// What the store indexes, read leniently (a report with wrong types still yields what it
-/// can); `None` when the body is not a JSON object.
+/// What the store indexes, read from the tree the validator checked; `None` when the
+/// body is not a JSON object.
 struct Keys {
     bundle_id: Option<String>,
     cpr: Option<String>,
-}
-
-fn keys(body: &[u8]) -> Option<Keys> {
-    // Fast path: a typed read that skips everything else without building it.
-    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if let Some(b) = is_object.then(|| serde_json::from_slice::<Bundle>(body).ok()).flatten() {
-        let cpr = b.entry.unwrap_or_default().into_iter().filter_map(|e| e.resource).find(|r| r.resource_type.as_ref().and_then(|t| t.as_str()) == Some("Patient")).and_then(|p| {
-            p.identifier?.into_iter().find(|i| i.system.as_ref().and_then(|s| s.as_str()) == Some(CPR_SYSTEM)).and_then(|i| i.value?.as_str().map(str::to_string))
-        });
-        return Some(Keys { bundle_id: b.id.as_ref().and_then(|v| v.as_str()).map(str::to_string), cpr });
-    }
-    // A JSON object with wrongly typed parts: read what can be read.
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let obj = value.as_object()?;
-    let cpr = obj.get("entry").and_then(|e| e.as_array()).and_then(|entries| {
-        entries.iter().map(|e| &e["resource"]).find(|r| r["resourceType"] == "Patient").and_then(|p| {
-            p["identifier"].as_array()?.iter().find(|i| i["system"] == CPR_SYSTEM).and_then(|i| i["value"].as_str().map(str::to_string))
-        })
-    });
-    Some(Keys { bundle_id: obj.get("id").and_then(|v| v.as_str()).map(str::to_string), cpr })
 }
 
 fn is_json_media_type(ct: &str) -> bool {
@@ -110,9 +78,8 @@ pub fn intake(validator: &Validator, req: Request) -> Incoming {
         return inc;
     }
     // The validator does not panic on input (fuzzed; rule ids are typed, nothing is looked
-    // up at run time).
-    let outcome = validator.validate_bytes(&req.body);
-    let keys = keys(&req.body);
+    // up at run time). The body is parsed once, for the validator and the keys.
+    let (outcome, keys) = check(validator, &req.body);
     inc.status = match (&keys, outcome.is_valid()) {
         (None, _) => 400,
         (Some(_), true) => 201,
@@ -149,7 +116,7 @@ mod tests {
         assert_eq!(inc.bundle_id.as_deref(), r["id"].as_str());
         assert_eq!(inc.dedupe_key, inc.bundle_id);
         let cpr = inc.cpr.as_deref().expect("cpr found");
-        assert!(ffbkit_sdk::validate::cpr::is_valid_cpr(cpr));
+        assert!(ffbkit_sdk::cpr::is_valid(cpr));
         assert!(inc.municipality.is_some() && inc.timestamp.is_some());
     }
 

@@ -3,11 +3,12 @@
 //! (WAL, `synchronous=FULL`). A write is committed before the receiver answers.
 //!
 //! CPR numbers never leave the store in clear: a citizen is named by a *citizen key*, the
-//! hex of HMAC-SHA-256 of the CPR number under a random salt made when the store is created
-//! and kept in it, so keys are stable for one store and meaningless outside it. The masked
+//! SDK's pseudonym ([`ffbkit_sdk::cpr::pseudonym`], HMAC-SHA-256) of the CPR number under a
+//! random salt made when the store is created and kept in it, so keys are stable for one
+//! store and meaningless outside it. Which CPR number a report names is
+//! [`ffbkit_sdk::report::citizen_cpr`]'s answer. The masked
 //! CPR (`010181-****`) is kept beside it for people.
 
-use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -263,9 +264,7 @@ impl Store {
 
     /// The citizen key of a CPR number in this store (32 hex digits).
     pub fn citizen_key(&self, cpr: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.salt).expect("HMAC takes any key length");
-        mac.update(cpr.as_bytes());
-        hex(&mac.finalize().into_bytes()[..16])
+        ffbkit_sdk::cpr::pseudonym(&self.salt, cpr)
     }
 
     /// Record a batch of requests in one transaction, committed (durably) before it returns.
@@ -298,7 +297,7 @@ impl Store {
                 }
                 let accepted = (200..300).contains(&inc.status);
                 let citizen_key = inc.cpr.as_deref().map(|c| self.citizen_key(c));
-                let masked = inc.cpr.as_deref().map(ffbkit_sdk::validate::cpr::mask_cpr);
+                let masked = inc.cpr.as_deref().map(ffbkit_sdk::cpr::mask);
                 insert.execute(params![
                     inc.dedupe_key,
                     inc.bundle_id,

@@ -10,10 +10,9 @@
 //! found only the last way: a report that breaks them and that the gateway accepts is not
 //! possible (GW-REF) or not recognisable (a § 83 ydelse under an FFB code).
 
-use ffbkit_sdk::builder::derived_id;
 use ffbkit_sdk::catalog::{Catalog, FFB_SYSTEM};
-use ffbkit_sdk::domain::Date;
 use ffbkit_sdk::audit::AuditRuleId;
+use ffbkit_sdk::domain::{Date, Id};
 use ffbkit_sdk::profile::{ext, Profile};
 use ffbkit_sdk::rules::{AnyRuleId, RuleId};
 use serde_json::{json, Value};
@@ -205,7 +204,7 @@ impl Defect {
         let day = r["timestamp"].as_str().and_then(|s| s.get(..10)).unwrap_or("").to_string();
         let entries = r["entry"].as_array_mut();
         let Some(entries) = entries else { return };
-        let is = |e: &Value, p: Profile| crate::journey::expect::profile_of(&e["resource"]) == Some(p);
+        let is = |e: &Value, p: Profile| ffbkit_sdk::report::profile_of(&e["resource"]) == Some(p);
         let theme_code = |e: &Value| e["resource"].pointer("/code/coding/0/code").and_then(Value::as_str).map(str::to_string);
         match self {
             Defect::ScoresFfTheme => {
@@ -285,7 +284,7 @@ impl Defect {
                 let themes: Vec<String> = entries.iter().filter(|e| is(e, Profile::Condition)).filter_map(|e| e["resource"]["id"].as_str().map(str::to_string)).collect();
                 let mut text = r.to_string();
                 for t in &themes {
-                    text = text.replace(t, derived_id(&[t, "export", &day]).as_str());
+                    text = text.replace(t, Id::derived(&[t, "export", &day]).as_str());
                 }
                 *r = serde_json::from_str(&text).expect("still JSON");
             }

@@ -6,7 +6,7 @@
 use super::defect::Defect;
 use crate::journey::resolve;
 use crate::journey::*;
-use ffbkit_sdk::builder::{derived_id, to_value};
+use ffbkit_sdk::builder::to_value;
 use ffbkit_sdk::catalog::codes::Opfoelgningsresultat;
 use ffbkit_sdk::domain::{self as d, Case, Date, Id, PlanStatus, Registration};
 use ffbkit_sdk::generated::model;
@@ -85,7 +85,7 @@ impl VendorSystem {
     fn id(&self, journey: &str, parts: &[&str]) -> Id {
         let mut all = vec![self.run.as_str(), journey];
         all.extend_from_slice(parts);
-        derived_id(&all)
+        Id::derived(&all)
     }
 
     fn entity(&self, journey: &str, alias: &str) -> R<(String, Entity)> {

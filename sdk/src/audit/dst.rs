@@ -6,7 +6,8 @@
 
 use super::finding::Finding;
 use super::rules::AuditRuleId;
-use super::resource::{code, day_of, ref_key, refs_under};
+use super::resource::{code, day_of};
+use crate::report::{reference_key, references_under};
 use super::state::StreamState;
 use crate::catalog::codes::{Funktionsevneniveau, Stoettebehov};
 use crate::catalog::{Catalog, Concept};
@@ -85,10 +86,10 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
     let recent: Vec<_> = state.current_of(Profile::Intervention).filter(|(_, t)| day_of(&t.current["period"]["start"]).is_some_and(|d| d >= DST_FROM)).collect();
     for (k, t) in &recent {
         let i = &t.current;
-        let plan = i.pointer("/basedOn/0/reference").and_then(Value::as_str).and_then(|r| live(ref_key(r)));
+        let plan = i.pointer("/basedOn/0/reference").and_then(Value::as_str).and_then(|r| live(reference_key(r)));
         let has_ydelse = code(&i["activity"][0]["detail"], "code").is_some();
-        let has_target = plan.is_some_and(|p| refs_under(p, "addresses").iter().any(|r| live(ref_key(r)).is_some_and(|g| code(g, "code").is_some_and(|c| in_set(c, "KLTargetGroupsFFB")))));
-        let has_tilbud = plan.is_some_and(|p| refs_under(p, "careTeam").iter().any(|r| live(ref_key(r)).is_some_and(|c| c.pointer("/category/0/coding/0/code").is_some())));
+        let has_target = plan.is_some_and(|p| references_under(*p, "addresses").iter().any(|r| live(reference_key(r)).is_some_and(|g| code(g, "code").is_some_and(|c| in_set(c, "KLTargetGroupsFFB")))));
+        let has_tilbud = plan.is_some_and(|p| references_under(*p, "careTeam").iter().any(|r| live(reference_key(r)).is_some_and(|c| c.pointer("/category/0/coding/0/code").is_some())));
         let missing: Vec<&str> = [(has_ydelse, "an FFB ydelse"), (has_target, "an FFB målgruppe"), (has_tilbud, "an FFB tilbud")].into_iter().filter(|(ok, _)| !ok).map(|(_, w)| w).collect();
         if !missing.is_empty() {
             out.push(at(AuditRuleId::DstTriple, t, k, format!("The ydelse started on or after {DST_FROM} lacks {}.", missing.join(" and "))));
@@ -124,8 +125,8 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
         .resources
         .values()
         .filter(|t| !super::resource::withdrawn(t.current) && matches!(t.current["resourceType"].as_str(), Some("Goal" | "CarePlan")))
-        .flat_map(|t| refs_under(t.current, "addresses"))
-        .map(ref_key)
+        .flat_map(|t| references_under(t.current, "addresses"))
+        .map(reference_key)
         .collect();
     for (k, t) in ad.iter().filter(|(k, t)| !worked_on.contains(k.as_str()) && !matches!(code(t.current, "clinicalStatus"), Some("inactive" | "resolved"))) {
         out.push(at(AuditRuleId::DstAdIndsats, t, k, "No goal addresses this Aktivitet og deltagelse theme and no care plan works on it; only A&D themes that are part of the social intervention are registered.".into()));
@@ -146,10 +147,10 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
         }
         // A reading: the assessment of the day belongs to the care plan followed up (held by
         // it in some version reported, or, outside the profile, naming it as its focus).
-        let Some(plan) = refs_under(t.current, "focus").first().map(|r| ref_key(r)) else { continue };
+        let Some(plan) = references_under(t.current, "focus").first().map(|r| reference_key(r)) else { continue };
         let belongs = state.current_of(Profile::CareEvaluation).any(|(e, x)| {
             day_of(&x.current["effectiveDateTime"]) == Some(d)
-                && (state.held_evaluations.contains(&(plan.to_string(), e.clone())) || refs_under(x.current, "focus").iter().any(|r| ref_key(r) == plan))
+                && (state.held_evaluations.contains(&(plan.to_string(), e.clone())) || references_under(x.current, "focus").iter().any(|r| reference_key(r) == plan))
         });
         if !belongs {
             out.push(at(AuditRuleId::DstStoette, t, k, format!("The follow-up of {d} is about {plan}, which holds no støttebehov assessment of that day; the one of that day belongs to another care plan or to none.")).interpretation());
@@ -160,7 +161,7 @@ pub(crate) fn check(state: &StreamState, who: &Citizen, out: &mut Vec<Finding>) 
     let maaltype = state.current_of(Profile::InterventionGoal).any(|(_, t)| {
         let g = &t.current;
         g["target"].as_array().is_some_and(|ts| ts.iter().any(|x| code(x, "measure") == Some(fixed::MEASURE_CHANGE_VALUE) && code(x, "detailCodeableConcept").is_some()))
-            && refs_under(g, "addresses").iter().any(|r| live(ref_key(r)).and_then(|c| code(c, "code")).is_some_and(|c| in_set(c, "KLConditionADCodesFFB")))
+            && references_under(*g, "addresses").iter().any(|r| live(reference_key(r)).and_then(|c| code(c, "code")).is_some_and(|c| in_set(c, "KLConditionADCodesFFB")))
     });
     if !maaltype {
         out.push(citizen(AuditRuleId::DstMaaltype, "The citizen receives FFB ydelser but has no goal with a måltype tied to an Aktivitet og deltagelse theme."));

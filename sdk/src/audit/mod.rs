@@ -120,8 +120,8 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
         for r in &rep.resources {
             let k = key(r);
             if r["resourceType"] == "Patient" {
-                out.citizen = crate::validate::cpr::mask_cpr(r.pointer("/identifier/0/value").and_then(Value::as_str).unwrap_or(""));
-                out.municipality = r.pointer("/managingOrganization/identifier/value").and_then(Value::as_str).unwrap_or("").to_string();
+                out.citizen = crate::cpr::mask(crate::report::cpr_of_patient(*r).unwrap_or(""));
+                out.municipality = crate::report::municipality_of_patient(*r).unwrap_or("").to_string();
                 match &patient {
                     None => patient = Some(k.clone()),
                     Some(p) if *p != k => f.push(rep.finding(AuditRuleId::ProtoIdStable, Some(&k), format!("The citizen was reported as {p} before and is now {k}; the citizen usually keeps one Patient id.")).interpretation()),

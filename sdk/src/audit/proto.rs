@@ -7,7 +7,8 @@
 
 use super::finding::Finding;
 use super::rules::AuditRuleId;
-use super::resource::{code, day_before, day_of, key, last_asserted, profile_of, ref_key, refs_under, references, withdrawn};
+use super::resource::{code, day_before, day_of, key, last_asserted, withdrawn};
+use crate::report::{profile_of, reference_key, references, references_under};
 use super::state::StreamState;
 use crate::profile::Profile;
 use serde_json::Value;
@@ -74,8 +75,8 @@ pub(crate) fn references_resolve(rep: &Report, out: &mut Vec<Finding>) {
     for r in &rep.resources {
         let k = key(r);
         let goal = r["resourceType"] == "Goal";
-        for (top, reference) in references(r) {
-            let target = ref_key(reference);
+        for (top, reference) in references(*r) {
+            let target = reference_key(reference);
             if rep.by_key.contains_key(target) {
                 continue;
             }
@@ -94,14 +95,14 @@ pub(crate) fn references_resolve(rep: &Report, out: &mut Vec<Finding>) {
 /// invariant kl-reporting-ffb-care-plan-3 is commented out in the IG.
 pub(crate) fn new_ones_are_held(rep: &Report, new_keys: &[String], out: &mut Vec<Finding>) {
     let held_by = |k: &str, holders: &[&str]| {
-        rep.resources.iter().any(|h| holders.contains(&h["resourceType"].as_str().unwrap_or("")) && profile_of(h) != Some(Profile::Intervention) && references(h).iter().any(|(_, r)| ref_key(r) == k))
+        rep.resources.iter().any(|h| holders.contains(&h["resourceType"].as_str().unwrap_or("")) && profile_of(*h) != Some(Profile::Intervention) && references(*h).iter().any(|(_, r)| reference_key(r) == k))
     };
     for k in new_keys {
         let Some(r) = rep.by_key.get(k) else { continue };
         if withdrawn(r) {
             continue;
         }
-        let (holders, what): (&[&str], &str) = match profile_of(r) {
+        let (holders, what): (&[&str], &str) = match profile_of(*r) {
             Some(Profile::Condition) => (&["ClinicalImpression"], "no information gathering"),
             Some(Profile::TargetGroup) => (&["CarePlan"], "no care plan"),
             Some(Profile::CareEvaluation) => (&["CarePlan", "ClinicalImpression"], "neither a care plan nor an information gathering"),
@@ -130,10 +131,10 @@ pub(crate) fn daily(rep: &Report, r: &Value, out: &mut Vec<Finding>) -> bool {
 /// The målgruppe or tilbud codes a care plan's references under `element` resolve to
 /// (the reference itself where it does not resolve).
 fn codes_of(rep: &Report, state: &StreamState, plan: &Value, element: &str) -> BTreeSet<String> {
-    refs_under(plan, element)
+    references_under(plan, element)
         .into_iter()
         .map(|r| {
-            let k = ref_key(r);
+            let k = reference_key(r);
             rep.resolve(state, k)
                 .and_then(|t| code(t, "code").or_else(|| t.pointer("/category/0/coding/0/code").and_then(Value::as_str)))
                 .map_or_else(|| k.to_string(), str::to_string)
@@ -204,7 +205,7 @@ pub(crate) fn dropped(old: &Value, new: &Value) -> Option<(String, Vec<String>, 
         Profile::CarePlan => "goal",
         _ => return None,
     };
-    let keys = |v: &Value| refs_under(v, element).into_iter().map(|r| ref_key(r).to_string()).collect::<BTreeSet<String>>();
+    let keys = |v: &Value| references_under(v, element).into_iter().map(|r| reference_key(r).to_string()).collect::<BTreeSet<String>>();
     let (before, after) = (keys(old), keys(new));
     let gone: Vec<String> = before.difference(&after).cloned().collect();
     (!gone.is_empty()).then(|| (key(new), gone, after.difference(&before).cloned().collect()))
@@ -252,10 +253,10 @@ pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
             Some(Profile::CarePlan) => "addresses",
             _ => continue,
         };
-        for r in refs_under(h.current, element) {
-            if let Some(t) = live(ref_key(r)) {
+        for r in references_under(h.current, element) {
+            if let Some(t) = live(reference_key(r)) {
                 if let Some(c) = code(t.current, "code") {
-                    groups.entry((hk.clone(), c.to_string(), element)).or_default().push((t.seen, state.resources.get_key_value(ref_key(r)).map(|(k, _)| k).expect("live")));
+                    groups.entry((hk.clone(), c.to_string(), element)).or_default().push((t.seen, state.resources.get_key_value(reference_key(r)).map(|(k, _)| k).expect("live")));
                 }
             }
         }
@@ -263,7 +264,7 @@ pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
     for (k, t) in state.current_of(Profile::Intervention) {
         let open = t.current["period"].get("end").is_none() && !matches!(t.current["status"].as_str(), Some("completed" | "revoked"));
         if let (true, Some(plan), Some(c)) = (open, t.current.pointer("/basedOn/0/reference").and_then(Value::as_str), code(&t.current["activity"][0]["detail"], "code")) {
-            groups.entry((ref_key(plan).to_string(), c.to_string(), "ydelse")).or_default().push((t.seen, k));
+            groups.entry((reference_key(plan).to_string(), c.to_string(), "ydelse")).or_default().push((t.seen, k));
         }
     }
     for ((holder, c, what), mut v) in groups {

@@ -1,7 +1,8 @@
 //! The current state of a citizen's stream: per resource key (`Type/id`) the latest version
 //! reported, the report that carried it, and the days it was sent.
 
-use super::resource::{profile_of, ref_key, refs_under, withdrawn};
+use super::resource::withdrawn;
+use crate::report::{profile_of, reference_key, references_under};
 use crate::profile::Profile;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,8 +46,8 @@ impl<'a> StreamState<'a> {
     /// Record a version of a resource carried by a report.
     pub fn record(&mut self, key: String, r: &'a Value, report: &str, day: &str) {
         if r["resourceType"] == "CarePlan" {
-            for e in refs_under(r, "activity") {
-                self.held_evaluations.insert((key.clone(), ref_key(e).to_string()));
+            for e in references_under(r, "activity") {
+                self.held_evaluations.insert((key.clone(), reference_key(e).to_string()));
             }
         }
         let n = self.resources.len();

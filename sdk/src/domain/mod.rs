@@ -59,26 +59,25 @@ pub enum DomainError {
 pub struct Id(String);
 
 impl Id {
-    /// A fresh random UUID (version 4).
+    /// A fresh random UUID (version 4, [`crate::ids::random_uuid`]).
     pub fn random() -> Id {
-        use std::hash::{BuildHasher, Hasher};
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
-        let mut rng = crate::sample::Rng::new(h.finish());
-        Id(rng.uuid())
+        Id(crate::ids::random_uuid())
     }
 
     /// An id from a seeded generator (deterministic test data).
-    pub fn seeded(rng: &mut crate::sample::Rng) -> Id {
+    pub fn seeded(rng: &mut crate::ids::Rng) -> Id {
         Id(rng.uuid())
+    }
+
+    /// A stable id derived from other ids and names ([`crate::ids::derived_uuid`]): the
+    /// CareTeam and follow-up Encounter of a plan, a report's Bundle.
+    pub fn derived(parts: &[&str]) -> Id {
+        Id(crate::ids::derived_uuid(parts))
     }
 
     /// An existing UUID.
     pub fn parse(s: &str) -> Result<Id, DomainError> {
-        if crate::validate::is_uuid(s) {
+        if crate::ids::is_uuid(s) {
             Ok(Id(s.to_string()))
         } else {
             Err(DomainError::Id(s.to_string()))
@@ -104,12 +103,7 @@ pub struct Cpr(String);
 impl Cpr {
     /// A syntactically valid CPR number (ten digits, `DDMMYY` a real day and month).
     pub fn parse(s: &str) -> Result<Cpr, DomainError> {
-        let digits: String = s.chars().filter(|c| *c != '-').collect();
-        if crate::validate::cpr::is_valid_cpr(&digits) {
-            Ok(Cpr(digits))
-        } else {
-            Err(DomainError::Cpr(crate::validate::cpr::mask_cpr(s)))
-        }
+        crate::cpr::parse(s).map(Cpr).ok_or_else(|| DomainError::Cpr(crate::cpr::mask(s)))
     }
     /// The ten digits, unmasked: for the report itself only.
     pub fn digits(&self) -> &str {
@@ -119,7 +113,7 @@ impl Cpr {
 
 impl fmt::Display for Cpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::validate::cpr::mask_cpr(&self.0))
+        f.write_str(&crate::cpr::mask(&self.0))
     }
 }
 
@@ -143,7 +137,7 @@ pub struct Citizen {
 impl Citizen {
     /// A citizen of a municipality.
     pub fn new(cpr: Cpr, municipality: &str) -> Result<Citizen, DomainError> {
-        if !crate::validate::is_uuid(municipality) {
+        if !crate::ids::is_uuid(municipality) {
             return Err(DomainError::Municipality(municipality.to_string()));
         }
         Ok(Citizen { id: Id::random(), cpr, municipality: municipality.to_string() })

@@ -84,11 +84,7 @@ impl Outbox {
     /// keeps one. `citizen` is stored masked.
     pub fn enqueue(&self, report: &serde_json::Value) -> Result<String, OutboxError> {
         let id = report["id"].as_str().map(str::to_string).unwrap_or_else(|| crate::domain::Id::random().to_string());
-        let citizen = report["entry"]
-            .as_array()
-            .and_then(|e| e.iter().find(|e| e["resource"]["resourceType"] == "Patient"))
-            .and_then(|e| e["resource"]["identifier"][0]["value"].as_str())
-            .map(crate::validate::cpr::mask_cpr);
+        let citizen = crate::report::citizen_cpr(report).map(crate::cpr::mask);
         let body = serde_json::to_vec(report).unwrap_or_default();
         self.db().execute(
             "INSERT OR IGNORE INTO outbox (report_id, citizen, body) VALUES (?1, ?2, ?3)",

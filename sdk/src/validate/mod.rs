@@ -15,7 +15,6 @@
 
 mod base_invariants;
 pub mod batch;
-pub mod cpr;
 mod diagnostic;
 pub mod json;
 mod memo;
@@ -37,11 +36,6 @@ use json::Json;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
-
-/// True when `s` is a lower-case canonical UUID (the ids the IG wants).
-pub fn is_uuid(s: &str) -> bool {
-    semantic::is_uuid(s)
-}
 
 /// The embedded schema files of `schemas/fhir`, by file name.
 pub const SCHEMA_FILES: &[(&str, &str)] = &[
@@ -119,9 +113,11 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of entries with a resource.
     pub resources: usize,
-    /// The citizen's CPR number (masked unless `show_cpr`), when found.
+    /// The citizen's CPR number (masked unless `show_cpr`), when the report names one
+    /// ([`crate::report::citizen_cpr`]).
     pub citizen: Option<String>,
-    /// The municipality's STS organisation identifier, when found.
+    /// The municipality's STS organisation identifier, when found (the citizen's Patient's,
+    /// [`crate::report::municipality_of_patient`]).
     pub municipality: Option<String>,
     /// The bundle's timestamp, when found.
     pub timestamp: Option<String>,
@@ -449,7 +445,7 @@ impl<'a> Findings<'a> {
         if self.validator.options.show_cpr {
             s.to_string()
         } else {
-            cpr::mask_cpr_in_text(s)
+            crate::cpr::mask_in_text(s)
         }
     }
 

@@ -79,7 +79,7 @@ impl Known {
             }
             Known::Id => (1..=64).contains(&b.len()) && !any_byte(b, |c| !(c.is_ascii_alphanumeric() || c == b'-' || c == b'.')),
             Known::TenDigits => b.len() == 10 && b.iter().all(u8::is_ascii_digit),
-            Known::UrnUuid => s.strip_prefix("urn:uuid:").is_some_and(super::semantic::is_uuid),
+            Known::UrnUuid => s.strip_prefix("urn:uuid:").is_some_and(crate::ids::is_uuid),
             Known::Date => date(b).is_some_and(|(rest, _)| rest.is_empty()),
             Known::DateTime => match date(b) {
                 Some((rest, full_day)) => rest.is_empty() || (full_day && rest.first() == Some(&b'T') && time_zone(&rest[1..])),

@@ -1,7 +1,7 @@
 //! Output formats for findings: human (terminal, with the source line and a caret),
 //! JSON lines, FHIR `OperationOutcome` (as the gateway answers) and JUnit XML.
 
-use super::{cpr, Diagnostic, Outcome, Severity};
+use super::{Diagnostic, Outcome, Severity};
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -43,7 +43,7 @@ pub fn human(path: &str, text: Option<&[u8]>, outcome: &Outcome, color: bool, sh
         let _ = writeln!(out, "  {} {pos}  {}", paint("-->", "1;34", color), d.location);
         if let (Some(l), Some(c)) = (d.line, d.column) {
             if let Some(src) = lines.get(l as usize - 1) {
-                let src = if show_cpr { src.to_string() } else { cpr::mask_cpr_in_text(src) };
+                let src = if show_cpr { src.to_string() } else { crate::cpr::mask_in_text(src) };
                 let (shown, caret_at) = window(&src, c as usize - 1, 100);
                 let gutter = l.to_string();
                 let pad = " ".repeat(gutter.len());

@@ -265,7 +265,7 @@ pub enum Violation {
 /// One step of the path to a value being checked: kept as borrowed keys and indices, and
 /// turned into a JSON Pointer only when an error is recorded.
 #[derive(Clone, Copy, Debug)]
-pub(super) enum Seg<'v> {
+pub(crate) enum Seg<'v> {
     /// A member name.
     Key(&'v str),
     /// An array index.

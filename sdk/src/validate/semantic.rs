@@ -2,7 +2,9 @@
 //! citizen, subjects, references and their target profiles, the IG's invariants, the IG's
 //! text-only rules and calendar-valid dates.
 
-use super::{cpr, Findings, Outcome, RuleId, Validator};
+use super::{Findings, Outcome, RuleId, Validator};
+use crate::ids::is_uuid;
+use crate::report;
 use crate::profile::{ext, fixed, Profile};
 use super::json::Json;
 use super::schema::{render, Seg, PATH_DEPTH};
@@ -139,9 +141,12 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
     }
     // The first claim of a profile for this type is the one checked; every other claim is
     // a finding.
+    // The claim (`report::claims`: the first that is a profile of this type; every other
+    // claim is a finding), else the content (`report`'s rule, one place); content that does
+    // not decide is settled by the schemas: the profile with the fewest errors.
     let mut claimed: Option<Profile> = None;
-    for (k, url) in claimed_profiles(resource).enumerate() {
-        match Profile::from_url(url).filter(|p| candidates.contains(p)) {
+    for (k, url, profile) in report::claims(rt, resource) {
+        match profile {
             Some(p) => {
                 claimed.get_or_insert(p);
             }
@@ -152,13 +157,7 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
             }
         }
     }
-    let chosen = if let Some(c) = claimed {
-        c
-    } else if candidates.len() == 1 {
-        candidates[0]
-    } else {
-        guess_profile(v, rt, resource, candidates)
-    };
+    let chosen = claimed.or_else(|| report::profile_by_content(rt, resource, v.catalog())).unwrap_or_else(|| fewest_errors(v, resource, candidates));
     let mut errors = v.profile_errors(chosen, resource);
     errors.retain(|e| !cx.said_already(e, ptr));
     if !errors.is_empty() && candidates.len() == 2 {
@@ -187,34 +186,6 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
         v.report_schema_error(e, ptr, resource, Some(chosen), cx);
     }
     Some(chosen)
-}
-
-fn guess_profile(v: &Validator, rt: &str, resource: &Json<'_>, candidates: &[Profile]) -> Profile {
-    let cat = v.catalog();
-    match rt {
-        "Condition" => {
-            let code = first_code(resource, "code").unwrap_or("");
-            if cat.value_set("KLTargetGroupsFFB").is_some_and(|s| s.contains(code)) {
-                Profile::TargetGroup
-            } else if cat.value_set("KLConditionCodesFFB").is_some_and(|s| s.contains(code)) || resource.get("severity").is_some() {
-                Profile::Condition
-            } else {
-                fewest_errors(v, resource, candidates)
-            }
-        }
-        "CarePlan" => {
-            if resource.get("basedOn").is_some() || at(resource, &[Step::K("activity"), Step::I(0), Step::K("detail")]).is_some() {
-                Profile::Intervention
-            } else {
-                Profile::CarePlan
-            }
-        }
-        _ => match first_code(resource, "code") {
-            Some(fixed::FOLLOW_UP_CODE) => Profile::FollowUp,
-            Some(fixed::CARE_EVALUATION_CODE) => Profile::CareEvaluation,
-            _ => fewest_errors(v, resource, candidates),
-        },
-    }
 }
 
 fn fewest_errors(v: &Validator, resource: &Json<'_>, candidates: &[Profile]) -> Profile {
@@ -309,21 +280,6 @@ fn full_url_base<'f>(full: &'f str, resource_type: &str, id: &str) -> Option<&'f
     (rest.is_empty() || rest.ends_with('/')).then_some(rest)
 }
 
-/// Lower-case canonical UUID text: 36 bytes, all lower-case hex digits or dashes, exactly
-/// four dashes, at 8, 13, 18 and 23. The bytes are tested without an early exit (a loop
-/// the compiler vectorises; nearly every id checked is a UUID).
-pub(crate) fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
-        return false;
-    }
-    let (other, dashes) = b.iter().fold((false, 0u8), |(other, dashes), &c| {
-        let dash = c == b'-';
-        (other | !(c.is_ascii_digit() | (b'a'..=b'f').contains(&c) | dash), dashes + u8::from(dash))
-    });
-    !other && dashes == 4
-}
-
 /// GW-CITIZEN: exactly one Patient, a valid CPR number, a KOMBIT STS organisation.
 fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
     let patients: Vec<&Entry<'_>> = list.iter().filter(|e| e.resource_type == "Patient").collect();
@@ -331,16 +287,20 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
         let ptr = patients.get(1).map_or(String::new(), |e| e.ptr.to_string());
         cx.push(RuleId::GwCitizen, &ptr, None, "exactly one Patient".into(), format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()));
     }
+    // The citizen is the first Patient and its CPR identifier (`report`'s rule, one place).
     let Some(p) = patients.first() else { return };
     let ptr = &p.ptr;
-    if let Some(cpr_value) = at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]).and_then(Json::as_str) {
-        outcome.citizen = Some(cx.mask(cpr_value));
-        if !cpr::is_valid_cpr(cpr_value) {
-            let vp = format!("{ptr}/identifier/0/value");
-            cx.push(RuleId::GwCitizen, &vp, at(p.resource, &[Step::K("identifier"), Step::I(0), Step::K("value")]), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(&Json::String(cpr_value))));
+    if let Some((k, identifier)) = report::cpr_identifier(p.resource) {
+        if let Some(value) = identifier.get("value").filter(|v| v.is_string()) {
+            let cpr_value = value.as_str().unwrap_or_default();
+            outcome.citizen = report::cpr_of_patient(p.resource).map(|c| cx.mask(c));
+            if !crate::cpr::is_valid(cpr_value) {
+                let vp = format!("{ptr}/identifier/{k}/value");
+                cx.push(RuleId::GwCitizen, &vp, Some(value), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(value)));
+            }
         }
     }
-    if let Some(org) = at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]).and_then(Json::as_str) {
+    if let Some(org) = report::municipality_of_patient(p.resource) {
         outcome.municipality = Some(org.to_string());
         if !is_uuid(org) {
             let vp = format!("{ptr}/managingOrganization/identifier/value");
@@ -396,7 +356,7 @@ fn reference_rules(profile: Profile) -> &'static [(&'static str, Profile)] {
 fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
     // Any reference anywhere in the resource must resolve (aggregation: bundled).
     let rules = reference_rules(profile);
-    for_each_reference(e.resource, &mut Vec::with_capacity(PATH_DEPTH), &mut |path, r| {
+    report::for_each_reference(e.resource, &mut Vec::with_capacity(PATH_DEPTH), &mut |path, r| {
         let Some(rs) = r.as_str() else { return };
         let ptr = || format!("{}{}", e.ptr, render(path));
         match resolve(rs) {
@@ -433,12 +393,6 @@ fn local_reference(resource: &Json<'_>, rs: &str, ptr: &str, r: &Json<'_>, cx: &
     }
 }
 
-/// True for an array, or an object that may hold a `reference` member: what the reference
-/// walk steps into.
-fn worth_walking(v: &Json<'_>) -> bool {
-    v.is_array() || v.as_object().is_some_and(|o| o.may_hold_reference())
-}
-
 /// "a CarePlan", "an InterventionGoal".
 fn article(noun: &str) -> String {
     let vowel = noun.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
@@ -468,38 +422,6 @@ fn is_element(path: &[Seg<'_>], element: &str) -> bool {
         rest = r;
     }
     !first && rest.is_empty()
-}
-
-/// Call `f` with every `reference` member in `v` and its path (ending in `reference`),
-/// in document order. Objects the parser found free of `reference` members are skipped.
-fn for_each_reference<'v, 'a>(v: &'v Json<'a>, path: &mut Vec<Seg<'v>>, f: &mut dyn FnMut(&[Seg<'v>], &'v Json<'a>)) {
-    match v {
-        Json::Object(m) if m.may_hold_reference() => {
-            for (k, x) in m.iter() {
-                // The first byte before the whole name: `extension` has the same length.
-                if k.as_bytes().first() == Some(&b'r') && k == "reference" {
-                    path.push(Seg::Key(k));
-                    f(path, x);
-                    path.pop();
-                } else if worth_walking(x) {
-                    path.push(Seg::Key(k));
-                    for_each_reference(x, path, f);
-                    path.pop();
-                }
-            }
-        }
-        Json::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                if !worth_walking(x) {
-                    continue;
-                }
-                path.push(Seg::Index(i));
-                for_each_reference(x, path, f);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
 }
 
 fn rank(addressed: &Json<'_>) -> Option<i64> {
@@ -659,34 +581,7 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_element, is_uuid, Seg};
-
-    #[test]
-    fn is_uuid_is_the_8_4_4_4_12_lower_case_form() {
-        // The definition, position by position.
-        let reference = |s: &str| {
-            let b = s.as_bytes();
-            b.len() == 36
-                && b.iter().enumerate().all(|(i, &c)| match i {
-                    8 | 13 | 18 | 23 => c == b'-',
-                    _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
-                })
-        };
-        let good = "7193accc-c113-4c03-9890-cb4be1a49455";
-        assert!(is_uuid(good));
-        // Every position replaced by every byte of interest, and shorter and longer texts.
-        for i in 0..good.len() {
-            for c in ['-', '0', '9', 'a', 'f', 'g', 'A', 'F', ' ', 'æ', '/', ':', '`', '{'] {
-                let mut t: Vec<char> = good.chars().collect();
-                t[i] = c;
-                let t: String = t.into_iter().collect();
-                assert_eq!(is_uuid(&t), reference(&t), "{t}");
-            }
-        }
-        for t in ["", "7193accc-c113-4c03-9890-cb4be1a4945", "7193accc-c113-4c03-9890-cb4be1a494555", "7193accc-c113-4c03-9890-cb4be1a4945-", "------------------------------------"] {
-            assert_eq!(is_uuid(t), reference(t), "{t}");
-        }
-    }
+    use super::{is_element, Seg};
 
     #[test]
     fn is_element_matches_the_dotted_names_of_a_path() {

@@ -211,8 +211,9 @@ def read_reports(
     - ``history=False`` keeps the latest version of each resource id (by the report's
       timestamp; ties: the later input), whatever the order of the inputs; ``True`` keeps
       every version, one row per report that carried it.
-    - ``cpr``: ``"masked"`` (``010181-****``, the default), ``"pseudonym"`` (a salted
-      SHA-256 pseudonym; pass the same ``salt`` to link datasets, without one a random salt
+    - ``cpr``: ``"masked"`` (``010181-****``, the default), ``"pseudonym"`` (32 hex
+      digits of HMAC-SHA-256 under ``salt``, the SDK's one scheme, as ``ffbkit serve``'s
+      citizen keys; pass the same ``salt`` to link datasets, without one a random salt
       links within this dataset only) or ``"clear"``.
     - ``on_invalid``: ``"keep"`` the rows of reports with errors (their findings are in
       ``issues``), ``"skip"`` them, or ``"raise"`` :class:`ReportError` with the rule ids.

@@ -6,12 +6,9 @@
 
 use super::spill::{Location, Spill};
 use anyhow::Result;
-use ffbkit_sdk::profile::fixed::CPR_SYSTEM;
-use ffbkit_sdk::validate::batch;
+use ffbkit_sdk::input::{self, InputError};
+use ffbkit_sdk::validate::{json, source};
 use rayon::prelude::*;
-use serde::Deserialize;
-use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
 
 /// Reports parsed per parallel batch.
 const BATCH: usize = 2048;
@@ -55,45 +52,16 @@ impl Intake {
     }
 }
 
-#[derive(Deserialize)]
-struct Head {
-    timestamp: Option<String>,
-    entry: Option<Vec<EntryHead>>,
-}
-
-#[derive(Deserialize)]
-struct EntryHead {
-    resource: Option<ResourceHead>,
-}
-
-#[derive(Deserialize)]
-struct ResourceHead {
-    #[serde(rename = "resourceType")]
-    resource_type: Option<String>,
-    identifier: Option<Vec<IdentifierHead>>,
-}
-
-#[derive(Deserialize)]
-struct IdentifierHead {
-    system: Option<String>,
-    value: Option<String>,
-}
-
-/// The citizen (CPR) and timestamp of a report, or why it has none.
+/// The citizen (CPR, by [`ffbkit_sdk::report::citizen_cpr`]) and timestamp of a report, or
+/// why it has none. Parsed with the validator's parser (into this thread's arena).
 fn head(bytes: &[u8]) -> Result<(String, String), String> {
-    let h: Head = serde_json::from_slice(bytes).map_err(|e| format!("not a JSON delivery report: {e}"))?;
-    let cpr = h
-        .entry
-        .iter()
-        .flatten()
-        .filter_map(|e| e.resource.as_ref())
-        .filter(|r| r.resource_type.as_deref() == Some("Patient"))
-        .flat_map(|r| r.identifier.iter().flatten())
-        .find(|i| i.system.as_deref() == Some(CPR_SYSTEM) || i.system.is_none())
-        .and_then(|i| i.value.clone())
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| "names no citizen: no Patient with a CPR number (GW-CITIZEN)".to_string())?;
-    Ok((cpr, h.timestamp.unwrap_or_default()))
+    let limits = source::Limits { max_bytes: MAX_REPORT };
+    json::with_arena(|arena| {
+        let (tree, _) = source::parse(bytes, arena, &limits).map_err(|p| format!("not a JSON delivery report: {}", p.message))?;
+        let cpr = ffbkit_sdk::report::citizen_cpr(&tree).ok_or_else(|| "names no citizen: no Patient with a CPR number (GW-CITIZEN)".to_string())?;
+        let ts = tree.get("timestamp").and_then(json::Json::as_str).unwrap_or_default();
+        Ok((cpr.to_string(), ts.to_string()))
+    })
 }
 
 struct Unit {
@@ -121,80 +89,43 @@ fn flush(pending: &mut Vec<Unit>, spill: &mut Spill, intake: &mut Intake, on_rep
     Ok(())
 }
 
-fn is_ndjson(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"))
-}
-
-/// Lines of an NDJSON stream, each a unit; `source` is the file's id when the bytes can be
-/// read again from it.
-fn lines(mut r: impl BufRead, name: &str, source: Option<i64>, pending: &mut Vec<Unit>, spill: &mut Spill, intake: &mut Intake, on_report: &mut dyn FnMut()) -> Result<()> {
-    let (mut offset, mut line_no) = (0u64, 0usize);
-    loop {
-        let mut line = Vec::new();
-        let n = match r.read_until(b'\n', &mut line) {
-            Ok(n) => n,
-            Err(e) => {
-                intake.problem(format!("{name}:{}", line_no + 1), e.to_string(), true);
-                break;
-            }
-        };
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let start = offset;
-        offset += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if line.len() > MAX_REPORT {
-            intake.problem(format!("{name}:{line_no}"), format!("report of {} bytes, over the limit of {MAX_REPORT}", line.len()), false);
-            continue;
-        }
-        let at = match source {
-            Some(s) => Location::File(s, start, line.len()),
-            None => Location::Bytes(Vec::new()),
-        };
-        pending.push(Unit { name: format!("{name}:{line_no}"), at, bytes: Some(line) });
-        if pending.len() >= BATCH {
-            flush(pending, spill, intake, on_report)?;
-        }
-    }
-    Ok(())
-}
-
-/// Read every input into the spill.
+/// Read every input into the spill ([`ffbkit_sdk::input`]: files, directories, NDJSON,
+/// standard input).
 pub fn read_inputs(paths: &[std::path::PathBuf], spill: &mut Spill, on_report: &mut dyn FnMut()) -> Result<Intake> {
     let mut intake = Intake::default();
     let mut pending: Vec<Unit> = Vec::with_capacity(BATCH);
-    for input in batch::expand(paths) {
-        match input {
-            Err((p, e)) => intake.problem(p.display().to_string(), e, true),
-            Ok(p) if p.as_os_str() == "-" => {
-                let mut buf = Vec::new();
-                if let Err(e) = std::io::stdin().lock().take(MAX_REPORT as u64 * 64).read_to_end(&mut buf) {
-                    intake.problem("-".into(), e.to_string(), true);
-                } else if head(&buf).is_ok() {
-                    pending.push(Unit { name: "-".into(), at: Location::Bytes(Vec::new()), bytes: Some(buf) });
-                } else {
-                    lines(std::io::Cursor::new(buf), "-", None, &mut pending, spill, &mut intake, on_report)?;
-                }
-            }
-            Ok(p) if is_ndjson(&p) => match std::fs::File::open(&p) {
-                Ok(f) => {
-                    let s = spill.source(&p);
-                    lines(BufReader::with_capacity(1 << 20, f), &p.display().to_string(), Some(s), &mut pending, spill, &mut intake, on_report)?;
-                }
-                Err(e) => intake.problem(p.display().to_string(), e.to_string(), true),
-            },
-            Ok(p) => match std::fs::read(&p) {
-                Ok(b) if b.len() > MAX_REPORT => intake.problem(p.display().to_string(), format!("report of {} bytes, over the limit of {MAX_REPORT}", b.len()), false),
+    // The spill's id of the NDJSON file being read (its lines are read again from it).
+    let mut stream: Option<(std::path::PathBuf, i64)> = None;
+    for unit in input::reports(paths, MAX_REPORT) {
+        match unit {
+            Err(e @ InputError::TooLarge { .. }) => intake.problem(e.name(), e.reason(), false),
+            Err(e) => intake.problem(e.name(), e.reason(), true),
+            Ok(input::Unit::File(p)) => match input::read_file(&p, MAX_REPORT) {
                 Ok(b) => {
                     let s = spill.source(&p);
                     pending.push(Unit { name: p.display().to_string(), at: Location::File(s, 0, b.len()), bytes: Some(b) });
                 }
-                Err(e) => intake.problem(p.display().to_string(), e.to_string(), true),
+                Err(e @ InputError::TooLarge { .. }) => intake.problem(e.name(), e.reason(), false),
+                Err(e) => intake.problem(e.name(), e.reason(), true),
             },
+            Ok(input::Unit::Line { path, line, offset, bytes }) => {
+                let name = format!("{}:{line}", path.display());
+                let at = if path.as_os_str() == input::STDIN {
+                    Location::Bytes(Vec::new())
+                } else {
+                    let s = match &stream {
+                        Some((p, s)) if *p == path => *s,
+                        _ => {
+                            let s = spill.source(&path);
+                            stream = Some((path, s));
+                            s
+                        }
+                    };
+                    Location::File(s, offset, bytes.len())
+                };
+                pending.push(Unit { name, at, bytes: Some(bytes) });
+            }
+            Ok(input::Unit::Stdin(bytes)) => pending.push(Unit { name: input::STDIN.into(), at: Location::Bytes(Vec::new()), bytes: Some(bytes) }),
         }
         if pending.len() >= BATCH {
             flush(&mut pending, spill, &mut intake, on_report)?;

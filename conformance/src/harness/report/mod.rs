@@ -10,7 +10,7 @@ use super::requirements::{known_ids, vum_id};
 use super::store::{Call, Store};
 use super::verdict::{overall, summarize, RequirementSummary, Status, Verdict};
 use anyhow::{Context, Result};
-use ffbkit_sdk::validate::cpr::mask_cpr_in_text;
+use ffbkit_sdk::cpr::mask_in_text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -189,7 +189,7 @@ pub fn masked_text(body: &[u8]) -> String {
         Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default(),
         Err(_) => String::from_utf8_lossy(body).into_owned(),
     };
-    mask_cpr_in_text(&text)
+    mask_in_text(&text)
 }
 
 /// Build the run's report from the evidence store.
@@ -248,9 +248,9 @@ pub fn collect(store: &Store) -> Result<RunReport> {
             .calls(&j.id)?
             .into_iter()
             .map(|mut c| {
-                c.request = mask_cpr_in_text(&c.request);
-                c.response = c.response.map(|r| mask_cpr_in_text(&r));
-                c.error = c.error.map(|e| mask_cpr_in_text(&e));
+                c.request = mask_in_text(&c.request);
+                c.response = c.response.map(|r| mask_in_text(&r));
+                c.error = c.error.map(|e| mask_in_text(&e));
                 c
             })
             .collect();
