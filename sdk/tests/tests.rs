@@ -14,3 +14,4 @@ mod planner_proto;
 mod provenance;
 mod rules_docs;
 mod schema_cases;
+mod snapshots_render;
