@@ -10,6 +10,7 @@ mod cli_audit;
 mod cli_catalog;
 mod cli_rules;
 mod cli_validate;
+mod errors;
 mod journey_cli;
 mod journey_expect;
 mod journey_format;

@@ -5,6 +5,7 @@
 //! errs or the run was interrupted (verify: does not match), 2 usage error.
 
 use crate::harness::driver::Mode;
+use crate::harness::HarnessError;
 use crate::harness::progress::Progress;
 use crate::harness::report;
 use crate::harness::session::{certify, Options, VendorChoice};
@@ -181,8 +182,8 @@ pub fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     });
     let done = match done {
         Ok(d) => d,
-        Err(e) if e.to_string().starts_with("cannot resume") || e.to_string().contains("no evidence store") => return usage(out, &format!("{e:#}")),
-        Err(e) => return Err(e),
+        Err(e @ (HarnessError::ResumeMismatch { .. } | HarnessError::NoEvidenceStore { .. })) => return usage(out, &e.to_string()),
+        Err(e) => return Err(e.into()),
     };
     let r = &done.report;
     writeln!(out, "ffbkit certify: vendor {} ({} driver, {} mode): {}", r.vendor, r.driver, r.mode, r.status.as_str().to_uppercase())?;

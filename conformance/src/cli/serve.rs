@@ -46,7 +46,8 @@ pub fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
         out.flush()?;
         stop_signal().await;
         tracing::info!("stopping: finishing the requests in flight");
-        receiver.shutdown().await
+        receiver.shutdown().await?;
+        Ok::<_, anyhow::Error>(())
     })?;
     Ok(EXIT_OK)
 }

@@ -81,7 +81,7 @@ fn options(args: &ValidateArgs) -> Result<Options> {
     for s in &args.severities {
         let (rule, level) = s.split_once('=').with_context(|| format!("--severity {s}: expected RULE=LEVEL"))?;
         let level = Severity::parse(level).with_context(|| format!("--severity {s}: level is error, warning or information"))?;
-        o.set_severity(rule, level).map_err(anyhow::Error::msg)?;
+        o.set_severity(rule, level)?;
     }
     Ok(o)
 }

@@ -89,10 +89,12 @@ pub struct AdapterClient {
 impl AdapterClient {
     /// A client for the adapter at `base` (e.g. `http://127.0.0.1:8090`), with `timeout` per
     /// call.
-    pub fn new(base: &str, timeout: Duration) -> anyhow::Result<AdapterClient> {
+    pub fn new(base: &str, timeout: Duration) -> Result<AdapterClient, super::HarnessError> {
         let base = base.trim_end_matches('/').to_string();
-        anyhow::ensure!(base.starts_with("http://") || base.starts_with("https://"), "the vendor adapter URL must start with http:// or https:// (got {base:?})");
-        let http = reqwest::Client::builder().timeout(timeout).connect_timeout(timeout).build()?;
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(super::HarnessError::AdapterUrl { url: base });
+        }
+        let http = reqwest::Client::builder().timeout(timeout).connect_timeout(timeout).build().map_err(|source| super::HarnessError::HttpClient { url: base.clone(), source })?;
         Ok(AdapterClient { base, http, timeout })
     }
 

@@ -13,7 +13,7 @@
 use super::adapter::{AdapterClient, AdapterError, Delivered, Exchange};
 use super::store::Store;
 use crate::journey::{describe, Journey};
-use anyhow::Result;
+use super::error::Result;
 use std::io::Write;
 use std::time::Duration;
 use tokio::sync::mpsc;

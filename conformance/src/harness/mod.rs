@@ -2,6 +2,7 @@
 //! scripted VUM journeys, collects what the vendor reports, stores it as evidence, judges
 //! it with the SDK's rules and writes the reports.
 //!
+//! - [`error`]: [`HarnessError`], what can stop a session, by kind;
 //! - [`adapter`]: the client of a vendor's test adapter (`schemas/vendor-adapter.openapi.json`);
 //! - [`store`]: the evidence store (SQLite), written before anything is judged; resume;
 //!   the content hash;
@@ -15,6 +16,7 @@
 //! - [`session`]: one `ffbkit certify` session end to end.
 
 pub mod adapter;
+pub mod error;
 pub mod clock;
 pub mod judge;
 pub mod progress;
@@ -25,3 +27,5 @@ pub mod verdict;
 pub mod driver;
 pub mod runner;
 pub mod session;
+
+pub use error::HarnessError;

@@ -21,7 +21,7 @@ use super::store::{NewReport, StepRecord, Store};
 use super::verdict::{Evidence, Status, Verdict};
 use crate::journey::{expect::check_step, Journey};
 use crate::receiver::RunningReceiver;
-use anyhow::{Context, Result};
+use super::error::{HarnessError, Result};
 use ffbkit_sdk::validate::Validator;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -65,7 +65,9 @@ pub fn prepare_store(store: &Store, journeys: &[Journey], settings: &RunSettings
     if resume {
         for (key, now) in [("vendor", settings.vendor.as_str()), ("mode", settings.mode.as_str()), ("suite", suite.as_str())] {
             let stored = store.meta(key)?.unwrap_or_default();
-            anyhow::ensure!(stored == now, "cannot resume: the run in the evidence store has a different {key} ({stored:?}); resume with the same vendor, mode and journeys, or start a new run");
+            if stored != now {
+                return Err(HarnessError::ResumeMismatch { key: key.to_string(), stored, given: now.to_string() });
+            }
         }
         store.set_meta("resumed_at", &super::clock::utc_now())?;
         return Ok(());
@@ -108,7 +110,7 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
     let gateway = Gateway {
         url: match (settings.mode, receiver) {
             (Mode::Push, Some(r)) => Some(format!("{}/fhir/Bundle", settings.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url()))),
-            (Mode::Push, None) => anyhow::bail!("push mode needs the receiver"),
+            (Mode::Push, None) => return Err(HarnessError::PushWithoutReceiver),
             (Mode::Pull, _) => None,
         },
         token: None,
@@ -213,7 +215,7 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
 /// than the vendor said it sent, why that is an error.
 async fn collect_pushed(receiver: &RunningReceiver, after: i64, wait: Wait, timeout: Duration, driver: &mut Driver) -> Result<(Vec<crate::receiver::StoredReport>, Option<String>)> {
     let store = receiver.store();
-    let fetch = |store: &crate::receiver::Store| store.reports_since(after).context("reading the receiver's store");
+    let fetch = |store: &crate::receiver::Store| store.reports_since(after).map_err(HarnessError::ReceiverStore);
     match wait {
         Wait::Nothing => Ok((fetch(&store)?, None)),
         Wait::Sent(n) => {

@@ -3,7 +3,7 @@
 //! certifying it), drive the journeys, write the reports.
 //!
 //! ```no_run
-//! # async fn demo() -> anyhow::Result<()> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use ffbkit_conformance::harness::session::{certify, Options, VendorChoice};
 //! use ffbkit_conformance::harness::progress::Progress;
 //! let options = Options::new(VendorChoice::Reference(None), "out/certify".into());
@@ -21,7 +21,7 @@ use super::store::Store;
 use crate::journey::Journey;
 use crate::receiver::{ReceiverConfig, RunningReceiver};
 use crate::vendor::{self, Defect};
-use anyhow::{Context, Result};
+use super::error::{HarnessError, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -120,14 +120,18 @@ fn run_id() -> String {
 
 /// Run a certification session over `journeys`.
 pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progress) -> Result<Done> {
-    anyhow::ensure!(!journeys.is_empty(), "no journeys to run");
-    anyhow::ensure!(!(matches!(options.vendor, VendorChoice::Manual(_)) && options.mode == Mode::Pull), "the manual driver needs push mode: the vendor's system sends its reports to the receiver");
+    if journeys.is_empty() {
+        return Err(HarnessError::NoJourneys);
+    }
+    if matches!(options.vendor, VendorChoice::Manual(_)) && options.mode == Mode::Pull {
+        return Err(HarnessError::ManualNeedsPush);
+    }
     let dir = &options.run_dir;
     let receiver_dir = dir.join("receiver");
     if !options.resume {
         Store::remove(dir)?;
         if receiver_dir.exists() {
-            std::fs::remove_dir_all(&receiver_dir).with_context(|| format!("cannot clear {}", receiver_dir.display()))?;
+            std::fs::remove_dir_all(&receiver_dir).map_err(HarnessError::io("clear", &receiver_dir))?;
         }
     } else if receiver_dir.exists() {
         // Every session gets an empty receiver (it answers a re-sent identical report as a
@@ -135,7 +139,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         // what the earlier session's receiver holds is kept beside it, and its reports are
         // already copied into the evidence store step by step.
         let kept = dir.join(format!("receiver.before-{}", super::clock::utc_now().replace([':', '.'], "")));
-        std::fs::rename(&receiver_dir, &kept).with_context(|| format!("cannot move {} aside", receiver_dir.display()))?;
+        std::fs::rename(&receiver_dir, &kept).map_err(HarnessError::io("move aside", &receiver_dir))?;
     }
     let mut store = if options.resume { Store::open_existing(dir)? } else { Store::open(dir)? };
     let run = if options.resume { store.meta("run")?.unwrap_or_else(run_id) } else { run_id() };

@@ -13,7 +13,7 @@
 
 use super::clock::utc_now;
 use super::verdict::{Evidence, Status, Verdict};
-use anyhow::{Context, Result};
+use super::error::{HarnessError, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -113,9 +113,9 @@ pub struct Store {
 impl Store {
     /// Open (creating when missing) the store in `run_dir`.
     pub fn open(run_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(run_dir).with_context(|| format!("cannot create {}", run_dir.display()))?;
+        std::fs::create_dir_all(run_dir).map_err(HarnessError::io("create", run_dir))?;
         let path = run_dir.join(FILE_NAME);
-        let conn = Connection::open(&path).with_context(|| format!("cannot open the evidence store {}", path.display()))?;
+        let conn = Connection::open(&path).map_err(|source| HarnessError::OpenStore { path: path.clone(), source })?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
         Ok(Store { conn })
@@ -124,7 +124,9 @@ impl Store {
     /// Open the store in `run_dir`, which must exist (for resume and verify).
     pub fn open_existing(run_dir: &Path) -> Result<Store> {
         let path = run_dir.join(FILE_NAME);
-        anyhow::ensure!(path.is_file(), "no evidence store at {}", path.display());
+        if !path.is_file() {
+            return Err(HarnessError::NoEvidenceStore { path });
+        }
         Store::open(run_dir)
     }
 
@@ -133,7 +135,7 @@ impl Store {
         for suffix in ["", "-wal", "-shm"] {
             let p = run_dir.join(format!("{FILE_NAME}{suffix}"));
             if p.exists() {
-                std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+                std::fs::remove_file(&p).map_err(HarnessError::io("remove", &p))?;
             }
         }
         Ok(())

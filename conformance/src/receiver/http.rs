@@ -31,9 +31,9 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(store: Arc<Store>, jobs: mpsc::Sender<Job>, config: &ReceiverConfig) -> anyhow::Result<Shared> {
+    pub(crate) fn new(store: Arc<Store>, jobs: mpsc::Sender<Job>, config: &ReceiverConfig) -> Result<Shared, super::ReceiverError> {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("ffbkit-validate-{i}")).build()?;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("ffbkit-validate-{i}")).build().map_err(|e| super::ReceiverError::Threads { what: "validation", source: Box::new(e) })?;
         let token_digest = config.token.as_ref().map(|t| Sha256::digest(t.as_bytes()).into());
         let token_fingerprint = config.token.as_ref().map(|t| super::store::sha256_hex(t.as_bytes())[..8].to_string());
         // Build the validator now, not on the first request.

@@ -7,7 +7,7 @@
 //! `schemas/receiver.openapi.json` and the README ("Gateway receiver").
 //!
 //! ```no_run
-//! # async fn demo() -> anyhow::Result<()> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use ffbkit_conformance::receiver::{ReceiverConfig, RunningReceiver};
 //! let config = ReceiverConfig::new("127.0.0.1:0".parse()?, "target/receiver-demo");
 //! let receiver = RunningReceiver::start(config).await?;
@@ -19,11 +19,13 @@
 //! ```
 
 pub mod answer;
+mod error;
 mod http;
 pub mod intake;
 pub mod store;
 mod writer;
 
+pub use error::ReceiverError;
 pub use store::{CitizenSummary, Store, StoreError, StoredReport};
 
 use std::net::SocketAddr;
@@ -92,13 +94,13 @@ pub struct RunningReceiver {
 
 impl RunningReceiver {
     /// Open the store, bind the address and start serving; bound and serving when it returns.
-    pub async fn start(config: ReceiverConfig) -> anyhow::Result<RunningReceiver> {
+    pub async fn start(config: ReceiverConfig) -> Result<RunningReceiver, ReceiverError> {
         let path = config.store_path();
         let store = Arc::new(tokio::task::spawn_blocking(move || Store::open(&path)).await??);
-        let (jobs, writer) = writer::spawn(store.clone())?;
+        let (jobs, writer) = writer::spawn(store.clone()).map_err(|e| ReceiverError::Threads { what: "store writer", source: Box::new(e) })?;
         let shared = Arc::new(http::Shared::new(store.clone(), jobs, &config)?);
-        let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
-        let addr = listener.local_addr()?;
+        let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone(), config.max_body_bytes).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
@@ -130,7 +132,7 @@ impl RunningReceiver {
     /// Stop accepting connections, finish the requests in flight (each is stored and
     /// answered; at most [`SHUTDOWN_GRACE`]), then close the store's writer once it has
     /// committed everything queued.
-    pub async fn shutdown(self) -> anyhow::Result<()> {
+    pub async fn shutdown(self) -> Result<(), ReceiverError> {
         let _ = self.stop.send(());
         let mut server = self.server;
         let served = match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
@@ -143,8 +145,8 @@ impl RunningReceiver {
         };
         self.shared.close_writer();
         let writer = self.writer;
-        tokio::task::spawn_blocking(move || writer.join()).await?.map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
-        served??;
+        tokio::task::spawn_blocking(move || writer.join()).await?.map_err(|_| ReceiverError::WriterPanicked)?;
+        served?.map_err(ReceiverError::Serve)?;
         tracing::info!(addr = %self.addr, "receiver stopped");
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! client) behind the vendor-adapter HTTP API, and its faulty variants ([`Defect`]).
 //!
 //! ```no_run
-//! # async fn demo() -> anyhow::Result<()> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use ffbkit_conformance::vendor;
 //! let adapter = vendor::serve(None, "127.0.0.1:0".parse()?).await?;
 //! println!("vendor adapter at {}", adapter.url());
@@ -18,6 +18,21 @@ pub use defect::Defect;
 pub use system::{simulate, VendorSystem};
 
 use std::net::SocketAddr;
+
+/// Why [`serve`] could not start the reference vendor.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The address cannot be bound (in use, not local, no permission).
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+}
 
 /// A running vendor adapter (an axum server on its own task).
 pub struct RunningAdapter {
@@ -40,9 +55,9 @@ impl RunningAdapter {
 }
 
 /// Serve the reference vendor (or a faulty variant) on `addr` (port 0: any free port).
-pub async fn serve(defect: Option<Defect>, addr: SocketAddr) -> anyhow::Result<RunningAdapter> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
+pub async fn serve(defect: Option<Defect>, addr: SocketAddr) -> Result<RunningAdapter, ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
     let app = adapter::router(defect);
     let task = tokio::spawn(async move {

@@ -83,16 +83,10 @@ impl Options {
 
     /// Set the severity of a text-only rule. Only rules that the IG states in text alone
     /// can be changed; `kl-reporting-ffb-care-plan-3` is never an error.
-    pub fn set_severity(&mut self, rule: &str, severity: Severity) -> Result<(), String> {
-        let r = rule_by_id(rule).ok_or_else(|| match crate::rules::close_matches(rule).as_slice() {
-            [] => format!("unknown rule id {rule:?}"),
-            close => format!("unknown rule id {rule:?}; did you mean {}?", close.join(", ")),
-        })?;
+    pub fn set_severity(&mut self, rule: &str, severity: Severity) -> Result<(), SeverityError> {
+        let r = rule_by_id(rule).ok_or_else(|| SeverityError::UnknownRule { id: rule.to_string(), suggestions: crate::rules::close_matches(rule) })?;
         if r.source != RuleSource::IgText {
-            return Err(format!(
-                "{rule} is enforced by the IG's profiles; only the text-only rules ({}) can change severity",
-                RULES.iter().filter(|r| r.source == RuleSource::IgText).map(|r| r.id).collect::<Vec<_>>().join(", ")
-            ));
+            return Err(SeverityError::NotTextOnly { id: r.id, text_only: RULES.iter().filter(|r| r.source == RuleSource::IgText).map(|r| r.id).collect() });
         }
         self.severity_overrides.insert(r.rule, severity);
         Ok(())
@@ -151,6 +145,37 @@ impl Outcome {
         ids.sort_unstable();
         ids.dedup();
         ids
+    }
+}
+
+/// Why [`Options::set_severity`] refused to change a rule's severity.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SeverityError {
+    /// No rule has this id.
+    #[error("unknown rule id {id:?}{}", did_you_mean(suggestions))]
+    UnknownRule {
+        /// The id as given.
+        id: String,
+        /// Known ids close to it (may be empty).
+        suggestions: Vec<&'static str>,
+    },
+    /// The rule is enforced by the IG's profiles (schema, invariant), so its severity is
+    /// fixed; only the rules the IG states in text alone can change.
+    #[error("{id} is enforced by the IG's profiles; only the text-only rules ({}) can change severity", text_only.join(", "))]
+    NotTextOnly {
+        /// The rule.
+        id: &'static str,
+        /// The rules whose severity can change.
+        text_only: Vec<&'static str>,
+    },
+}
+
+fn did_you_mean(suggestions: &[&str]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
     }
 }
 
@@ -496,5 +521,29 @@ impl<'a> Findings<'a> {
         self.diags.sort_by_key(|a| (a.line, a.column));
         outcome.diagnostics = self.diags;
         outcome
+    }
+}
+
+#[cfg(test)]
+mod severity_tests {
+    use super::*;
+
+    #[test]
+    fn set_severity_refusals_are_typed() {
+        let mut o = Options::default();
+        let text_only = RULES.iter().find(|r| r.source == RuleSource::IgText).expect("a text-only rule");
+        assert_eq!(o.set_severity(text_only.id, Severity::Error), Ok(()));
+        let fixed = RULES.iter().find(|r| r.source != RuleSource::IgText).expect("a profile rule");
+        match o.set_severity(fixed.id, Severity::Information) {
+            Err(SeverityError::NotTextOnly { id, text_only: ids }) => assert!(id == fixed.id && ids.contains(&text_only.id)),
+            other => panic!("expected NotTextOnly, got {other:?}"),
+        }
+        let typo = &text_only.id[..text_only.id.len() - 1];
+        let err = o.set_severity(typo, Severity::Error).unwrap_err();
+        match &err {
+            SeverityError::UnknownRule { id, suggestions } => assert!(id == typo && suggestions.contains(&text_only.id), "{err}"),
+            other => panic!("expected UnknownRule, got {other:?}"),
+        }
+        assert!(err.to_string().starts_with(&format!("unknown rule id {typo:?}; did you mean ")), "{err}");
     }
 }

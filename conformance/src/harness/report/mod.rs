@@ -9,7 +9,7 @@ pub mod junit;
 use super::requirements::{known_ids, vum_id};
 use super::store::{Call, Store};
 use super::verdict::{overall, summarize, RequirementSummary, Status, Verdict};
-use anyhow::{Context, Result};
+use super::error::{HarnessError, Result};
 use ffbkit_sdk::cpr::mask_in_text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -195,7 +195,7 @@ pub fn masked_text(body: &[u8]) -> String {
 /// Build the run's report from the evidence store.
 pub fn collect(store: &Store) -> Result<RunReport> {
     let meta = |k: &str| -> Result<String> { Ok(store.meta(k)?.unwrap_or_default()) };
-    let suite: Vec<SuiteJourney> = serde_json::from_str(&meta("suite")?).context("the evidence store has no readable suite (meta 'suite')")?;
+    let suite: Vec<SuiteJourney> = serde_json::from_str(&meta("suite")?).map_err(HarnessError::NoSuite)?;
     let catalog: Vec<VersionInfo> = serde_json::from_str(&meta("catalog")?).unwrap_or_default();
     let verdicts = store.verdicts()?;
     let stored: BTreeMap<String, (i64, bool)> = store.journeys()?.into_iter().map(|(j, a, d)| (j, (a, d))).collect();
@@ -293,9 +293,9 @@ pub struct Written {
 
 /// Write the three reports into `dir`.
 pub fn write_all(report: &RunReport, dir: &Path) -> Result<Written> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(HarnessError::io("create", dir))?;
     let w = Written { json: dir.join(JSON_FILE), junit: dir.join(JUNIT_FILE), html: dir.join(HTML_FILE) };
-    let write = |p: &Path, text: String| std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()));
+    let write = |p: &Path, text: String| std::fs::write(p, text).map_err(HarnessError::io("write", p));
     write(&w.json, json::render(report)?)?;
     write(&w.junit, junit::render(report))?;
     write(&w.html, html::render(report))?;
@@ -325,8 +325,8 @@ impl Verification {
 /// report rebuilt from the evidence store.
 pub fn verify(dir: &Path) -> Result<Verification> {
     let path = dir.join(JSON_FILE);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let stated: RunReport = serde_json::from_str(&text).with_context(|| format!("{} is not a certify report", path.display()))?;
+    let text = std::fs::read_to_string(&path).map_err(HarnessError::io("read", &path))?;
+    let stated: RunReport = serde_json::from_str(&text).map_err(|source| HarnessError::NotAReport { path: path.clone(), source })?;
     let store = Store::open_existing(dir)?;
     let mut rebuilt = collect(&store)?;
     for j in &mut rebuilt.journeys {
