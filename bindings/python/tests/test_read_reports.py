@@ -44,8 +44,8 @@ def test_every_table_from_a_synth_stream(synth_ndjson, synth_dataset):
     assert ds.summary["resources"] == sum(len(b["entry"]) for b in lines)
     assert ds.summary["invalid"] == 0
     # The only validator findings are con-5 warnings: a withdrawn theme keeps clinicalStatus
-    # `inactive` (the IG's Condition requires it, FHIR's con-5 forbids it; README, "Fidelity
-    # to the IG"), and each sits on a condition that is entered-in-error in that report.
+    # `inactive` (the IG's Condition requires it, FHIR's con-5 forbids it; docs/fidelity.md, "FHIR R4's own rules"),
+    # and each sits on a condition that is entered-in-error in that report.
     found = ds.issues.to_pyarrow().filter(pa.compute.equal(pa.compute.field("origin"), "validator")).to_pylist()
     assert found, "the synth stream withdraws themes, so con-5 warnings are expected"
     for issue in found:
