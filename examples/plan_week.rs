@@ -41,7 +41,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             _ => {
                 let plan = case.care_plans.last().ok_or("no plan")?.id.clone();
-                case.follow_ups.push(FollowUpResult { id: Id::random(), care_plan: plan, result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats, day, registration: Registration::Current });
+                case.follow_ups.push(FollowUpResult {
+                    id: Id::random(),
+                    care_plan: plan,
+                    result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats,
+                    day,
+                    registration: Registration::Current,
+                });
                 "followed up"
             }
         };
@@ -49,8 +55,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             None => println!("{day}  {what:<26} no report"),
             Some(report) => {
                 let outcome = v.validate_value(&report);
-                let kinds: Vec<String> = report["entry"].as_array().ok_or("entries")?.iter().map(|e| e["resource"]["resourceType"].as_str().unwrap_or("?").to_string()).collect();
-                println!("{day}  {what:<26} report: {} resources, {} errors  [{}]", kinds.len(), outcome.count(ffbkit_sdk::validate::Severity::Error), kinds.join(" "));
+                let kinds: Vec<String> = report["entry"]
+                    .as_array()
+                    .ok_or("entries")?
+                    .iter()
+                    .map(|e| e["resource"]["resourceType"].as_str().unwrap_or("?").to_string())
+                    .collect();
+                println!(
+                    "{day}  {what:<26} report: {} resources, {} errors  [{}]",
+                    kinds.len(),
+                    outcome.count(ffbkit_sdk::validate::Severity::Error),
+                    kinds.join(" ")
+                );
                 if !outcome.is_valid() {
                     std::process::exit(1);
                 }

@@ -26,7 +26,8 @@ async fn receiver(listener: TcpListener) {
                 buf.extend_from_slice(&chunk[..n]);
                 if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                     let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
-                    let len: usize = head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+                    let len: usize =
+                        head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
                     if buf.len() >= end + 4 + len {
                         break buf[end + 4..end + 4 + len].to_vec();
                     }
@@ -35,7 +36,10 @@ async fn receiver(listener: TcpListener) {
             let outcome = Validator::default_validator().validate_bytes(&body);
             let answer = render::operation_outcome(&outcome).to_string();
             let status = if outcome.is_valid() { "201 Created" } else { "422 Unprocessable Entity" };
-            let reply = format!("HTTP/1.1 {status}\r\nContent-Type: application/fhir+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len());
+            let reply = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/fhir+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
             let _ = sock.write_all(reply.as_bytes()).await;
         });
     }

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test of ffbkit on a fresh machine: Rust (workspace tests, doctests,
-# generated-code freshness), then a Python venv with maturin, pytest and mypy, the
+# Runs every test of ffbkit on a fresh machine: Rust (formatting, workspace tests, doctests,
+# generated-code freshness, clippy), then a Python venv with maturin, pytest and mypy, the
 # ffbkit wheel built and installed into it, and the Python tests, doctests and stub check;
 # in between, a short fuzzing run of the validator (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
+echo "== cargo fmt --check (rustfmt.toml)"
+cargo fmt --all --check
+
 echo "== cargo test (workspace)"
 cargo test --workspace --exclude ffbkit-python --locked
+
+echo "== cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== examples"
 for example in build_report plan_week send_with_outbox; do

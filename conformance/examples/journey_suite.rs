@@ -11,7 +11,9 @@ use std::time::Instant;
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let defect = match args.iter().position(|a| a == "--defect") {
-        Some(i) => Some(Defect::from_name(args.get(i + 1).map(String::as_str).unwrap_or("")).ok_or_else(|| anyhow::anyhow!("unknown defect"))?),
+        Some(i) => {
+            Some(Defect::from_name(args.get(i + 1).map(String::as_str).unwrap_or("")).ok_or_else(|| anyhow::anyhow!("unknown defect"))?)
+        }
         None => None,
     };
     let started = Instant::now();
@@ -22,17 +24,32 @@ async fn main() -> anyhow::Result<()> {
     let validator = ffbkit_sdk::validate::Validator::default_validator();
     let (mut reports, mut steps, mut errors, mut findings, mut failed_checks) = (0usize, 0usize, 0usize, 0usize, 0usize);
     for j in &suite {
-        http.post(format!("{base}/reset")).json(&json!({"run": format!("bench-{}", j.id), "gateway": null, "token": null})).send().await?.error_for_status()?;
+        http.post(format!("{base}/reset"))
+            .json(&json!({"run": format!("bench-{}", j.id), "gateway": null, "token": null}))
+            .send()
+            .await?
+            .error_for_status()?;
         let mut stream: Vec<Value> = Vec::new();
         for (i, step) in j.steps.iter().enumerate() {
             steps += 1;
             for a in &step.actions {
-                http.post(format!("{base}/actions")).json(&json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a})).send().await?.error_for_status()?;
+                http.post(format!("{base}/actions"))
+                    .json(&json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a}))
+                    .send()
+                    .await?
+                    .error_for_status()?;
             }
             if !step.deliver {
                 continue;
             }
-            let body: Value = http.post(format!("{base}/deliver")).json(&json!({"date": step.date.to_string()})).send().await?.error_for_status()?.json().await?;
+            let body: Value = http
+                .post(format!("{base}/deliver"))
+                .json(&json!({"date": step.date.to_string()}))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
             let these = body["reports"].as_array().cloned().unwrap_or_default();
             for r in &these {
                 reports += 1;

@@ -95,7 +95,14 @@ impl Template {
 
 /// Bundle id of request `n` (a valid UUID, unique per run).
 fn bundle_id(run: u64, n: u64) -> String {
-    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", (run >> 32) as u32, (run >> 16) as u16, (run & 0xfff) as u16, (n >> 48) & 0xfff, n & 0xffff_ffff_ffff)
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        (run >> 32) as u32,
+        (run >> 16) as u16,
+        (run & 0xfff) as u16,
+        (n >> 48) & 0xfff,
+        n & 0xffff_ffff_ffff
+    )
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -174,7 +181,11 @@ async fn main() -> Result<()> {
                         }
                         let id = bundle_id(run, n);
                         let body = tpl[(n % tpl.len() as u64) as usize].body(&id);
-                        let mut req = client.post(&endpoint).header("content-type", "application/fhir+json").header("idempotency-key", &id).body(body);
+                        let mut req = client
+                            .post(&endpoint)
+                            .header("content-type", "application/fhir+json")
+                            .header("idempotency-key", &id)
+                            .body(body);
                         if let Some(t) = &token {
                             req = req.bearer_auth(t);
                         }
@@ -182,7 +193,12 @@ async fn main() -> Result<()> {
                         match req.send().await {
                             Ok(resp) => {
                                 let status = resp.status().as_u16();
-                                let seq = resp.headers().get("location").and_then(|l| l.to_str().ok()).and_then(|l| l.rsplit('/').next()).and_then(|s| s.parse::<i64>().ok());
+                                let seq = resp
+                                    .headers()
+                                    .get("location")
+                                    .and_then(|l| l.to_str().ok())
+                                    .and_then(|l| l.rsplit('/').next())
+                                    .and_then(|s| s.parse::<i64>().ok());
                                 let _ = resp.bytes().await;
                                 lat.push(t.elapsed());
                                 match (status, seq) {

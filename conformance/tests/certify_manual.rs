@@ -38,7 +38,13 @@ impl Write for Screen {
 }
 
 /// Reads the prompts line by line and does what they say on the vendor's system.
-async fn operator(journeys: Vec<Journey>, vendor_url: String, gateway: String, mut screen: mpsc::UnboundedReceiver<String>, keys: mpsc::UnboundedSender<String>) {
+async fn operator(
+    journeys: Vec<Journey>,
+    vendor_url: String,
+    gateway: String,
+    mut screen: mpsc::UnboundedReceiver<String>,
+    keys: mpsc::UnboundedSender<String>,
+) {
     let client = AdapterClient::new(&vendor_url, Duration::from_secs(10)).unwrap();
     let mut pending = String::new();
     let mut journey: Option<Journey> = None;
@@ -85,10 +91,19 @@ async fn a_person_guided_session_is_judged_like_an_automatic_one() {
     let (keys_tx, keys_rx) = mpsc::unbounded_channel();
     let all = Arc::new(Mutex::new(String::new()));
     let op = tokio::spawn(operator(journeys.clone(), adapter.url(), format!("{}/fhir/Bundle", receiver.url()), screen_rx, keys_tx));
-    let mut driver = Driver::Manual(ManualDriver::new(Box::new(Screen { tx: screen_tx, all: all.clone() }), keys_rx, Duration::from_secs(20)));
+    let mut driver =
+        Driver::Manual(ManualDriver::new(Box::new(Screen { tx: screen_tx, all: all.clone() }), keys_rx, Duration::from_secs(20)));
 
     let mut store = Store::open(dir.path()).unwrap();
-    let settings = RunSettings { run: "manual-test".into(), vendor: "manual".into(), mode: Mode::Push, timeout: Duration::from_secs(20), strict: false, interrupt: Arc::new(AtomicBool::new(false)), public_url: None };
+    let settings = RunSettings {
+        run: "manual-test".into(),
+        vendor: "manual".into(),
+        mode: Mode::Push,
+        timeout: Duration::from_secs(20),
+        strict: false,
+        interrupt: Arc::new(AtomicBool::new(false)),
+        public_url: None,
+    };
     runner::prepare_store(&store, &journeys, &settings, "manual", false).unwrap();
     let ended = runner::run(&journeys, &mut driver, Some(&receiver), &mut store, &settings, &Progress::hidden()).await.unwrap();
     assert_eq!(ended, Ended::Complete);

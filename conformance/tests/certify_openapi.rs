@@ -10,7 +10,8 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn spec() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/vendor-adapter.openapi.json")).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/vendor-adapter.openapi.json")).unwrap())
+        .unwrap()
 }
 
 /// A validator for one component schema (the spec is the root, so `$ref`s resolve).
@@ -82,7 +83,8 @@ async fn the_reference_vendor_answers_what_the_spec_says() {
     assert!(status == 204 || status == 200);
     for step in &j.steps {
         for a in &step.actions {
-            let (status, body) = post("/actions", json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a})).await;
+            let (status, body) =
+                post("/actions", json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a})).await;
             assert_eq!(status, 200, "{body}");
         }
         let (status, body) = post("/deliver", json!({"date": step.date.to_string()})).await;
@@ -90,7 +92,11 @@ async fn the_reference_vendor_answers_what_the_spec_says() {
         assert_valid("Reports", &serde_json::from_str(&body).unwrap());
     }
     // A refused action answers the spec's Error body.
-    let (status, body) = post("/actions", json!({"journey": j.id, "step": "x", "date": "2025-01-01", "action": {"action": "end-plan", "plan": "no-such-plan"}})).await;
+    let (status, body) = post(
+        "/actions",
+        json!({"journey": j.id, "step": "x", "date": "2025-01-01", "action": {"action": "end-plan", "plan": "no-such-plan"}}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_valid("Error", &serde_json::from_str(&body).unwrap());
     adapter.shutdown().await;

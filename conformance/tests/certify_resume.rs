@@ -39,7 +39,11 @@ async fn an_interrupted_run_resumes_and_reruns_only_the_unfinished_journey() {
     let mut other = Options::new(VendorChoice::Reference(Some(ffbkit_conformance::vendor::Defect::all()[0])), dir.path().to_path_buf());
     other.resume = true;
     let refused = certify(&other, journeys.clone(), &Progress::hidden()).await;
-    assert!(matches!(refused, Err(ffbkit_conformance::harness::HarnessError::ResumeMismatch { ref key, .. }) if key == "vendor"), "{:?}", refused.err());
+    assert!(
+        matches!(refused, Err(ffbkit_conformance::harness::HarnessError::ResumeMismatch { ref key, .. }) if key == "vendor"),
+        "{:?}",
+        refused.err()
+    );
 
     let mut resume = Options::new(VendorChoice::Reference(None), dir.path().to_path_buf());
     resume.resume = true;

@@ -23,23 +23,74 @@ async fn a_misbehaving_adapter_gets_error_verdicts_and_the_run_goes_on() {
     let all = journey::embedded();
     let borge = all.iter().find(|j| j.id == "boerge-mogensen").unwrap().clone();
     let other = all.iter().find(|j| j.id != "boerge-mogensen").unwrap().clone();
-    let good_report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap()).unwrap();
+    let good_report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap(),
+    )
+    .unwrap();
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/health")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     // The first reset works, every later one (the second journey) answers 500.
-    Mock::given(method("POST")).and(path("/reset")).respond_with(ResponseTemplate::new(204)).up_to_n_times(1).with_priority(1).mount(&server).await;
-    Mock::given(method("POST")).and(path("/reset")).respond_with(ResponseTemplate::new(500).set_body_string("database locked")).with_priority(2).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/reset"))
+        .respond_with(ResponseTemplate::new(204))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/reset"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("database locked"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
     // Actions: refused in the follow-up step, fine otherwise.
-    Mock::given(method("POST")).and(path("/actions")).and(body_partial_json(json!({"step": "afslutning"}))).respond_with(ResponseTemplate::new(422).set_body_json(json!({"error": "afslutning understøttes ikke"}))).with_priority(1).mount(&server).await;
-    Mock::given(method("POST")).and(path("/actions")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).with_priority(5).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/actions"))
+        .and(body_partial_json(json!({"step": "afslutning"})))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({"error": "afslutning understøttes ikke"})))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/actions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .with_priority(5)
+        .mount(&server)
+        .await;
     // Deliveries, by business date.
-    let deliver = |step: &str| Mock::given(method("POST")).and(path("/deliver")).and(body_partial_json(json!({"date": date(&borge, step)})));
-    deliver("henvendelse").respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": [good_report]}))).with_priority(1).mount(&server).await;
-    deliver("sagsoplysning").respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": []})).set_delay(Duration::from_secs(3))).with_priority(1).mount(&server).await;
-    deliver("bestilling").respond_with(ResponseTemplate::new(200).set_body_string("<html>Bad gateway</html>")).with_priority(1).mount(&server).await;
-    deliver("levering").respond_with(ResponseTemplate::new(500).set_body_string("NullPointerException")).with_priority(1).mount(&server).await;
-    deliver("opfoelgning").respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": ["garbage", 42]}))).with_priority(1).mount(&server).await;
-    Mock::given(method("POST")).and(path("/deliver")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": []}))).with_priority(5).mount(&server).await;
+    let deliver =
+        |step: &str| Mock::given(method("POST")).and(path("/deliver")).and(body_partial_json(json!({"date": date(&borge, step)})));
+    deliver("henvendelse")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": [good_report]})))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    deliver("sagsoplysning")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": []})).set_delay(Duration::from_secs(3)))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    deliver("bestilling")
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>Bad gateway</html>"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    deliver("levering")
+        .respond_with(ResponseTemplate::new(500).set_body_string("NullPointerException"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    deliver("opfoelgning")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": ["garbage", 42]})))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/deliver"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"reports": []})))
+        .with_priority(5)
+        .mount(&server)
+        .await;
 
     let dir = tempfile::tempdir().unwrap();
     let mut options = Options::new(VendorChoice::Http(server.uri()), dir.path().to_path_buf());
@@ -55,7 +106,13 @@ async fn a_misbehaving_adapter_gets_error_verdicts_and_the_run_goes_on() {
     // The good report was judged: GW passes on it.
     assert_eq!(step("henvendelse").outcome, "judged");
     assert!(step("henvendelse").verdicts.iter().any(|v| v.check == "GW-REF" && v.status == Status::Pass));
-    for (id, needle) in [("sagsoplysning", "timeout"), ("bestilling", "malformed"), ("levering", "HTTP 500"), ("opfoelgning", "not a JSON object"), ("afslutning", "422")] {
+    for (id, needle) in [
+        ("sagsoplysning", "timeout"),
+        ("bestilling", "malformed"),
+        ("levering", "HTTP 500"),
+        ("opfoelgning", "not a JSON object"),
+        ("afslutning", "422"),
+    ] {
         assert_eq!(step(id).outcome, "error", "{id}");
         let v = vum(id);
         assert_eq!(v.status, Status::Error, "{id}");

@@ -95,7 +95,13 @@ fn broken_streams_json_names_rule_citizen_report_and_resource() {
     let mut out = String::new();
     for line in std::fs::read_to_string(&clean).unwrap().lines() {
         let mut v: Value = serde_json::from_str(line).unwrap();
-        let entries: Vec<Value> = v["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["code"]["coding"][0]["code"] != "effe55c7-572c-4a99-8fb4-2a9dda2f6572").cloned().collect();
+        let entries: Vec<Value> = v["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["resource"]["code"]["coding"][0]["code"] != "effe55c7-572c-4a99-8fb4-2a9dda2f6572")
+            .cloned()
+            .collect();
         v["entry"] = Value::Array(entries);
         let text = v.to_string();
         out.push_str(&text);
@@ -143,7 +149,8 @@ fn every_stream_fixture_is_found_under_its_ids() {
         let o = ffbkit(&["audit", "--json", file.to_str().unwrap()]);
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         let want: Vec<&str> = case["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
-        let got: Vec<&str> = v["per_rule"].as_object().unwrap().iter().filter(|(_, n)| n.as_u64() != Some(0)).map(|(r, _)| r.as_str()).collect();
+        let got: Vec<&str> =
+            v["per_rule"].as_object().unwrap().iter().filter(|(_, n)| n.as_u64() != Some(0)).map(|(r, _)| r.as_str()).collect();
         let mut want_sorted = want.clone();
         want_sorted.sort_unstable();
         assert_eq!(got, want_sorted, "{}", file.display());
@@ -151,13 +158,21 @@ fn every_stream_fixture_is_found_under_its_ids() {
         let warnings: Vec<&str> = case["warnings"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
         let errors: Vec<&str> = want.iter().copied().filter(|r| !warnings.contains(r)).collect();
         assert_eq!(o.status.code(), Some(if errors.is_empty() { 0 } else { 1 }), "{}", file.display());
-        let got_errors: Vec<&str> = v["per_rule_errors"].as_object().unwrap().iter().filter(|(_, n)| n.as_u64() != Some(0)).map(|(r, _)| r.as_str()).collect();
+        let got_errors: Vec<&str> =
+            v["per_rule_errors"].as_object().unwrap().iter().filter(|(_, n)| n.as_u64() != Some(0)).map(|(r, _)| r.as_str()).collect();
         let mut errors_sorted = errors.clone();
         errors_sorted.sort_unstable();
         assert_eq!(got_errors, errors_sorted, "{}", file.display());
         for f in v["citizens_detail"][0]["findings"].as_array().into_iter().flatten() {
             let sev = f["severity"].as_str().unwrap();
-            assert!(if warnings.contains(&f["rule"].as_str().unwrap()) { sev == "interpretation" } else { sev == "error" || sev == "interpretation" }, "{f}");
+            assert!(
+                if warnings.contains(&f["rule"].as_str().unwrap()) {
+                    sev == "interpretation"
+                } else {
+                    sev == "error" || sev == "interpretation"
+                },
+                "{f}"
+            );
         }
     }
 }
@@ -172,7 +187,10 @@ fn table_of_the_fixture_directory_names_every_rule_and_the_index_as_not_audited(
         let row = text.lines().find(|l| l.trim_start().starts_with(&format!("{rule} "))).unwrap_or_else(|| panic!("{rule}: {text}"));
         let n: usize = row.split_whitespace().nth(1).unwrap().parse().unwrap();
         assert!(n >= 1, "{row}");
-        assert!(text.contains(&format!("[{rule}] error report ")) || text.contains(&format!("[{rule}] interpretation report ")), "{rule} in the details, with its severity");
+        assert!(
+            text.contains(&format!("[{rule}] error report ")) || text.contains(&format!("[{rule}] interpretation report ")),
+            "{rule} in the details, with its severity"
+        );
     }
     // index.json is not a report: named, not lost.
     assert!(text.contains("not audited:") && text.contains("index.json: names no citizen"), "{text}");
@@ -186,7 +204,15 @@ fn html_is_self_contained_with_municipalities_and_rules() {
     let dir = temp("html");
     let a = synth(&dir, "40", "4");
     let page = dir.join("out/audit.html");
-    let o = ffbkit(&["audit", "--format", "html", "-o", page.to_str().unwrap(), a.to_str().unwrap(), streams().join("dst-ff-withdrawn.ndjson").to_str().unwrap()]);
+    let o = ffbkit(&[
+        "audit",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+        a.to_str().unwrap(),
+        streams().join("dst-ff-withdrawn.ndjson").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(o.stdout.is_empty(), "written to the file");
     let html = std::fs::read_to_string(&page).unwrap();
@@ -196,12 +222,18 @@ fn html_is_self_contained_with_municipalities_and_rules() {
         assert!(html.contains(&format!("data-rule=\"{rule}\"")), "{rule}");
     }
     let rows = html.matches("<tr data-municipality=").count();
-    let v: Value = serde_json::from_slice(&ffbkit(&["audit", "--json", a.to_str().unwrap(), streams().join("dst-ff-withdrawn.ndjson").to_str().unwrap()]).stdout).unwrap();
+    let v: Value = serde_json::from_slice(
+        &ffbkit(&["audit", "--json", a.to_str().unwrap(), streams().join("dst-ff-withdrawn.ndjson").to_str().unwrap()]).stdout,
+    )
+    .unwrap();
     assert_eq!(rows, v["per_municipality"].as_array().unwrap().len());
     assert!(rows > 10, "{rows} municipalities");
     // The withdrawn-F&F citizen's municipality stands out with 0 F&F themes only if it has
     // no other citizen; the finding itself is listed with its report and resource.
-    assert!(html.contains("<li class=\"error\" data-severity=\"error\"><code>DST-FF</code> <span class=\"sev\">error</span> report <code>"), "DST-FF detail, with its severity");
+    assert!(
+        html.contains("<li class=\"error\" data-severity=\"error\"><code>DST-FF</code> <span class=\"sev\">error</span> report <code>"),
+        "DST-FF detail, with its severity"
+    );
     assert!(html.contains("-****"), "masked CPR shown");
     for cpr in fixture_cprs() {
         assert!(!html.contains(&cpr), "CPR masked");
@@ -238,7 +270,12 @@ fn unreadable_input_is_reported_not_lost() {
 #[test]
 fn standard_input_and_usage_errors() {
     let text = std::fs::read_to_string(streams().join("proto-ended-late.ndjson")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ffbkit")).args(["audit", "--json", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+        .args(["audit", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     use std::io::Write;
     child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
     let o = child.wait_with_output().unwrap();
@@ -257,7 +294,13 @@ fn html_marks_municipalities_that_report_nothing_of_a_kind() {
     assert_eq!(o.status.code(), Some(1));
     let html = std::fs::read_to_string(&page).unwrap();
     let v: Value = serde_json::from_slice(&ffbkit(&["audit", "--json", streams().to_str().unwrap()]).stdout).unwrap();
-    let silent: Vec<&str> = v["per_municipality"].as_array().unwrap().iter().filter(|m| m["coverage"]["ff_themes"] == 0).map(|m| m["municipality"].as_str().unwrap()).collect();
+    let silent: Vec<&str> = v["per_municipality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["coverage"]["ff_themes"] == 0)
+        .map(|m| m["municipality"].as_str().unwrap())
+        .collect();
     assert!(!silent.is_empty(), "the withdrawn-F&F fixture leaves a municipality without F&F themes");
     for m in silent {
         let row = html.lines().find(|l| l.starts_with(&format!("<tr data-municipality=\"{m}\""))).unwrap();
@@ -270,8 +313,10 @@ fn html_marks_municipalities_that_report_nothing_of_a_kind() {
 #[test]
 fn the_ig_example_stream_exits_0_and_every_output_shows_its_warnings() {
     let valid = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports/valid");
-    let files: Vec<String> = [2, 3, 5, 6, 7].iter().map(|n| valid.join(format!("ig-example-encounter-{n}.json")).to_string_lossy().into_owned()).collect();
-    let args = |extra: &[&str]| -> Vec<String> { ["audit"].iter().chain(extra).map(|s| s.to_string()).chain(files.iter().cloned()).collect() };
+    let files: Vec<String> =
+        [2, 3, 5, 6, 7].iter().map(|n| valid.join(format!("ig-example-encounter-{n}.json")).to_string_lossy().into_owned()).collect();
+    let args =
+        |extra: &[&str]| -> Vec<String> { ["audit"].iter().chain(extra).map(|s| s.to_string()).chain(files.iter().cloned()).collect() };
     let run = |extra: &[&str]| {
         let a = args(extra);
         ffbkit(&a.iter().map(String::as_str).collect::<Vec<_>>())

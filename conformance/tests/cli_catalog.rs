@@ -3,10 +3,7 @@
 use std::process::{Command, Output};
 
 fn ffbkit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ffbkit"))
-        .args(args)
-        .output()
-        .expect("ffbkit runs")
+    Command::new(env!("CARGO_BIN_EXE_ffbkit")).args(args).output().expect("ffbkit runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -71,10 +68,7 @@ fn export_json_and_csv_to_files() {
     let json = dir.join("catalog.json");
     let csv = dir.join("catalog.csv");
     assert_eq!(ffbkit(&["catalog", "export", "--out", json.to_str().unwrap()]).status.code(), Some(0));
-    assert_eq!(
-        ffbkit(&["catalog", "export", "--format", "csv", "-o", csv.to_str().unwrap()]).status.code(),
-        Some(0)
-    );
+    assert_eq!(ffbkit(&["catalog", "export", "--format", "csv", "-o", csv.to_str().unwrap()]).status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["format"], "ffbkit-catalog/1");
     assert_eq!(v["concepts"].as_array().unwrap().len(), 311);
@@ -94,8 +88,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn loads_an_official_code_system_file() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/reference/CodeSystem-FFB-20240530.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/CodeSystem-FFB-20240530.json");
     let o = ffbkit(&["catalog", "--code-system", path.to_str().unwrap(), "show", "464a2ab6-a7df-4b3a-b74d-7873f4cfe668"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -106,7 +106,11 @@ fn strict_and_severity_overrides() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("only the text-only rules"));
     let o = ffbkit(&["validate", "--severity", "GW-LAST-UPDATE=error", path(&f)]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule id \"GW-LAST-UPDATE\"; did you mean GW-LAST-UPDATED"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("unknown rule id \"GW-LAST-UPDATE\"; did you mean GW-LAST-UPDATED"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

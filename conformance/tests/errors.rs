@@ -15,7 +15,15 @@ use ffbkit_conformance::vendor::{self, ServeError};
 use std::time::Duration;
 
 fn settings(vendor: &str) -> RunSettings {
-    RunSettings { run: "run-test".into(), vendor: vendor.into(), mode: Mode::Push, timeout: Duration::from_secs(5), strict: false, interrupt: Default::default(), public_url: None }
+    RunSettings {
+        run: "run-test".into(),
+        vendor: vendor.into(),
+        mode: Mode::Push,
+        timeout: Duration::from_secs(5),
+        strict: false,
+        interrupt: Default::default(),
+        public_url: None,
+    }
 }
 
 #[test]

@@ -43,7 +43,8 @@ fn vendor_lists_its_defects_and_serves_the_adapter() {
     assert!(out.contains("forgets-stoettebehov-at-follow-up") && out.contains("DST-STOETTE"));
     let (code, _, err) = ffbkit(&["vendor", "--defect", "nope"]);
     assert_eq!(code, 2, "{err}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ffbkit")).args(["vendor", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        Command::new(env!("CARGO_BIN_EXE_ffbkit")).args(["vendor", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();

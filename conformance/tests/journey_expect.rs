@@ -73,7 +73,12 @@ fn a_missing_resource_fails_and_names_what_was_expected() {
     let per_step = simulate(&j, None).unwrap();
     let i = step(&j, "opfoelgning");
     // Drop the støttebehov assessment of the follow-up (the defect DST-STOETTE is about).
-    let c = check_with(&j, i, &per_step, |r| r[0]["entry"].as_array_mut().unwrap().retain(|e| e["resource"]["resourceType"] != "Observation" || e["resource"]["code"]["coding"][0]["code"] == "712744002"));
+    let c = check_with(&j, i, &per_step, |r| {
+        r[0]["entry"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|e| e["resource"]["resourceType"] != "Observation" || e["resource"]["code"]["coding"][0]["code"] == "712744002")
+    });
     assert!(!c.passed);
     assert!(c.messages.iter().any(|m| m.contains("no CareEvaluation") && m.contains("Moderat støttebehov")), "{c:?}");
 }
@@ -99,7 +104,15 @@ fn an_id_that_changed_or_did_not_change_is_found() {
     let per_step = simulate(&j, None).unwrap();
     let i = step(&j, "opfoelgning");
     // The re-assessed theme under a new id: same_id_as_step fails.
-    let old = per_step[i][0]["entry"].as_array().unwrap().iter().find(|e| e["resource"]["code"]["coding"][0]["code"] == ffbkit_sdk::catalog::codes::AdTema::IndgaaISamspilOgKontakt.code()).unwrap()["resource"]["id"].as_str().unwrap().to_string();
+    let old = per_step[i][0]["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["resource"]["code"]["coding"][0]["code"] == ffbkit_sdk::catalog::codes::AdTema::IndgaaISamspilOgKontakt.code())
+        .unwrap()["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let c = check_with(&j, i, &per_step, |r| {
         let text = r[0].to_string().replace(&old, "00000000-0000-4000-8000-000000000001");
         r[0] = serde_json::from_str(&text).unwrap();
@@ -107,8 +120,27 @@ fn an_id_that_changed_or_did_not_change_is_found() {
     assert!(!c.passed && c.messages.iter().any(|m| m.contains("the same thing keeps its id")), "{c:?}");
     // The new care plan under the old plan's id: new_id fails.
     let bestilling = &per_step[step(&j, "bestilling")][0];
-    let old_plan = bestilling["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).find(|r| r["resourceType"] == "CarePlan" && r.get("basedOn").is_none()).unwrap()["id"].as_str().unwrap().to_string();
-    let new_plan = per_step[i][0]["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).filter(|r| r["resourceType"] == "CarePlan" && r.get("basedOn").is_none() && r["status"] == "active" && r["period"]["start"] == "2025-06-18").map(|r| r["id"].as_str().unwrap().to_string()).next().unwrap();
+    let old_plan = bestilling["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "CarePlan" && r.get("basedOn").is_none())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new_plan = per_step[i][0]["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| {
+            r["resourceType"] == "CarePlan" && r.get("basedOn").is_none() && r["status"] == "active" && r["period"]["start"] == "2025-06-18"
+        })
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .next()
+        .unwrap();
     let c = check_with(&j, i, &per_step, |r| {
         let text = r[0].to_string().replace(&new_plan, &old_plan);
         r[0] = serde_json::from_str(&text).unwrap();

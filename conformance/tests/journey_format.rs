@@ -64,7 +64,13 @@ fn borge_with(edit: impl FnOnce(&mut serde_json::Value)) -> Result<journey::Jour
 #[test]
 fn an_unknown_term_names_journey_step_and_field() {
     let e = borge_with(|v| v["steps"][2]["actions"][0]["tilbud"] = "Botilbud til ældre".into()).unwrap_err().to_string();
-    assert!(e.contains("boerge-mogensen") && e.contains("step bestilling") && e.contains("actions[0].tilbud") && e.contains("Botilbud til ældre"), "{e}");
+    assert!(
+        e.contains("boerge-mogensen")
+            && e.contains("step bestilling")
+            && e.contains("actions[0].tilbud")
+            && e.contains("Botilbud til ældre"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -124,7 +130,20 @@ fn the_suite_exercises_every_proto_and_dst_rule_and_every_profile() {
         assert!(exercised.contains(*id), "no journey exercises {id}");
     }
     // The list of journeys.
-    for id in ["boerge-mogensen", "sel85-stoette-i-hjemmet", "sel107-til-108", "sel103-beskyttet-beskaeftigelse", "sel104-aktivitet-og-samvaer", "sel82-forebyggende", "afsluttet-indsats", "fejlregistrering-tilbagekaldt", "indberetningspause-tre-dage", "sel83-ikke-ffb", "ydelse-foer-2025", "to-kommuner"] {
+    for id in [
+        "boerge-mogensen",
+        "sel85-stoette-i-hjemmet",
+        "sel107-til-108",
+        "sel103-beskyttet-beskaeftigelse",
+        "sel104-aktivitet-og-samvaer",
+        "sel82-forebyggende",
+        "afsluttet-indsats",
+        "fejlregistrering-tilbagekaldt",
+        "indberetningspause-tre-dage",
+        "sel83-ikke-ffb",
+        "ydelse-foer-2025",
+        "to-kommuner",
+    ] {
         assert!(suite.iter().any(|j| j.id == id), "missing journey {id}");
     }
     // Every delivering step has expectations; the rule ids they name are known ids.

@@ -50,7 +50,12 @@ async fn get(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
 }
 
 fn rules(outcome: &Value) -> Vec<String> {
-    outcome["issue"].as_array().unwrap().iter().filter_map(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str).map(str::to_string)).collect()
+    outcome["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str).map(str::to_string))
+        .collect()
 }
 
 #[tokio::test]
@@ -110,7 +115,11 @@ async fn invalid_malformed_and_non_utf8_reports_are_rejected_and_kept_as_evidenc
     assert_eq!(stored.iter().map(|s| s.status).collect::<Vec<_>>(), vec![422, 400, 400, 400, 415]);
     assert!(stored.iter().all(|s| !s.accepted));
     assert_eq!(stored[0].body, invalid);
-    assert_eq!(stored[0].citizen_key.as_deref(), Some(rx.store().citizen_key(&cpr_of(&r)).as_str()), "a rejected report is still filed under its citizen");
+    assert_eq!(
+        stored[0].citizen_key.as_deref(),
+        Some(rx.store().citizen_key(&cpr_of(&r)).as_str()),
+        "a rejected report is still filed under its citizen"
+    );
     assert_eq!(stored[2].body, non_utf8, "unreadable bodies are kept byte for byte");
     assert_eq!(rx.store().count_accepted().unwrap(), 0);
     assert!(rx.store().citizens().unwrap().is_empty(), "citizens lists accepted reports only");
@@ -183,7 +192,9 @@ async fn a_resend_is_accepted_once_and_a_changed_resend_is_a_conflict() {
     // The Idempotency-Key header, when sent, is what identifies a re-send.
     let (_, other) = sample(5);
     let client = reqwest::Client::new();
-    let send = |key: &'static str, b: Vec<u8>| client.post(format!("{}/", rx.url())).header("idempotency-key", key).header("content-type", "application/fhir+json").body(b).send();
+    let send = |key: &'static str, b: Vec<u8>| {
+        client.post(format!("{}/", rx.url())).header("idempotency-key", key).header("content-type", "application/fhir+json").body(b).send()
+    };
     assert_eq!(send("k-1", other.clone()).await.unwrap().status(), 201);
     assert_eq!(send("k-1", other.clone()).await.unwrap().status(), 200);
     assert_eq!(send("k-1", body.clone()).await.unwrap().status(), 409);
@@ -347,7 +358,9 @@ async fn restart_keeps_the_data_and_the_citizen_keys() {
 /// served (answered by a handler, with a JSON body, not the router's empty 404/405).
 #[tokio::test]
 async fn every_path_of_the_openapi_file_is_served() {
-    let spec: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/receiver.openapi.json")).unwrap()).unwrap();
+    let spec: Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/receiver.openapi.json")).unwrap())
+            .unwrap();
     let rx = start("openapi", None, None).await;
     let (r, body) = sample(60);
     assert_eq!(post(&rx.url(), body, "application/fhir+json").await.0, 201);
@@ -361,12 +374,19 @@ async fn every_path_of_the_openapi_file_is_served() {
             let url = format!("{}{concrete}", rx.url());
             let resp = match method.as_str() {
                 "get" => client.get(&url).send().await.unwrap(),
-                "post" => client.post(&url).header("content-type", "application/fhir+json").body(serde_json::to_vec(&sample(61).0).unwrap()).send().await.unwrap(),
+                "post" => client
+                    .post(&url)
+                    .header("content-type", "application/fhir+json")
+                    .body(serde_json::to_vec(&sample(61).0).unwrap())
+                    .send()
+                    .await
+                    .unwrap(),
                 m => panic!("unexpected method {m}"),
             };
             let status = resp.status().as_u16().to_string();
             assert!(op["responses"].get(&status).is_some(), "{method} {path}: {status} is not a documented answer");
-            let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or_else(|_| panic!("{method} {path}: a JSON answer"));
+            let body: Value =
+                serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or_else(|_| panic!("{method} {path}: a JSON answer"));
             assert!(body.is_object());
         }
     }
@@ -377,11 +397,20 @@ async fn every_path_of_the_openapi_file_is_served() {
 /// an identifier without a system, one with another system, an empty CPR number, no
 /// Patient, a Patient that is not an entry's resource; as NDJSON.
 fn edge_cases() -> Vec<u8> {
-    let patient = |r: &mut Value| -> usize { r["entry"].as_array().unwrap().iter().position(|e| e["resource"]["resourceType"] == "Patient").unwrap() };
+    let patient = |r: &mut Value| -> usize {
+        r["entry"].as_array().unwrap().iter().position(|e| e["resource"]["resourceType"] == "Patient").unwrap()
+    };
     let mut out = Vec::new();
     for (i, edit) in [
-        |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"].as_array_mut().unwrap().insert(0, serde_json::json!({"system": "urn:x", "value": "3112999999"})),
-        |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"][0].as_object_mut().unwrap().remove("system").map(drop).unwrap_or(()),
+        |r: &mut Value, p: usize| {
+            r["entry"][p]["resource"]["identifier"]
+                .as_array_mut()
+                .unwrap()
+                .insert(0, serde_json::json!({"system": "urn:x", "value": "3112999999"}))
+        },
+        |r: &mut Value, p: usize| {
+            r["entry"][p]["resource"]["identifier"][0].as_object_mut().unwrap().remove("system").map(drop).unwrap_or(())
+        },
         |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"][0]["system"] = "urn:oid:1.2.208.176.1.1".into(),
         |r: &mut Value, p: usize| r["entry"][p]["resource"]["identifier"][0]["value"] = "".into(),
         |r: &mut Value, p: usize| drop(r["entry"].as_array_mut().unwrap().remove(p)),
@@ -472,14 +501,21 @@ async fn serve_and_audit_group_a_corpus_by_the_sdks_citizen() {
     for s in stored.iter().filter(|s| s.accepted) {
         *accepted.entry(s.citizen_key.clone().expect("an accepted report names its citizen")).or_default() += 1;
     }
-    let got: std::collections::BTreeMap<String, u64> = listed.iter().map(|c| (c["citizen_key"].as_str().unwrap().to_string(), c["reports"].as_u64().unwrap())).collect();
+    let got: std::collections::BTreeMap<String, u64> =
+        listed.iter().map(|c| (c["citizen_key"].as_str().unwrap().to_string(), c["reports"].as_u64().unwrap())).collect();
     assert_eq!(got, accepted);
     rx.shutdown().await.unwrap();
 
     // `ffbkit audit` over the same files: the same citizens, the same reports per total, and
     // the reports without a citizen not audited.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ffbkit")).args(["audit", "--json"]).arg(root.join("streams")).arg(root.join("reports")).arg(&extra).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+        .args(["audit", "--json"])
+        .arg(root.join("streams"))
+        .arg(root.join("reports"))
+        .arg(&extra)
+        .output()
+        .unwrap();
     let audit: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(audit["citizens"].as_u64(), Some(per_citizen.len() as u64));
     assert_eq!(audit["reports"].as_u64(), Some(expected.iter().flatten().count() as u64));

@@ -17,7 +17,10 @@ async fn a_slow_request_in_flight_at_shutdown_completes_and_is_stored() {
 
     // A slow sender: headers and half the body now, the rest after the stop was asked for.
     let mut conn = TcpStream::connect(addr).await.unwrap();
-    let head = format!("POST /fhir/Bundle HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/fhir+json\r\nContent-Length: {}\r\n\r\n", body.len());
+    let head = format!(
+        "POST /fhir/Bundle HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/fhir+json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
     conn.write_all(head.as_bytes()).await.unwrap();
     let (first, rest) = body.split_at(body.len() / 2);
     conn.write_all(first).await.unwrap();
@@ -75,7 +78,14 @@ async fn the_serve_command_stops_cleanly_on_sigterm() {
     let client = reqwest::Client::new();
     let refused = client.post(format!("{url}/fhir/Bundle")).body(body.clone()).send().await.unwrap();
     assert_eq!(refused.status(), 401, "the token from FFBKIT_SERVE_TOKEN is required");
-    let ok = client.post(format!("{url}/fhir/Bundle")).bearer_auth("t0k").header("content-type", "application/fhir+json").body(body.clone()).send().await.unwrap();
+    let ok = client
+        .post(format!("{url}/fhir/Bundle"))
+        .bearer_auth("t0k")
+        .header("content-type", "application/fhir+json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 201);
 
     assert!(std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());

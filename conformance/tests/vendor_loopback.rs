@@ -20,7 +20,12 @@ async fn drive_pull(client: &reqwest::Client, base: &str, j: &Journey) -> Vec<Ve
     let mut out = Vec::new();
     for step in &j.steps {
         for a in &step.actions {
-            let (status, body) = post(client, format!("{base}/actions"), json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a})).await;
+            let (status, body) = post(
+                client,
+                format!("{base}/actions"),
+                json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a}),
+            )
+            .await;
             assert_eq!(status, 200, "{} {}: {body}", j.id, step.id);
         }
         if step.deliver {
@@ -40,7 +45,12 @@ fn judge(j: &Journey, per_step: &[Vec<Value>]) {
     for (i, reports) in per_step.iter().enumerate() {
         for r in reports {
             let outcome = validator.validate_value(r);
-            let errors: Vec<String> = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| format!("{}: {}", d.rule, d.message)).collect();
+            let errors: Vec<String> = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| format!("{}: {}", d.rule, d.message))
+                .collect();
             assert!(errors.is_empty(), "{} step {}: {errors:#?}", j.id, j.steps[i].id);
         }
         stream.extend(reports.iter().cloned());
@@ -68,7 +78,12 @@ async fn reference_vendor_in_pull_mode_passes_every_journey() {
     let client = reqwest::Client::new();
     assert_eq!(client.get(format!("{base}/health")).send().await.unwrap().status().as_u16(), 200);
     for j in journey::embedded() {
-        let resp = client.post(format!("{base}/reset")).json(&json!({"run": format!("test-{}", j.id), "gateway": null, "token": null})).send().await.unwrap();
+        let resp = client
+            .post(format!("{base}/reset"))
+            .json(&json!({"run": format!("test-{}", j.id), "gateway": null, "token": null}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), 204);
         let per_step = drive_pull(&client, &base, &j).await;
         judge(&j, &per_step);
@@ -106,7 +121,12 @@ async fn reference_vendor_in_push_mode_posts_each_report_with_the_token() {
     let mut per_step = Vec::new();
     for step in &j.steps {
         for a in &step.actions {
-            let (status, body) = post(&client, format!("{base}/actions"), json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a})).await;
+            let (status, body) = post(
+                &client,
+                format!("{base}/actions"),
+                json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a}),
+            )
+            .await;
             assert_eq!(status, 200, "{body}");
         }
         let before = seen.lock().unwrap().len();
@@ -129,11 +149,17 @@ async fn adapter_answers_bad_requests_with_an_error_not_a_crash() {
     let (status, _) = post(&client, format!("{base}/reset"), json!({"run": "bad"})).await;
     assert_eq!(status, 204);
     // An action on a citizen that does not exist: 422 with a message.
-    let (status, body) = post(&client, format!("{base}/actions"), json!({"journey": "x", "step": "s", "date": "2025-03-03", "action": {"action": "reassess", "theme": "spise", "score": 2}})).await;
+    let (status, body) = post(
+        &client,
+        format!("{base}/actions"),
+        json!({"journey": "x", "step": "s", "date": "2025-03-03", "action": {"action": "reassess", "theme": "spise", "score": 2}}),
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(body["error"].as_str().unwrap().contains("spise"), "{body}");
     // Not an action at all.
-    let (status, body) = post(&client, format!("{base}/actions"), json!({"journey": "x", "date": "2025-03-03", "action": {"action": "fly"}})).await;
+    let (status, body) =
+        post(&client, format!("{base}/actions"), json!({"journey": "x", "date": "2025-03-03", "action": {"action": "fly"}})).await;
     assert_eq!(status, 422, "{body}");
     // Malformed body.
     let resp = client.post(format!("{base}/deliver")).body("{not json").send().await.unwrap();
@@ -153,7 +179,11 @@ async fn a_gateway_that_fails_gives_a_502_with_the_reason_and_the_reports_are_no
             async move {
                 let mut n = c2.lock().unwrap();
                 *n += 1;
-                if *n <= 3 { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down") } else { (axum::http::StatusCode::CREATED, "{}") }
+                if *n <= 3 {
+                    (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down")
+                } else {
+                    (axum::http::StatusCode::CREATED, "{}")
+                }
             }
         }),
     );
@@ -167,7 +197,8 @@ async fn a_gateway_that_fails_gives_a_502_with_the_reason_and_the_reports_are_no
     post(&client, format!("{base}/reset"), json!({"run": "flaky", "gateway": gw, "token": null})).await;
     let step = &j.steps[0];
     for a in &step.actions {
-        post(&client, format!("{base}/actions"), json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a})).await;
+        post(&client, format!("{base}/actions"), json!({"journey": j.id, "step": step.id, "date": step.date.to_string(), "action": a}))
+            .await;
     }
     let (status, body) = post(&client, format!("{base}/deliver"), json!({"date": step.date.to_string()})).await;
     assert_eq!(status, 502, "{body}");

@@ -2,6 +2,9 @@
 //! seeded sample reports (`ffbkit_sdk::sample`, seed 1): parse only, full validation on one
 //! core, full validation on all cores. Run: `cargo bench -p ffbkit-sdk --bench validate`.
 
+// `criterion_group!` generates the undocumented `benches` function.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ffbkit_sdk::validate::Validator;
 use rayon::prelude::*;
@@ -9,9 +12,7 @@ use rayon::prelude::*;
 const REPORTS: u64 = 1000;
 
 fn corpus() -> Vec<Vec<u8>> {
-    (0..REPORTS)
-        .map(|i| serde_json::to_vec_pretty(&ffbkit_sdk::sample::report(1, i)).unwrap())
-        .collect()
+    (0..REPORTS).map(|i| serde_json::to_vec_pretty(&ffbkit_sdk::sample::report(1, i)).unwrap()).collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -45,9 +46,11 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("ffbkit validate (all cores)", |b| {
-        b.iter(|| docs.par_iter().for_each(|d| {
-            criterion::black_box(validator.validate_bytes(d));
-        }))
+        b.iter(|| {
+            docs.par_iter().for_each(|d| {
+                criterion::black_box(validator.validate_bytes(d));
+            })
+        })
     });
     g.finish();
 }

@@ -29,7 +29,12 @@ fn main() {
     };
     if !only_checks {
         time("serde_json parse", &|i| usize::from(std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&docs[i]).is_err())));
-        time("ffbkit parse", &|i| usize::from(std::hint::black_box(ffbkit_sdk::validate::source::parse(&docs[i], &ffbkit_sdk::validate::json::Arena::for_report(docs[i].len()), &limits).is_err())));
+        time("ffbkit parse", &|i| {
+            usize::from(std::hint::black_box(
+                ffbkit_sdk::validate::source::parse(&docs[i], &ffbkit_sdk::validate::json::Arena::for_report(docs[i].len()), &limits)
+                    .is_err(),
+            ))
+        });
     }
     time("checks on parsed", &|i| v.validate_value(&values[i]).diagnostics.len());
     if !only_checks {

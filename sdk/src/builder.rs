@@ -57,7 +57,7 @@
 
 use crate::catalog::codes::{MaalgruppeEllerTema, Tema};
 use crate::catalog::KL_CARE_SOCIAL_SYSTEM;
-use crate::domain::{Case, CarePlan, DateTime, Id, PlanStatus, Registration, Theme};
+use crate::domain::{CarePlan, Case, DateTime, Id, PlanStatus, Registration, Theme};
 use crate::generated::model::{self as m, DeliveryReport};
 use crate::profile::{fixed, Profile, DELIVERY_REPORT_URL};
 use serde_json::Value;
@@ -103,7 +103,10 @@ fn case_number(n: &str) -> m::MunicipalityCaseNumber {
             period: None,
         },
     };
-    m::MunicipalityCaseNumber { url: Default::default(), extension: vec![m::MunicipalityCaseNumberExtensionItem::MunicipalitySpecific(specific)] }
+    m::MunicipalityCaseNumber {
+        url: Default::default(),
+        extension: vec![m::MunicipalityCaseNumberExtensionItem::MunicipalitySpecific(specific)],
+    }
 }
 
 fn care_plan_status(s: PlanStatus) -> m::CarePlanStatus {
@@ -150,7 +153,10 @@ impl<'c> ReportBuilder<'c> {
     /// Include every resource of the case.
     pub fn all(mut self) -> Self {
         let c = self.case;
-        let ids = c.service_requests.iter().map(|x| &x.id)
+        let ids = c
+            .service_requests
+            .iter()
+            .map(|x| &x.id)
             .chain(c.gatherings.iter().map(|x| &x.id))
             .chain(c.themes.iter().map(|x| &x.id))
             .chain(c.target_groups.iter().map(|x| &x.id))
@@ -199,7 +205,12 @@ impl<'c> ReportBuilder<'c> {
     }
 
     fn meta(&self, p: Profile) -> Option<m::Meta> {
-        Some(m::Meta { version_id: None, profile: vec![m::Canonical(p.url())], last_updated: Some(m::Instant(self.timestamp.as_str().to_string())), source: None })
+        Some(m::Meta {
+            version_id: None,
+            profile: vec![m::Canonical(p.url())],
+            last_updated: Some(m::Instant(self.timestamp.as_str().to_string())),
+            source: None,
+        })
     }
 
     /// The report as the generated wire types (the typed [`DeliveryReport`]).
@@ -209,149 +220,312 @@ impl<'c> ReportBuilder<'c> {
         let pid = &c.citizen.id;
         let subject = reference("Patient", pid);
         let mut out = Entries(Vec::new());
-        out.push("Patient", pid, m::Citizen {
-            resource_type: Default::default(),
-            id: Some(m::Id(pid.as_str().to_string())),
-            meta: self.meta(Profile::Citizen),
-            identifier: [m::CprIdentifier { use_: Some(m::CprIdentifierUse::Official), system: Default::default(), value: c.citizen.cpr.digits().to_string() }],
-            managing_organization: m::ManagingMunicipality {
-                identifier: m::KombitStsOrgIdentifier { use_: Some(m::KombitStsOrgIdentifierUse::Official), system: Default::default(), value: m::String(c.citizen.municipality.clone()) },
-            },
-        });
-        for r in c.service_requests.iter().filter(|x| set.contains(&x.id)) {
-            out.push("ServiceRequest", &r.id, m::ServiceRequest {
+        out.push(
+            "Patient",
+            pid,
+            m::Citizen {
                 resource_type: Default::default(),
-                id: Some(m::Id(r.id.as_str().to_string())),
-                meta: self.meta(Profile::ServiceRequest),
-                extension: vec![case_number(&r.case_number)],
-                status: m::ServiceRequestStatus::Active,
-                intent: Default::default(),
-                subject: subject.clone(),
-            });
+                id: Some(m::Id(pid.as_str().to_string())),
+                meta: self.meta(Profile::Citizen),
+                identifier: [m::CprIdentifier {
+                    use_: Some(m::CprIdentifierUse::Official),
+                    system: Default::default(),
+                    value: c.citizen.cpr.digits().to_string(),
+                }],
+                managing_organization: m::ManagingMunicipality {
+                    identifier: m::KombitStsOrgIdentifier {
+                        use_: Some(m::KombitStsOrgIdentifierUse::Official),
+                        system: Default::default(),
+                        value: m::String(c.citizen.municipality.clone()),
+                    },
+                },
+            },
+        );
+        for r in c.service_requests.iter().filter(|x| set.contains(&x.id)) {
+            out.push(
+                "ServiceRequest",
+                &r.id,
+                m::ServiceRequest {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(r.id.as_str().to_string())),
+                    meta: self.meta(Profile::ServiceRequest),
+                    extension: vec![case_number(&r.case_number)],
+                    status: m::ServiceRequestStatus::Active,
+                    intent: Default::default(),
+                    subject: subject.clone(),
+                },
+            );
         }
         for t in c.themes.iter().filter(|x| set.contains(&x.id)) {
             let withdrawn = t.registration == Registration::EnteredInError;
             // The profile requires clinicalStatus; a withdrawn theme keeps it (inactive) and
-            // says entered-in-error in verificationStatus (see README: PROTO-ERROR).
-            let clinical = if withdrawn { m::ConditionClinicalStatusCodingItemCode::Inactive } else { m::ConditionClinicalStatusCodingItemCode::Active };
-            let verification = if withdrawn { m::ConditionVerificationStatusCodingItemCode::EnteredInError } else { m::ConditionVerificationStatusCodingItemCode::Confirmed };
-            out.push("Condition", &t.id, m::Condition {
-                resource_type: Default::default(),
-                id: Some(m::Id(t.id.as_str().to_string())),
-                meta: self.meta(Profile::Condition),
-                extension: t.last_asserted.iter().map(|d| m::ConditionLastAssertedDate { url: Default::default(), value_date_time: date_time(d) }).collect(),
-                clinical_status: m::ConditionClinicalStatus { coding: vec![m::ConditionClinicalStatusCodingItem { system: Default::default(), code: clinical, display: None }] },
-                verification_status: Some(m::ConditionVerificationStatus { coding: vec![m::ConditionVerificationStatusCodingItem { system: Default::default(), code: verification, display: None }] }),
-                severity: t.theme.level().map(|level| m::ConditionSeverity { coding: vec![m::ConditionSeverityCodingItem { system: Default::default(), version: None, code: level, display: None }] }),
-                code: m::ConditionCode { coding: vec![m::ConditionCodeCodingItem { system: Default::default(), version: None, code: tema(t.theme), display: None }] },
-                subject: subject.clone(),
-                recorded_date: date_time(t.recorded),
-            });
+            // says entered-in-error in verificationStatus (see docs/fidelity.md: con-5 and PROTO-ERROR).
+            let clinical = if withdrawn {
+                m::ConditionClinicalStatusCodingItemCode::Inactive
+            } else {
+                m::ConditionClinicalStatusCodingItemCode::Active
+            };
+            let verification = if withdrawn {
+                m::ConditionVerificationStatusCodingItemCode::EnteredInError
+            } else {
+                m::ConditionVerificationStatusCodingItemCode::Confirmed
+            };
+            out.push(
+                "Condition",
+                &t.id,
+                m::Condition {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(t.id.as_str().to_string())),
+                    meta: self.meta(Profile::Condition),
+                    extension: t
+                        .last_asserted
+                        .iter()
+                        .map(|d| m::ConditionLastAssertedDate { url: Default::default(), value_date_time: date_time(d) })
+                        .collect(),
+                    clinical_status: m::ConditionClinicalStatus {
+                        coding: vec![m::ConditionClinicalStatusCodingItem { system: Default::default(), code: clinical, display: None }],
+                    },
+                    verification_status: Some(m::ConditionVerificationStatus {
+                        coding: vec![m::ConditionVerificationStatusCodingItem {
+                            system: Default::default(),
+                            code: verification,
+                            display: None,
+                        }],
+                    }),
+                    severity: t.theme.level().map(|level| m::ConditionSeverity {
+                        coding: vec![m::ConditionSeverityCodingItem {
+                            system: Default::default(),
+                            version: None,
+                            code: level,
+                            display: None,
+                        }],
+                    }),
+                    code: m::ConditionCode {
+                        coding: vec![m::ConditionCodeCodingItem {
+                            system: Default::default(),
+                            version: None,
+                            code: tema(t.theme),
+                            display: None,
+                        }],
+                    },
+                    subject: subject.clone(),
+                    recorded_date: date_time(t.recorded),
+                },
+            );
         }
         for e in c.evaluations.iter().filter(|x| set.contains(&x.id)) {
-            out.push("Observation", &e.id, m::CareEvaluation {
-                resource_type: Default::default(),
-                id: Some(m::Id(e.id.as_str().to_string())),
-                meta: self.meta(Profile::CareEvaluation),
-                status: if e.registration == Registration::EnteredInError { m::CareEvaluationStatus::EnteredInError } else { m::CareEvaluationStatus::Final },
-                code: m::CareEvaluationCode { coding: [m::CareEvaluationCodeCodingItem { system: Default::default(), code: Default::default(), display: None }] },
-                subject: subject.clone(),
-                effective_date_time: date_time(e.at.as_str()),
-                value_codeable_concept: m::CareEvaluationValueCodeableConcept {
-                    coding: vec![m::CareEvaluationValueCodeableConceptCodingItem { system: Default::default(), version: None, code: e.level, display: None }],
+            out.push(
+                "Observation",
+                &e.id,
+                m::CareEvaluation {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(e.id.as_str().to_string())),
+                    meta: self.meta(Profile::CareEvaluation),
+                    status: if e.registration == Registration::EnteredInError {
+                        m::CareEvaluationStatus::EnteredInError
+                    } else {
+                        m::CareEvaluationStatus::Final
+                    },
+                    code: m::CareEvaluationCode {
+                        coding: [m::CareEvaluationCodeCodingItem { system: Default::default(), code: Default::default(), display: None }],
+                    },
+                    subject: subject.clone(),
+                    effective_date_time: date_time(e.at.as_str()),
+                    value_codeable_concept: m::CareEvaluationValueCodeableConcept {
+                        coding: vec![m::CareEvaluationValueCodeableConceptCodingItem {
+                            system: Default::default(),
+                            version: None,
+                            code: e.level,
+                            display: None,
+                        }],
+                    },
                 },
-            });
+            );
         }
         for g in c.gatherings.iter().filter(|x| set.contains(&x.id)) {
             let investigation = g.evaluation.iter().map(|e| m::InformationGatheringInvestigation {
                 code: m::CodeableConcept {
-                    coding: vec![m::Coding { system: m::Uri(KL_CARE_SOCIAL_SYSTEM.to_string()), version: None, code: m::Code(fixed::CARE_EVALUATION_CODE.to_string()), display: None }],
+                    coding: vec![m::Coding {
+                        system: m::Uri(KL_CARE_SOCIAL_SYSTEM.to_string()),
+                        version: None,
+                        code: m::Code(fixed::CARE_EVALUATION_CODE.to_string()),
+                        display: None,
+                    }],
                 },
                 item: vec![reference("Observation", e)],
             });
-            out.push("ClinicalImpression", &g.id, m::InformationGathering {
-                resource_type: Default::default(),
-                id: Some(m::Id(g.id.as_str().to_string())),
-                meta: self.meta(Profile::InformationGathering),
-                extension: [m::BasedOnServiceRequest { url: Default::default(), value_reference: reference("ServiceRequest", &g.service_request) }],
-                status: if g.completed { m::InformationGatheringStatus::Completed } else { m::InformationGatheringStatus::InProgress },
-                subject: subject.clone(),
-                effective_date_time: date_time(g.at.as_str()),
-                investigation: investigation.collect(),
-                finding: g.themes.iter().map(|t| m::InformationGatheringFinding { item_reference: reference("Condition", t) }).collect(),
-                prognosis_codeable_concept: Vec::new(),
-                prognosis_reference: Vec::new(),
-                supporting_info: Vec::new(),
-            });
+            out.push(
+                "ClinicalImpression",
+                &g.id,
+                m::InformationGathering {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(g.id.as_str().to_string())),
+                    meta: self.meta(Profile::InformationGathering),
+                    extension: [m::BasedOnServiceRequest {
+                        url: Default::default(),
+                        value_reference: reference("ServiceRequest", &g.service_request),
+                    }],
+                    status: if g.completed { m::InformationGatheringStatus::Completed } else { m::InformationGatheringStatus::InProgress },
+                    subject: subject.clone(),
+                    effective_date_time: date_time(g.at.as_str()),
+                    investigation: investigation.collect(),
+                    finding: g
+                        .themes
+                        .iter()
+                        .map(|t| m::InformationGatheringFinding { item_reference: reference("Condition", t) })
+                        .collect(),
+                    prognosis_codeable_concept: Vec::new(),
+                    prognosis_reference: Vec::new(),
+                    supporting_info: Vec::new(),
+                },
+            );
         }
         for g in c.goals.iter().filter(|x| set.contains(&x.id)) {
-            let addressed = |id: &Id, primary: bool| m::GoalAddressedCondition { extension: vec![rank(primary)], reference: m::String(format!("Condition/{id}")), type_: None, display: None };
+            let addressed = |id: &Id, primary: bool| m::GoalAddressedCondition {
+                extension: vec![rank(primary)],
+                reference: m::String(format!("Condition/{id}")),
+                type_: None,
+                display: None,
+            };
             let mut addresses = vec![addressed(&g.primary, true)];
             addresses.extend(g.secondary.iter().map(|s| addressed(s, false)));
             let severity = m::GoalSeverityTarget {
-                measure: m::GoalSeverityTargetMeasure { coding: [m::GoalSeverityTargetMeasureCodingItem { system: Default::default(), code: Default::default(), display: None }] },
+                measure: m::GoalSeverityTargetMeasure {
+                    coding: [m::GoalSeverityTargetMeasureCodingItem {
+                        system: Default::default(),
+                        code: Default::default(),
+                        display: None,
+                    }],
+                },
                 detail_codeable_concept: Some(m::GoalSeverityTargetDetailCodeableConcept {
-                    coding: vec![m::GoalSeverityTargetDetailCodeableConceptCodingItem { system: Default::default(), version: None, code: g.expected, display: None }],
+                    coding: vec![m::GoalSeverityTargetDetailCodeableConceptCodingItem {
+                        system: Default::default(),
+                        version: None,
+                        code: g.expected,
+                        display: None,
+                    }],
                 }),
                 due_date: None,
                 due_duration: None,
             };
             let change = m::GoalChangeValueTarget {
-                measure: m::GoalChangeValueTargetMeasure { coding: [m::GoalChangeValueTargetMeasureCodingItem { system: Default::default(), code: Default::default(), display: None }] },
+                measure: m::GoalChangeValueTargetMeasure {
+                    coding: [m::GoalChangeValueTargetMeasureCodingItem {
+                        system: Default::default(),
+                        code: Default::default(),
+                        display: None,
+                    }],
+                },
                 detail_codeable_concept: Some(m::GoalChangeValueTargetDetailCodeableConcept {
-                    coding: vec![m::GoalChangeValueTargetDetailCodeableConceptCodingItem { system: Default::default(), version: None, code: g.maaltype, display: None }],
+                    coding: vec![m::GoalChangeValueTargetDetailCodeableConceptCodingItem {
+                        system: Default::default(),
+                        version: None,
+                        code: g.maaltype,
+                        display: None,
+                    }],
                 }),
                 due_date: None,
                 due_duration: None,
             };
-            out.push("Goal", &g.id, m::InterventionGoal {
-                resource_type: Default::default(),
-                id: Some(m::Id(g.id.as_str().to_string())),
-                meta: self.meta(Profile::InterventionGoal),
-                lifecycle_status: m::InterventionGoalLifecycleStatus::Active,
-                category: [m::InterventionGoalCategoryItem { coding: [m::InterventionGoalCategoryItemCodingItem { system: Default::default(), code: Default::default(), display: None }] }],
-                description: m::InterventionGoalDescription { coding: [m::InterventionGoalDescriptionCodingItem { system: Default::default(), code: Default::default(), display: None }] },
-                subject: subject.clone(),
-                target: [m::InterventionGoalTargetItem::SeverityTarget(severity), m::InterventionGoalTargetItem::ChangeValueTarget(change)],
-                addresses,
-            });
+            out.push(
+                "Goal",
+                &g.id,
+                m::InterventionGoal {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(g.id.as_str().to_string())),
+                    meta: self.meta(Profile::InterventionGoal),
+                    lifecycle_status: m::InterventionGoalLifecycleStatus::Active,
+                    category: [m::InterventionGoalCategoryItem {
+                        coding: [m::InterventionGoalCategoryItemCodingItem {
+                            system: Default::default(),
+                            code: Default::default(),
+                            display: None,
+                        }],
+                    }],
+                    description: m::InterventionGoalDescription {
+                        coding: [m::InterventionGoalDescriptionCodingItem {
+                            system: Default::default(),
+                            code: Default::default(),
+                            display: None,
+                        }],
+                    },
+                    subject: subject.clone(),
+                    target: [
+                        m::InterventionGoalTargetItem::SeverityTarget(severity),
+                        m::InterventionGoalTargetItem::ChangeValueTarget(change),
+                    ],
+                    addresses,
+                },
+            );
         }
         for t in c.target_groups.iter().filter(|x| set.contains(&x.id)) {
-            out.push("Condition", &t.id, m::TargetGroup {
-                resource_type: Default::default(),
-                id: Some(m::Id(t.id.as_str().to_string())),
-                meta: self.meta(Profile::TargetGroup),
-                clinical_status: Some(m::ConditionClinicalStatus {
-                    coding: vec![m::ConditionClinicalStatusCodingItem { system: Default::default(), code: m::ConditionClinicalStatusCodingItemCode::Active, display: None }],
-                }),
-                verification_status: None,
-                code: m::TargetGroupCode { coding: vec![m::TargetGroupCodeCodingItem { system: Default::default(), version: None, code: MaalgruppeEllerTema::from(t.maalgruppe), display: None }] },
-                subject: subject.clone(),
-                recorded_date: date_time(t.recorded),
-            });
+            out.push(
+                "Condition",
+                &t.id,
+                m::TargetGroup {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(t.id.as_str().to_string())),
+                    meta: self.meta(Profile::TargetGroup),
+                    clinical_status: Some(m::ConditionClinicalStatus {
+                        coding: vec![m::ConditionClinicalStatusCodingItem {
+                            system: Default::default(),
+                            code: m::ConditionClinicalStatusCodingItemCode::Active,
+                            display: None,
+                        }],
+                    }),
+                    verification_status: None,
+                    code: m::TargetGroupCode {
+                        coding: vec![m::TargetGroupCodeCodingItem {
+                            system: Default::default(),
+                            version: None,
+                            code: MaalgruppeEllerTema::from(t.maalgruppe),
+                            display: None,
+                        }],
+                    },
+                    subject: subject.clone(),
+                    recorded_date: date_time(t.recorded),
+                },
+            );
         }
         let plans: Vec<&CarePlan> = c.care_plans.iter().filter(|x| set.contains(&x.id)).collect();
         for p in &plans {
             let team = Id::derived(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
-            out.push("CareTeam", &team, m::ServicePerformer {
-                resource_type: Default::default(),
-                id: Some(m::Id(team.as_str().to_string())),
-                meta: self.meta(Profile::ServicePerformer),
-                category: [m::ServicePerformerCategoryItem { coding: vec![m::ServicePerformerCategoryItemCodingItem { system: Default::default(), version: None, code: p.tilbud, display: None }] }],
-                subject: subject.clone(),
-            });
+            out.push(
+                "CareTeam",
+                &team,
+                m::ServicePerformer {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(team.as_str().to_string())),
+                    meta: self.meta(Profile::ServicePerformer),
+                    category: [m::ServicePerformerCategoryItem {
+                        coding: vec![m::ServicePerformerCategoryItemCodingItem {
+                            system: Default::default(),
+                            version: None,
+                            code: p.tilbud,
+                            display: None,
+                        }],
+                    }],
+                    subject: subject.clone(),
+                },
+            );
             if let Some(day) = p.follow_up {
                 let enc = Id::derived(&[p.id.as_str(), "follow-up", &day.to_string()]);
-                out.push("Encounter", &enc, m::FollowUpEncounter {
-                    resource_type: Default::default(),
-                    id: Some(m::Id(enc.as_str().to_string())),
-                    meta: self.meta(Profile::FollowUpEncounter),
-                    status: Default::default(),
-                    class: m::FollowUpEncounterClass { system: Default::default(), code: Default::default() },
-                    type_: [m::FollowUpEncounterType { coding: [m::FollowUpEncounterTypeCodingItem { system: Default::default(), code: Default::default() }] }],
-                    subject: subject.clone(),
-                    period: m::FollowUpEncounterPeriod { start: date_time(day) },
-                });
+                out.push(
+                    "Encounter",
+                    &enc,
+                    m::FollowUpEncounter {
+                        resource_type: Default::default(),
+                        id: Some(m::Id(enc.as_str().to_string())),
+                        meta: self.meta(Profile::FollowUpEncounter),
+                        status: Default::default(),
+                        class: m::FollowUpEncounterClass { system: Default::default(), code: Default::default() },
+                        type_: [m::FollowUpEncounterType {
+                            coding: [m::FollowUpEncounterTypeCodingItem { system: Default::default(), code: Default::default() }],
+                        }],
+                        subject: subject.clone(),
+                        period: m::FollowUpEncounterPeriod { start: date_time(day) },
+                    },
+                );
             }
         }
         for p in &plans {
@@ -363,40 +537,64 @@ impl<'c> ReportBuilder<'c> {
                 PlanStatus::Completed => m::InterventionActivityDetailStatus::Completed,
                 PlanStatus::EnteredInError => m::InterventionActivityDetailStatus::EnteredInError,
             };
-            out.push("CarePlan", &i.id, m::Intervention {
-                resource_type: Default::default(),
-                id: Some(m::Id(i.id.as_str().to_string())),
-                meta: self.meta(Profile::Intervention),
-                based_on: vec![reference("CarePlan", &i.care_plan)],
-                status: intervention_status(i.status),
-                intent: m::InterventionIntent::Order,
-                subject: subject.clone(),
-                period: Some(m::InterventionPeriod { start: date_time(i.start), end: i.end.map(date_time) }),
-                created: date_time(i.created.as_str()),
-                activity: vec![m::InterventionActivity {
-                    detail: m::InterventionActivityDetail {
-                        code: m::InterventionActivityDetailCode {
-                            coding: [m::InterventionActivityDetailCodeCodingItem { system: Default::default(), version: None, code: i.ydelse, display: None }],
+            out.push(
+                "CarePlan",
+                &i.id,
+                m::Intervention {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(i.id.as_str().to_string())),
+                    meta: self.meta(Profile::Intervention),
+                    based_on: vec![reference("CarePlan", &i.care_plan)],
+                    status: intervention_status(i.status),
+                    intent: m::InterventionIntent::Order,
+                    subject: subject.clone(),
+                    period: Some(m::InterventionPeriod { start: date_time(i.start), end: i.end.map(date_time) }),
+                    created: date_time(i.created.as_str()),
+                    activity: vec![m::InterventionActivity {
+                        detail: m::InterventionActivityDetail {
+                            code: m::InterventionActivityDetailCode {
+                                coding: [m::InterventionActivityDetailCodeCodingItem {
+                                    system: Default::default(),
+                                    version: None,
+                                    code: i.ydelse,
+                                    display: None,
+                                }],
+                            },
+                            status: activity,
                         },
-                        status: activity,
-                    },
-                }],
-            });
+                    }],
+                },
+            );
         }
         for f in c.follow_ups.iter().filter(|x| set.contains(&x.id)) {
-            out.push("Observation", &f.id, m::FollowUp {
-                resource_type: Default::default(),
-                id: Some(m::Id(f.id.as_str().to_string())),
-                meta: self.meta(Profile::FollowUp),
-                status: if f.registration == Registration::EnteredInError { m::FollowUpStatus::EnteredInError } else { m::FollowUpStatus::Final },
-                code: m::FollowUpCode { coding: [m::FollowUpCodeCodingItem { system: Default::default(), code: Default::default(), display: None }] },
-                subject: subject.clone(),
-                focus: vec![reference("CarePlan", &f.care_plan)],
-                effective_date_time: date_time(f.day),
-                value_codeable_concept: m::FollowUpValueCodeableConcept {
-                    coding: vec![m::FollowUpValueCodeableConceptCodingItem { system: Default::default(), version: None, code: f.result, display: None }],
+            out.push(
+                "Observation",
+                &f.id,
+                m::FollowUp {
+                    resource_type: Default::default(),
+                    id: Some(m::Id(f.id.as_str().to_string())),
+                    meta: self.meta(Profile::FollowUp),
+                    status: if f.registration == Registration::EnteredInError {
+                        m::FollowUpStatus::EnteredInError
+                    } else {
+                        m::FollowUpStatus::Final
+                    },
+                    code: m::FollowUpCode {
+                        coding: [m::FollowUpCodeCodingItem { system: Default::default(), code: Default::default(), display: None }],
+                    },
+                    subject: subject.clone(),
+                    focus: vec![reference("CarePlan", &f.care_plan)],
+                    effective_date_time: date_time(f.day),
+                    value_codeable_concept: m::FollowUpValueCodeableConcept {
+                        coding: vec![m::FollowUpValueCodeableConceptCodingItem {
+                            system: Default::default(),
+                            version: None,
+                            code: f.result,
+                            display: None,
+                        }],
+                    },
                 },
-            });
+            );
         }
         // The same citizen and timestamp give the same Bundle id: a report made again is
         // recognisably the same report (the outbox's idempotency key).
@@ -430,10 +628,16 @@ impl<'c> ReportBuilder<'c> {
         let mut extension = vec![m::CarePlanExtensionItem::MunicipalityCaseNumber(case_number(&p.case_number))];
         if let Some(day) = p.follow_up {
             let enc = Id::derived(&[p.id.as_str(), "follow-up", &day.to_string()]);
-            extension.push(m::CarePlanExtensionItem::FollowUpDate(m::FollowUpDate { url: Default::default(), value_reference: reference("Encounter", &enc) }));
+            extension.push(m::CarePlanExtensionItem::FollowUpDate(m::FollowUpDate {
+                url: Default::default(),
+                value_reference: reference("Encounter", &enc),
+            }));
         }
         let team = Id::derived(&[p.id.as_str(), "tilbud", p.tilbud.code()]);
-        let addressed = |id: &Id, primary: bool| m::CarePlanAddressedTargetGroup { extension: [rank(primary)], reference: m::String(format!("Condition/{id}")) };
+        let addressed = |id: &Id, primary: bool| m::CarePlanAddressedTargetGroup {
+            extension: [rank(primary)],
+            reference: m::String(format!("Condition/{id}")),
+        };
         let mut addresses: Vec<m::CarePlanAddressedTargetGroup> = p.primary_target_group.iter().map(|t| addressed(t, true)).collect();
         addresses.extend(p.secondary_target_groups.iter().map(|t| addressed(t, false)));
         m::CarePlan {

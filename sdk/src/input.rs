@@ -294,11 +294,15 @@ impl Iterator for Reports {
                 match read_stdin(&p, self.max) {
                     Err(e) => return Some(Err(e)),
                     Ok(Stdin::One(bytes)) => return Some(Ok(Unit::Stdin(bytes))),
-                    Ok(Stdin::Lines(bytes)) => self.lines = Some(Lines { reader: Box::new(std::io::Cursor::new(bytes)), path: p, line: 0, offset: 0 }),
+                    Ok(Stdin::Lines(bytes)) => {
+                        self.lines = Some(Lines { reader: Box::new(std::io::Cursor::new(bytes)), path: p, line: 0, offset: 0 })
+                    }
                 }
             } else if is_ndjson(&p) {
                 match std::fs::File::open(&p) {
-                    Ok(f) => self.lines = Some(Lines { reader: Box::new(BufReader::with_capacity(1 << 20, f)), path: p, line: 0, offset: 0 }),
+                    Ok(f) => {
+                        self.lines = Some(Lines { reader: Box::new(BufReader::with_capacity(1 << 20, f)), path: p, line: 0, offset: 0 })
+                    }
                     Err(e) => return Some(Err(InputError::io(&p, None, e))),
                 }
             } else {
@@ -319,7 +323,8 @@ fn read_stdin(path: &Path, max: usize) -> Result<Stdin, InputError> {
     let mut buf = Vec::new();
     std::io::stdin().lock().take((max as u64).saturating_mul(64)).read_to_end(&mut buf).map_err(|e| InputError::io(path, None, e))?;
     let lines: Vec<&[u8]> = buf.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).collect();
-    let ndjson = lines.len() > 1 && lines.iter().all(|l| l.trim_ascii_start().first() == Some(&b'{') && l.trim_ascii_end().last() == Some(&b'}'));
+    let ndjson =
+        lines.len() > 1 && lines.iter().all(|l| l.trim_ascii_start().first() == Some(&b'{') && l.trim_ascii_end().last() == Some(&b'}'));
     if ndjson {
         Ok(Stdin::Lines(buf))
     } else if buf.len() > max {
@@ -470,7 +475,9 @@ mod tests {
                     assert_eq!(&text[*offset as usize..*offset as usize + bytes.len()], bytes.as_slice());
                     seen.push(format!("{line}:{}", String::from_utf8_lossy(bytes).trim()));
                 }
-                Err(e @ InputError::TooLarge { line: Some(5), size: 17, max: 12, .. }) => seen.push(e.name().rsplit(':').next().unwrap().to_string() + ":too large"),
+                Err(e @ InputError::TooLarge { line: Some(5), size: 17, max: 12, .. }) => {
+                    seen.push(e.name().rsplit(':').next().unwrap().to_string() + ":too large")
+                }
                 other => panic!("{other:?}"),
             }
         }
@@ -480,7 +487,18 @@ mod tests {
 
     #[test]
     fn sorted_paths_are_in_path_order() {
-        let names = ["r/a/x.json", "r/a-b/y.json", "r/a.b/z.json", "r/a/b/c.json", "r/ab.json", "r/a0.json", "r/A.json", "r/æ.json", "r/a/ x.json", "r/a!/x.json"];
+        let names = [
+            "r/a/x.json",
+            "r/a-b/y.json",
+            "r/a.b/z.json",
+            "r/a/b/c.json",
+            "r/ab.json",
+            "r/a0.json",
+            "r/A.json",
+            "r/æ.json",
+            "r/a/ x.json",
+            "r/a!/x.json",
+        ];
         let mut ours: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
         let mut std_order = ours.clone();
         sort_paths(&mut ours);

@@ -17,11 +17,11 @@ pub mod builder;
 pub mod catalog;
 pub mod cpr;
 pub mod domain;
+#[cfg(feature = "client")]
+pub mod gateway;
 pub mod generated;
 pub mod ids;
 pub mod input;
-#[cfg(feature = "client")]
-pub mod gateway;
 #[cfg(feature = "model")]
 pub mod planner;
 pub mod profile;

@@ -24,7 +24,7 @@
 //! ```
 
 use crate::builder::{to_value, ReportBuilder};
-use crate::domain::{Case, CarePlan, Date, Id, InformationGathering, PlanStatus};
+use crate::domain::{CarePlan, Case, Date, Id, InformationGathering, PlanStatus};
 use crate::generated::model::{DeliveryReport, DeliveryReportEntryResource as R};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -126,7 +126,7 @@ impl Planner {
         Some(report)
     }
 
-/// After a gap: one report per day from `states` (each day's case), in day order,
+    /// After a gap: one report per day from `states` (each day's case), in day order,
     /// skipping days without changes (PROTO-ONE-DAY).
     pub fn catch_up(&mut self, states: &[(Date, Case)]) -> Vec<(Date, Value)> {
         self.catch_up_typed(states).into_iter().map(|(day, r)| (day, to_value(&r))).collect()
@@ -155,7 +155,14 @@ pub fn change_grant(case: &mut Case, old_plan: &Id, day: Date, change: impl FnOn
 
 /// [`change_grant`] with the new care plan's and information gathering's ids given (for
 /// deterministic data).
-pub fn change_grant_with_ids(case: &mut Case, old_plan: &Id, day: Date, new_plan_id: Id, new_gathering_id: Id, change: impl FnOnce(&mut CarePlan)) -> Option<Id> {
+pub fn change_grant_with_ids(
+    case: &mut Case,
+    old_plan: &Id,
+    day: Date,
+    new_plan_id: Id,
+    new_gathering_id: Id,
+    change: impl FnOnce(&mut CarePlan),
+) -> Option<Id> {
     let idx = case.care_plans.iter().position(|p| &p.id == old_plan)?;
     let mut new_plan = case.care_plans[idx].clone();
     {
@@ -190,9 +197,12 @@ pub fn example_case() -> Case {
     let mut case = Case::new(citizen);
     let request = ServiceRequest::new("SAG-2025-0042");
     let hukommelse = ThemeAssessment::new(Theme::ff(FfTema::Hukommelse).expect("undertema"), day);
-    let koebe_ind = ThemeAssessment::new(Theme::ad(AdTema::KoebeInd, Funktionsevneniveau::SvaertNedsatFunktionsevne).expect("undertema"), day);
-    let lave_mad = ThemeAssessment::new(Theme::ad(AdTema::LaveMad, Funktionsevneniveau::ModeratNedsatFunktionsevne).expect("undertema"), day);
-    let goal = Goal::new(Maaltype::UdvikleFunktionsevne, Funktionsevneniveau::LetNedsatFunktionsevne, &koebe_ind, &[&lave_mad]).expect("A&D");
+    let koebe_ind =
+        ThemeAssessment::new(Theme::ad(AdTema::KoebeInd, Funktionsevneniveau::SvaertNedsatFunktionsevne).expect("undertema"), day);
+    let lave_mad =
+        ThemeAssessment::new(Theme::ad(AdTema::LaveMad, Funktionsevneniveau::ModeratNedsatFunktionsevne).expect("undertema"), day);
+    let goal =
+        Goal::new(Maaltype::UdvikleFunktionsevne, Funktionsevneniveau::LetNedsatFunktionsevne, &koebe_ind, &[&lave_mad]).expect("A&D");
     let eval = SupportEvaluation::new(Stoettebehov::ModeratStoettebehov, day.at(11, 0));
     let angst = TargetGroup::new(Maalgruppe::Angst, day).expect("leaf");
     let mut plan = CarePlan::new("SAG-2025-0042", day, Tilbud::MobiltTilbud).expect("tilbud");

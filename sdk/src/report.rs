@@ -356,7 +356,10 @@ mod tests {
     fn the_citizen_is_the_first_patients_cpr_identifier() {
         let cpr = |v: &str| json!({"system": fixed::CPR_SYSTEM, "value": v});
         // The identifier with the CPR system, wherever it is.
-        assert_eq!(cpr_both(&bundle(vec![patient(json!([{"system": "x", "value": "1"}, cpr("0101504321")]))])).as_deref(), Some("0101504321"));
+        assert_eq!(
+            cpr_both(&bundle(vec![patient(json!([{"system": "x", "value": "1"}, cpr("0101504321")]))])).as_deref(),
+            Some("0101504321")
+        );
         // No CPR system, an empty value, a number, no Patient: no citizen.
         assert_eq!(cpr_both(&bundle(vec![patient(json!([{"value": "0101504321"}]))])), None);
         assert_eq!(cpr_both(&bundle(vec![patient(json!([cpr("")]))])), None);
@@ -372,12 +375,18 @@ mod tests {
 
     #[test]
     fn profiles_by_claim_then_content_then_type() {
-        let tg = Catalog::embedded().value_set("KLTargetGroupsFFB").and_then(|s| s.members().first().map(|(_, c)| c.clone())).expect("a target group code");
+        let tg = Catalog::embedded()
+            .value_set("KLTargetGroupsFFB")
+            .and_then(|s| s.members().first().map(|(_, c)| c.clone()))
+            .expect("a target group code");
         let cases = [
             (json!({"resourceType": "Condition", "code": {"coding": [{"code": tg}]}}), Some(Profile::TargetGroup)),
             (json!({"resourceType": "Condition", "severity": {}}), Some(Profile::Condition)),
             (json!({"resourceType": "Condition"}), Some(Profile::Condition)),
-            (json!({"resourceType": "Condition", "meta": {"profile": [Profile::CareEvaluation.url(), Profile::TargetGroup.url()]}}), Some(Profile::TargetGroup)),
+            (
+                json!({"resourceType": "Condition", "meta": {"profile": [Profile::CareEvaluation.url(), Profile::TargetGroup.url()]}}),
+                Some(Profile::TargetGroup),
+            ),
             (json!({"resourceType": "CarePlan", "activity": [{"detail": {}}]}), Some(Profile::Intervention)),
             (json!({"resourceType": "CarePlan"}), Some(Profile::CarePlan)),
             (json!({"resourceType": "Observation", "code": {"coding": [{"code": fixed::FOLLOW_UP_CODE}]}}), Some(Profile::FollowUp)),
@@ -397,6 +406,9 @@ mod tests {
     fn references_by_top_element() {
         let r = json!({"resourceType": "CarePlan", "meta": {"source": {"reference": "no"}}, "addresses": [{"reference": "Condition/a"}, {"reference": "http://x/Condition/b"}], "goal": [{"reference": "Goal/g"}]});
         assert_eq!(references(&r), vec![("addresses", "Condition/a"), ("addresses", "http://x/Condition/b"), ("goal", "Goal/g")]);
-        assert_eq!(references_under(&r, "addresses").into_iter().map(reference_key).collect::<Vec<_>>(), vec!["Condition/a", "Condition/b"]);
+        assert_eq!(
+            references_under(&r, "addresses").into_iter().map(reference_key).collect::<Vec<_>>(),
+            vec!["Condition/a", "Condition/b"]
+        );
     }
 }

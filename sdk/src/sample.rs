@@ -10,8 +10,8 @@
 
 use crate::catalog::codes::{AdTema, FfTema, Funktionsevneniveau, Maaltype, Omgivelse, Stoettebehov};
 use crate::catalog::{Catalog, FFB_SYSTEM, KL_CARE_SOCIAL_SYSTEM};
-use crate::profile::{ext, fixed, Profile};
 use crate::ids::Rng;
+use crate::profile::{ext, fixed, Profile};
 use serde_json::{json, Value};
 
 /// 98 fictitious municipality STS organisation ids, stable across runs.
@@ -39,15 +39,41 @@ fn ranked(rt: &str, id: &str, rank: u8) -> Value {
 /// Tilbud and the ydelser each can deliver (by paragraph), for plausible cases.
 const CASES: &[(&str, &[&str])] = &[
     // Mobilt tilbud: socialpædagogisk støtte (§ 85)
-    ("d90f4da6-f87a-43b5-833f-646b4baf16d6", &["638f44df-6bf2-47f8-9935-b8fdc83e5bf5", "d473dea2-4f6d-4f36-a8f0-260f0213f50a", "05cd5e81-1a3a-4bdd-901b-7ec96c12d990", "3c1639d0-e486-43c6-8add-448b8aff4b8f", "0886a1b6-4a3a-47e5-9c97-066270529e4f"]),
+    (
+        "d90f4da6-f87a-43b5-833f-646b4baf16d6",
+        &[
+            "638f44df-6bf2-47f8-9935-b8fdc83e5bf5",
+            "d473dea2-4f6d-4f36-a8f0-260f0213f50a",
+            "05cd5e81-1a3a-4bdd-901b-7ec96c12d990",
+            "3c1639d0-e486-43c6-8add-448b8aff4b8f",
+            "0886a1b6-4a3a-47e5-9c97-066270529e4f",
+        ],
+    ),
     // Aktivitets- og samværstilbud (§ 104)
-    ("9401777d-bdc5-4f52-9804-63c8cae9a792", &["7e419926-bb04-4829-99c9-95ea20403c2c", "66e23d66-1c5f-4070-bed1-8827cc863dcd", "f25674bf-3162-45c3-bde4-6d542bf9629b", "be5d5058-ef06-42a9-b894-51e44513e717"]),
+    (
+        "9401777d-bdc5-4f52-9804-63c8cae9a792",
+        &[
+            "7e419926-bb04-4829-99c9-95ea20403c2c",
+            "66e23d66-1c5f-4070-bed1-8827cc863dcd",
+            "f25674bf-3162-45c3-bde4-6d542bf9629b",
+            "be5d5058-ef06-42a9-b894-51e44513e717",
+        ],
+    ),
     // Beskyttet beskæftigelsestilbud (§ 103)
-    ("a0fb02a2-367c-48bc-bacd-92e49a861a4c", &["55b77d7c-afce-4269-9232-7731ab1ef4fc", "fb3d8722-90e0-4a80-ba65-490617ffeb0f", "c429b7a9-5085-472b-b118-a21ca90f769f"]),
+    (
+        "a0fb02a2-367c-48bc-bacd-92e49a861a4c",
+        &["55b77d7c-afce-4269-9232-7731ab1ef4fc", "fb3d8722-90e0-4a80-ba65-490617ffeb0f", "c429b7a9-5085-472b-b118-a21ca90f769f"],
+    ),
     // Almindeligt længerevarende botilbud (§ 108)
-    ("498fe92c-d7f7-41cd-9404-5b38fe113be0", &["5af56051-8413-4115-aaa2-83a0767e1137", "638f44df-6bf2-47f8-9935-b8fdc83e5bf5", "72272d03-1774-4a14-b598-5f19b5eac83f"]),
+    (
+        "498fe92c-d7f7-41cd-9404-5b38fe113be0",
+        &["5af56051-8413-4115-aaa2-83a0767e1137", "638f44df-6bf2-47f8-9935-b8fdc83e5bf5", "72272d03-1774-4a14-b598-5f19b5eac83f"],
+    ),
     // Midlertidigt botilbud (§ 107)
-    ("25de7444-3919-4dab-b844-8cec6c15f30e", &["80aa8ea7-4ad8-405f-876a-4c0f89fde06a", "ad7755d2-11bf-468d-958b-2f0c8d9c3742", "e7c8b42e-b882-4629-8e03-65e44b1aa3e3"]),
+    (
+        "25de7444-3919-4dab-b844-8cec6c15f30e",
+        &["80aa8ea7-4ad8-405f-876a-4c0f89fde06a", "ad7755d2-11bf-468d-958b-2f0c8d9c3742", "e7c8b42e-b882-4629-8e03-65e44b1aa3e3"],
+    ),
 ];
 
 /// Sample report number `index` for `seed`: one citizen's day of granting.
@@ -80,9 +106,15 @@ pub fn report(seed: u64, index: u64) -> Value {
         }
         (id, c)
     };
-    let ff_themes: Vec<FfTema> = FfTema::ALL.iter().copied().filter(|t| catalog.value_set("KLConditionFFCodesFFB").is_some_and(|v| v.contains(t.code()))).collect();
-    let ad_themes: Vec<AdTema> = AdTema::ALL.iter().copied().filter(|t| catalog.value_set("KLConditionADCodesFFB").is_some_and(|v| v.contains(t.code()))).collect();
-    let om_themes: Vec<Omgivelse> = Omgivelse::ALL.iter().copied().filter(|t| catalog.value_set("KLConditionOCodesFFB").is_some_and(|v| v.contains(t.code()))).collect();
+    let ff_themes: Vec<FfTema> =
+        FfTema::ALL.iter().copied().filter(|t| catalog.value_set("KLConditionFFCodesFFB").is_some_and(|v| v.contains(t.code()))).collect();
+    let ad_themes: Vec<AdTema> =
+        AdTema::ALL.iter().copied().filter(|t| catalog.value_set("KLConditionADCodesFFB").is_some_and(|v| v.contains(t.code()))).collect();
+    let om_themes: Vec<Omgivelse> = Omgivelse::ALL
+        .iter()
+        .copied()
+        .filter(|t| catalog.value_set("KLConditionOCodesFFB").is_some_and(|v| v.contains(t.code())))
+        .collect();
     let mut findings = Vec::new();
     for _ in 0..r.between(2, 8) {
         let theme = *r.pick(&ff_themes);

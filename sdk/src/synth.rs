@@ -12,13 +12,13 @@
 //! assert_eq!(reports, citizen_reports(&cfg, 0), "deterministic");
 //! ```
 
+use crate::builder::to_value;
 use crate::catalog::codes::*;
 use crate::catalog::{Catalog, FfbCode};
 use crate::domain::*;
-use crate::builder::to_value;
 use crate::generated::model::DeliveryReport;
-use crate::planner::{change_grant_with_ids, Planner};
 use crate::ids::Rng;
+use crate::planner::{change_grant_with_ids, Planner};
 use crate::sample::municipality;
 use serde_json::Value;
 
@@ -53,11 +53,34 @@ impl SynthConfig {
 
 /// Tilbud, their ydelser, and a weight (per 100 citizens).
 const OFFERS: &[(Tilbud, &[Ydelse], u32)] = &[
-    (Tilbud::MobiltTilbud, &[Ydelse::StoetteTilDagligeOpgaverIHjemmet, Ydelse::StoetteTilAdministration, Ydelse::StoetteTilSocialeRelationer, Ydelse::StoetteTilSundLevevis, Ydelse::StoetteTilTransport, Ydelse::StoetteTilPsykiskTrivsel], 45),
-    (Tilbud::AktivitetsOgSamvaerstilbud, &[Ydelse::SocialAktivitet, Ydelse::FysiskAktivitet, Ydelse::KreativAktivitet, Ydelse::KompetenceudviklendeAktivitet], 20),
+    (
+        Tilbud::MobiltTilbud,
+        &[
+            Ydelse::StoetteTilDagligeOpgaverIHjemmet,
+            Ydelse::StoetteTilAdministration,
+            Ydelse::StoetteTilSocialeRelationer,
+            Ydelse::StoetteTilSundLevevis,
+            Ydelse::StoetteTilTransport,
+            Ydelse::StoetteTilPsykiskTrivsel,
+        ],
+        45,
+    ),
+    (
+        Tilbud::AktivitetsOgSamvaerstilbud,
+        &[Ydelse::SocialAktivitet, Ydelse::FysiskAktivitet, Ydelse::KreativAktivitet, Ydelse::KompetenceudviklendeAktivitet],
+        20,
+    ),
     (Tilbud::BeskyttetBeskaeftigelsestilbud, &[Ydelse::Service, Ydelse::ProduktionOgVaerksted, Ydelse::Praktikforloeb], 10),
-    (Tilbud::AlmindeligtLaengerevarendeBotilbudTilVoksne, &[Ydelse::LaengerevarendeOphold, Ydelse::StoetteTilPersonligHygiejne, Ydelse::StoetteTilDagligeOpgaverIHjemmet], 15),
-    (Tilbud::MidlertidigtBotilbudTilVoksne, &[Ydelse::MidlertidigtOphold, Ydelse::StoetteTilBehandling, Ydelse::StoetteTilPsykiskTrivsel], 10),
+    (
+        Tilbud::AlmindeligtLaengerevarendeBotilbudTilVoksne,
+        &[Ydelse::LaengerevarendeOphold, Ydelse::StoetteTilPersonligHygiejne, Ydelse::StoetteTilDagligeOpgaverIHjemmet],
+        15,
+    ),
+    (
+        Tilbud::MidlertidigtBotilbudTilVoksne,
+        &[Ydelse::MidlertidigtOphold, Ydelse::StoetteTilBehandling, Ydelse::StoetteTilPsykiskTrivsel],
+        10,
+    ),
 ];
 
 fn pick_offer(rng: &mut Rng) -> (Tilbud, &'static [Ydelse]) {
@@ -111,7 +134,9 @@ pub fn citizen_reports_typed(cfg: &SynthConfig, index: u64) -> Vec<(Date, Delive
     let mut themes = Vec::new();
     // One assessment per theme and gathering: a theme picked twice is assessed once
     // (PROTO-ID-STABLE: the same thing under two ids).
-    let fresh = |themes: &[ThemeAssessment], t: &Theme| !themes.iter().any(|x| x.theme.code() == t.code() && x.registration == Registration::Current);
+    let fresh = |themes: &[ThemeAssessment], t: &Theme| {
+        !themes.iter().any(|x| x.theme.code() == t.code() && x.registration == Registration::Current)
+    };
     for _ in 0..rng.between(1, 3) {
         let theme = Theme::ff(*rng.pick(&ffs)).expect("undertema");
         let mut t = ThemeAssessment::new(theme, first);
@@ -156,9 +181,16 @@ pub fn citizen_reports_typed(cfg: &SynthConfig, index: u64) -> Vec<(Date, Delive
     let mut goals = Vec::new();
     for _ in 0..rng.between(1, 3).min(ad_ids.len()) {
         let p = ad_ids[rng.below(ad_ids.len())];
-        let secondary: Vec<&ThemeAssessment> = ad_ids.iter().filter(|&&i| i != p && rng.clone().below(3) == 0).map(|&i| &case.themes[i]).collect();
+        let secondary: Vec<&ThemeAssessment> =
+            ad_ids.iter().filter(|&&i| i != p && rng.clone().below(3) == 0).map(|&i| &case.themes[i]).collect();
         let _ = rng.next_u64();
-        let mut g = Goal::new(*rng.pick(Maaltype::ALL), Funktionsevneniveau::from_score(rng.between(0, 3) as u8).expect("0-4"), &case.themes[p], &secondary).expect("A&D");
+        let mut g = Goal::new(
+            *rng.pick(Maaltype::ALL),
+            Funktionsevneniveau::from_score(rng.between(0, 3) as u8).expect("0-4"),
+            &case.themes[p],
+            &secondary,
+        )
+        .expect("A&D");
         g.id = Id::seeded(&mut rng);
         goals.push(g);
     }
@@ -255,7 +287,13 @@ pub fn citizen_reports_typed(cfg: &SynthConfig, index: u64) -> Vec<(Date, Delive
             1 => Opfoelgningsresultat::TraefAfgoerelseOmAfslutningAfIndsatsOgVisiterTilNy,
             _ => Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats,
         };
-        case.follow_ups.push(FollowUpResult { id: Id::seeded(&mut rng), care_plan: plan_id.clone(), result, day, registration: Registration::Current });
+        case.follow_ups.push(FollowUpResult {
+            id: Id::seeded(&mut rng),
+            care_plan: plan_id.clone(),
+            result,
+            day,
+            registration: Registration::Current,
+        });
         let eval_id = eval.id.clone();
         case.evaluations.push(eval);
         match roll {
@@ -321,7 +359,8 @@ mod tests {
                 let o = v.validate_value(r);
                 assert!(o.is_valid(), "citizen {i} day {day}: {:#?}", o.diagnostics);
                 assert!(r["timestamp"].as_str().unwrap().starts_with(&day.to_string()));
-                follow_ups += r["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["code"]["coding"][0]["code"] == "712744002").count();
+                follow_ups +=
+                    r["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["code"]["coding"][0]["code"] == "712744002").count();
             }
             total += reports.len();
         }

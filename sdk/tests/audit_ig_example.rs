@@ -158,7 +158,12 @@ fn proto_snapshot_allows_a_goal_no_care_plan_holds_but_not_an_unresolved_referen
     s[1]["entry"].as_array_mut().unwrap().retain(|e| e["resource"]["resourceType"] != "Goal");
     let a = audit_citizen(&s);
     let snap = of(&a, "PROTO-SNAPSHOT");
-    assert!(!snap.is_empty() && snap.iter().all(|f| f.severity == Severity::Error && f.resource.as_deref().is_some_and(|r| r.starts_with("CarePlan/"))), "{:#?}", a.findings);
+    assert!(
+        !snap.is_empty()
+            && snap.iter().all(|f| f.severity == Severity::Error && f.resource.as_deref().is_some_and(|r| r.starts_with("CarePlan/"))),
+        "{:#?}",
+        a.findings
+    );
 }
 
 #[test]
@@ -171,23 +176,38 @@ fn proto_id_stable_one_target_group_code_twice_is_a_warning_a_swapped_theme_an_e
     assert!(of(&audit_citizen(&example_stream()), "PROTO-ID-STABLE").is_empty());
     // Error: a known id re-reported as another kind of thing.
     let mut s = example_stream();
-    let goal_id = s[0]["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).find(|r| r["resourceType"] == "Goal").unwrap()["id"].clone();
+    let goal_id =
+        s[0]["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).find(|r| r["resourceType"] == "Goal").unwrap()["id"].clone();
     for r in entries(&mut s[1]).filter(|r| r["resourceType"] == "Condition").take(1) {
         r["id"] = goal_id.clone();
     }
     let a = audit_citizen(&s);
-    assert!(a.findings.iter().any(|f| f.rule == "PROTO-ID-STABLE" && f.severity == Severity::Error && f.message.contains("reported before as Goal/")), "{:#?}", a.findings);
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.rule == "PROTO-ID-STABLE" && f.severity == Severity::Error && f.message.contains("reported before as Goal/")),
+        "{:#?}",
+        a.findings
+    );
 }
 
 #[test]
 fn proto_one_day_judges_only_changed_resources() {
     // Passing: resources carried unchanged keep their old meta.lastUpdated.
     let mut s = example_stream();
-    let first: BTreeSet<String> = s[0]["entry"].as_array().unwrap().iter().map(|e| serde_json::to_string(&{
-        let mut r = e["resource"].clone();
-        r.as_object_mut().unwrap().remove("meta");
-        r
-    }).unwrap()).collect();
+    let first: BTreeSet<String> = s[0]["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            serde_json::to_string(&{
+                let mut r = e["resource"].clone();
+                r.as_object_mut().unwrap().remove("meta");
+                r
+            })
+            .unwrap()
+        })
+        .collect();
     let old_stamp = s[0]["timestamp"].clone();
     let mut unchanged = 0;
     for r in entries(&mut s[1]) {

@@ -21,7 +21,13 @@ fn stream(change: impl FnOnce(&mut Case)) -> Vec<Value> {
     let mut out = vec![p.plan_day(&case, d0).unwrap()];
     let fu = d0.plus_months(3);
     let plan = case.care_plans[0].id.clone();
-    case.follow_ups.push(FollowUpResult { id: Id::random(), care_plan: plan, result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats, day: fu, registration: Registration::Current });
+    case.follow_ups.push(FollowUpResult {
+        id: Id::random(),
+        care_plan: plan,
+        result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats,
+        day: fu,
+        registration: Registration::Current,
+    });
     let eval = SupportEvaluation::new(Stoettebehov::ModeratStoettebehov, fu.at(10, 0));
     case.care_plans[0].evaluation = Some(eval.id.clone());
     case.evaluations.push(eval);
@@ -70,7 +76,8 @@ fn dst_maaltype_without_goals() {
     // The first report still carried the goal; the audit judges the latest state, so take the
     let mut r = r;
     // goal and the care plan's reference to it out of the first report too.
-    r[0]["entry"] = Value::Array(r[0]["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] != "Goal").cloned().collect());
+    r[0]["entry"] =
+        Value::Array(r[0]["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] != "Goal").cloned().collect());
     for e in r[0]["entry"].as_array_mut().unwrap() {
         if let Some(o) = e["resource"].as_object_mut().filter(|o| o.contains_key("goal")) {
             o.remove("goal");
@@ -86,7 +93,10 @@ fn dst_maaltype_without_goals() {
 fn dst_ad_indsats_a_theme_no_goal_addresses_is_an_interpretation() {
     // Breaking (a warning): an A&D theme added at follow-up, addressed by no goal.
     let add = |c: &mut Case, in_goal: bool| {
-        let t = ThemeAssessment::new(Theme::ad(AdTema::Spise, Funktionsevneniveau::LetNedsatFunktionsevne).unwrap(), Date::parse("2025-06-03").unwrap());
+        let t = ThemeAssessment::new(
+            Theme::ad(AdTema::Spise, Funktionsevneniveau::LetNedsatFunktionsevne).unwrap(),
+            Date::parse("2025-06-03").unwrap(),
+        );
         c.gatherings[0].themes.push(t.id.clone());
         if in_goal {
             c.goals[0].secondary.push(t.id.clone());
@@ -104,9 +114,12 @@ fn dst_ad_indsats_a_theme_no_goal_addresses_is_an_interpretation() {
     assert_eq!(a.findings[0].resource.as_deref(), Some(key.as_str()), "the finding points at the theme");
     assert!(!a.has_errors());
     // Passing: the goal addresses it.
-    assert_eq!(rules(&stream(|c| {
-        add(c, true);
-    })), BTreeSet::new());
+    assert_eq!(
+        rules(&stream(|c| {
+            add(c, true);
+        })),
+        BTreeSet::new()
+    );
     // Passing: withdrawn, it counts for nothing.
     let r = stream(|c| {
         add(c, false);
@@ -126,7 +139,13 @@ fn dst_stoette_the_follow_up_assessment_belongs_to_the_plan_followed_up() {
     let mut out = vec![p.plan_day(&case, d0).unwrap()];
     let plan = case.care_plans[0].id.clone();
     for fu in [d0.plus_months(3), d0.plus_months(6)] {
-        case.follow_ups.push(FollowUpResult { id: Id::random(), care_plan: plan.clone(), result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats, day: fu, registration: Registration::Current });
+        case.follow_ups.push(FollowUpResult {
+            id: Id::random(),
+            care_plan: plan.clone(),
+            result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats,
+            day: fu,
+            registration: Registration::Current,
+        });
         let eval = SupportEvaluation::new(Stoettebehov::LetStoettebehov, fu.at(10, 0));
         case.care_plans[0].evaluation = Some(eval.id.clone());
         case.care_plans[0].follow_up = Some(fu.plus_months(3));
@@ -167,7 +186,13 @@ fn dst_triple_without_target_group() {
     let mut r = stream(|_| {});
     for report in &mut r {
         // No target group at all (an unheld one would break PROTO-SNAPSHOT as well).
-        let kept: Vec<Value> = report["entry"].as_array().unwrap().iter().filter(|e| !e["resource"]["meta"]["profile"][0].as_str().unwrap().ends_with("kl-reporting-ffb-targetGroup")).cloned().collect();
+        let kept: Vec<Value> = report["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !e["resource"]["meta"]["profile"][0].as_str().unwrap().ends_with("kl-reporting-ffb-targetGroup"))
+            .cloned()
+            .collect();
         report["entry"] = Value::Array(kept);
         for e in report["entry"].as_array_mut().unwrap() {
             if let Some(o) = e["resource"].as_object_mut() {
@@ -216,7 +241,8 @@ fn proto_one_day_a_report_spanning_two_days() {
         v
     };
     let first: Vec<Value> = r[0]["entry"].as_array().unwrap().iter().map(|e| bare(&e["resource"])).collect();
-    let e = r[1]["entry"].as_array_mut().unwrap().iter_mut().find(|e| first.contains(&bare(&e["resource"]))).expect("an unchanged resource");
+    let e =
+        r[1]["entry"].as_array_mut().unwrap().iter_mut().find(|e| first.contains(&bare(&e["resource"]))).expect("an unchanged resource");
     e["resource"]["meta"]["lastUpdated"] = Value::String("2025-03-03T23:59:00+01:00".into());
     assert!(!rules(&r).contains("PROTO-ONE-DAY"));
 }
@@ -229,12 +255,14 @@ fn malformed_reports_never_panic() {
     odd["timestamp"] = json!("2025-ø6-03T10:00:00+02:00");
     odd["entry"][1]["resource"]["meta"]["lastUpdated"] = json!(12);
     odd["entry"][2]["resource"]["addresses"] = json!([{"reference": 7}, {"reference": "//"}, {"reference": "Condition/"}]);
-    let inputs = [json!(null),
+    let inputs = [
+        json!(null),
         json!([]),
         json!({"resourceType": "Bundle"}),
         json!({"resourceType": "Bundle", "entry": [1, "x", {"resource": 3}, {"resource": {"resourceType": "Patient"}}]}),
         json!({"resourceType": "Bundle", "timestamp": 5, "entry": [{"resource": {"resourceType": "CarePlan", "id": "a", "basedOn": "x", "period": {"end": 3}}}]}),
-        odd];
+        odd,
+    ];
     for i in 0..inputs.len() {
         let mut v = good.clone();
         v.extend(inputs[..=i].iter().cloned());
@@ -250,7 +278,10 @@ fn dst_stoette_ikke_vurderet_is_not_a_stoettebehov() {
     let a = audit_citizen(&r);
     let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-STOETTE").collect();
     assert_eq!(f.len(), 1, "{:#?}", a.findings);
-    assert!(f[0].is_error() && f[0].message.contains("Ikke vurderet") && f[0].resource.as_deref().is_some_and(|r| r.starts_with("Patient/")), "{f:#?}");
+    assert!(
+        f[0].is_error() && f[0].message.contains("Ikke vurderet") && f[0].resource.as_deref().is_some_and(|r| r.starts_with("Patient/")),
+        "{f:#?}"
+    );
     // Passing: one of them is a støttebehov.
     let r = stream(|c| c.evaluations[0].level = Stoettebehov::IkkeVurderet);
     assert_eq!(rules(&r), BTreeSet::new());
@@ -259,7 +290,9 @@ fn dst_stoette_ikke_vurderet_is_not_a_stoettebehov() {
 #[test]
 fn dst_ad_only_ikke_vurderet_is_an_interpretation() {
     // Breaking (a warning): every A&D theme scored "Ikke vurderet".
-    let r = stream(|c| c.themes.iter_mut().for_each(|t| t.reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet))));
+    let r = stream(|c| {
+        c.themes.iter_mut().for_each(|t| t.reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet)))
+    });
     let a = audit_citizen(&r);
     let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-AD").collect();
     assert_eq!(f.len(), 1, "{:#?}", a.findings);

@@ -38,7 +38,8 @@ fn invalid_utf8() {
 fn array_where_an_object_belongs() {
     let o = only_rule(b"[{\"resourceType\": \"Bundle\"}]", "GW-JSON");
     assert!(o.diagnostics[0].message.contains("not a JSON object"));
-    let o = v().validate_bytes(br#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z","entry":{"resource":{}}}"#);
+    let o =
+        v().validate_bytes(br#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z","entry":{"resource":{}}}"#);
     // The empty resource is also an element with neither value nor children (FHIR ele-1).
     assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-TYPE", "ele-1"]);
     assert_eq!(o.diagnostics.iter().find(|d| d.rule == "ele-1").map(|d| d.pointer.as_str()), Some("/entry/resource"));
@@ -53,7 +54,9 @@ fn numbers_where_strings_belong() {
 
 #[test]
 fn duplicate_keys() {
-    let o = v().validate_bytes(b"{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"type\":\"collection\",\"timestamp\":\"2025-01-01T00:00:00Z\"}");
+    let o = v().validate_bytes(
+        b"{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"type\":\"collection\",\"timestamp\":\"2025-01-01T00:00:00Z\"}",
+    );
     assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-JSON"]);
     assert_eq!(o.diagnostics[0].pointer, "/type");
     assert_eq!(o.diagnostics[0].column, Some(46));
@@ -74,7 +77,7 @@ fn a_200_mb_file_is_refused_unread() {
     let f = std::fs::File::create(&path).unwrap();
     f.set_len(200 * 1024 * 1024).unwrap(); // sparse: no 200 MB written or read
     let mut items = Vec::new();
-    let summary = ffbkit_sdk::validate::batch::validate_inputs(v(), &[path.clone()], |i| items.push(i));
+    let summary = ffbkit_sdk::validate::batch::validate_inputs(v(), std::slice::from_ref(&path), |i| items.push(i));
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(summary.invalid, 1);
     assert!(items[0].bytes.is_empty(), "the file was not read");
@@ -149,7 +152,8 @@ fn fhir_json_representation_faults_are_found_anywhere() {
 
 #[test]
 fn unknown_codes_are_named_with_what_they_are() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-binding-tilbud-grouping.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-binding-tilbud-grouping.json"))
+        .unwrap();
     let o = v().validate_bytes(text.as_bytes());
     let d = o.diagnostics.iter().find(|d| d.rule == "GW-BINDING").unwrap();
     assert!(d.message.contains("Botilbud til voksne"), "{}", d.message);
@@ -158,7 +162,8 @@ fn unknown_codes_are_named_with_what_they_are() {
 
 #[test]
 fn cpr_numbers_are_masked_unless_asked() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-citizen-invalid-cpr.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-citizen-invalid-cpr.json")).unwrap();
     let o = v().validate_bytes(text.as_bytes());
     let d = o.diagnostics.iter().find(|d| d.rule == "GW-CITIZEN").unwrap();
     assert!(!d.message.contains("3201504321") && d.message.contains("320150-****"), "{}", d.message);

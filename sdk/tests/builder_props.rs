@@ -48,7 +48,18 @@ fn spec() -> impl Strategy<Value = Spec> {
         any::<bool>(),
     )
         .prop_map(|(cpr_day, ff, ad, om, goals, target_groups, tilbud, ydelser, stoette, follow_up, ended, reassessed)| Spec {
-            cpr_day, ff, ad, om, goals, target_groups, tilbud, ydelser, stoette, follow_up, ended, reassessed,
+            cpr_day,
+            ff,
+            ad,
+            om,
+            goals,
+            target_groups,
+            tilbud,
+            ydelser,
+            stoette,
+            follow_up,
+            ended,
+            reassessed,
         })
 }
 
@@ -60,7 +71,8 @@ fn build(s: &Spec) -> Case {
     let tilbud = members(Tilbud::ALL, |t| t.code(), "KLServiceCodesFFB");
     let ydelser = members(Ydelse::ALL, |t| t.code(), "KLInterventionsFFB");
     let day = Date::parse("2025-03-03").unwrap();
-    let citizen = Citizen::new(Cpr::parse(&format!("{:02}0150{:04}", s.cpr_day, 4321)).unwrap(), "6a3a6c4d-6d8f-4b0c-9b8a-0d3c5a1e2f40").unwrap();
+    let citizen =
+        Citizen::new(Cpr::parse(&format!("{:02}0150{:04}", s.cpr_day, 4321)).unwrap(), "6a3a6c4d-6d8f-4b0c-9b8a-0d3c5a1e2f40").unwrap();
     let mut case = Case::new(citizen);
     let request = ServiceRequest::new("SAG-2025-7");
     let mut themes: Vec<ThemeAssessment> = s.ff.iter().map(|i| ThemeAssessment::new(Theme::ff(ffs[i % ffs.len()]).unwrap(), day)).collect();
@@ -81,7 +93,8 @@ fn build(s: &Spec) -> Case {
         .iter()
         .map(|(p, level, mt, sec)| {
             let primary = ad_themes[p % ad_themes.len()];
-            let secondary: Vec<&ThemeAssessment> = sec.iter().map(|i| ad_themes[i % ad_themes.len()]).filter(|t| t.id != primary.id).collect();
+            let secondary: Vec<&ThemeAssessment> =
+                sec.iter().map(|i| ad_themes[i % ad_themes.len()]).filter(|t| t.id != primary.id).collect();
             Goal::new(Maaltype::ALL[mt % 3], Funktionsevneniveau::from_score(*level).unwrap(), primary, &secondary).unwrap()
         })
         .collect();
@@ -122,7 +135,13 @@ fn build(s: &Spec) -> Case {
         evaluation: Some(eval.id.clone()),
     });
     if let Some((_, true)) = s.follow_up {
-        case.follow_ups.push(FollowUpResult { id: Id::random(), care_plan: plan.id.clone(), result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats, day: day.plus_months(3), registration: Registration::Current });
+        case.follow_ups.push(FollowUpResult {
+            id: Id::random(),
+            care_plan: plan.id.clone(),
+            result: Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats,
+            day: day.plus_months(3),
+            registration: Registration::Current,
+        });
     }
     case.service_requests.push(request);
     case.themes = themes;
@@ -177,7 +196,20 @@ proptest! {
 
 #[test]
 fn including_one_resource_brings_what_it_references() {
-    let case = build(&Spec { cpr_day: 1, ff: vec![1], ad: vec![(2, 2), (5, 3)], om: None, goals: vec![(0, 1, 0, vec![1])], target_groups: vec![3], tilbud: 0, ydelser: vec![4], stoette: 2, follow_up: Some((1, false)), ended: false, reassessed: false });
+    let case = build(&Spec {
+        cpr_day: 1,
+        ff: vec![1],
+        ad: vec![(2, 2), (5, 3)],
+        om: None,
+        goals: vec![(0, 1, 0, vec![1])],
+        target_groups: vec![3],
+        tilbud: 0,
+        ydelser: vec![4],
+        stoette: 2,
+        follow_up: Some((1, false)),
+        ended: false,
+        reassessed: false,
+    });
     let intervention = &case.interventions[0];
     let report = ReportBuilder::new(&case, Date::parse("2025-03-04").unwrap().at(9, 0)).include(&intervention.id).build_value();
     let types: Vec<&str> = report["entry"].as_array().unwrap().iter().map(|e| e["resource"]["resourceType"].as_str().unwrap()).collect();
@@ -193,14 +225,20 @@ fn including_one_resource_brings_what_it_references() {
 #[test]
 fn constructors_refuse_what_the_ig_forbids() {
     let day = Date::parse("2025-03-03").unwrap();
-    assert!(matches!(Theme::ad(AdTema::Egenomsorg, Funktionsevneniveau::LetNedsatFunktionsevne), Err(DomainError::Binding { .. })), "a tema is not an undertema");
+    assert!(
+        matches!(Theme::ad(AdTema::Egenomsorg, Funktionsevneniveau::LetNedsatFunktionsevne), Err(DomainError::Binding { .. })),
+        "a tema is not an undertema"
+    );
     assert!(matches!(TargetGroup::new(Maalgruppe::Misbrug, day), Err(DomainError::Binding { .. })), "not a leaf");
     assert!(matches!(CarePlan::new("S", day, Tilbud::BotilbudTilVoksne), Err(DomainError::Binding { .. })), "a grouping of tilbud");
     let plan = CarePlan::new("S", day, Tilbud::MobiltTilbud).unwrap();
     assert!(matches!(Intervention::new(&plan, Ydelse::SocialpaedagogiskStoette, day, day.at(9, 0)), Err(DomainError::Binding { .. })));
     let hukommelse = ThemeAssessment::new(Theme::ff(FfTema::Hukommelse).unwrap(), day);
     let spise = ThemeAssessment::new(Theme::ad(AdTema::Spise, Funktionsevneniveau::LetNedsatFunktionsevne).unwrap(), day);
-    assert!(matches!(Goal::new(Maaltype::UdvikleFunktionsevne, Funktionsevneniveau::IngenNedsatFunktionsevne, &spise, &[&hukommelse]), Err(DomainError::GoalTheme(_))));
+    assert!(matches!(
+        Goal::new(Maaltype::UdvikleFunktionsevne, Funktionsevneniveau::IngenNedsatFunktionsevne, &spise, &[&hukommelse]),
+        Err(DomainError::GoalTheme(_))
+    ));
     assert!(Cpr::parse("3201504321").is_err());
     assert_eq!(Cpr::parse("010150-4321").unwrap().to_string(), "010150-****");
     assert!(format!("{:?}", Cpr::parse("0101504321").unwrap()).contains("****"));

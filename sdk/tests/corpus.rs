@@ -94,10 +94,8 @@ fn each_invalid_report_triggers_exactly_its_rules() {
 #[test]
 fn every_index_entry_has_a_file_and_every_file_an_entry() {
     let listed: BTreeSet<String> = cases().into_iter().map(|c| c.0).collect();
-    let present: BTreeSet<String> = json_files(&fixtures().join("invalid"))
-        .into_iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let present: BTreeSet<String> =
+        json_files(&fixtures().join("invalid")).into_iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(listed, present);
     let descriptions: Vec<String> = cases().into_iter().map(|c| c.1).collect();
     let unique: BTreeSet<&String> = descriptions.iter().collect();
@@ -174,7 +172,11 @@ fn validate_parsed_gives_the_outcome_of_validate_bytes() {
     // One parse shared with the caller: same findings (with line and column) as validating
     // the bytes, on every valid and invalid fixture and on input that is not JSON.
     let v = Validator::default_validator();
-    let mut inputs: Vec<Vec<u8>> = json_files(&fixtures().join("valid")).iter().chain(&json_files(&fixtures().join("invalid"))).map(|f| std::fs::read(f).unwrap()).collect();
+    let mut inputs: Vec<Vec<u8>> = json_files(&fixtures().join("valid"))
+        .iter()
+        .chain(&json_files(&fixtures().join("invalid")))
+        .map(|f| std::fs::read(f).unwrap())
+        .collect();
     inputs.push(b"{\"resourceType\": \"Bundle\",".to_vec());
     inputs.push(b"[1, 2]".to_vec());
     inputs.push(b"{\"a\": 1, \"a\": 2}".to_vec());

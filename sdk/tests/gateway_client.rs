@@ -39,7 +39,8 @@ impl Respond for FailThenAccept {
 #[tokio::test]
 async fn failing_twice_then_succeeding_is_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/ffb/report"))
+    Mock::given(method("POST"))
+        .and(path("/ffb/report"))
         .respond_with(FailThenAccept { n: 2, seen: 0.into() })
         .expect(3)
         .mount(&server)
@@ -142,7 +143,8 @@ async fn outbox_keeps_reports_while_the_gateway_is_down_and_survives_a_crash() {
     let s = outbox.flush(&GatewayClient::new(config(&up)).unwrap()).await.unwrap();
     assert_eq!((s.sent, s.still_queued), (3, 0));
     assert_eq!(outbox.count(State::Sent).unwrap(), 3);
-    let order: Vec<String> = up.received_requests().await.unwrap().iter().map(|r| r.headers["idempotency-key"].to_str().unwrap().to_string()).collect();
+    let order: Vec<String> =
+        up.received_requests().await.unwrap().iter().map(|r| r.headers["idempotency-key"].to_str().unwrap().to_string()).collect();
     let expected: Vec<String> = reports.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(order, expected);
     // Flushing again sends nothing twice.

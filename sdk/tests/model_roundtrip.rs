@@ -15,8 +15,7 @@ fn valid_fixtures_round_trip_through_the_generated_types() {
             continue;
         }
         let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let typed: DeliveryReport = serde_json::from_value(original.clone())
-            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let typed: DeliveryReport = serde_json::from_value(original.clone()).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         let back = serde_json::to_value(&typed).unwrap();
         assert_eq!(back, original, "{} does not round-trip", path.display());
         n += 1;
@@ -26,7 +25,9 @@ fn valid_fixtures_round_trip_through_the_generated_types() {
 
 #[test]
 fn the_generated_types_refuse_unknown_elements() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports/invalid/gw-closed-patient-name.json")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports/invalid/gw-closed-patient-name.json"))
+            .unwrap();
     assert!(serde_json::from_str::<DeliveryReport>(&text).is_err());
 }
 

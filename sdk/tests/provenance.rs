@@ -44,14 +44,7 @@ fn token(key: &str) -> String {
 }
 
 /// Keywords whose string value is not a value a report carries.
-const NOT_VALUES: [&str; 6] = [
-    "$id",
-    "$schema",
-    "description",
-    "title",
-    "$comment",
-    "pattern",
-];
+const NOT_VALUES: [&str; 6] = ["$id", "$schema", "description", "title", "$comment", "pattern"];
 
 /// Collects the facts of one schema file into `out` (keyed `file#pointer`).
 fn walk(
@@ -88,19 +81,13 @@ fn walk(
                     ("$ref", Value::String(target)) => {
                         let vs = target
                             .strip_prefix("valuesets.schema.json#/definitions/")
-                            .or_else(|| {
-                                (file == "valuesets.schema.json")
-                                    .then(|| target.strip_prefix("#/definitions/"))
-                                    .flatten()
-                            });
+                            .or_else(|| (file == "valuesets.schema.json").then(|| target.strip_prefix("#/definitions/")).flatten());
                         if let Some(name) = vs {
                             match catalog.get(name) {
                                 Some(url) => {
                                     out.insert(place, Fact::Value(url.clone()));
                                 }
-                                None => errors.push(format!(
-                                    "{place}: value set {name} is not in schemas/catalog/valuesets.json"
-                                )),
+                                None => errors.push(format!("{place}: value set {name} is not in schemas/catalog/valuesets.json")),
                             }
                         }
                     }
@@ -122,19 +109,13 @@ fn walk(
 
 /// The value sets of the catalog: name -> canonical.
 fn catalog() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(root().join("schemas/catalog/valuesets.json"))
-        .expect("catalog value sets");
+    let text = std::fs::read_to_string(root().join("schemas/catalog/valuesets.json")).expect("catalog value sets");
     let doc: Value = serde_json::from_str(&text).expect("catalog value sets are JSON");
     doc["value_sets"]
         .as_array()
         .expect("value_sets array")
         .iter()
-        .map(|vs| {
-            (
-                vs["name"].as_str().expect("value set name").to_owned(),
-                vs["url"].as_str().expect("value set url").to_owned(),
-            )
-        })
+        .map(|vs| (vs["name"].as_str().expect("value set name").to_owned(), vs["url"].as_str().expect("value set url").to_owned()))
         .collect()
 }
 
@@ -144,12 +125,7 @@ fn schema_facts(errors: &mut Vec<String>) -> (BTreeMap<String, Fact>, Vec<String
     let dir = root().join("schemas/fhir");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .expect("schemas/fhir")
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".schema.json"))
         .collect();
     files.sort();
@@ -189,10 +165,7 @@ fn profile_facts(errors: &mut Vec<String>) -> BTreeMap<String, Fact> {
         if !rest.starts_with("&str") && !rest.starts_with("&'static str") {
             continue;
         }
-        let literal = rest
-            .split_once("= \"")
-            .and_then(|(_, v)| v.strip_suffix("\";"))
-            .filter(|v| !v.contains('"') && !v.contains('\\'));
+        let literal = rest.split_once("= \"").and_then(|(_, v)| v.strip_suffix("\";")).filter(|v| !v.contains('"') && !v.contains('\\'));
         match literal {
             Some(v) => {
                 let place = format!("sdk/src/profile.rs#{}", name.trim());
@@ -200,17 +173,12 @@ fn profile_facts(errors: &mut Vec<String>) -> BTreeMap<String, Fact> {
                     errors.push(format!("{place}: two constants of this name; the table could not tell them apart"));
                 }
             }
-            None => errors.push(format!(
-                "sdk/src/profile.rs:{}: a string constant this test cannot read (one line, a plain literal): {line}",
-                n + 1
-            )),
+            None => errors
+                .push(format!("sdk/src/profile.rs:{}: a string constant this test cannot read (one line, a plain literal): {line}", n + 1)),
         }
     }
     for p in Profile::ALL {
-        out.insert(
-            format!("sdk/src/profile.rs#Profile::{p:?}"),
-            Fact::Value(p.url()),
-        );
+        out.insert(format!("sdk/src/profile.rs#Profile::{p:?}"), Fact::Value(p.url()));
     }
     out
 }
@@ -239,8 +207,7 @@ fn unquote(s: &str) -> String {
 
 /// The rows of the table whose header starts `| value | in ffbkit |`.
 fn table(errors: &mut Vec<String>) -> Vec<Row> {
-    let text = std::fs::read_to_string(root().join("schemas/PROVENANCE.md"))
-        .expect("schemas/PROVENANCE.md");
+    let text = std::fs::read_to_string(root().join("schemas/PROVENANCE.md")).expect("schemas/PROVENANCE.md");
     let lines: Vec<&str> = text.lines().collect();
     let header = lines
         .iter()
@@ -256,40 +223,24 @@ fn table(errors: &mut Vec<String>) -> Vec<Row> {
         }
         let c = cells(line);
         if c.len() != 5 {
-            errors.push(format!(
-                "PROVENANCE.md:{}: {} cells, expected 5",
-                i + 1,
-                c.len()
-            ));
+            errors.push(format!("PROVENANCE.md:{}: {} cells, expected 5", i + 1, c.len()));
             continue;
         }
         let row = Row {
             line: i + 1,
             value: unquote(&c[0]),
-            places: c[1]
-                .split("<br>")
-                .map(unquote)
-                .filter(|p| !p.is_empty())
-                .collect(),
+            places: c[1].split("<br>").map(unquote).filter(|p| !p.is_empty()).collect(),
             kind: c[2].clone(),
             source: c[3].clone(),
             version: c[4].clone(),
         };
-        for (what, cell) in [
-            ("value", &row.value),
-            ("kind", &row.kind),
-            ("source", &row.source),
-            ("source version", &row.version),
-        ] {
+        for (what, cell) in [("value", &row.value), ("kind", &row.kind), ("source", &row.source), ("source version", &row.version)] {
             if cell.is_empty() {
                 errors.push(format!("PROVENANCE.md:{}: the row has no {what}", row.line));
             }
         }
         if row.places.is_empty() {
-            errors.push(format!(
-                "PROVENANCE.md:{}: the row names no place in ffbkit",
-                row.line
-            ));
+            errors.push(format!("PROVENANCE.md:{}: the row names no place in ffbkit", row.line));
         }
         rows.push(row);
     }
@@ -303,42 +254,26 @@ fn compare(facts: &BTreeMap<String, Fact>, rows: &[Row]) -> Vec<String> {
     for row in rows {
         for place in &row.places {
             if let Some(other) = named.insert(place, row) {
-                errors.push(format!(
-                    "PROVENANCE.md:{} and :{} both name {place}",
-                    other.line, row.line
-                ));
+                errors.push(format!("PROVENANCE.md:{} and :{} both name {place}", other.line, row.line));
             }
         }
     }
     for (place, fact) in facts {
         match (named.get(place.as_str()), fact) {
-            (None, Fact::Value(v)) => errors.push(format!(
-                "{place} carries {v:?}, which PROVENANCE.md does not name there"
-            )),
-            (None, Fact::Binding) => errors.push(format!(
-                "{place} is a binding (enum) that PROVENANCE.md does not name"
-            )),
-            (Some(row), Fact::Value(v)) if &row.value != v => errors.push(format!(
-                "{place} carries {v:?}, PROVENANCE.md:{} names {:?}",
-                row.line, row.value
-            )),
-            (Some(row), Fact::Binding) if !looks_like_uri(&row.value) => errors.push(format!(
-                "PROVENANCE.md:{}: the binding at {place} names no value-set canonical ({:?})",
-                row.line, row.value
-            )),
+            (None, Fact::Value(v)) => errors.push(format!("{place} carries {v:?}, which PROVENANCE.md does not name there")),
+            (None, Fact::Binding) => errors.push(format!("{place} is a binding (enum) that PROVENANCE.md does not name")),
+            (Some(row), Fact::Value(v)) if &row.value != v => {
+                errors.push(format!("{place} carries {v:?}, PROVENANCE.md:{} names {:?}", row.line, row.value))
+            }
+            (Some(row), Fact::Binding) if !looks_like_uri(&row.value) => {
+                errors.push(format!("PROVENANCE.md:{}: the binding at {place} names no value-set canonical ({:?})", row.line, row.value))
+            }
             _ => {}
         }
     }
-    let stale: BTreeSet<&str> = named
-        .keys()
-        .copied()
-        .filter(|p| !facts.contains_key(*p))
-        .collect();
+    let stale: BTreeSet<&str> = named.keys().copied().filter(|p| !facts.contains_key(*p)).collect();
     for place in stale {
-        errors.push(format!(
-            "PROVENANCE.md:{} names {place}, which no schema or constant carries (a stale row)",
-            named[place].line
-        ));
+        errors.push(format!("PROVENANCE.md:{} names {place}, which no schema or constant carries (a stale row)", named[place].line));
     }
     errors
 }
@@ -349,31 +284,15 @@ fn every_uri_fixed_value_and_binding_is_traced_to_its_source() {
     let (mut facts, files) = schema_facts(&mut errors);
     // Each schema file contributes: a walk that found nothing would pass vacuously.
     for file in &files {
-        assert!(
-            facts.keys().any(|p| p.starts_with(&format!("{file}#"))),
-            "{file}: no value collected"
-        );
+        assert!(facts.keys().any(|p| p.starts_with(&format!("{file}#"))), "{file}: no value collected");
     }
-    assert!(
-        files.len() >= 16,
-        "schemas/fhir: {} schema files",
-        files.len()
-    );
+    assert!(files.len() >= 16, "schemas/fhir: {} schema files", files.len());
     let constants = profile_facts(&mut errors);
-    assert!(
-        constants.len() >= 12 + 10,
-        "profile.rs: only {} constants read",
-        constants.len()
-    );
+    assert!(constants.len() >= 12 + 10, "profile.rs: only {} constants read", constants.len());
     facts.extend(constants);
     let rows = table(&mut errors);
     errors.extend(compare(&facts, &rows));
-    assert!(
-        errors.is_empty(),
-        "{} provenance problem(s):\n{}",
-        errors.len(),
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "{} provenance problem(s):\n{}", errors.len(), errors.join("\n"));
 }
 
 #[test]
@@ -382,45 +301,23 @@ fn a_missing_a_changed_and_a_stale_row_are_each_reported() {
     let (facts, _) = schema_facts(&mut errors);
     let rows = table(&mut errors);
     assert!(errors.is_empty(), "{errors:?}");
-    let place =
-        "extensions.schema.json#/definitions/ConditionLastAssertedDate/properties/url/const";
+    let place = "extensions.schema.json#/definitions/ConditionLastAssertedDate/properties/url/const";
     assert!(facts.contains_key(place), "the schema has no {place}");
 
     // The row that names the place left out: the value is reported as not named.
-    let without: Vec<Row> = rows
-        .iter()
-        .filter(|r| !r.places.iter().any(|p| p == place))
-        .cloned()
-        .collect();
+    let without: Vec<Row> = rows.iter().filter(|r| !r.places.iter().any(|p| p == place)).cloned().collect();
     let errs = compare(&facts, &without);
-    assert!(
-        errs.iter()
-            .any(|e| e.starts_with(place) && e.contains("does not name")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.starts_with(place) && e.contains("does not name")), "{errs:?}");
 
     // The schema carrying DK core's URL (the defect fixed in 24a2191): a mismatch.
     let mut wrong = facts.clone();
-    wrong.insert(
-        place.to_owned(),
-        Fact::Value(
-            "http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate".to_owned(),
-        ),
-    );
+    wrong.insert(place.to_owned(), Fact::Value("http://hl7.dk/fhir/core/StructureDefinition/ConditionLastAssertedDate".to_owned()));
     let errs = compare(&wrong, &rows);
-    assert!(
-        errs.iter()
-            .any(|e| e.starts_with(place) && e.contains("hl7.dk")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.starts_with(place) && e.contains("hl7.dk")), "{errs:?}");
 
     // The place gone from the schema: its row is stale.
     let mut gone = facts.clone();
     gone.remove(place);
     let errs = compare(&gone, &rows);
-    assert!(
-        errs.iter()
-            .any(|e| e.contains(place) && e.contains("stale")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.contains(place) && e.contains("stale")), "{errs:?}");
 }

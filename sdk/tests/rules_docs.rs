@@ -47,7 +47,12 @@ fn the_docs_table_of_single_report_rules_is_the_registry() {
     let expected: Vec<(String, String, String, String)> =
         REPORT_RULES.iter().map(|r| (r.id.to_string(), r.family.to_string(), r.severity.to_string(), r.summary.to_string())).collect();
     for (i, (want, got)) in expected.iter().zip(&found).enumerate() {
-        assert_eq!(want, got, "docs/rules.md row {} of the single-report rules differs from sdk/src/rules.rs; the table should read:\n\n{table}", i + 1);
+        assert_eq!(
+            want,
+            got,
+            "docs/rules.md row {} of the single-report rules differs from sdk/src/rules.rs; the table should read:\n\n{table}",
+            i + 1
+        );
     }
     assert_eq!(found.len(), expected.len(), "docs/rules.md rows vs the registry; the table should read:\n\n{table}");
 }

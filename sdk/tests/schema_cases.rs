@@ -20,11 +20,7 @@ fn reference_registry() -> jsonschema::Registry<'static> {
 
 fn reference_validator(registry: &jsonschema::Registry<'_>, file: &str) -> jsonschema::Validator {
     let root = serde_json::json!({"$ref": format!("{BASE}{file}")});
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .with_registry(registry)
-        .build(&root)
-        .unwrap()
+    jsonschema::options().with_draft(jsonschema::Draft::Draft7).with_registry(registry).build(&root).unwrap()
 }
 
 #[test]

@@ -19,7 +19,8 @@ async fn synth_validate_and_send() {
     assert_eq!(ffbkit(&["synth", "--citizens", "40", "--seed", "5", "--out", stream.to_str().unwrap()]), 0);
     assert_eq!(ffbkit(&["validate", "--format", "summary", stream.to_str().unwrap()]), 0, "the stream is valid");
 
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&stream).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&stream).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(lines.len() >= 80);
     let gateway = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).expect(lines.len() as u64).mount(&gateway).await;
@@ -32,7 +33,8 @@ async fn synth_validate_and_send() {
     let summary = outbox.flush(&GatewayClient::new(config).unwrap()).await.unwrap();
     assert_eq!(summary.sent, lines.len());
     assert_eq!(outbox.count(State::Queued).unwrap(), 0);
-    let keys: Vec<String> = gateway.received_requests().await.unwrap().iter().map(|r| r.headers["idempotency-key"].to_str().unwrap().to_string()).collect();
+    let keys: Vec<String> =
+        gateway.received_requests().await.unwrap().iter().map(|r| r.headers["idempotency-key"].to_str().unwrap().to_string()).collect();
     let ids: Vec<String> = lines.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(keys, ids, "in order, once each");
     std::fs::remove_dir_all(&dir).ok();

@@ -15,7 +15,10 @@ fn every_test_file_of_every_crate_is_a_module_of_its_tests_binary() {
             let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
             if path.extension().is_some_and(|e| e == "rs") && stem != "tests" {
                 files += 1;
-                assert!(listed.lines().any(|l| l == format!("mod {stem};")), "{krate}/tests/{stem}.rs is not named in {krate}/tests/tests.rs");
+                assert!(
+                    listed.lines().any(|l| l == format!("mod {stem};")),
+                    "{krate}/tests/{stem}.rs is not named in {krate}/tests/tests.rs"
+                );
             }
         }
         assert!(files > 0, "{krate}/tests has no test files");

@@ -20,17 +20,10 @@ pub fn generate(catalog: &Catalog) -> Result<String> {
     for (kind, name, doc) in CODE_ENUMS {
         let members: Vec<&Concept> = catalog
             .of_kind(kind)
-            .filter(|c| {
-                kind == ffbkit_sdk::catalog::Kind::KlCode
-                    || catalog.parent(c).is_some_and(|p| p.kind == kind)
-            })
+            .filter(|c| kind == ffbkit_sdk::catalog::Kind::KlCode || catalog.parent(c).is_some_and(|p| p.kind == kind))
             .collect();
         let names = variant_names(catalog, &members);
-        let system = if kind == ffbkit_sdk::catalog::Kind::KlCode {
-            "CodeSystemId::KlCareSocial"
-        } else {
-            "CodeSystemId::Ffb"
-        };
+        let system = if kind == ffbkit_sdk::catalog::Kind::KlCode { "CodeSystemId::KlCareSocial" } else { "CodeSystemId::Ffb" };
         writeln!(out, "crate::ffb_code_enum! {{")?;
         writeln!(out, "    /// {doc}")?;
         writeln!(out, "    {name}, Kind::{kind:?}, {system}, [")?;

@@ -17,10 +17,7 @@ mod model;
 
 /// The workspace root (parent of the `xtask` folder).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 /// A generated file: path relative to the workspace root, and its content.
@@ -43,22 +40,13 @@ pub fn import_catalog(ffb_json: &str, kl_json: &str) -> Result<String> {
     let file = CatalogFile {
         format: catalog::CATALOG_FORMAT.into(),
         code_systems: vec![
-            CodeSystemVersion {
-                system: ffb.system,
-                url: ffb.system.url().into(),
-                version: ffb.version,
-            },
-            CodeSystemVersion {
-                system: kl.system,
-                url: kl.system.url().into(),
-                version: kl.version,
-            },
+            CodeSystemVersion { system: ffb.system, url: ffb.system.url().into(), version: ffb.version },
+            CodeSystemVersion { system: kl.system, url: kl.system.url().into(), version: kl.version },
         ],
         concepts,
     };
     // Validate before writing: every parent known, value sets expand.
-    Catalog::new(file.clone(), catalog::embedded_value_set_defs())
-        .context("imported catalog is inconsistent")?;
+    Catalog::new(file.clone(), catalog::embedded_value_set_defs()).context("imported catalog is inconsistent")?;
     let mut text = serde_json::to_string_pretty(&file)?;
     text.push('\n');
     Ok(text)
@@ -71,18 +59,9 @@ pub fn generate_all(root: &Path) -> Result<Vec<Generated>> {
     let codes = codes::generate(catalog)?;
     let model = model::generate(&root.join("schemas/fhir"), catalog)?;
     Ok(vec![
-        Generated {
-            path: "schemas/fhir/valuesets.schema.json",
-            content: valuesets,
-        },
-        Generated {
-            path: "sdk/src/generated/codes.rs",
-            content: codes,
-        },
-        Generated {
-            path: "sdk/src/generated/model.rs",
-            content: model,
-        },
+        Generated { path: "schemas/fhir/valuesets.schema.json", content: valuesets },
+        Generated { path: "sdk/src/generated/codes.rs", content: codes },
+        Generated { path: "sdk/src/generated/model.rs", content: model },
     ])
 }
 
@@ -146,11 +125,7 @@ mod tests {
         let root = super::workspace_root();
         for g in super::generate_all(&root).expect("generation works") {
             let on_disk = std::fs::read_to_string(root.join(g.path)).unwrap_or_default();
-            assert!(
-                on_disk == g.content,
-                "{} is stale: run `cargo xtask codegen` and commit the result",
-                g.path
-            );
+            assert!(on_disk == g.content, "{} is stale: run `cargo xtask codegen` and commit the result", g.path);
         }
     }
 }

@@ -9,17 +9,9 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("import-catalog") => {
             let reference = root.join("../shared/reference");
-            let ffb = args
-                .get(1)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| reference.join("CodeSystem-FFB-20240530.json"));
-            let kl = args
-                .get(2)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| reference.join("CodeSystem-CareSocialCodes-20250530.json"));
-            let read = |p: &PathBuf| {
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
-            };
+            let ffb = args.get(1).map(PathBuf::from).unwrap_or_else(|| reference.join("CodeSystem-FFB-20240530.json"));
+            let kl = args.get(2).map(PathBuf::from).unwrap_or_else(|| reference.join("CodeSystem-CareSocialCodes-20250530.json"));
+            let read = |p: &PathBuf| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
             let text = xtask::import_catalog(&read(&ffb)?, &read(&kl)?)?;
             let out = root.join("schemas/catalog/concepts.json");
             std::fs::write(&out, text)?;

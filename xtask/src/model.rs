@@ -39,11 +39,7 @@ pub const CODE_TYPES: [(&str, &str, &[Kind]); 8] = [
     ("KLInterventionsFFB", "crate::catalog::codes::Ydelse", &[Kind::Ydelse]),
     ("KLServiceCodesFFB", "crate::catalog::codes::Tilbud", &[Kind::Tilbud]),
     ("KLNeedsAssessmentCodesFFB", "crate::catalog::codes::Stoettebehov", &[Kind::Stoettebehov]),
-    (
-        "KLConditionCodesFFB",
-        "crate::catalog::codes::Tema",
-        &[Kind::FunktionerOgForhold, Kind::AktivitetOgDeltagelse, Kind::Omgivelser],
-    ),
+    ("KLConditionCodesFFB", "crate::catalog::codes::Tema", &[Kind::FunktionerOgForhold, Kind::AktivitetOgDeltagelse, Kind::Omgivelser]),
     (
         "KLConditionsAndTargetGroupsFFB",
         "crate::catalog::codes::MaalgruppeEllerTema",
@@ -85,10 +81,7 @@ pub fn generate(dir: &Path, catalog: &Catalog) -> Result<String> {
         let v: Value = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         if v.get("type").is_some() || v.get("properties").is_some() {
-            let title = v
-                .get("title")
-                .and_then(Value::as_str)
-                .with_context(|| format!("{name}: root schema needs a title"))?;
+            let title = v.get("title").and_then(Value::as_str).with_context(|| format!("{name}: root schema needs a title"))?;
             titles.insert(name.clone(), title.to_string());
         }
         parsed.push((name, v));
@@ -291,9 +284,7 @@ fn reorder_fields(file: &mut syn::File, order: &BTreeMap<BTreeSet<String>, Vec<S
             named.push((json_name(&f)?, f));
         }
         let set: BTreeSet<String> = named.iter().map(|(n, _)| n.clone()).collect();
-        let wanted = order
-            .get(&set)
-            .with_context(|| format!("struct {}: no schema lists the properties {set:?}", s.ident))?;
+        let wanted = order.get(&set).with_context(|| format!("struct {}: no schema lists the properties {set:?}", s.ident))?;
         named.sort_by_key(|(n, _)| wanted.iter().position(|w| w == n));
         fields.named = named.into_iter().map(|(_, f)| f).collect();
     }

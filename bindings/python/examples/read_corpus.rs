@@ -37,7 +37,14 @@ fn main() {
         std::process::exit(2);
     };
     let flag = |f: &str| args.iter().any(|a| a == f);
-    let opts = ReadOptions { history: flag("--history"), cpr: CprMode::Masked, tables: !flag("--no-tables"), audit: flag("--audit"), skip_invalid: false, validate: !flag("--no-validate") };
+    let opts = ReadOptions {
+        history: flag("--history"),
+        cpr: CprMode::Masked,
+        tables: !flag("--no-tables"),
+        audit: flag("--audit"),
+        skip_invalid: false,
+        validate: !flag("--no-validate"),
+    };
     let t0 = Instant::now();
     let out = read(&[PathBuf::from(dir)], opts, &|| false);
     let rows: usize = out.tables.iter().map(|(_, b)| b.num_rows()).sum();
@@ -51,5 +58,12 @@ fn main() {
     for (step, secs) in &out.summary.steps {
         println!("  {step}: {secs:.2} s");
     }
-    println!("{} reports, {} resources, {} invalid -> {rows} rows in {} tables in {:.2} s", out.summary.reports, out.summary.resources, out.summary.invalid, out.tables.len(), t0.elapsed().as_secs_f64());
+    println!(
+        "{} reports, {} resources, {} invalid -> {rows} rows in {} tables in {:.2} s",
+        out.summary.reports,
+        out.summary.resources,
+        out.summary.invalid,
+        out.tables.len(),
+        t0.elapsed().as_secs_f64()
+    );
 }

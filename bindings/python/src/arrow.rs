@@ -59,7 +59,8 @@ impl PyArrowTable {
         // The table has one fixed schema; a requested schema is a hint the protocol lets
         // a producer ignore, and converting would mean a copy.
         let _ = requested_schema;
-        let reader: Box<dyn RecordBatchReader + Send> = Box::new(RecordBatchIterator::new(vec![Ok(self.batch.clone())], self.batch.schema()));
+        let reader: Box<dyn RecordBatchReader + Send> =
+            Box::new(RecordBatchIterator::new(vec![Ok(self.batch.clone())], self.batch.schema()));
         let stream = FFI_ArrowArrayStream::new(reader);
         let name = CString::new("arrow_array_stream").expect("no NUL in the name");
         PyCapsule::new(py, stream, Some(name))

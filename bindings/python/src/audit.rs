@@ -15,14 +15,17 @@ use std::sync::Arc;
 use Ty::{Int, Str};
 
 /// One row per finding (`severity`: `error` or `interpretation`).
-pub const FINDINGS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("rule", Str), ("severity", Str), ("report_id", Str), ("resource", Str), ("message", Str)];
+pub const FINDINGS: &[(&str, Ty)] =
+    &[("citizen", Str), ("municipality", Str), ("rule", Str), ("severity", Str), ("report_id", Str), ("resource", Str), ("message", Str)];
 /// One row per citizen (`findings` of any severity, `errors` of severity error; `rules`: the
 /// rules of all findings).
-pub const CITIZENS: &[(&str, Ty)] = &[("citizen", Str), ("municipality", Str), ("reports", Int), ("findings", Int), ("errors", Int), ("rules", Str)];
+pub const CITIZENS: &[(&str, Ty)] =
+    &[("citizen", Str), ("municipality", Str), ("reports", Int), ("findings", Int), ("errors", Int), ("rules", Str)];
 
 /// One row per municipality and rule (a row without rule for a municipality without
 /// findings); `errors`: the findings of severity error among `findings`.
-pub const MUNICIPALITIES: &[(&str, Ty)] = &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("errors", Int), ("citizens", Int)];
+pub const MUNICIPALITIES: &[(&str, Ty)] =
+    &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("errors", Int), ("citizens", Int)];
 
 /// The audit's tables, and its findings as rows of `issues`.
 pub struct AuditTables {
@@ -38,6 +41,9 @@ pub struct AuditTables {
 
 /// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written, by
 /// [`ffbkit_sdk::report::citizen_cpr`]; a report naming no citizen is not among them).
+/// A municipality's citizens, and per rule (citizens, findings, errors).
+type MunicipalityCounts = (i64, BTreeMap<&'static str, (i64, i64, i64)>);
+
 /// Reports that are not JSON are left out (the validator has reported them).
 pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables {
     let mut groups: Vec<(String, Vec<Vec<u8>>)> = groups.into_iter().collect();
@@ -51,9 +57,14 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         })
         .collect();
     let text = |m: &str| if matches!(cpr, CprMode::Clear) { m.to_string() } else { mask_in_text(m) };
-    let mut out = AuditTables { findings: TableBuf::new("audit_findings", FINDINGS), citizens: TableBuf::new("audit_citizens", CITIZENS), municipalities: TableBuf::new("audit_municipalities", MUNICIPALITIES), issue_rows: Vec::new() };
+    let mut out = AuditTables {
+        findings: TableBuf::new("audit_findings", FINDINGS),
+        citizens: TableBuf::new("audit_citizens", CITIZENS),
+        municipalities: TableBuf::new("audit_municipalities", MUNICIPALITIES),
+        issue_rows: Vec::new(),
+    };
     // municipality -> (citizens, rule -> (citizens, findings, errors))
-    let mut per_m: BTreeMap<String, (i64, BTreeMap<&'static str, (i64, i64, i64)>)> = BTreeMap::new();
+    let mut per_m: BTreeMap<String, MunicipalityCounts> = BTreeMap::new();
     for (key, a) in audits {
         let m = per_m.entry(a.municipality.clone()).or_default();
         m.0 += 1;
@@ -70,9 +81,24 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         let municipality = if a.municipality.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(a.municipality.as_str())) };
         let rules: BTreeSet<&str> = a.findings.iter().map(|f| f.rule).collect();
         let errors = a.findings.iter().filter(|f| f.is_error()).count() as i64;
-        out.citizens.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Int(a.reports as i64), Cell::Int(a.findings.len() as i64), Cell::Int(errors), Cell::own(rules.into_iter().collect::<Vec<_>>().join(","))]);
+        out.citizens.rows.push(vec![
+            citizen.clone(),
+            municipality.clone(),
+            Cell::Int(a.reports as i64),
+            Cell::Int(a.findings.len() as i64),
+            Cell::Int(errors),
+            Cell::own(rules.into_iter().collect::<Vec<_>>().join(",")),
+        ]);
         for f in &a.findings {
-            out.findings.rows.push(vec![citizen.clone(), municipality.clone(), Cell::Static(f.rule), Cell::Static(f.severity.as_str()), Cell::text(f.report.as_deref()), Cell::text(f.resource.as_deref()), Cell::own(text(&f.message))]);
+            out.findings.rows.push(vec![
+                citizen.clone(),
+                municipality.clone(),
+                Cell::Static(f.rule),
+                Cell::Static(f.severity.as_str()),
+                Cell::text(f.report.as_deref()),
+                Cell::text(f.resource.as_deref()),
+                Cell::own(text(&f.message)),
+            ]);
             out.issue_rows.push(vec![
                 Cell::Static("audit"),
                 Cell::Null,
@@ -97,7 +123,14 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
             out.municipalities.rows.push(vec![mc.clone(), Cell::Null, Cell::Int(0), Cell::Int(0), Cell::Int(0), Cell::Int(citizens)]);
         }
         for (rule, (with, n, errors)) in rules {
-            out.municipalities.rows.push(vec![mc.clone(), Cell::Static(rule), Cell::Int(with), Cell::Int(n), Cell::Int(errors), Cell::Int(citizens)]);
+            out.municipalities.rows.push(vec![
+                mc.clone(),
+                Cell::Static(rule),
+                Cell::Int(with),
+                Cell::Int(n),
+                Cell::Int(errors),
+                Cell::Int(citizens),
+            ]);
         }
     }
     out

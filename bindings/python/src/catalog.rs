@@ -112,12 +112,7 @@ impl PyValueSet {
     }
     /// Member concepts in catalog order.
     fn concepts(&self) -> Vec<PyConcept> {
-        self.vs()
-            .members()
-            .iter()
-            .filter_map(|(_, c)| self.catalog.get(c))
-            .map(PyConcept::from)
-            .collect()
+        self.vs().members().iter().filter_map(|(_, c)| self.catalog.get(c)).map(PyConcept::from).collect()
     }
     fn __len__(&self) -> usize {
         self.vs().len()
@@ -132,16 +127,12 @@ impl PyValueSet {
 
 fn default_catalog() -> Arc<Catalog> {
     static DEFAULT: OnceLock<Arc<Catalog>> = OnceLock::new();
-    DEFAULT
-        .get_or_init(|| Arc::new(Catalog::embedded().clone()))
-        .clone()
+    DEFAULT.get_or_init(|| Arc::new(Catalog::embedded().clone())).clone()
 }
 
 impl PyCatalog {
     fn concept(&self, code: &str) -> PyResult<&Concept> {
-        self.inner
-            .get(code)
-            .ok_or_else(|| PyKeyError::new_err(format!("no concept with code {code:?}")))
+        self.inner.get(code).ok_or_else(|| PyKeyError::new_err(format!("no concept with code {code:?}")))
     }
 }
 
@@ -150,31 +141,21 @@ impl PyCatalog {
     /// The embedded catalog (FFB 20240530, KL CareSocialCodes 20250530).
     #[staticmethod]
     fn default() -> Self {
-        PyCatalog {
-            inner: default_catalog(),
-        }
+        PyCatalog { inner: default_catalog() }
     }
 
     /// A catalog whose FFB (or KL) concepts come from an official FHIR CodeSystem JSON file,
     /// e.g. a newer FFB version.
     #[staticmethod]
     fn from_code_system(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let catalog = py
-            .allow_threads(|| Catalog::with_code_system_file(&path))
-            .map_err(errors::catalog_error)?;
-        Ok(PyCatalog {
-            inner: Arc::new(catalog),
-        })
+        let catalog = py.allow_threads(|| Catalog::with_code_system_file(&path)).map_err(errors::catalog_error)?;
+        Ok(PyCatalog { inner: Arc::new(catalog) })
     }
 
     /// Code system versions as a dict, e.g. `{"FFB": "20240530", "KL": "20250530"}`.
     #[getter]
     fn versions(&self) -> Vec<(String, String)> {
-        self.inner
-            .versions()
-            .iter()
-            .map(|v| (v.system.label().to_string(), v.version.clone()))
-            .collect()
+        self.inner.versions().iter().map(|v| (v.system.label().to_string(), v.version.clone())).collect()
     }
 
     /// The FFB version, e.g. `20240530`.
@@ -204,13 +185,7 @@ impl PyCatalog {
     #[pyo3(signature = (kind=None))]
     fn concepts(&self, kind: Option<&str>) -> PyResult<Vec<PyConcept>> {
         let kind = kind.map(parse_kind).transpose()?;
-        Ok(self
-            .inner
-            .concepts()
-            .iter()
-            .filter(|c| kind.is_none_or(|k| c.kind == k))
-            .map(PyConcept::from)
-            .collect())
+        Ok(self.inner.concepts().iter().filter(|c| kind.is_none_or(|k| c.kind == k)).map(PyConcept::from).collect())
     }
 
     /// Search terms, tolerant of case and of æ/ø/å written as ae/oe/aa; best first.
@@ -264,20 +239,12 @@ impl PyCatalog {
             .iter()
             .position(|v| v.name() == name || v.url() == name)
             .ok_or_else(|| PyKeyError::new_err(format!("no value set named {name:?}")))?;
-        Ok(PyValueSet {
-            catalog: self.inner.clone(),
-            index,
-        })
+        Ok(PyValueSet { catalog: self.inner.clone(), index })
     }
 
     /// All value sets.
     fn value_sets(&self) -> Vec<PyValueSet> {
-        (0..self.inner.value_sets().len())
-            .map(|index| PyValueSet {
-                catalog: self.inner.clone(),
-                index,
-            })
-            .collect()
+        (0..self.inner.value_sets().len()).map(|index| PyValueSet { catalog: self.inner.clone(), index }).collect()
     }
 
     /// True when `code` is in the value set `value_set`.

@@ -9,13 +9,13 @@
 //! the same reports when asked.
 
 use crate::audit;
-use crate::free;
 use crate::cpr::CprMode;
 use crate::extract::{self, col, spec, Context, Fact, Link, Row, T, TABLES};
+use crate::free;
 use crate::table::{Cell, TableBuf};
 use arrow_array::RecordBatch;
-use ffbkit_sdk::validate::json::{self, Arena};
 use ffbkit_sdk::input::{self, InputError};
+use ffbkit_sdk::validate::json::{self, Arena};
 use ffbkit_sdk::validate::{source, Outcome, Severity, Validator};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -218,8 +218,26 @@ thread_local! {
 /// `validator` is `None`) and its rows extracted from the same tree. A file over the size
 /// limit is refused unread (with the validator's finding, or as unreadable when not
 /// validating).
-fn process(name: String, src: Source, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>, later: &mut Later) -> ReportOut {
-    let unreadable = |name: String, why: String| ReportOut { report: Vec::new(), issues: Vec::new(), rows: Vec::new(), facts: Vec::new(), timestamp: None, cpr: None, bytes: None, invalid: None, resources: 0, unreadable: Some((name, why)) };
+fn process(
+    name: String,
+    src: Source,
+    opts: &ReadOptions,
+    limits: &source::Limits,
+    validator: Option<&Validator>,
+    later: &mut Later,
+) -> ReportOut {
+    let unreadable = |name: String, why: String| ReportOut {
+        report: Vec::new(),
+        issues: Vec::new(),
+        rows: Vec::new(),
+        facts: Vec::new(),
+        timestamp: None,
+        cpr: None,
+        bytes: None,
+        invalid: None,
+        resources: 0,
+        unreadable: Some((name, why)),
+    };
     let mut report = |bytes: &[u8], outcome: Outcome, done: bool| {
         let mut out = json::with_arena(|arena| process_tree(&name, bytes, outcome, done, arena, opts, limits, validator, &mut *later));
         out.bytes = opts.audit.then(|| bytes.to_vec());
@@ -244,7 +262,17 @@ fn process(name: String, src: Source, opts: &ReadOptions, limits: &source::Limit
 /// [`process`] on a readable report `bytes` named `name`, its tree in `arena`; `outcome`
 /// is set already for a report refused unread (`done`).
 #[allow(clippy::too_many_arguments)]
-fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &Arena, opts: &ReadOptions, limits: &source::Limits, validator: Option<&Validator>, later: &mut Later) -> ReportOut {
+fn process_tree(
+    name: &str,
+    bytes: &[u8],
+    outcome: Outcome,
+    done: bool,
+    arena: &Arena,
+    opts: &ReadOptions,
+    limits: &source::Limits,
+    validator: Option<&Validator>,
+    later: &mut Later,
+) -> ReportOut {
     let parse = source::parse(bytes, arena, limits);
     let mut o = outcome;
     if let (Some(v), false) = (validator, done) {
@@ -297,7 +325,9 @@ fn process_tree(name: &str, bytes: &[u8], outcome: Outcome, done: bool, arena: &
     ];
     let issues = issue_rows(o, &cx);
     let (rows, facts) = match &parsed {
-        Some(j) if opts.tables && (valid || !opts.skip_invalid) => extract::extract(j, &cx, &o.profiles, &mut |t, id| later.key(t, id, &timestamp)),
+        Some(j) if opts.tables && (valid || !opts.skip_invalid) => {
+            extract::extract(j, &cx, &o.profiles, &mut |t, id| later.key(t, id, &timestamp))
+        }
         _ => (Vec::new(), Vec::new()),
     };
     let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));
@@ -339,12 +369,27 @@ fn shared_cell(c: &Cell) -> Cell {
 /// The join's first half: gatherings get their service request's case number, conditions
 /// the latest gathering that found them (with its day and case number), goals their care
 /// plan and primary theme. Returns the goal_themes rows, one per addressed theme.
-fn join_findings_and_goals(requests: &TableBuf, gatherings: &mut TableBuf, conditions: &mut TableBuf, goals: &mut TableBuf, gathering_links: &[Link], goal_links: &[Link], look: &JoinLookups<'_>) -> Vec<Vec<Cell>> {
+fn join_findings_and_goals(
+    requests: &TableBuf,
+    gatherings: &mut TableBuf,
+    conditions: &mut TableBuf,
+    goals: &mut TableBuf,
+    gathering_links: &[Link],
+    goal_links: &[Link],
+    look: &JoinLookups<'_>,
+) -> Vec<Vec<Cell>> {
     let sr_case_col = col(T::ServiceRequests, "case_number");
     let (g_case, g_day) = (col(T::Gatherings, "case_number"), col(T::Gatherings, "effective"));
-    let (c_gathering, c_day, c_case, c_code, c_term, c_kind) =
-        (col(T::Conditions, "gathering"), col(T::Conditions, "gathering_date"), col(T::Conditions, "case_number"), col(T::Conditions, "code"), col(T::Conditions, "term"), col(T::Conditions, "kind"));
-    let (o_plan, o_theme_code, o_theme_term) = (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
+    let (c_gathering, c_day, c_case, c_code, c_term, c_kind) = (
+        col(T::Conditions, "gathering"),
+        col(T::Conditions, "gathering_date"),
+        col(T::Conditions, "case_number"),
+        col(T::Conditions, "code"),
+        col(T::Conditions, "term"),
+        col(T::Conditions, "kind"),
+    );
+    let (o_plan, o_theme_code, o_theme_term) =
+        (col(T::Goals, "care_plan"), col(T::Goals, "primary_theme_code"), col(T::Goals, "primary_theme_term"));
     // Gatherings: case number; condition id -> (gathering, day, case number).
     let mut found: HashMap<&str, (Cell, Cell, Cell)> = HashMap::default();
     found.reserve(gathering_links.iter().map(|l| if let Link::Gathering(g) = l { g.findings.len() } else { 0 }).sum());
@@ -402,7 +447,16 @@ fn join_findings_and_goals(requests: &TableBuf, gatherings: &mut TableBuf, condi
                         row[o_theme_code] = code.clone();
                         row[o_theme_term] = term.clone();
                     }
-                    themes.push(vec![row[0].clone(), row[1].clone(), row[2].clone(), Cell::own(extract::id_of(r)), Cell::Int(*rank), code, term, kind]);
+                    themes.push(vec![
+                        row[0].clone(),
+                        row[1].clone(),
+                        row[2].clone(),
+                        Cell::own(extract::id_of(r)),
+                        Cell::Int(*rank),
+                        code,
+                        term,
+                        kind,
+                    ]);
                 }
             }
             themes
@@ -413,10 +467,25 @@ fn join_findings_and_goals(requests: &TableBuf, gatherings: &mut TableBuf, condi
 
 /// The join's second half: care plans get their tilbud, målgrupper and follow-up date;
 /// target groups and evaluations their care plan.
-fn join_care_plans(plans: &mut TableBuf, target_groups: &mut TableBuf, evaluations: &mut TableBuf, plan_links: &[Link], look: &JoinLookups<'_>) {
-    let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (col(T::CarePlans, "tilbud"), col(T::CarePlans, "tilbud_paragraph"), col(T::CarePlans, "tilbud_code"), col(T::CarePlans, "follow_up_date"));
-    let p_targets = [(1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")), (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group"))];
-    let (t_code, t_term, t_plan, t_rank) = (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
+fn join_care_plans(
+    plans: &mut TableBuf,
+    target_groups: &mut TableBuf,
+    evaluations: &mut TableBuf,
+    plan_links: &[Link],
+    look: &JoinLookups<'_>,
+) {
+    let (p_tilbud, p_paragraph, p_tilbud_code, p_follow_up) = (
+        col(T::CarePlans, "tilbud"),
+        col(T::CarePlans, "tilbud_paragraph"),
+        col(T::CarePlans, "tilbud_code"),
+        col(T::CarePlans, "follow_up_date"),
+    );
+    let p_targets = [
+        (1, col(T::CarePlans, "target_group_code"), col(T::CarePlans, "target_group")),
+        (2, col(T::CarePlans, "secondary_target_group_code"), col(T::CarePlans, "secondary_target_group")),
+    ];
+    let (t_code, t_term, t_plan, t_rank) =
+        (col(T::TargetGroups, "code"), col(T::TargetGroups, "term"), col(T::TargetGroups, "care_plan"), col(T::TargetGroups, "rank"));
     let e_plan = col(T::Evaluations, "care_plan");
     // Care plans: tilbud, målgrupper, follow-up date.
     let target_rows = &*target_groups;
@@ -432,7 +501,11 @@ fn join_care_plans(plans: &mut TableBuf, target_groups: &mut TableBuf, evaluatio
                 row[p_tilbud_code] = Cell::own(code);
             }
             for (rank, code_col, term_col) in p_targets {
-                let target = tg.iter().find(|(_, k)| *k == rank).and_then(|(r, _)| r.strip_prefix("Condition/")).and_then(|id| look.target_groups.get(id));
+                let target = tg
+                    .iter()
+                    .find(|(_, k)| *k == rank)
+                    .and_then(|(r, _)| r.strip_prefix("Condition/"))
+                    .and_then(|id| look.target_groups.get(id));
                 if let Some(t) = target.map(|&i| &target_rows.rows[i]) {
                     row[code_col] = t.get(t_code).cloned().unwrap_or_default();
                     row[term_col] = t.get(t_term).cloned().unwrap_or_default();
@@ -565,7 +638,9 @@ impl Acc {
         let wanted = |t: &TableBuf| opts.tables || t.name == spec(T::Reports).0 || t.name == spec(T::Issues).0;
         let batch = |t: &TableBuf| (t.name, t.to_batch());
         // The tables in the order of `T` (a test checks `TABLES` is), each borrowed apart.
-        let [reports, citizens, requests, gatherings, conditions, target_groups, goals, goal_themes, evaluations, plans, interventions, follow_ups, issues] = tables.as_mut_slice() else {
+        let [reports, citizens, requests, gatherings, conditions, target_groups, goals, goal_themes, evaluations, plans, interventions, follow_ups, issues] =
+            tables.as_mut_slice()
+        else {
             unreachable!("TABLES lists every table");
         };
         let requests = &*requests;
@@ -573,7 +648,11 @@ impl Acc {
         let (joined, (others, audit)) = rayon::join(
             || {
                 join(requests, gatherings, conditions, target_groups, goals, goal_themes, evaluations, plans, &look);
-                [&*gatherings, &*conditions, &*target_groups, &*goals, &*goal_themes, &*evaluations, &*plans].into_par_iter().filter(|t| wanted(t)).map(batch).collect::<Vec<_>>()
+                [&*gatherings, &*conditions, &*target_groups, &*goals, &*goal_themes, &*evaluations, &*plans]
+                    .into_par_iter()
+                    .filter(|t| wanted(t))
+                    .map(batch)
+                    .collect::<Vec<_>>()
             },
             || {
                 let mut audit = opts.audit.then(|| audit::run(groups, &opts.cpr));
@@ -614,7 +693,17 @@ struct Lookups<'a> {
 /// `history`), the joined texts are shared between rows, and the rows are filled in
 /// parallel.
 #[allow(clippy::too_many_arguments)]
-fn join(requests: &TableBuf, gatherings: &mut TableBuf, conditions: &mut TableBuf, target_groups: &mut TableBuf, goals: &mut TableBuf, goal_themes: &mut TableBuf, evaluations: &mut TableBuf, plans: &mut TableBuf, look: &Lookups<'_>) {
+fn join(
+    requests: &TableBuf,
+    gatherings: &mut TableBuf,
+    conditions: &mut TableBuf,
+    target_groups: &mut TableBuf,
+    goals: &mut TableBuf,
+    goal_themes: &mut TableBuf,
+    evaluations: &mut TableBuf,
+    plans: &mut TableBuf,
+    look: &Lookups<'_>,
+) {
     /// A row's id (its first cell), shared.
     fn id_cell(row: &[Cell]) -> Option<Arc<str>> {
         match &row[0] {
@@ -630,13 +719,32 @@ fn join(requests: &TableBuf, gatherings: &mut TableBuf, conditions: &mut TableBu
         // one there is).
         [(requests, true), (&*conditions, false), (&*target_groups, false)]
             .par_iter()
-            .map(|(t, needs_case)| t.rows.iter().enumerate().filter(|(_, row)| !needs_case || row[sr_case_col].as_str().is_some()).filter_map(|(r, row)| Some((id_cell(row)?, r))).collect())
+            .map(|(t, needs_case)| {
+                t.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, row)| !needs_case || row[sr_case_col].as_str().is_some())
+                    .filter_map(|(r, row)| Some((id_cell(row)?, r)))
+                    .collect()
+            })
             .collect()
     } else {
         Vec::new()
     };
-    let rows_by_id = |t: T, k: usize| -> &HashMap<Arc<str>, usize> { if built.is_empty() { &look.latest[t_index(t)] } else { &built[k] } };
-    let joins = JoinLookups { requests: rows_by_id(T::ServiceRequests, 0), conditions: rows_by_id(T::Conditions, 1), target_groups: rows_by_id(T::TargetGroups, 2), plan_of: look.plan_of, facts: look.facts };
+    let rows_by_id = |t: T, k: usize| -> &HashMap<Arc<str>, usize> {
+        if built.is_empty() {
+            &look.latest[t_index(t)]
+        } else {
+            &built[k]
+        }
+    };
+    let joins = JoinLookups {
+        requests: rows_by_id(T::ServiceRequests, 0),
+        conditions: rows_by_id(T::Conditions, 1),
+        target_groups: rows_by_id(T::TargetGroups, 2),
+        plan_of: look.plan_of,
+        facts: look.facts,
+    };
     let links = |t: T| look.links[t_index(t)].as_slice();
     // The gatherings' walk is sequential, so the care plans' joins fill the other core
     // meanwhile.
@@ -715,7 +823,8 @@ pub fn read(inputs: &[PathBuf], opts: ReadOptions, interrupted: &dyn Fn() -> boo
             .chunks(GROUP)
             .flat_map_iter(|group| {
                 let mut later = Later::new(opts.history);
-                let mut outs: Vec<ReportOut> = group.into_iter().rev().map(|(n, src)| process(n, src, &opts, &limits, validator, &mut later)).collect();
+                let mut outs: Vec<ReportOut> =
+                    group.into_iter().rev().map(|(n, src)| process(n, src, &opts, &limits, validator, &mut later)).collect();
                 outs.reverse();
                 outs
             })

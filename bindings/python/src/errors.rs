@@ -25,9 +25,7 @@ pub fn io_error(path: &std::path::Path, e: std::io::Error) -> PyErr {
 /// A catalog error as a Python exception: a missing file is `FileNotFoundError`.
 pub fn catalog_error(e: ffbkit_sdk::catalog::CatalogError) -> PyErr {
     match &e {
-        ffbkit_sdk::catalog::CatalogError::Io { source, .. }
-            if source.kind() == std::io::ErrorKind::NotFound =>
-        {
+        ffbkit_sdk::catalog::CatalogError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             PyFileNotFoundError::new_err(e.to_string())
         }
         _ => CatalogError::new_err(e.to_string()),

@@ -57,33 +57,150 @@ pub enum T {
     Issues,
 }
 
+/// A table's columns: name and type.
+pub type Columns = &'static [(&'static str, Ty)];
+
 /// Every table: its enum, name and columns.
-pub const TABLES: &[(T, &str, &[(&str, Ty)])] = &[
-    (T::Reports, "reports", &[("report_id", Str), ("timestamp", Str), ("citizen", Str), ("municipality", Str), ("source", Str), ("resources", Int), ("valid", Bool), ("errors", Int), ("warnings", Int)]),
+pub const TABLES: &[(T, &str, Columns)] = &[
+    (
+        T::Reports,
+        "reports",
+        &[
+            ("report_id", Str),
+            ("timestamp", Str),
+            ("citizen", Str),
+            ("municipality", Str),
+            ("source", Str),
+            ("resources", Int),
+            ("valid", Bool),
+            ("errors", Int),
+            ("warnings", Int),
+        ],
+    ),
     (T::Citizens, "citizens", common!()),
     (T::ServiceRequests, "service_requests", common!(("status", Str), ("case_number", Str))),
-    (T::Gatherings, "gatherings", common!(("status", Str), ("effective", Date), ("service_request", Str), ("case_number", Str), ("findings", Int))),
-    (T::Conditions, "conditions", common!(
-        ("code", Str), ("term", Str), ("kind", Str), ("theme_code", Str), ("theme", Str), ("area", Str),
-        ("severity_code", Str), ("funktionsevneniveau", Str), ("score", Int),
-        ("recorded_date", Date), ("last_asserted", Date), ("clinical_status", Str), ("verification_status", Str),
-        ("gathering", Str), ("gathering_date", Date), ("case_number", Str))),
-    (T::TargetGroups, "target_groups", common!(("code", Str), ("term", Str), ("recorded_date", Date), ("clinical_status", Str), ("care_plan", Str), ("rank", Int))),
-    (T::Goals, "goals", common!(
-        ("lifecycle_status", Str), ("maaltype_code", Str), ("maaltype", Str),
-        ("expected_level_code", Str), ("expected_level", Str), ("expected_score", Int),
-        ("primary_theme", Str), ("primary_theme_code", Str), ("primary_theme_term", Str), ("care_plan", Str))),
-    (T::GoalThemes, "goal_themes", &[("goal", Str), ("citizen", Str), ("municipality", Str), ("condition", Str), ("rank", Int), ("code", Str), ("term", Str), ("kind", Str)]),
-    (T::Evaluations, "evaluations", common!(("status", Str), ("effective", Date), ("code", Str), ("stoettebehov", Str), ("level", Int), ("care_plan", Str))),
-    (T::CarePlans, "care_plans", common!(
-        ("status", Str), ("period_start", Date), ("period_end", Date), ("case_number", Str),
-        ("tilbud_code", Str), ("tilbud", Str), ("tilbud_paragraph", Str), ("target_group_code", Str), ("target_group", Str),
-        ("secondary_target_group_code", Str), ("secondary_target_group", Str), ("goals", Int), ("follow_up_date", Date))),
-    (T::Interventions, "interventions", common!(
-        ("care_plan", Str), ("status", Str), ("ydelse_code", Str), ("ydelse", Str), ("paragraph", Str),
-        ("period_start", Date), ("period_end", Date), ("created", Str), ("activity_status", Str))),
+    (
+        T::Gatherings,
+        "gatherings",
+        common!(("status", Str), ("effective", Date), ("service_request", Str), ("case_number", Str), ("findings", Int)),
+    ),
+    (
+        T::Conditions,
+        "conditions",
+        common!(
+            ("code", Str),
+            ("term", Str),
+            ("kind", Str),
+            ("theme_code", Str),
+            ("theme", Str),
+            ("area", Str),
+            ("severity_code", Str),
+            ("funktionsevneniveau", Str),
+            ("score", Int),
+            ("recorded_date", Date),
+            ("last_asserted", Date),
+            ("clinical_status", Str),
+            ("verification_status", Str),
+            ("gathering", Str),
+            ("gathering_date", Date),
+            ("case_number", Str)
+        ),
+    ),
+    (
+        T::TargetGroups,
+        "target_groups",
+        common!(("code", Str), ("term", Str), ("recorded_date", Date), ("clinical_status", Str), ("care_plan", Str), ("rank", Int)),
+    ),
+    (
+        T::Goals,
+        "goals",
+        common!(
+            ("lifecycle_status", Str),
+            ("maaltype_code", Str),
+            ("maaltype", Str),
+            ("expected_level_code", Str),
+            ("expected_level", Str),
+            ("expected_score", Int),
+            ("primary_theme", Str),
+            ("primary_theme_code", Str),
+            ("primary_theme_term", Str),
+            ("care_plan", Str)
+        ),
+    ),
+    (
+        T::GoalThemes,
+        "goal_themes",
+        &[
+            ("goal", Str),
+            ("citizen", Str),
+            ("municipality", Str),
+            ("condition", Str),
+            ("rank", Int),
+            ("code", Str),
+            ("term", Str),
+            ("kind", Str),
+        ],
+    ),
+    (
+        T::Evaluations,
+        "evaluations",
+        common!(("status", Str), ("effective", Date), ("code", Str), ("stoettebehov", Str), ("level", Int), ("care_plan", Str)),
+    ),
+    (
+        T::CarePlans,
+        "care_plans",
+        common!(
+            ("status", Str),
+            ("period_start", Date),
+            ("period_end", Date),
+            ("case_number", Str),
+            ("tilbud_code", Str),
+            ("tilbud", Str),
+            ("tilbud_paragraph", Str),
+            ("target_group_code", Str),
+            ("target_group", Str),
+            ("secondary_target_group_code", Str),
+            ("secondary_target_group", Str),
+            ("goals", Int),
+            ("follow_up_date", Date)
+        ),
+    ),
+    (
+        T::Interventions,
+        "interventions",
+        common!(
+            ("care_plan", Str),
+            ("status", Str),
+            ("ydelse_code", Str),
+            ("ydelse", Str),
+            ("paragraph", Str),
+            ("period_start", Date),
+            ("period_end", Date),
+            ("created", Str),
+            ("activity_status", Str)
+        ),
+    ),
     (T::FollowUps, "follow_ups", common!(("status", Str), ("effective", Date), ("care_plan", Str), ("result_code", Str), ("result", Str))),
-    (T::Issues, "issues", &[("origin", Str), ("source", Str), ("report_id", Str), ("citizen", Str), ("municipality", Str), ("rule", Str), ("severity", Str), ("location", Str), ("resource", Str), ("line", Int), ("column", Int), ("found", Str), ("expected", Str), ("message", Str)]),
+    (
+        T::Issues,
+        "issues",
+        &[
+            ("origin", Str),
+            ("source", Str),
+            ("report_id", Str),
+            ("citizen", Str),
+            ("municipality", Str),
+            ("rule", Str),
+            ("severity", Str),
+            ("location", Str),
+            ("resource", Str),
+            ("line", Int),
+            ("column", Int),
+            ("found", Str),
+            ("expected", Str),
+            ("message", Str),
+        ],
+    ),
 ];
 
 /// Name and columns of a table.
@@ -207,7 +324,11 @@ pub fn legal_basis(code: Option<&str>) -> Cell {
     let joined = JOINED.get_or_init(|| {
         let cat = Catalog::embedded();
         // The concept `get` finds for each code (should a code occur twice).
-        cat.concepts().iter().filter(|c| !c.legal_basis.is_empty() && cat.get(&c.code).is_some_and(|g| std::ptr::eq(g, *c))).map(|c| (c.code.as_str(), c.legal_basis.join("; "))).collect()
+        cat.concepts()
+            .iter()
+            .filter(|c| !c.legal_basis.is_empty() && cat.get(&c.code).is_some_and(|g| std::ptr::eq(g, *c)))
+            .map(|c| (c.code.as_str(), c.legal_basis.join("; ")))
+            .collect()
     });
     code.and_then(|c| joined.get(c)).map_or(Cell::Null, |j| Cell::Static(j.as_str()))
 }
@@ -296,7 +417,9 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
                         facts.push((reference(rt, id), Fact::Tilbud(c.to_string())));
                     }
                 }
-                Profile::FollowUpEncounter => facts.push((reference(rt, id), Fact::FollowUpDate(s(r, &["period", "start"]).map(str::to_string)))),
+                Profile::FollowUpEncounter => {
+                    facts.push((reference(rt, id), Fact::FollowUpDate(s(r, &["period", "start"]).map(str::to_string))))
+                }
                 _ => {}
             }
             continue;
@@ -332,9 +455,17 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
                 T::ServiceRequests
             }
             Profile::InformationGathering => {
-                let sr = extension(r, ext::BASED_ON_SERVICE_REQUEST).and_then(|x| s(x, &["valueReference", "reference"])).map(str::to_string);
-                let findings: Vec<String> = arr(r, "finding").iter().filter_map(|f| s(f, &["itemReference", "reference"])).map(str::to_string).collect();
-                cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), Cell::text(sr.as_deref().map(id_of)), Cell::Null, Cell::Int(findings.len() as i64)]);
+                let sr =
+                    extension(r, ext::BASED_ON_SERVICE_REQUEST).and_then(|x| s(x, &["valueReference", "reference"])).map(str::to_string);
+                let findings: Vec<String> =
+                    arr(r, "finding").iter().filter_map(|f| s(f, &["itemReference", "reference"])).map(str::to_string).collect();
+                cells.extend([
+                    status(),
+                    Cell::day(s(r, &["effectiveDateTime"])),
+                    Cell::text(sr.as_deref().map(id_of)),
+                    Cell::Null,
+                    Cell::Int(findings.len() as i64),
+                ]);
                 link = Link::Gathering(Box::new(GatheringLink { service_request: sr, findings }));
                 T::Gatherings
             }
@@ -367,15 +498,28 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
             }
             Profile::TargetGroup => {
                 let code = code_of(r, "code");
-                cells.extend([code_cell(code), term(code), Cell::day(s(r, &["recordedDate"])), Cell::word(code_of(r, "clinicalStatus")), Cell::Null, Cell::Null]);
+                cells.extend([
+                    code_cell(code),
+                    term(code),
+                    Cell::day(s(r, &["recordedDate"])),
+                    Cell::word(code_of(r, "clinicalStatus")),
+                    Cell::Null,
+                    Cell::Null,
+                ]);
                 T::TargetGroups
             }
             Profile::InterventionGoal => {
-                let target = |measure: &str| arr(r, "target").iter().find(|t| code_of(t, "measure") == Some(measure)).and_then(|t| code_of(t, "detailCodeableConcept"));
+                let target = |measure: &str| {
+                    arr(r, "target")
+                        .iter()
+                        .find(|t| code_of(t, "measure") == Some(measure))
+                        .and_then(|t| code_of(t, "detailCodeableConcept"))
+                };
                 let maal = target(fixed::MEASURE_CHANGE_VALUE);
                 let level = target(fixed::MEASURE_SEVERITY);
                 let score = level.and_then(Funktionsevneniveau::from_code).and_then(|l| l.score());
-                let addresses: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, &["reference"]).map(|x| (x.to_string(), rank(a)))).collect();
+                let addresses: Vec<(String, i64)> =
+                    arr(r, "addresses").iter().filter_map(|a| s(a, &["reference"]).map(|x| (x.to_string(), rank(a)))).collect();
                 // The last one when several claim rank 1 (the validator reports that).
                 let primary = addresses.iter().rev().find(|(_, k)| *k == 1).map(|(x, _)| id_of(x));
                 cells.extend([
@@ -396,13 +540,26 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
             Profile::CareEvaluation => {
                 let code = code_of(r, "valueCodeableConcept");
                 let level = code.and_then(Stoettebehov::from_code).and_then(|l| l.level());
-                cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), code_cell(code), term(code), level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))), Cell::Null]);
+                cells.extend([
+                    status(),
+                    Cell::day(s(r, &["effectiveDateTime"])),
+                    code_cell(code),
+                    term(code),
+                    level.map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+                    Cell::Null,
+                ]);
                 T::Evaluations
             }
             Profile::CarePlan => {
-                let targets: Vec<(String, i64)> = arr(r, "addresses").iter().filter_map(|a| s(a, &["reference"]).map(|x| (x.to_string(), rank(a)))).collect();
+                let targets: Vec<(String, i64)> =
+                    arr(r, "addresses").iter().filter_map(|a| s(a, &["reference"]).map(|x| (x.to_string(), rank(a)))).collect();
                 let goals = refs(r, "goal");
-                let outcomes = arr(r, "activity").iter().flat_map(|a| arr(a, "outcomeReference")).filter_map(|x| s(x, &["reference"])).map(str::to_string).collect();
+                let outcomes = arr(r, "activity")
+                    .iter()
+                    .flat_map(|a| arr(a, "outcomeReference"))
+                    .filter_map(|x| s(x, &["reference"]))
+                    .map(str::to_string)
+                    .collect();
                 let follow_up = extension(r, ext::FOLLOW_UP_DATE).and_then(|x| s(x, &["valueReference", "reference"])).map(str::to_string);
                 cells.extend([
                     status(),
@@ -439,7 +596,13 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
             }
             Profile::FollowUp => {
                 let code = code_of(r, "valueCodeableConcept");
-                cells.extend([status(), Cell::day(s(r, &["effectiveDateTime"])), Cell::text(s(r, &["focus", "0", "reference"]).map(id_of)), code_cell(code), term(code)]);
+                cells.extend([
+                    status(),
+                    Cell::day(s(r, &["effectiveDateTime"])),
+                    Cell::text(s(r, &["focus", "0", "reference"]).map(id_of)),
+                    code_cell(code),
+                    term(code),
+                ]);
                 T::FollowUps
             }
             // Facts, taken above: these profiles have no table.

@@ -84,7 +84,10 @@ pub fn read_reports<'py>(
         return Err(PyKeyboardInterrupt::new_err("read_reports() was interrupted"));
     }
     if let Some((name, why)) = out.summary.unreadable.first() {
-        return Err(pyo3::exceptions::PyOSError::new_err(format!("cannot read {name}: {why} ({} input(s) unreadable)", out.summary.unreadable.len())));
+        return Err(pyo3::exceptions::PyOSError::new_err(format!(
+            "cannot read {name}: {why} ({} input(s) unreadable)",
+            out.summary.unreadable.len()
+        )));
     }
     let d = PyDict::new(py);
     for (name, batch) in out.tables {

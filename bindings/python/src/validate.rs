@@ -120,10 +120,7 @@ pub fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Vec<PyIss
         let o = py.allow_threads(|| v.validate_bytes(&bytes));
         return Ok(issues(&o, Some(&source)));
     }
-    Err(PyTypeError::new_err(format!(
-        "validate() takes a dict, bytes, str or path, not {}",
-        report.get_type().name()?
-    )))
+    Err(PyTypeError::new_err(format!("validate() takes a dict, bytes, str or path, not {}", report.get_type().name()?)))
 }
 
 /// Validate many reports in parallel (files, directories, NDJSON), with the GIL released.

@@ -79,8 +79,7 @@ pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<i32> {
     let owned;
     let catalog: &Catalog = match &args.code_system {
         Some(path) => {
-            owned = Catalog::with_code_system_file(path)
-                .with_context(|| format!("loading {}", path.display()))?;
+            owned = Catalog::with_code_system_file(path).with_context(|| format!("loading {}", path.display()))?;
             &owned
         }
         None => Catalog::embedded(),
@@ -88,18 +87,8 @@ pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<i32> {
     match args.action {
         None => summary(catalog, out),
         Some(CatalogAction::Show { code, format }) => show(catalog, &code, format, out),
-        Some(CatalogAction::Search {
-            query,
-            kind,
-            limit,
-            format,
-        }) => {
-            let hits: Vec<&Concept> = catalog
-                .search(&query)
-                .into_iter()
-                .filter(|c| kind.is_none_or(|k| c.kind == k))
-                .take(limit)
-                .collect();
+        Some(CatalogAction::Search { query, kind, limit, format }) => {
+            let hits: Vec<&Concept> = catalog.search(&query).into_iter().filter(|c| kind.is_none_or(|k| c.kind == k)).take(limit).collect();
             list(catalog, &hits, format, out)?;
             Ok(if hits.is_empty() { EXIT_NOT_FOUND } else { EXIT_OK })
         }
@@ -125,19 +114,12 @@ pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<i32> {
             }
             Ok(EXIT_OK)
         }
-        Some(CatalogAction::Valueset {
-            name: Some(name),
-            format,
-        }) => {
+        Some(CatalogAction::Valueset { name: Some(name), format }) => {
             let Some(vs) = catalog.value_set(&name) else {
                 eprintln!("ffbkit: no value set named {name:?}; `ffbkit catalog valueset` lists them");
                 return Ok(EXIT_NOT_FOUND);
             };
-            let members: Vec<&Concept> = vs
-                .members()
-                .iter()
-                .filter_map(|(_, c)| catalog.get(c))
-                .collect();
+            let members: Vec<&Concept> = vs.members().iter().filter_map(|(_, c)| catalog.get(c)).collect();
             list(catalog, &members, format, out)?;
             Ok(EXIT_OK)
         }
@@ -170,12 +152,7 @@ fn summary(catalog: &Catalog, out: &mut dyn Write) -> Result<i32> {
 }
 
 fn concept_json(catalog: &Catalog, c: &Concept) -> serde_json::Value {
-    let value_sets: Vec<&str> = catalog
-        .value_sets()
-        .iter()
-        .filter(|v| v.contains(&c.code))
-        .map(|v| v.name())
-        .collect();
+    let value_sets: Vec<&str> = catalog.value_sets().iter().filter(|v| v.contains(&c.code)).map(|v| v.name()).collect();
     json!({
         "system": c.system.url(),
         "code": c.code,
@@ -232,11 +209,7 @@ fn list(catalog: &Catalog, concepts: &[&Concept], format: Format, out: &mut dyn 
         Format::Csv => {
             writeln!(out, "code,term,kind,level")?;
             for c in concepts {
-                let term = if c.term.contains([',', '"']) {
-                    format!("\"{}\"", c.term.replace('"', "\"\""))
-                } else {
-                    c.term.clone()
-                };
+                let term = if c.term.contains([',', '"']) { format!("\"{}\"", c.term.replace('"', "\"\"")) } else { c.term.clone() };
                 writeln!(out, "{},{},{},{}", c.code, term, c.kind.as_str(), c.level.map(|l| l.danish()).unwrap_or(""))?;
             }
         }

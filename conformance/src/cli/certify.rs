@@ -5,12 +5,12 @@
 //! errs or the run was interrupted (verify: does not match), 2 usage error.
 
 use crate::harness::driver::Mode;
-use crate::harness::HarnessError;
 use crate::harness::progress::Progress;
 use crate::harness::report;
+use crate::harness::runner::Ended;
 use crate::harness::session::{certify, Options, VendorChoice};
 use crate::harness::verdict::Status;
-use crate::harness::runner::Ended;
+use crate::harness::HarnessError;
 use crate::vendor::Defect;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
@@ -127,7 +127,12 @@ pub fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     };
     let vendor = match driver {
         DriverKind::Reference if a.vendor == "reference" => VendorChoice::Reference(defect),
-        DriverKind::Reference => return usage(out, "--driver reference certifies the built-in reference vendor; use --vendor reference (or --driver http for a URL)"),
+        DriverKind::Reference => {
+            return usage(
+                out,
+                "--driver reference certifies the built-in reference vendor; use --vendor reference (or --driver http for a URL)",
+            )
+        }
         DriverKind::Http if is_url => VendorChoice::Http(a.vendor.clone()),
         DriverKind::Http if a.vendor == "reference" => VendorChoice::Reference(defect),
         DriverKind::Http => return usage(out, &format!("--vendor {:?} is neither `reference` nor an http:// URL", a.vendor)),

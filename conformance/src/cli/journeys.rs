@@ -66,7 +66,15 @@ pub fn run(args: JourneysArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 writeln!(out, "Borger «{}»: CPR {}, {} kommune", c.alias, ffbkit_sdk::cpr::mask(&c.cpr), c.municipality_name)?;
             }
             for (i, s) in j.steps.iter().enumerate() {
-                writeln!(out, "\n{}. {} ({}, {}){}", i + 1, s.id, s.date, s.phase.danish(), if s.deliver { "" } else { " — ingen indberetning i dag" })?;
+                writeln!(
+                    out,
+                    "\n{}. {} ({}, {}){}",
+                    i + 1,
+                    s.id,
+                    s.date,
+                    s.phase.danish(),
+                    if s.deliver { "" } else { " — ingen indberetning i dag" }
+                )?;
                 writeln!(out, "   {}", s.instruction)?;
                 for a in &s.actions {
                     writeln!(out, "   - {}", journey::describe(a))?;
@@ -81,7 +89,10 @@ pub fn run(args: JourneysArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             let mut bad = 0;
             for p in paths {
                 let files: Vec<PathBuf> = if p.is_dir() {
-                    let mut v: Vec<PathBuf> = std::fs::read_dir(&p)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|f| f.extension().is_some_and(|x| x == "json")).collect();
+                    let mut v: Vec<PathBuf> = std::fs::read_dir(&p)?
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                        .collect();
                     v.sort();
                     v
                 } else {
@@ -137,7 +148,12 @@ pub fn run_vendor(args: VendorArgs, out: &mut dyn Write) -> anyhow::Result<i32> 
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
         let adapter = vendor::serve(defect, args.listen).await?;
-        writeln!(out, "reference vendor{} at {} (Ctrl-C stops)", defect.map(|d| format!(" with defect {d}")).unwrap_or_default(), adapter.url())?;
+        writeln!(
+            out,
+            "reference vendor{} at {} (Ctrl-C stops)",
+            defect.map(|d| format!(" with defect {d}")).unwrap_or_default(),
+            adapter.url()
+        )?;
         out.flush()?;
         tokio::signal::ctrl_c().await?;
         adapter.shutdown().await;

@@ -136,7 +136,10 @@ fn breaking_fixtures(rule: &AnyRule) -> Vec<FixtureRef> {
         let index: Value = serde_json::from_str(index).unwrap_or(Value::Null);
         for case in index["cases"].as_array().into_iter().flatten().filter(|c| lists(c, key)) {
             if let Some(file) = case["file"].as_str() {
-                found.push(FixtureRef { file: format!("{under}/{file}"), description: case["description"].as_str().unwrap_or("").to_string() });
+                found.push(FixtureRef {
+                    file: format!("{under}/{file}"),
+                    description: case["description"].as_str().unwrap_or("").to_string(),
+                });
             }
         }
     };
@@ -167,7 +170,13 @@ fn explain(rule: AnyRule, dir: &Path) -> Explained {
         }
     }
     let no_example = example.is_none().then(|| {
-        why.unwrap_or_else(|| if fixtures.is_empty() { "no fixture breaks this rule".into() } else { "no fixture produced a finding of this rule".into() })
+        why.unwrap_or_else(|| {
+            if fixtures.is_empty() {
+                "no fixture breaks this rule".into()
+            } else {
+                "no fixture produced a finding of this rule".into()
+            }
+        })
     });
     Explained { entry: RuleEntry::from(rule), adjustable: rule.adjustable(), fixtures, example, no_example }
 }
@@ -195,7 +204,8 @@ fn example_from(rule: &AnyRule, dir: &Path, file: &str) -> Result<Option<Example
             Ok(None)
         }
         AnyRule::Audit(_) => {
-            let reports: Vec<Value> = lines().map(serde_json::from_slice).collect::<Result<_, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
+            let reports: Vec<Value> =
+                lines().map(serde_json::from_slice).collect::<Result<_, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
             let audit = audit_citizen(&reports);
             Ok(audit.findings.iter().find(|f| f.rule == id).map(|f| Example {
                 fixture: file.to_string(),

@@ -29,7 +29,8 @@ pub fn run(args: SampleArgs, out: &mut dyn Write) -> Result<i32> {
         if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?);
+        let mut f =
+            std::io::BufWriter::new(std::fs::File::create(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?);
         for chunk in (0..args.reports).collect::<Vec<_>>().chunks(1024) {
             let lines: Vec<String> = chunk.par_iter().map(|&i| ffbkit_sdk::sample::report(args.seed, i).to_string()).collect();
             for l in lines {

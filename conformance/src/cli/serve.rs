@@ -30,19 +30,26 @@ pub struct ServeArgs {
 /// Run `ffbkit serve`.
 pub fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .try_init();
-    let data_dir = args
-        .data_dir
-        .or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-    let config = ReceiverConfig { addr: args.addr, data_dir, token: args.token.filter(|t| !t.is_empty()), max_body_bytes: args.max_body_bytes };
+    let data_dir =
+        args.data_dir.or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let config =
+        ReceiverConfig { addr: args.addr, data_dir, token: args.token.filter(|t| !t.is_empty()), max_body_bytes: args.max_body_bytes };
     let store_path = config.store_path();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let receiver = RunningReceiver::start(config).await?;
-        writeln!(out, "ffbkit serve: listening on {} (POST {}/fhir/Bundle); store {}", receiver.url(), receiver.url(), store_path.display())?;
+        writeln!(
+            out,
+            "ffbkit serve: listening on {} (POST {}/fhir/Bundle); store {}",
+            receiver.url(),
+            receiver.url(),
+            store_path.display()
+        )?;
         out.flush()?;
         stop_signal().await;
         tracing::info!("stopping: finishing the requests in flight");

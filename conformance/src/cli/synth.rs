@@ -49,7 +49,10 @@ pub fn run(args: SynthArgs, out: &mut dyn Write) -> Result<i32> {
         if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        file = Some(std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?));
+        file = Some(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?,
+        ));
     } else {
         std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     }

@@ -72,8 +72,7 @@ pub enum ColorChoice {
 }
 
 fn options(args: &ValidateArgs) -> Result<Options> {
-    let mut o = Options::default();
-    o.show_cpr = args.show_cpr;
+    let mut o = Options { show_cpr: args.show_cpr, ..Options::default() };
     o.limits.max_bytes = args.max_size;
     if args.strict {
         o = o.strict();
@@ -166,7 +165,14 @@ fn progress_bar(paths: &[PathBuf]) -> Option<ProgressBar> {
     Some(pb)
 }
 
-fn emit_item(format: &ValidateFormat, item: &Item, out: &mut dyn Write, color: bool, show_cpr: bool, junit_rows: &mut Vec<(String, Outcome)>) -> std::io::Result<()> {
+fn emit_item(
+    format: &ValidateFormat,
+    item: &Item,
+    out: &mut dyn Write,
+    color: bool,
+    show_cpr: bool,
+    junit_rows: &mut Vec<(String, Outcome)>,
+) -> std::io::Result<()> {
     if let Some(e) = &item.unreadable {
         eprintln!("ffbkit: cannot read {}: {e}", item.name);
         return Ok(());
@@ -196,7 +202,11 @@ fn emit_item(format: &ValidateFormat, item: &Item, out: &mut dyn Write, color: b
 fn write_summary(s: &Summary, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
     let verdict = if s.invalid == 0 && s.unreadable == 0 { ("valid", "1;32") } else { ("invalid", "1;31") };
     let v = if color { format!("\x1b[{}m{}\x1b[0m", verdict.1, verdict.0) } else { verdict.0.to_string() };
-    writeln!(out, "{v}: {} report(s), {} resource(s); {} valid, {} invalid, {} unreadable", s.reports, s.resources, s.valid, s.invalid, s.unreadable)?;
+    writeln!(
+        out,
+        "{v}: {} report(s), {} resource(s); {} valid, {} invalid, {} unreadable",
+        s.reports, s.resources, s.valid, s.invalid, s.unreadable
+    )?;
     if !s.per_rule.is_empty() {
         writeln!(out, "\n  {:<40} {:>8} {:>8} {:>8}", "rule", "errors", "warnings", "info")?;
         for r in RULES {

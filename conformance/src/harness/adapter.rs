@@ -94,7 +94,11 @@ impl AdapterClient {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(super::HarnessError::AdapterUrl { url: base });
         }
-        let http = reqwest::Client::builder().timeout(timeout).connect_timeout(timeout).build().map_err(|source| super::HarnessError::HttpClient { url: base.clone(), source })?;
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()
+            .map_err(|source| super::HarnessError::HttpClient { url: base.clone(), source })?;
         Ok(AdapterClient { base, http, timeout })
     }
 
@@ -125,7 +129,13 @@ impl AdapterClient {
             Ok(v) => v,
             Err(e) => {
                 let ex = Exchange { endpoint: "POST /actions".into(), request: String::new(), status: None, response: None };
-                return (ex, Err(AdapterError::Malformed { endpoint: "POST /actions".into(), reason: format!("the action cannot be written as JSON: {e}") }));
+                return (
+                    ex,
+                    Err(AdapterError::Malformed {
+                        endpoint: "POST /actions".into(),
+                        reason: format!("the action cannot be written as JSON: {e}"),
+                    }),
+                );
             }
         };
         let body = json!({"journey": journey, "step": step, "date": date, "action": action});
@@ -225,7 +235,8 @@ pub fn parse_delivered(endpoint: &str, body: &[u8]) -> Result<Delivered, Adapter
         sent: Option<Value>,
     }
     let malformed = |reason: String| AdapterError::Malformed { endpoint: endpoint.to_string(), reason };
-    let answer: Answer<'_> = serde_json::from_slice(body).map_err(|e| malformed(format!("not the JSON object the contract names ({e}); body: {}", snippet(body))))?;
+    let answer: Answer<'_> = serde_json::from_slice(body)
+        .map_err(|e| malformed(format!("not the JSON object the contract names ({e}); body: {}", snippet(body))))?;
     match (answer.reports, answer.sent) {
         (Some(reports), _) => Ok(Delivered::Pulled(reports.into_iter().map(|r| r.get().as_bytes().to_vec()).collect())),
         (None, Some(sent)) => match sent.as_u64() {

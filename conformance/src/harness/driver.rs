@@ -11,9 +11,9 @@
 //! Every exchange with an adapter is written to the evidence store before it is used.
 
 use super::adapter::{AdapterClient, AdapterError, Delivered, Exchange};
+use super::error::Result;
 use super::store::Store;
 use crate::journey::{describe, Journey};
-use super::error::Result;
 use std::io::Write;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -155,7 +155,13 @@ impl Driver {
     }
 
     /// Start a journey from an empty vendor system: `/reset`, or ask the operator.
-    pub async fn begin_journey(&mut self, store: &Store, run: &str, journey: &Journey, gateway: &Gateway) -> Result<Result<(), (String, Option<i64>)>> {
+    pub async fn begin_journey(
+        &mut self,
+        store: &Store,
+        run: &str,
+        journey: &Journey,
+        gateway: &Gateway,
+    ) -> Result<Result<(), (String, Option<i64>)>> {
         match self {
             Driver::Http(d) => {
                 let (ex, res) = d.client.reset(run, gateway.url.as_deref(), gateway.token.as_deref()).await;
@@ -166,7 +172,15 @@ impl Driver {
                 let citizens: Vec<String> = journey
                     .citizens
                     .iter()
-                    .map(|c| format!("  - {}: CPR {} (fuldt test-CPR i journey-filen), {} ({})", c.alias, ffbkit_sdk::cpr::mask(&c.cpr), c.municipality_name, c.municipality))
+                    .map(|c| {
+                        format!(
+                            "  - {}: CPR {} (fuldt test-CPR i journey-filen), {} ({})",
+                            c.alias,
+                            ffbkit_sdk::cpr::mask(&c.cpr),
+                            c.municipality_name,
+                            c.municipality
+                        )
+                    })
                     .collect();
                 let _ = writeln!(
                     m.out,
@@ -217,7 +231,16 @@ impl Driver {
             }
             Driver::Manual(m) => {
                 while m.input.try_recv().is_ok() {} // an Enter typed before this step was shown
-                let _ = writeln!(m.out, "\n--- Trin {}/{}: {} ({}), forretningsdato {} ---\n{}", index + 1, journey.steps.len(), step.id, step.phase.danish(), date, step.instruction);
+                let _ = writeln!(
+                    m.out,
+                    "\n--- Trin {}/{}: {} ({}), forretningsdato {} ---\n{}",
+                    index + 1,
+                    journey.steps.len(),
+                    step.id,
+                    step.phase.danish(),
+                    date,
+                    step.instruction
+                );
                 for action in &step.actions {
                     let _ = writeln!(m.out, "  * {}", describe(action));
                 }

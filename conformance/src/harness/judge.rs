@@ -7,8 +7,8 @@ use super::requirements::{dst_ids, gw_ids, is_proto, proto_ids};
 use super::store::StoredEvidenceReport;
 use super::verdict::{Evidence, Status, Verdict};
 use ffbkit_sdk::audit::{audit_citizen, Finding, Severity as AuditSeverity};
-use ffbkit_sdk::report::citizen_cpr;
 use ffbkit_sdk::cpr::mask_in_text;
+use ffbkit_sdk::report::citizen_cpr;
 use ffbkit_sdk::validate::{json, source, Severity, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -60,7 +60,13 @@ pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[Sto
                     e.1.push(ev);
                 }
                 if e.2.len() < MAX_MESSAGES {
-                    e.2.push(mask_in_text(&format!("{}[{}] {name}: {}: {}", d.severity.as_str(), d.rule, if d.location.is_empty() { "Bundle" } else { &d.location }, d.message)));
+                    e.2.push(mask_in_text(&format!(
+                        "{}[{}] {name}: {}: {}",
+                        d.severity.as_str(),
+                        d.rule,
+                        if d.location.is_empty() { "Bundle" } else { &d.location },
+                        d.message
+                    )));
                 }
             }
         }
@@ -117,7 +123,8 @@ impl StreamJudge {
     pub fn finish(&mut self, journey: &str, stream: &[JudgedReport]) -> Vec<Verdict> {
         let mut out = self.new_findings(journey, None, stream, |_| true);
         let accepted: Vec<&JudgedReport> = stream.iter().filter(|r| r.accepted && r.value.is_some()).collect();
-        let citizens: BTreeSet<String> = accepted.iter().filter_map(|r| r.value.as_ref().and_then(citizen_cpr)).map(str::to_string).collect();
+        let citizens: BTreeSet<String> =
+            accepted.iter().filter_map(|r| r.value.as_ref().and_then(citizen_cpr)).map(str::to_string).collect();
         for id in proto_ids().chain(dst_ids()) {
             if self.failed.contains(id) {
                 continue;
@@ -126,7 +133,11 @@ impl StreamJudge {
                 Verdict::new(id, Status::Skip, journey, None).with_message("no accepted report to audit in this journey")
             } else {
                 let warnings = self.warnings.get(id).map_or(&[][..], Vec::as_slice);
-                let what = if warnings.is_empty() { "no finding".to_string() } else { format!("no error ({} interpretation(s): warnings, not failures)", warnings.len()) };
+                let what = if warnings.is_empty() {
+                    "no finding".to_string()
+                } else {
+                    format!("no error ({} interpretation(s): warnings, not failures)", warnings.len())
+                };
                 let mut v = Verdict::new(id, Status::Pass, journey, None)
                     .with_evidence(accepted.iter().map(|r| r.evidence()))
                     .with_message(format!("{what} over {} accepted report(s) of {} citizen(s)", accepted.len(), citizens.len()));
@@ -230,7 +241,11 @@ mod tests {
         // The IG's example stream: no error, warnings (PROTO-DAILY not judged, one
         // målgruppe twice in a care plan) only.
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid");
-        let stored: Vec<StoredEvidenceReport> = [2, 3, 5, 6, 7].iter().enumerate().map(|(i, n)| stored(i as i64 + 1, &std::fs::read(format!("{dir}/ig-example-encounter-{n}.json")).unwrap())).collect();
+        let stored: Vec<StoredEvidenceReport> = [2, 3, 5, 6, 7]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| stored(i as i64 + 1, &std::fs::read(format!("{dir}/ig-example-encounter-{n}.json")).unwrap()))
+            .collect();
         let (_, judged) = judge_gw(Validator::default_validator(), "j", "s", &stored);
         assert!(judged.iter().all(|r| r.accepted));
         let mut judge = StreamJudge::new();
@@ -238,6 +253,10 @@ mod tests {
         verdicts.extend(judge.finish("j", &judged));
         assert!(verdicts.iter().all(|v| v.status == Status::Pass), "{verdicts:#?}");
         let stable = verdicts.iter().find(|v| v.check == "PROTO-ID-STABLE").unwrap();
-        assert!(stable.messages.iter().any(|m| m.starts_with("interpretation (warning): ") && m.contains("twice")), "{:#?}", stable.messages);
+        assert!(
+            stable.messages.iter().any(|m| m.starts_with("interpretation (warning): ") && m.contains("twice")),
+            "{:#?}",
+            stable.messages
+        );
     }
 }

@@ -16,16 +16,16 @@
 //! - [`session`]: one `ffbkit certify` session end to end.
 
 pub mod adapter;
-pub mod error;
 pub mod clock;
+pub mod driver;
+pub mod error;
 pub mod judge;
 pub mod progress;
 pub mod report;
 pub mod requirements;
-pub mod store;
-pub mod verdict;
-pub mod driver;
 pub mod runner;
 pub mod session;
+pub mod store;
+pub mod verdict;
 
 pub use error::HarnessError;

@@ -19,7 +19,10 @@ impl Progress {
     pub fn new(steps: u64) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let b = ProgressBar::new(steps);
-            b.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} steps {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            b.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} steps {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
             b
         });
         Progress { bar, quiet: false, on_step: None }

@@ -13,6 +13,7 @@
 //! rebuilt in the middle of a journey); its earlier attempt's evidence stays in the store.
 
 use super::driver::{Driver, Gateway, Mode, StepRun, Wait};
+use super::error::{HarnessError, Result};
 use super::judge::{judge_gw, JudgedReport, StreamJudge};
 use super::progress::Progress;
 use super::report::{SuiteJourney, SuiteStep, VersionInfo};
@@ -21,7 +22,6 @@ use super::store::{NewReport, StepRecord, Store};
 use super::verdict::{Evidence, Status, Verdict};
 use crate::journey::{expect::check_step, Journey};
 use crate::receiver::RunningReceiver;
-use super::error::{HarnessError, Result};
 use ffbkit_sdk::validate::Validator;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,7 +54,11 @@ pub fn suite_of(journeys: &[Journey]) -> Vec<SuiteJourney> {
         .map(|j| SuiteJourney {
             id: j.id.clone(),
             title: j.title.clone(),
-            steps: j.steps.iter().map(|s| SuiteStep { id: s.id.clone(), date: s.date.to_string(), phase: s.phase.danish().to_string(), deliver: s.deliver }).collect(),
+            steps: j
+                .steps
+                .iter()
+                .map(|s| SuiteStep { id: s.id.clone(), date: s.date.to_string(), phase: s.phase.danish().to_string(), deliver: s.deliver })
+                .collect(),
         })
         .collect()
 }
@@ -105,11 +109,25 @@ pub enum Ended {
 
 /// Run the journeys with `driver`. In push mode `receiver` must be running; its reports
 /// are copied into the evidence store per step.
-pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&RunningReceiver>, store: &mut Store, settings: &RunSettings, progress: &Progress) -> Result<Ended> {
-    let validator = if settings.strict { Validator::new(ffbkit_sdk::validate::Options::default().strict())? } else { Validator::new(ffbkit_sdk::validate::Options::default())? };
+pub async fn run(
+    journeys: &[Journey],
+    driver: &mut Driver,
+    receiver: Option<&RunningReceiver>,
+    store: &mut Store,
+    settings: &RunSettings,
+    progress: &Progress,
+) -> Result<Ended> {
+    let validator = if settings.strict {
+        Validator::new(ffbkit_sdk::validate::Options::default().strict())?
+    } else {
+        Validator::new(ffbkit_sdk::validate::Options::default())?
+    };
     let gateway = Gateway {
         url: match (settings.mode, receiver) {
-            (Mode::Push, Some(r)) => Some(format!("{}/fhir/Bundle", settings.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url()))),
+            (Mode::Push, Some(r)) => Some(format!(
+                "{}/fhir/Bundle",
+                settings.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url())
+            )),
             (Mode::Push, None) => return Err(HarnessError::PushWithoutReceiver),
             (Mode::Pull, _) => None,
         },
@@ -141,14 +159,22 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
             // Collect the step's reports; store each before anything is judged.
             let mut ids = Vec::new();
             for body in &run.pulled {
-                ids.push(store.add_report(&journey.id, &step.id, &NewReport { source: "pull", receiver_seq: None, received_at: None, body })?);
+                ids.push(store.add_report(
+                    &journey.id,
+                    &step.id,
+                    &NewReport { source: "pull", receiver_seq: None, received_at: None, body },
+                )?);
             }
             if let Some(r) = receiver {
                 let (pushed, note) = collect_pushed(r, last_seq, run.wait, settings.timeout, driver).await?;
                 for p in &pushed {
                     last_seq = last_seq.max(p.seq);
                     let source = if driver.name() == "manual" { "manual" } else { "push" };
-                    ids.push(store.add_report(&journey.id, &step.id, &NewReport { source, receiver_seq: Some(p.seq), received_at: Some(p.received_at.clone()), body: &p.body })?);
+                    ids.push(store.add_report(
+                        &journey.id,
+                        &step.id,
+                        &NewReport { source, receiver_seq: Some(p.seq), received_at: Some(p.received_at.clone()), body: &p.body },
+                    )?);
                 }
                 if let Some(note) = note {
                     run.errors.push((note, None));
@@ -169,13 +195,16 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
                     let step_values: Vec<Value> = judged.iter().filter_map(|j| j.value.clone()).collect();
                     let stream_values: Vec<Value> = stream.iter().filter(|j| j.accepted).filter_map(|j| j.value.clone()).collect();
                     let c = check_step(journey, index, &step_values, &stream_values);
-                    let mut v = Verdict::new(check.clone(), if c.passed { Status::Pass } else { Status::Fail }, &journey.id, Some(&step.id)).with_evidence(step_evidence.clone());
+                    let mut v =
+                        Verdict::new(check.clone(), if c.passed { Status::Pass } else { Status::Fail }, &journey.id, Some(&step.id))
+                            .with_evidence(step_evidence.clone());
                     v.messages = c.messages.iter().map(|m| ffbkit_sdk::cpr::mask_in_text(m)).collect();
                     // A failed expectation that stands for a requirement (its `rule`) fails
                     // that requirement too, at this step.
                     for rule in c.failed_rules.iter().filter(|r| **r != check) {
                         audit.mark_failed(rule);
-                        let mut f = Verdict::new(rule.clone(), Status::Fail, &journey.id, Some(&step.id)).with_evidence(step_evidence.clone());
+                        let mut f =
+                            Verdict::new(rule.clone(), Status::Fail, &journey.id, Some(&step.id)).with_evidence(step_evidence.clone());
                         f.messages.push(format!("{check} failed an expectation that stands for {rule}:"));
                         f.messages.extend(v.messages.iter().cloned());
                         verdicts.push(f);
@@ -194,7 +223,13 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
                 verdicts.push(v);
                 "error"
             };
-            let record = StepRecord { idx: index, step: step.id.clone(), date: step.date.to_string(), outcome: outcome.to_string(), messages: run.errors.iter().map(|(m, _)| ffbkit_sdk::cpr::mask_in_text(m)).collect() };
+            let record = StepRecord {
+                idx: index,
+                step: step.id.clone(),
+                date: step.date.to_string(),
+                outcome: outcome.to_string(),
+                messages: run.errors.iter().map(|(m, _)| ffbkit_sdk::cpr::mask_in_text(m)).collect(),
+            };
             let worst = verdicts.iter().map(|v| v.status).fold(Status::Skip, Status::worst);
             store.finish_step(&journey.id, &record, &verdicts)?;
             progress.step(&journey.id, &step.id, if outcome == "error" { "error" } else { worst.as_str() });
@@ -213,7 +248,13 @@ pub async fn run(journeys: &[Journey], driver: &mut Driver, receiver: Option<&Ru
 
 /// Wait for a step's pushed reports at the receiver. Returns them and, when fewer arrived
 /// than the vendor said it sent, why that is an error.
-async fn collect_pushed(receiver: &RunningReceiver, after: i64, wait: Wait, timeout: Duration, driver: &mut Driver) -> Result<(Vec<crate::receiver::StoredReport>, Option<String>)> {
+async fn collect_pushed(
+    receiver: &RunningReceiver,
+    after: i64,
+    wait: Wait,
+    timeout: Duration,
+    driver: &mut Driver,
+) -> Result<(Vec<crate::receiver::StoredReport>, Option<String>)> {
     let store = receiver.store();
     let fetch = |store: &crate::receiver::Store| store.reports_since(after).map_err(HarnessError::ReceiverStore);
     match wait {
@@ -227,7 +268,10 @@ async fn collect_pushed(receiver: &RunningReceiver, after: i64, wait: Wait, time
                 }
                 if Instant::now() >= deadline {
                     let m = got.len();
-                    return Ok((got, Some(format!("the vendor said it sent {n} report(s), but the receiver got {m} within {} ms", timeout.as_millis()))));
+                    return Ok((
+                        got,
+                        Some(format!("the vendor said it sent {n} report(s), but the receiver got {m} within {} ms", timeout.as_millis())),
+                    ));
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }

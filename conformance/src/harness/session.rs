@@ -14,6 +14,7 @@
 
 use super::adapter::AdapterClient;
 use super::driver::{Driver, HttpDriver, ManualDriver, Mode};
+use super::error::{HarnessError, Result};
 use super::progress::Progress;
 use super::report::{self, RunReport, Written};
 use super::runner::{self, Ended, RunSettings};
@@ -21,7 +22,6 @@ use super::store::Store;
 use crate::journey::Journey;
 use crate::receiver::{ReceiverConfig, RunningReceiver};
 use crate::vendor::{self, Defect};
-use super::error::{HarnessError, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -143,7 +143,15 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     }
     let mut store = if options.resume { Store::open_existing(dir)? } else { Store::open(dir)? };
     let run = if options.resume { store.meta("run")?.unwrap_or_else(run_id) } else { run_id() };
-    let settings = RunSettings { run, vendor: options.vendor.label(), mode: options.mode, timeout: options.timeout, strict: options.strict, interrupt: options.interrupt.clone(), public_url: options.public_url.clone() };
+    let settings = RunSettings {
+        run,
+        vendor: options.vendor.label(),
+        mode: options.mode,
+        timeout: options.timeout,
+        strict: options.strict,
+        interrupt: options.interrupt.clone(),
+        public_url: options.public_url.clone(),
+    };
     runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
 
     let receiver = match options.mode {
@@ -165,7 +173,10 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         progress.line(&format!("warning: the vendor adapter does not answer /health ({e}); every step will be an error"));
     }
     if let (Some(r), Driver::Manual(_)) = (&receiver, &driver) {
-        progress.line(&format!("the receiver takes reports at {}/fhir/Bundle", options.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url())));
+        progress.line(&format!(
+            "the receiver takes reports at {}/fhir/Bundle",
+            options.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url())
+        ));
     }
     let ended = runner::run(&journeys, &mut driver, receiver.as_ref(), &mut store, &settings, progress).await;
     if let Some(r) = receiver {

@@ -12,8 +12,8 @@
 //! a certificate (`certify.json`) can be checked against its evidence later.
 
 use super::clock::utc_now;
-use super::verdict::{Evidence, Status, Verdict};
 use super::error::{HarnessError, Result};
+use super::verdict::{Evidence, Status, Verdict};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -143,7 +143,10 @@ impl Store {
 
     /// Set a run setting.
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
         Ok(())
     }
 
@@ -163,7 +166,8 @@ impl Store {
 
     /// Start (or restart) a journey: returns its attempt number (1 for the first).
     pub fn begin_journey(&self, journey: &str) -> Result<i64> {
-        let prev: Option<i64> = self.conn.query_row("SELECT attempt FROM journeys WHERE journey = ?1", [journey], |r| r.get(0)).optional()?;
+        let prev: Option<i64> =
+            self.conn.query_row("SELECT attempt FROM journeys WHERE journey = ?1", [journey], |r| r.get(0)).optional()?;
         let attempt = prev.unwrap_or(0) + 1;
         self.conn.execute(
             "INSERT INTO journeys(journey, attempt, done, started_at) VALUES (?1, ?2, 0, ?3)
@@ -193,7 +197,16 @@ impl Store {
 
     /// Record an exchange with the adapter (before anything is judged). Returns its id.
     #[allow(clippy::too_many_arguments)]
-    pub fn add_call(&self, journey: &str, step: Option<&str>, endpoint: &str, request: &str, status: Option<u16>, response: Option<&[u8]>, error: Option<&str>) -> Result<i64> {
+    pub fn add_call(
+        &self,
+        journey: &str,
+        step: Option<&str>,
+        endpoint: &str,
+        request: &str,
+        status: Option<u16>,
+        response: Option<&[u8]>,
+        error: Option<&str>,
+    ) -> Result<i64> {
         let attempt = self.attempt(journey)?;
         self.conn.execute(
             "INSERT INTO calls(journey, attempt, step, endpoint, request, status, response, error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -281,7 +294,8 @@ impl Store {
     /// The steps recorded in a journey's current attempt, in order.
     pub fn steps(&self, journey: &str) -> Result<Vec<StepRecord>> {
         let attempt = self.attempt(journey)?;
-        let mut st = self.conn.prepare("SELECT idx, step, date, outcome, messages FROM steps WHERE journey = ?1 AND attempt = ?2 ORDER BY idx")?;
+        let mut st =
+            self.conn.prepare("SELECT idx, step, date, outcome, messages FROM steps WHERE journey = ?1 AND attempt = ?2 ORDER BY idx")?;
         let rows = st.query_map(params![journey, attempt], |r| {
             let messages: String = r.get(4)?;
             Ok(StepRecord {
@@ -334,7 +348,14 @@ impl Store {
     pub fn content_hash(&self) -> Result<String> {
         let mut h = Sha256::new();
         h.update(b"ffbkit-evidence/1\n");
-        for (table, order) in [("meta", "key"), ("journeys", "journey"), ("steps", "journey, attempt, idx"), ("calls", "id"), ("reports", "id"), ("verdicts", "id")] {
+        for (table, order) in [
+            ("meta", "key"),
+            ("journeys", "journey"),
+            ("steps", "journey, attempt, idx"),
+            ("calls", "id"),
+            ("reports", "id"),
+            ("verdicts", "id"),
+        ] {
             h.update(table.as_bytes());
             h.update([0u8]);
             let mut st = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
@@ -367,9 +388,19 @@ impl Store {
 }
 
 fn insert_verdicts(tx: &rusqlite::Transaction<'_>, attempt: i64, verdicts: &[Verdict]) -> Result<()> {
-    let mut st = tx.prepare("INSERT INTO verdicts(journey, attempt, step, check_id, status, evidence, messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+    let mut st = tx.prepare(
+        "INSERT INTO verdicts(journey, attempt, step, check_id, status, evidence, messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
     for v in verdicts {
-        st.execute(params![v.journey, attempt, v.step, v.check, v.status.as_str(), serde_json::to_string(&v.evidence)?, serde_json::to_string(&v.messages)?])?;
+        st.execute(params![
+            v.journey,
+            attempt,
+            v.step,
+            v.check,
+            v.status.as_str(),
+            serde_json::to_string(&v.evidence)?,
+            serde_json::to_string(&v.messages)?
+        ])?;
     }
     Ok(())
 }
@@ -387,9 +418,22 @@ mod tests {
             s.set_meta("vendor", "reference").unwrap();
             assert_eq!(s.begin_journey("j").unwrap(), 1);
             let call = s.add_call("j", Some("a"), "POST /deliver", "{}", Some(500), Some(b"oops"), Some("HTTP 500")).unwrap();
-            let rid = s.add_report("j", "a", &NewReport { source: "pull", receiver_seq: None, received_at: None, body: b"not json" }).unwrap();
-            let v = Verdict::new("VUM-j-a", Status::Error, "j", Some("a")).with_evidence([Evidence::call(call), Evidence::report(rid, None)]);
-            s.finish_step("j", &StepRecord { idx: 0, step: "a".into(), date: "2025-03-03".into(), outcome: "error".into(), messages: vec!["HTTP 500".into()] }, std::slice::from_ref(&v)).unwrap();
+            let rid =
+                s.add_report("j", "a", &NewReport { source: "pull", receiver_seq: None, received_at: None, body: b"not json" }).unwrap();
+            let v =
+                Verdict::new("VUM-j-a", Status::Error, "j", Some("a")).with_evidence([Evidence::call(call), Evidence::report(rid, None)]);
+            s.finish_step(
+                "j",
+                &StepRecord {
+                    idx: 0,
+                    step: "a".into(),
+                    date: "2025-03-03".into(),
+                    outcome: "error".into(),
+                    messages: vec!["HTTP 500".into()],
+                },
+                std::slice::from_ref(&v),
+            )
+            .unwrap();
             assert_eq!(s.verdicts().unwrap(), vec![v]);
             hash_before = s.content_hash().unwrap();
             assert_eq!(hash_before.len(), 64);

@@ -11,24 +11,38 @@ fn list(items: &[String]) -> String {
 }
 
 fn ydelser(ys: &[YdelseSpec]) -> String {
-    list(&ys.iter().map(|y| match y.start {
-        Some(s) => format!("«{}» [{}] fra {s}", y.ydelse, y.alias),
-        None => format!("«{}» [{}]", y.ydelse, y.alias),
-    }).collect::<Vec<_>>())
+    list(
+        &ys.iter()
+            .map(|y| match y.start {
+                Some(s) => format!("«{}» [{}] fra {s}", y.ydelse, y.alias),
+                None => format!("«{}» [{}]", y.ydelse, y.alias),
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn maalgrupper(ms: &[MaalgruppeSpec]) -> String {
-    list(&ms.iter().map(|m| if m.primary { format!("«{}» (primær)", m.maalgruppe) } else { format!("«{}»", m.maalgruppe) }).collect::<Vec<_>>())
+    list(
+        &ms.iter()
+            .map(|m| if m.primary { format!("«{}» (primær)", m.maalgruppe) } else { format!("«{}»", m.maalgruppe) })
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn goals(gs: &[GoalSpec]) -> String {
-    list(&gs.iter().map(|g| {
-        let themes = match g.themes.as_slice() {
-            [one] => format!("temaet [{one}]"),
-            _ => format!("temaerne {} (det første er primært)", list(&g.themes.iter().map(|t| format!("[{t}]")).collect::<Vec<_>>())),
-        };
-        format!("«{}» med forventet funktionsevnescore {} for {themes}", g.maaltype, g.expected_score)
-    }).collect::<Vec<_>>())
+    list(
+        &gs.iter()
+            .map(|g| {
+                let themes = match g.themes.as_slice() {
+                    [one] => format!("temaet [{one}]"),
+                    _ => {
+                        format!("temaerne {} (det første er primært)", list(&g.themes.iter().map(|t| format!("[{t}]")).collect::<Vec<_>>()))
+                    }
+                };
+                format!("«{}» med forventet funktionsevnescore {} for {themes}", g.maaltype, g.expected_score)
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// What to do, in plain Danish, for one action.
@@ -45,10 +59,15 @@ pub fn describe(action: &Action) -> String {
             format!("Opret borgeren «{}»{who} og en ny sag med sagsnummer {} (henvendelse).", a.citizen, a.case_number)
         }
         Action::RecordGathering(a) => {
-            let themes = list(&a.themes.iter().map(|t| match t.score {
-                Some(s) => format!("«{}» [{}] med funktionsevnescore {s}", t.theme, t.alias),
-                None => format!("«{}» [{}]", t.theme, t.alias),
-            }).collect::<Vec<_>>());
+            let themes = list(
+                &a.themes
+                    .iter()
+                    .map(|t| match t.score {
+                        Some(s) => format!("«{}» [{}] med funktionsevnescore {s}", t.theme, t.alias),
+                        None => format!("«{}» [{}]", t.theme, t.alias),
+                    })
+                    .collect::<Vec<_>>(),
+            );
             let noun = if a.themes.len() == 1 { "temaet" } else { "temaerne" };
             let mut s = format!("Registrér i sagsoplysningen «{}» for «{}» {noun} {themes}.", a.gathering, a.citizen);
             if let Some(b) = &a.stoettebehov {
@@ -76,7 +95,10 @@ pub fn describe(action: &Action) -> String {
             s
         }
         Action::FollowUp(a) => {
-            let mut s = format!("Følg op på indsatsen «{}»: resultat «{}», støttebehov «{}» (registreres også når det er uændret).", a.plan, a.result, a.stoettebehov);
+            let mut s = format!(
+                "Følg op på indsatsen «{}»: resultat «{}», støttebehov «{}» (registreres også når det er uændret).",
+                a.plan, a.result, a.stoettebehov
+            );
             if let Some(d) = a.next_follow_up {
                 s.push_str(&format!(" Ny opfølgningsdato: {d}."));
             }
@@ -87,7 +109,10 @@ pub fn describe(action: &Action) -> String {
             None => format!("Revurdér temaet [{}] (uændret, men vurderet igen i dag).", a.theme),
         },
         Action::ChangeGrant(a) => {
-            let mut s = format!("Ændr bevillingen: indsatsen «{}» afsluttes, og ny sagsoplysning «{}» fører til den nye indsats «{}»", a.plan, a.gathering, a.new_plan);
+            let mut s = format!(
+                "Ændr bevillingen: indsatsen «{}» afsluttes, og ny sagsoplysning «{}» fører til den nye indsats «{}»",
+                a.plan, a.gathering, a.new_plan
+            );
             if let Some(t) = &a.tilbud {
                 s.push_str(&format!(" i tilbuddet «{t}»"));
             }
@@ -104,9 +129,19 @@ pub fn describe(action: &Action) -> String {
             s.push_str(&format!(". Opfølgningsdato: {}.", a.follow_up));
             s
         }
-        Action::EndYdelse(a) => format!("Afslut ydelsen [{}]{}.", a.ydelse, a.end.map(|d| format!(" med slutdato {d}")).unwrap_or_else(|| " i dag".into())),
-        Action::EndPlan(a) => format!("Afslut indsatsen «{}» og dens ydelser{}.", a.plan, a.end.map(|d| format!(" med slutdato {d}")).unwrap_or_else(|| " i dag".into())),
-        Action::Withdraw(a) => format!("Registreringen [{}] var en fejl: tilbagekald den (markér som fejlregistreret, slet den ikke).", a.target),
-        Action::GrantNonFfb(a) => format!("Bevilg «{}» for «{}» efter {} (ikke FFB: må ikke indberettes).", a.description, a.citizen, a.paragraph),
+        Action::EndYdelse(a) => {
+            format!("Afslut ydelsen [{}]{}.", a.ydelse, a.end.map(|d| format!(" med slutdato {d}")).unwrap_or_else(|| " i dag".into()))
+        }
+        Action::EndPlan(a) => format!(
+            "Afslut indsatsen «{}» og dens ydelser{}.",
+            a.plan,
+            a.end.map(|d| format!(" med slutdato {d}")).unwrap_or_else(|| " i dag".into())
+        ),
+        Action::Withdraw(a) => {
+            format!("Registreringen [{}] var en fejl: tilbagekald den (markér som fejlregistreret, slet den ikke).", a.target)
+        }
+        Action::GrantNonFfb(a) => {
+            format!("Bevilg «{}» for «{}» efter {} (ikke FFB: må ikke indberettes).", a.description, a.citizen, a.paragraph)
+        }
     }
 }

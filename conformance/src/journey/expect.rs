@@ -9,8 +9,8 @@ use super::model::{Journey, Match};
 use super::resolve;
 use ffbkit_sdk::audit::AuditRuleId;
 use ffbkit_sdk::profile::{ext, fixed, Profile};
-use ffbkit_sdk::rules::AnyRuleId;
 use ffbkit_sdk::report::{citizen_cpr, profile_of};
+use ffbkit_sdk::rules::AnyRuleId;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -45,7 +45,11 @@ struct Found<'r> {
 impl<'r> Found<'r> {
     fn resolve(&self, reference: Option<&str>) -> Option<&'r Value> {
         let r = reference?;
-        self.report["entry"].as_array()?.iter().map(|e| &e["resource"]).find(|x| format!("{}/{}", x["resourceType"].as_str().unwrap_or(""), x["id"].as_str().unwrap_or("")) == r)
+        self.report["entry"]
+            .as_array()?
+            .iter()
+            .map(|e| &e["resource"])
+            .find(|x| format!("{}/{}", x["resourceType"].as_str().unwrap_or(""), x["id"].as_str().unwrap_or("")) == r)
     }
     fn ext_value(&self, url: &str) -> Option<&'r Value> {
         self.resource.get("extension")?.as_array()?.iter().find(|e| e["url"] == url)
@@ -56,7 +60,9 @@ impl<'r> Found<'r> {
 }
 
 fn resources(reports: &[Value]) -> impl Iterator<Item = Found<'_>> {
-    reports.iter().flat_map(|report| report["entry"].as_array().into_iter().flatten().map(move |e| Found { report, resource: &e["resource"] }))
+    reports
+        .iter()
+        .flat_map(|report| report["entry"].as_array().into_iter().flatten().map(move |e| Found { report, resource: &e["resource"] }))
 }
 
 fn tilbud_code<'r>(f: &Found<'r>, plan: &'r Value) -> Option<&'r str> {
@@ -84,7 +90,9 @@ fn fits(m: &Match, f: &Found<'_>, cpr: Option<&str>) -> bool {
         let want = resolve::theme_term(t).ok().map(|t| t.code());
         let got = match p {
             Profile::InterventionGoal => {
-                let primary = r["addresses"].as_array().and_then(|a| a.iter().find(|x| x.pointer("/extension/0/valuePositiveInt").and_then(Value::as_u64) == Some(1)));
+                let primary = r["addresses"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|x| x.pointer("/extension/0/valuePositiveInt").and_then(Value::as_u64) == Some(1)));
                 f.resolve(primary.and_then(|x| x["reference"].as_str())).and_then(|c| code(c, "/code"))
             }
             _ => code(r, "/code"),
@@ -101,7 +109,9 @@ fn fits(m: &Match, f: &Found<'_>, cpr: Option<&str>) -> bool {
     if let Some(t) = &m.maalgruppe {
         let want = resolve::maalgruppe(t).ok().map(|x| x.code());
         let ok = match p {
-            Profile::CarePlan => r["addresses"].as_array().is_some_and(|a| a.iter().any(|x| f.resolve(x["reference"].as_str()).and_then(|c| code(c, "/code")) == want)),
+            Profile::CarePlan => r["addresses"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| f.resolve(x["reference"].as_str()).and_then(|c| code(c, "/code")) == want)),
             _ => code(r, "/code") == want,
         };
         if !ok {
@@ -118,7 +128,9 @@ fn fits(m: &Match, f: &Found<'_>, cpr: Option<&str>) -> bool {
         let got = match p {
             Profile::ServicePerformer => code(r, "/category/0"),
             Profile::CarePlan => tilbud_code(f, r),
-            Profile::Intervention => f.resolve(r.pointer("/basedOn/0/reference").and_then(Value::as_str)).and_then(|plan| tilbud_code(f, plan)),
+            Profile::Intervention => {
+                f.resolve(r.pointer("/basedOn/0/reference").and_then(Value::as_str)).and_then(|plan| tilbud_code(f, plan))
+            }
             _ => None,
         };
         if got.is_none() || got != want {
@@ -189,7 +201,10 @@ fn fits(m: &Match, f: &Found<'_>, cpr: Option<&str>) -> bool {
         }
     }
     if let Some(n) = &m.case_number {
-        let got = f.ext_value(ext::MUNICIPALITY_CASE_NUMBER).and_then(|e| e.pointer("/extension/0/valueIdentifier/value")).and_then(Value::as_str);
+        let got = f
+            .ext_value(ext::MUNICIPALITY_CASE_NUMBER)
+            .and_then(|e| e.pointer("/extension/0/valueIdentifier/value"))
+            .and_then(Value::as_str);
         if got != Some(n.as_str()) {
             return false;
         }
@@ -234,10 +249,7 @@ fn show(m: &Match) -> String {
 fn step_window<'s>(journey: &Journey, step: usize, stream: &'s [Value]) -> Vec<&'s Value> {
     let to = journey.steps[step].date.to_string();
     let from = journey.steps[..step].iter().rev().find(|s| s.deliver).map(|s| s.date.to_string());
-    stream
-        .iter()
-        .filter(|r| day(&r["timestamp"]).is_some_and(|d| d <= to.as_str() && from.as_deref().is_none_or(|f| d > f)))
-        .collect()
+    stream.iter().filter(|r| day(&r["timestamp"]).is_some_and(|d| d <= to.as_str() && from.as_deref().is_none_or(|f| d > f))).collect()
 }
 
 /// Check one step's expectations. `step_reports`: what the vendor reported for this step's
@@ -265,9 +277,12 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
             }
         }
     }
-    let cpr_of = |m: &Match| m.citizen.as_ref().and_then(|a| journey.citizen(a)).map(|c| c.cpr.chars().filter(char::is_ascii_digit).collect::<String>());
+    let cpr_of = |m: &Match| {
+        m.citizen.as_ref().and_then(|a| journey.citizen(a)).map(|c| c.cpr.chars().filter(char::is_ascii_digit).collect::<String>())
+    };
     let these: HashSet<&str> = step_reports.iter().filter_map(|r| r["id"].as_str()).collect();
-    let earlier_ids: HashSet<String> = resources(stream).filter(|f| f.report["id"].as_str().is_none_or(|i| !these.contains(i))).map(|f| f.key()).collect();
+    let earlier_ids: HashSet<String> =
+        resources(stream).filter(|f| f.report["id"].as_str().is_none_or(|i| !these.contains(i))).map(|f| f.key()).collect();
     for m in &e.contains {
         checked += 1;
         let before_fails = fails.len();
@@ -279,7 +294,12 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
             continue;
         }
         if m.new_id == Some(true) && !hits.iter().any(|f| !earlier_ids.contains(&f.key())) {
-            fails.push(format!("{} {} was reported, but under an id already reported earlier ({}); a new one was expected", m.profile, show(m), hits[0].key()));
+            fails.push(format!(
+                "{} {} was reported, but under an id already reported earlier ({}); a new one was expected",
+                m.profile,
+                show(m),
+                hits[0].key()
+            ));
         }
         if let Some(s) = &m.same_id_as_step {
             match journey.steps.iter().position(|x| &x.id == s) {
@@ -288,9 +308,19 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
                     let who = identity(m);
                     let before: HashSet<String> = resources(&window).filter(|f| fits(&who, f, cpr.as_deref())).map(|f| f.key()).collect();
                     if before.is_empty() {
-                        fails.push(format!("{} {}: nothing like it was reported in step {s}'s delivery to compare ids with", m.profile, show(m)));
+                        fails.push(format!(
+                            "{} {}: nothing like it was reported in step {s}'s delivery to compare ids with",
+                            m.profile,
+                            show(m)
+                        ));
                     } else if !hits.iter().any(|f| before.contains(&f.key())) {
-                        fails.push(format!("{} {} is reported under {}, not under the id it had in step {s} ({}): the same thing keeps its id", m.profile, show(m), hits[0].key(), before.iter().next().cloned().unwrap_or_default()));
+                        fails.push(format!(
+                            "{} {} is reported under {}, not under the id it had in step {s} ({}): the same thing keeps its id",
+                            m.profile,
+                            show(m),
+                            hits[0].key(),
+                            before.iter().next().cloned().unwrap_or_default()
+                        ));
                     }
                 }
                 None => fails.push(format!("unknown step {s}")),
@@ -304,7 +334,13 @@ pub fn check_step(journey: &Journey, step_index: usize, step_reports: &[Value], 
         checked += 1;
         let cpr = cpr_of(m);
         if let Some(f) = resources(step_reports).find(|f| fits(m, f, cpr.as_deref())) {
-            fails.push(format!("{} {} must not be reported, but {} is (report {})", m.profile, show(m), f.key(), f.report["id"].as_str().unwrap_or("?")));
+            fails.push(format!(
+                "{} {} must not be reported, but {} is (report {})",
+                m.profile,
+                show(m),
+                f.key(),
+                f.report["id"].as_str().unwrap_or("?")
+            ));
             rules.extend(m.rule.clone());
         }
     }

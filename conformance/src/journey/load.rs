@@ -12,7 +12,18 @@ use std::sync::OnceLock;
 pub const JOURNEY_SCHEMA_JSON: &str = include_str!("../../../schemas/journey.schema.json");
 
 /// The action names of the format.
-pub const ACTION_NAMES: [&str; 10] = ["create-case", "record-gathering", "grant", "follow-up", "reassess", "change-grant", "end-ydelse", "end-plan", "withdraw", "grant-non-ffb"];
+pub const ACTION_NAMES: [&str; 10] = [
+    "create-case",
+    "record-gathering",
+    "grant",
+    "follow-up",
+    "reassess",
+    "change-grant",
+    "end-ydelse",
+    "end-plan",
+    "withdraw",
+    "grant-non-ffb",
+];
 
 fn schema() -> &'static SchemaSet {
     static SET: OnceLock<SchemaSet> = OnceLock::new();
@@ -34,14 +45,24 @@ fn locate(doc: &Value, pointer: &str) -> (Option<String>, String) {
 /// Parse, schema-check and resolve a journey from JSON text. `origin` names it in errors
 /// until its id is known.
 pub fn parse(text: &str, origin: &str) -> Result<Journey, JourneyError> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| JourneyError::Format { journey: origin.to_string(), step: None, field: "/".into(), message: format!("not JSON: {e}") })?;
+    let doc: Value = serde_json::from_str(text).map_err(|e| JourneyError::Format {
+        journey: origin.to_string(),
+        step: None,
+        field: "/".into(),
+        message: format!("not JSON: {e}"),
+    })?;
     let name = doc["id"].as_str().unwrap_or(origin).to_string();
     // An unknown action name, said plainly (the schema's union would name a branch).
     for (si, step) in doc["steps"].as_array().into_iter().flatten().enumerate() {
         for (ai, a) in step["actions"].as_array().into_iter().flatten().enumerate() {
             if let Some(n) = a["action"].as_str().filter(|n| !ACTION_NAMES.contains(n)) {
                 let (step, _) = locate(&doc, &format!("/steps/{si}"));
-                return Err(JourneyError::Format { journey: name, step, field: format!("/actions/{ai}/action"), message: format!("unknown action \"{n}\" (one of {})", ACTION_NAMES.join(", ")) });
+                return Err(JourneyError::Format {
+                    journey: name,
+                    step,
+                    field: format!("/actions/{ai}/action"),
+                    message: format!("unknown action \"{n}\" (one of {})", ACTION_NAMES.join(", ")),
+                });
             }
         }
     }
@@ -49,7 +70,12 @@ pub fn parse(text: &str, origin: &str) -> Result<Journey, JourneyError> {
         let (step, field) = locate(&doc, &e.pointer);
         return Err(JourneyError::Format { journey: name, step, field, message: describe_violation(&e.violation) });
     }
-    let mut journey: Journey = serde_json::from_value(doc.clone()).map_err(|e| JourneyError::Format { journey: name.clone(), step: None, field: "/".into(), message: e.to_string() })?;
+    let mut journey: Journey = serde_json::from_value(doc.clone()).map_err(|e| JourneyError::Format {
+        journey: name.clone(),
+        step: None,
+        field: "/".into(),
+        message: e.to_string(),
+    })?;
     resolve::check(&mut journey)?;
     Ok(journey)
 }
@@ -81,7 +107,8 @@ pub fn load_file(path: &Path) -> Result<Journey, JourneyError> {
 /// Load every `*.json` journey of a directory, sorted by id.
 pub fn load_dir(dir: &Path) -> Result<Vec<Journey>, JourneyError> {
     let rd = std::fs::read_dir(dir).map_err(|source| JourneyError::Io { path: dir.to_path_buf(), source })?;
-    let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    let mut paths: Vec<PathBuf> =
+        rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
     paths.sort();
     let mut out: Vec<Journey> = Vec::new();
     for p in paths {
@@ -116,7 +143,10 @@ pub fn embedded() -> Vec<Journey> {
     static SUITE: OnceLock<Vec<Journey>> = OnceLock::new();
     SUITE
         .get_or_init(|| {
-            let mut v: Vec<Journey> = EMBEDDED_FILES.iter().map(|(name, text)| parse(text, name).unwrap_or_else(|e| panic!("embedded journey {name} is valid (tested): {e}"))).collect();
+            let mut v: Vec<Journey> = EMBEDDED_FILES
+                .iter()
+                .map(|(name, text)| parse(text, name).unwrap_or_else(|e| panic!("embedded journey {name} is valid (tested): {e}")))
+                .collect();
             v.sort_by(|a, b| a.id.cmp(&b.id));
             v
         })

@@ -67,4 +67,3 @@ pub enum JourneyError {
     #[error("journey {0} is defined twice")]
     Duplicate(String),
 }
-

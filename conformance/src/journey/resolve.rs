@@ -79,7 +79,11 @@ pub fn theme(term: &str, score: Option<u8>) -> Result<Theme, TermError> {
     let r = match (t, score) {
         (ThemeTerm::Ad(a), Some(s)) => Theme::ad(a, level(s)?),
         (ThemeTerm::Ad(_), None) => return Err(TermError(format!("\"{term}\" is an Aktivitet og deltagelse theme and needs a score 0-4"))),
-        (_, Some(_)) => return Err(TermError(format!("\"{term}\" is not an Aktivitet og deltagelse theme and takes no score (kl-reporting-ffb-condition-1)"))),
+        (_, Some(_)) => {
+            return Err(TermError(format!(
+                "\"{term}\" is not an Aktivitet og deltagelse theme and takes no score (kl-reporting-ffb-condition-1)"
+            )))
+        }
         (ThemeTerm::Ff(f), None) => Theme::ff(f),
         (ThemeTerm::Omgivelse(o), None) => Theme::omgivelse(o),
     };
@@ -169,7 +173,12 @@ struct Checker<'j> {
 
 impl Checker<'_> {
     fn err(&self, field: &str, message: impl Into<String>) -> JourneyError {
-        JourneyError::Invalid { journey: self.journey.to_string(), step: self.step.clone(), field: field.to_string(), message: message.into() }
+        JourneyError::Invalid {
+            journey: self.journey.to_string(),
+            step: self.step.clone(),
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
     fn term<T>(&self, field: &str, r: Result<T, TermError>) -> Result<T, JourneyError> {
         r.map_err(|e| self.err(field, e.0))
@@ -218,7 +227,12 @@ impl Checker<'_> {
                 return Err(self.err(&format!("{field}[{i}].themes"), "a goal addresses at least one theme (the first is primary)"));
             }
             for (j, t) in g.themes.iter().enumerate() {
-                self.use_alias(&format!("{field}[{i}].themes[{j}]"), t, |k| k == AliasKind::Theme { ad: true }, "an Aktivitet og deltagelse theme (kl-reporting-ffb-intervention-goal-1)")?;
+                self.use_alias(
+                    &format!("{field}[{i}].themes[{j}]"),
+                    t,
+                    |k| k == AliasKind::Theme { ad: true },
+                    "an Aktivitet og deltagelse theme (kl-reporting-ffb-intervention-goal-1)",
+                )?;
             }
             if let Some(a) = &g.alias {
                 self.define(&format!("{field}[{i}].alias"), a, AliasKind::Goal)?;
@@ -237,7 +251,20 @@ pub fn is_kebab(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-const PROFILES: [&str; 12] = ["Citizen", "ServiceRequest", "InformationGathering", "Condition", "TargetGroup", "InterventionGoal", "CarePlan", "Intervention", "ServicePerformer", "FollowUpEncounter", "CareEvaluation", "FollowUp"];
+const PROFILES: [&str; 12] = [
+    "Citizen",
+    "ServiceRequest",
+    "InformationGathering",
+    "Condition",
+    "TargetGroup",
+    "InterventionGoal",
+    "CarePlan",
+    "Intervention",
+    "ServicePerformer",
+    "FollowUpEncounter",
+    "CareEvaluation",
+    "FollowUp",
+];
 
 /// The profile names a match may name.
 pub fn profile_names() -> &'static [&'static str] {
@@ -281,7 +308,9 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
             delivering_dates.push(step.date);
         }
         if !step.deliver && !step.expect.is_empty() {
-            return Err(c.err("expect", "a step without delivery (deliver: false) has no expectations; put them on the next delivering step"));
+            return Err(
+                c.err("expect", "a step without delivery (deliver: false) has no expectations; put them on the next delivering step")
+            );
         }
         for (ai, action) in step.actions.iter_mut().enumerate() {
             let f = |name: &str| format!("actions[{ai}].{name}");
@@ -330,7 +359,10 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
                     let r = c.term(&f("result"), result(&a.result))?;
                     c.term(&f("stoettebehov"), stoettebehov(&a.stoettebehov))?;
                     if r == Opfoelgningsresultat::TraefAfgoerelseOmFortsaettelseAfIndsats && a.next_follow_up.is_none() {
-                        return Err(c.err(&f("next_follow_up"), "a plan that continues needs its next follow-up date (kl-reporting-ffb-care-plan-1)"));
+                        return Err(c.err(
+                            &f("next_follow_up"),
+                            "a plan that continues needs its next follow-up date (kl-reporting-ffb-care-plan-1)",
+                        ));
                     }
                     if let Some(al) = &a.alias {
                         c.define(&f("alias"), al, AliasKind::FollowUp)?;
@@ -340,7 +372,9 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
                     let k = c.use_alias(&f("theme"), &a.theme, |k| matches!(k, AliasKind::Theme { .. }), "a theme")?;
                     if let Some(s) = a.score {
                         if k != (AliasKind::Theme { ad: true }) {
-                            return Err(c.err(&f("score"), "only Aktivitet og deltagelse themes have a score (kl-reporting-ffb-condition-1)"));
+                            return Err(
+                                c.err(&f("score"), "only Aktivitet og deltagelse themes have a score (kl-reporting-ffb-condition-1)")
+                            );
                         }
                         c.term(&f("score"), level(s))?;
                     } else if k == (AliasKind::Theme { ad: true }) {
@@ -372,7 +406,12 @@ pub fn check(journey: &mut Journey) -> Result<(), JourneyError> {
                     c.use_alias(&f("plan"), &a.plan, |k| k == AliasKind::Plan, "a care plan")?;
                 }
                 Action::Withdraw(a) => {
-                    c.use_alias(&f("target"), &a.target, |k| matches!(k, AliasKind::Theme { .. } | AliasKind::Ydelse | AliasKind::Plan | AliasKind::FollowUp), "a theme, ydelse, care plan or follow-up")?;
+                    c.use_alias(
+                        &f("target"),
+                        &a.target,
+                        |k| matches!(k, AliasKind::Theme { .. } | AliasKind::Ydelse | AliasKind::Plan | AliasKind::FollowUp),
+                        "a theme, ydelse, care plan or follow-up",
+                    )?;
                 }
                 Action::GrantNonFfb(a) => {
                     c.use_alias(&f("citizen"), &a.citizen, |k| k == AliasKind::Citizen, "a citizen")?;

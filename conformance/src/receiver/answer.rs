@@ -37,7 +37,13 @@ pub fn conflict(key: &str, original_seq: i64) -> Value {
 
 /// 413: the body is over the receiver's size limit and was not read.
 pub fn too_large(limit: usize) -> Value {
-    one("error", "too-costly", Some(RuleId::GwJson.as_str()), &format!("The report is larger than the receiver's limit of {limit} bytes; it was not read."), Some("Bundle"))
+    one(
+        "error",
+        "too-costly",
+        Some(RuleId::GwJson.as_str()),
+        &format!("The report is larger than the receiver's limit of {limit} bytes; it was not read."),
+        Some("Bundle"),
+    )
 }
 
 /// 401: a bearer token is required and was missing or wrong.
@@ -47,7 +53,13 @@ pub fn unauthorized() -> Value {
 
 /// 415: the body is not declared as JSON.
 pub fn unsupported_media_type(found: &str) -> Value {
-    one("error", "not-supported", None, &format!("Content-Type \"{}\" is not accepted; send application/fhir+json or application/json.", mask_in_text(found)), None)
+    one(
+        "error",
+        "not-supported",
+        None,
+        &format!("Content-Type \"{}\" is not accepted; send application/fhir+json or application/json.", mask_in_text(found)),
+        None,
+    )
 }
 
 /// 503: the report could not be stored; nothing was accepted, send it again.
@@ -64,4 +76,3 @@ pub fn not_found(what: &str) -> Value {
 pub fn bad_request(what: &str) -> Value {
     one("error", "invalid", None, what, None)
 }
-

@@ -33,7 +33,11 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new(store: Arc<Store>, jobs: mpsc::Sender<Job>, config: &ReceiverConfig) -> Result<Shared, super::ReceiverError> {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("ffbkit-validate-{i}")).build().map_err(|e| super::ReceiverError::Threads { what: "validation", source: Box::new(e) })?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("ffbkit-validate-{i}"))
+            .build()
+            .map_err(|e| super::ReceiverError::Threads { what: "validation", source: Box::new(e) })?;
         let token_digest = config.token.as_ref().map(|t| Sha256::digest(t.as_bytes()).into());
         let token_fingerprint = config.token.as_ref().map(|t| super::store::sha256_hex(t.as_bytes())[..8].to_string());
         // Build the validator now, not on the first request.
@@ -53,7 +57,10 @@ impl Shared {
     /// The 401 answer, unless the request carries the token (when one is configured).
     fn refusal(&self, headers: &HeaderMap) -> Option<Response> {
         let Some(expected) = &self.token_digest else { return None };
-        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
         match given {
             Some(t) if Sha256::digest(t.trim().as_bytes()).as_slice() == expected.as_slice() => None,
             _ => {
@@ -119,7 +126,18 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             // Recorded as evidence (without the body, which was not read).
             let outcome = answer::too_large(s.max_body_bytes);
-            let inc = super::store::Incoming { dedupe_key: None, bundle_id: None, received_at, sender, cpr: None, municipality: None, timestamp: None, status: 413, outcome: outcome.clone(), body: Vec::new() };
+            let inc = super::store::Incoming {
+                dedupe_key: None,
+                bundle_id: None,
+                received_at,
+                sender,
+                cpr: None,
+                municipality: None,
+                timestamp: None,
+                status: 413,
+                outcome: outcome.clone(),
+                body: Vec::new(),
+            };
             let _ = record(&s, inc).await;
             tracing::info!(%peer, limit = s.max_body_bytes, "refused a report over the size limit (413)");
             return fhir(StatusCode::PAYLOAD_TOO_LARGE, &outcome);
@@ -129,7 +147,13 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
             return fhir(rejection.status(), &answer::bad_request(&format!("The request body could not be read: {rejection}")));
         }
     };
-    let request = Intake { body, content_type: header_str(&headers, "content-type"), idempotency_key: header_str(&headers, "idempotency-key").filter(|k| !k.is_empty()), sender, received_at };
+    let request = Intake {
+        body,
+        content_type: header_str(&headers, "content-type"),
+        idempotency_key: header_str(&headers, "idempotency-key").filter(|k| !k.is_empty()),
+        sender,
+        received_at,
+    };
     let (tx, rx) = oneshot::channel();
     s.pool.spawn(move || {
         let _ = tx.send(intake(Validator::default_validator(), request));
@@ -144,7 +168,13 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
             if status == 201 {
                 tracing::debug!(seq, citizen = masked.as_deref().unwrap_or("-"), %peer, "report accepted");
             } else {
-                let mut rules: Vec<&str> = outcome["issue"].as_array().into_iter().flatten().filter(|i| i["severity"] == "error").filter_map(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str)).collect();
+                let mut rules: Vec<&str> = outcome["issue"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|i| i["severity"] == "error")
+                    .filter_map(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str))
+                    .collect();
                 rules.sort_unstable();
                 rules.dedup();
                 tracing::info!(seq, status, citizen = masked.as_deref().unwrap_or("-"), rules = %rules.join(","), %peer, "report rejected");
@@ -180,7 +210,10 @@ async fn record(s: &Shared, inc: super::store::Incoming) -> Result<Recorded, ()>
 }
 
 /// Run a store read off the async runtime; a failure becomes a 500 answer.
-async fn read<T: Send + 'static>(s: &Shared, f: impl FnOnce(&Store) -> Result<T, super::StoreError> + Send + 'static) -> Result<T, Response> {
+async fn read<T: Send + 'static>(
+    s: &Shared,
+    f: impl FnOnce(&Store) -> Result<T, super::StoreError> + Send + 'static,
+) -> Result<T, Response> {
     let store = s.store.clone();
     match tokio::task::spawn_blocking(move || f(&store)).await {
         Ok(Ok(v)) => Ok(v),
@@ -237,7 +270,9 @@ async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, Path(key
     let k = key.clone();
     match read(&s, move |st| st.citizen_reports(&k)).await {
         Ok(list) if list.is_empty() => fhir(StatusCode::NOT_FOUND, &answer::not_found("No accepted report of a citizen with this key.")),
-        Ok(list) => json_ok(&json!({ "citizen_key": key, "citizen": list[0].citizen_masked, "reports": list.iter().map(view).collect::<Vec<_>>() })),
+        Ok(list) => {
+            json_ok(&json!({ "citizen_key": key, "citizen": list[0].citizen_masked, "reports": list.iter().map(view).collect::<Vec<_>>() }))
+        }
         Err(r) => r,
     }
 }

@@ -104,7 +104,13 @@ mod tests {
     use super::*;
 
     fn req(body: &[u8], ct: Option<&str>) -> Request {
-        Request { body: body.to_vec(), content_type: ct.map(str::to_string), idempotency_key: None, sender: "t".into(), received_at: "2026-01-01T00:00:00.000Z".into() }
+        Request {
+            body: body.to_vec(),
+            content_type: ct.map(str::to_string),
+            idempotency_key: None,
+            sender: "t".into(),
+            received_at: "2026-01-01T00:00:00.000Z".into(),
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! every request body read is stored durably in SQLite before the answer (see [`store`]).
 //! GET endpoints list what was received per citizen and the stream audit
 //! (`ffbkit_sdk::audit`) over it. The HTTP interface is described in
-//! `schemas/receiver.openapi.json` and the README ("Gateway receiver").
+//! `schemas/receiver.openapi.json` and docs/serve.md.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -97,9 +97,11 @@ impl RunningReceiver {
     pub async fn start(config: ReceiverConfig) -> Result<RunningReceiver, ReceiverError> {
         let path = config.store_path();
         let store = Arc::new(tokio::task::spawn_blocking(move || Store::open(&path)).await??);
-        let (jobs, writer) = writer::spawn(store.clone()).map_err(|e| ReceiverError::Threads { what: "store writer", source: Box::new(e) })?;
+        let (jobs, writer) =
+            writer::spawn(store.clone()).map_err(|e| ReceiverError::Threads { what: "store writer", source: Box::new(e) })?;
         let shared = Arc::new(http::Shared::new(store.clone(), jobs, &config)?);
-        let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
+        let listener =
+            tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone(), config.max_body_bytes).into_make_service_with_connect_info::<SocketAddr>();
@@ -138,7 +140,10 @@ impl RunningReceiver {
         let served = match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
             Ok(r) => r,
             Err(_) => {
-                tracing::warn!(grace_s = SHUTDOWN_GRACE.as_secs(), "requests still in flight after the grace period; stopping without them");
+                tracing::warn!(
+                    grace_s = SHUTDOWN_GRACE.as_secs(),
+                    "requests still in flight after the grace period; stopping without them"
+                );
                 server.abort();
                 Ok(Ok(()))
             }

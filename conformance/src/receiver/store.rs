@@ -163,7 +163,8 @@ CREATE INDEX IF NOT EXISTS reports_citizen ON reports (citizen_key, seq) WHERE a
 CREATE INDEX IF NOT EXISTS reports_dedupe ON reports (dedupe_key) WHERE accepted = 1;
 ";
 
-const COLUMNS: &str = "seq, bundle_id, received_at, sender, citizen_key, citizen_masked, municipality, timestamp, accepted, status, outcome, body";
+const COLUMNS: &str =
+    "seq, bundle_id, received_at, sender, citizen_key, citizen_masked, municipality, timestamp, accepted, status, outcome, body";
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
     let db = Connection::open(path)?;
@@ -199,7 +200,8 @@ fn row_to_report(row: &Row<'_>) -> rusqlite::Result<(StoredReport, String)> {
 fn finish(rows: Vec<(StoredReport, String)>) -> Result<Vec<StoredReport>, StoreError> {
     rows.into_iter()
         .map(|(mut r, outcome)| {
-            r.outcome = serde_json::from_str(&outcome).map_err(|e| StoreError::Corrupt(format!("report {}: outcome is not JSON: {e}", r.seq)))?;
+            r.outcome =
+                serde_json::from_str(&outcome).map_err(|e| StoreError::Corrupt(format!("report {}: outcome is not JSON: {e}", r.seq)))?;
             Ok(r)
         })
         .collect()
@@ -275,7 +277,9 @@ impl Store {
         let tx = db.transaction()?;
         let mut out = Vec::with_capacity(batch.len());
         {
-            let mut find = tx.prepare_cached("SELECT seq, body_sha256, outcome FROM reports WHERE dedupe_key = ?1 AND accepted = 1 ORDER BY seq LIMIT 1")?;
+            let mut find = tx.prepare_cached(
+                "SELECT seq, body_sha256, outcome FROM reports WHERE dedupe_key = ?1 AND accepted = 1 ORDER BY seq LIMIT 1",
+            )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO reports (dedupe_key, bundle_id, received_at, sender, citizen_key, citizen_masked, municipality, timestamp, accepted, status, outcome, body_sha256, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
@@ -283,10 +287,12 @@ impl Store {
                 let digest = sha256_hex(&inc.body);
                 let mut conflict_with = None;
                 if let Some(key) = &inc.dedupe_key {
-                    let prior: Option<(i64, String, String)> = find.query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+                    let prior: Option<(i64, String, String)> =
+                        find.query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
                     if let Some((seq, prior_digest, prior_outcome)) = prior {
                         if prior_digest == digest {
-                            let outcome = serde_json::from_str(&prior_outcome).map_err(|e| StoreError::Corrupt(format!("report {seq}: outcome is not JSON: {e}")))?;
+                            let outcome = serde_json::from_str(&prior_outcome)
+                                .map_err(|e| StoreError::Corrupt(format!("report {seq}: outcome is not JSON: {e}")))?;
                             out.push(Recorded::Duplicate { seq, outcome });
                             continue;
                         }
@@ -427,7 +433,13 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let store = Store::open(&dir.join("r.sqlite")).unwrap();
         let got = store
-            .record(vec![incoming("a", 201, b"{\"a\":1}"), incoming("b", 422, b"{\"b\":1}"), incoming("c", 201, b"{}"), incoming("a", 201, b"{\"a\":1}"), incoming("a", 201, b"{\"a\":2}")])
+            .record(vec![
+                incoming("a", 201, b"{\"a\":1}"),
+                incoming("b", 422, b"{\"b\":1}"),
+                incoming("c", 201, b"{}"),
+                incoming("a", 201, b"{\"a\":1}"),
+                incoming("a", 201, b"{\"a\":2}"),
+            ])
             .unwrap();
         assert_eq!(got[0], Recorded::Stored { seq: 1 });
         assert_eq!(got[3], Recorded::Duplicate { seq: 1, outcome: incoming("a", 201, b"").outcome });

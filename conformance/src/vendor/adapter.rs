@@ -64,7 +64,10 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
 
 /// The router of an adapter with an optional defect.
 pub(crate) fn router(defect: Option<Defect>) -> Router {
-    let state = Arc::new(Adapter { defect, session: Mutex::new(Session { system: VendorSystem::new("unset", defect), gateway: None, unsent: Vec::new() }) });
+    let state = Arc::new(Adapter {
+        defect,
+        session: Mutex::new(Session { system: VendorSystem::new("unset", defect), gateway: None, unsent: Vec::new() }),
+    });
     Router::new()
         .route("/health", get(|| async { StatusCode::OK }))
         .route("/reset", post(reset))
@@ -116,7 +119,10 @@ async fn actions(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Resp
     let mut session = s.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     match session.system.apply(&b.journey, date, &action) {
         Ok(()) => Json(json!({})).into_response(),
-        Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, format!("{}{}: {e}", action.name(), b.step.map(|s| format!(" (step {s})")).unwrap_or_default())),
+        Err(e) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{}{}: {e}", action.name(), b.step.map(|s| format!(" (step {s})")).unwrap_or_default()),
+        ),
     }
 }
 
@@ -147,7 +153,10 @@ async fn deliver(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Resp
                 let left = reports[sent..].to_vec();
                 let n = left.len();
                 s.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner).unsent = left;
-                return error(StatusCode::BAD_GATEWAY, format!("{sent} of {} report(s) sent; then: {e}; {n} kept to send at the next delivery", reports.len()));
+                return error(
+                    StatusCode::BAD_GATEWAY,
+                    format!("{sent} of {} report(s) sent; then: {e}; {n} kept to send at the next delivery", reports.len()),
+                );
             }
         }
     }

@@ -10,8 +10,8 @@
 //! found only the last way: a report that breaks them and that the gateway accepts is not
 //! possible (GW-REF) or not recognisable (a § 83 ydelse under an FFB code).
 
-use ffbkit_sdk::catalog::{Catalog, FFB_SYSTEM};
 use ffbkit_sdk::audit::AuditRuleId;
+use ffbkit_sdk::catalog::{Catalog, FFB_SYSTEM};
 use ffbkit_sdk::domain::{Date, Id};
 use ffbkit_sdk::profile::{ext, Profile};
 use ffbkit_sdk::rules::{AnyRuleId, RuleId};
@@ -129,23 +129,39 @@ impl Defect {
     /// What the vendor does wrong, in one sentence.
     pub fn description(&self) -> &'static str {
         match self {
-            Defect::ForgetsStoettebehovAtFollowUp => "At a follow-up with an unchanged støttebehov, no new (dated) støttebehov assessment is registered.",
-            Defect::EndDateReportedLate => "A nightly job applies a ydelse's end the day after, so the end date is first reported a day (or more) late.",
+            Defect::ForgetsStoettebehovAtFollowUp => {
+                "At a follow-up with an unchanged støttebehov, no new (dated) støttebehov assessment is registered."
+            }
+            Defect::EndDateReportedLate => {
+                "A nightly job applies a ydelse's end the day after, so the end date is first reported a day (or more) late."
+            }
             Defect::TwoDaysInOneReport => "After days without reporting, the missed days' changes are sent as one report.",
             Defect::NewIdsEveryReport => "Themes are exported with a new resource id in every report instead of a stable one.",
-            Defect::KeepsPlanIdOnNewGrant => "A changed grant edits the care plan in place (same id, new tilbud or målgrupper) without a new information gathering.",
+            Defect::KeepsPlanIdOnNewGrant => {
+                "A changed grant edits the care plan in place (same id, new tilbud or målgrupper) without a new information gathering."
+            }
             Defect::ReassessWithoutLastAsserted => "A re-assessed theme gets its new score, but the last-asserted date is not set.",
-            Defect::DeletesInsteadOfWithdrawing => "A wrong registration is deleted in the system and simply no longer sent, instead of re-sent as entered-in-error.",
-            Defect::ReportsADayLate => "The reporting job runs before the day's registrations are done, so each day's changes go out with the next delivery.",
-            Defect::ReportsParagraf83AsFfb => "A § 83 ydelse (outside FFB) is mapped to the FFB ydelse «Støtte til personlig hygiejne» and reported.",
-            Defect::GrantsWithoutMaalgruppe => "Grants are sent as care plans with intent plan and without målgrupper, so ydelser lack their FFB målgruppe.",
+            Defect::DeletesInsteadOfWithdrawing => {
+                "A wrong registration is deleted in the system and simply no longer sent, instead of re-sent as entered-in-error."
+            }
+            Defect::ReportsADayLate => {
+                "The reporting job runs before the day's registrations are done, so each day's changes go out with the next delivery."
+            }
+            Defect::ReportsParagraf83AsFfb => {
+                "A § 83 ydelse (outside FFB) is mapped to the FFB ydelse «Støtte til personlig hygiejne» and reported."
+            }
+            Defect::GrantsWithoutMaalgruppe => {
+                "Grants are sent as care plans with intent plan and without målgrupper, so ydelser lack their FFB målgruppe."
+            }
             Defect::OmitsFfThemes => "Funktioner og forhold themes are kept out of the reports.",
             Defect::OmitsAdThemes => "Aktivitet og deltagelse themes, and so the goals on them, are kept out of the reports.",
             Defect::OmitsGoals => "Indsatsmål (with their måltype) are kept out of the reports.",
             Defect::OmitsGoalConditions => "A goal is sent without the themes it addresses when those themes did not change that day.",
             Defect::NewThemeWithoutGathering => "A newly recorded theme is sent without the (changed) information gathering that holds it.",
             Defect::ScoresFfTheme => "A funktionsevnescore is sent on Funktioner og forhold themes too.",
-            Defect::WrongStsIdentifier => "The citizen's municipality is identified by its kommunekode (751) instead of its KOMBIT STS organisation UUID.",
+            Defect::WrongStsIdentifier => {
+                "The citizen's municipality is identified by its kommunekode (751) instead of its KOMBIT STS organisation UUID."
+            }
             Defect::MissingFollowUpDate => "Care plans are sent without their follow-up date (opfølgningsdato).",
             Defect::LocalIds => "Goals carry the vendor's local database ids (maal-1, ...) instead of UUIDs.",
             Defect::SendsResourceTwice => "A theme is sent twice in the same report.",
@@ -191,10 +207,13 @@ impl Defect {
     pub fn apply_to_delivery(&self, reports: Vec<(Date, Value)>) -> Vec<(Date, Value)> {
         match self {
             Defect::TwoDaysInOneReport if reports.len() > 1 => vec![merge(reports)],
-            _ => reports.into_iter().map(|(d, mut r)| {
-                self.apply_to_report(&mut r);
-                (d, r)
-            }).collect(),
+            _ => reports
+                .into_iter()
+                .map(|(d, mut r)| {
+                    self.apply_to_report(&mut r);
+                    (d, r)
+                })
+                .collect(),
         }
     }
 
@@ -208,8 +227,15 @@ impl Defect {
         let theme_code = |e: &Value| e["resource"].pointer("/code/coding/0/code").and_then(Value::as_str).map(str::to_string);
         match self {
             Defect::ScoresFfTheme => {
-                for e in entries.iter_mut().filter(|e| is(e, Profile::Condition) && in_set(theme_code(e).as_deref(), "KLConditionFFCodesFFB")) {
-                    insert_before(&mut e["resource"], "code", "severity", json!({"coding": [{"system": FFB_SYSTEM, "code": "5bdde847-2837-416b-ab63-bbff8b7aa531"}]}));
+                for e in
+                    entries.iter_mut().filter(|e| is(e, Profile::Condition) && in_set(theme_code(e).as_deref(), "KLConditionFFCodesFFB"))
+                {
+                    insert_before(
+                        &mut e["resource"],
+                        "code",
+                        "severity",
+                        json!({"coding": [{"system": FFB_SYSTEM, "code": "5bdde847-2837-416b-ab63-bbff8b7aa531"}]}),
+                    );
                 }
             }
             Defect::WrongStsIdentifier => {
@@ -236,11 +262,19 @@ impl Defect {
                 }
             }
             Defect::OmitsFfThemes => {
-                let gone: Vec<String> = entries.iter().filter(|e| is(e, Profile::Condition) && in_set(theme_code(e).as_deref(), "KLConditionFFCodesFFB")).map(key).collect();
+                let gone: Vec<String> = entries
+                    .iter()
+                    .filter(|e| is(e, Profile::Condition) && in_set(theme_code(e).as_deref(), "KLConditionFFCodesFFB"))
+                    .map(key)
+                    .collect();
                 drop_resources(entries, &gone);
             }
             Defect::OmitsAdThemes => {
-                let mut gone: Vec<String> = entries.iter().filter(|e| is(e, Profile::Condition) && in_set(theme_code(e).as_deref(), "KLConditionADCodesFFB")).map(key).collect();
+                let mut gone: Vec<String> = entries
+                    .iter()
+                    .filter(|e| is(e, Profile::Condition) && in_set(theme_code(e).as_deref(), "KLConditionADCodesFFB"))
+                    .map(key)
+                    .collect();
                 gone.extend(entries.iter().filter(|e| is(e, Profile::InterventionGoal)).map(key));
                 drop_resources(entries, &gone);
             }
@@ -258,22 +292,35 @@ impl Defect {
                 }
             }
             Defect::OmitsGoalConditions => {
-                let addressed: Vec<String> = entries.iter().filter(|e| is(e, Profile::InterventionGoal)).flat_map(|e| e["resource"]["addresses"].as_array().cloned().unwrap_or_default()).filter_map(|a| a["reference"].as_str().map(str::to_string)).collect();
+                let addressed: Vec<String> = entries
+                    .iter()
+                    .filter(|e| is(e, Profile::InterventionGoal))
+                    .flat_map(|e| e["resource"]["addresses"].as_array().cloned().unwrap_or_default())
+                    .filter_map(|a| a["reference"].as_str().map(str::to_string))
+                    .collect();
                 let unchanged_today = |e: &Value| {
                     let r = &e["resource"];
                     r["recordedDate"].as_str().and_then(|s| s.get(..10)) != Some(day.as_str())
-                        && r["extension"].as_array().is_none_or(|x| x.iter().all(|x| x["valueDateTime"].as_str().and_then(|s| s.get(..10)) != Some(day.as_str())))
+                        && r["extension"]
+                            .as_array()
+                            .is_none_or(|x| x.iter().all(|x| x["valueDateTime"].as_str().and_then(|s| s.get(..10)) != Some(day.as_str())))
                 };
                 entries.retain(|e| !(addressed.contains(&key(e)) && unchanged_today(e)));
             }
             Defect::NewThemeWithoutGathering => {
-                let recorded_today = entries.iter().any(|e| is(e, Profile::Condition) && e["resource"]["recordedDate"].as_str().and_then(|s| s.get(..10)) == Some(day.as_str()));
+                let recorded_today = entries.iter().any(|e| {
+                    is(e, Profile::Condition) && e["resource"]["recordedDate"].as_str().and_then(|s| s.get(..10)) == Some(day.as_str())
+                });
                 if recorded_today {
                     entries.retain(|e| !is(e, Profile::InformationGathering));
                 }
             }
             Defect::LocalIds => {
-                let goals: Vec<String> = entries.iter().filter(|e| is(e, Profile::InterventionGoal)).filter_map(|e| e["resource"]["id"].as_str().map(str::to_string)).collect();
+                let goals: Vec<String> = entries
+                    .iter()
+                    .filter(|e| is(e, Profile::InterventionGoal))
+                    .filter_map(|e| e["resource"]["id"].as_str().map(str::to_string))
+                    .collect();
                 let mut text = r.to_string();
                 for (i, g) in goals.iter().enumerate() {
                     text = text.replace(g, &format!("maal-{}", i + 1));
@@ -281,7 +328,11 @@ impl Defect {
                 *r = serde_json::from_str(&text).expect("still JSON");
             }
             Defect::NewIdsEveryReport => {
-                let themes: Vec<String> = entries.iter().filter(|e| is(e, Profile::Condition)).filter_map(|e| e["resource"]["id"].as_str().map(str::to_string)).collect();
+                let themes: Vec<String> = entries
+                    .iter()
+                    .filter(|e| is(e, Profile::Condition))
+                    .filter_map(|e| e["resource"]["id"].as_str().map(str::to_string))
+                    .collect();
                 let mut text = r.to_string();
                 for t in &themes {
                     text = text.replace(t, Id::derived(&[t, "export", &day]).as_str());
@@ -324,7 +375,10 @@ fn drop_resources(entries: &mut Vec<Value>, gone: &[String]) {
     entries.retain(|e| !gone.contains(&key(e)));
     fn refers(v: &Value, gone: &[String]) -> bool {
         match v {
-            Value::Object(o) => o.get("reference").and_then(Value::as_str).is_some_and(|r| gone.iter().any(|g| g == r)) || o.get("itemReference").is_some_and(|x| refers(x, gone)),
+            Value::Object(o) => {
+                o.get("reference").and_then(Value::as_str).is_some_and(|r| gone.iter().any(|g| g == r))
+                    || o.get("itemReference").is_some_and(|x| refers(x, gone))
+            }
             _ => false,
         }
     }
@@ -336,7 +390,8 @@ fn drop_resources(entries: &mut Vec<Value>, gone: &[String]) {
             }
             Value::Object(o) => {
                 o.values_mut().for_each(|x| walk(x, gone));
-                let empty: Vec<String> = o.iter().filter(|(_, x)| x.as_array().is_some_and(|a| a.is_empty())).map(|(k, _)| k.clone()).collect();
+                let empty: Vec<String> =
+                    o.iter().filter(|(_, x)| x.as_array().is_some_and(|a| a.is_empty())).map(|(k, _)| k.clone()).collect();
                 for k in empty {
                     o.remove(&k);
                 }

@@ -89,7 +89,10 @@ impl VendorSystem {
     }
 
     fn entity(&self, journey: &str, alias: &str) -> R<(String, Entity)> {
-        self.aliases.get(&(journey.to_string(), alias.to_string())).cloned().ok_or_else(|| format!("unknown alias \"{alias}\" in journey {journey}"))
+        self.aliases
+            .get(&(journey.to_string(), alias.to_string()))
+            .cloned()
+            .ok_or_else(|| format!("unknown alias \"{alias}\" in journey {journey}"))
     }
 
     fn name(&mut self, journey: &str, citizen: &str, alias: &str, e: Entity) {
@@ -97,7 +100,9 @@ impl VendorSystem {
     }
 
     fn case_mut(&mut self, journey: &str, citizen: &str) -> R<&mut CitizenCase> {
-        self.cases.get_mut(&(journey.to_string(), citizen.to_string())).ok_or_else(|| format!("citizen \"{citizen}\" has no case yet (create-case first)"))
+        self.cases
+            .get_mut(&(journey.to_string(), citizen.to_string()))
+            .ok_or_else(|| format!("citizen \"{citizen}\" has no case yet (create-case first)"))
     }
 
     /// Apply one action of a journey step on a business day.
@@ -114,7 +119,9 @@ impl VendorSystem {
 
     fn evaluation(&self, journey: &str, citizen: &str, case: &mut Case, date: Date, term: &str) -> R<Id> {
         let level = resolve::stoettebehov(term).map_err(|e| e.0)?;
-        if let Some(e) = case.evaluations.iter().find(|e| e.level == level && e.at.date() == date && e.registration == Registration::Current) {
+        if let Some(e) =
+            case.evaluations.iter().find(|e| e.level == level && e.at.date() == date && e.registration == Registration::Current)
+        {
             return Ok(e.id.clone());
         }
         let mut e = d::SupportEvaluation::new(level, date.at(11, 0));
@@ -167,7 +174,13 @@ impl VendorSystem {
                 return Err("a goal addresses at least one Aktivitet og deltagelse theme".into());
             }
             let secondary: Vec<&d::ThemeAssessment> = themes[1..].iter().collect();
-            let mut goal = d::Goal::new(resolve::maaltype(&g.maaltype).map_err(|e| e.0)?, resolve::level(g.expected_score).map_err(|e| e.0)?, &themes[0], &secondary).map_err(|e| e.to_string())?;
+            let mut goal = d::Goal::new(
+                resolve::maaltype(&g.maaltype).map_err(|e| e.0)?,
+                resolve::level(g.expected_score).map_err(|e| e.0)?,
+                &themes[0],
+                &secondary,
+            )
+            .map_err(|e| e.to_string())?;
             let idx = i.to_string();
             goal.id = self.id(journey, &[citizen, "goal", g.alias.as_deref().unwrap_or(plan_alias), &idx]);
             out.push(goal.id.clone());
@@ -177,12 +190,21 @@ impl VendorSystem {
     }
 
     /// Ydelser under a plan, starting with it unless they say otherwise.
-    fn interventions(&self, journey: &str, citizen: &str, case: &mut Case, plan: &Id, date: Date, specs: &[YdelseSpec]) -> R<Vec<(String, Id)>> {
+    fn interventions(
+        &self,
+        journey: &str,
+        citizen: &str,
+        case: &mut Case,
+        plan: &Id,
+        date: Date,
+        specs: &[YdelseSpec],
+    ) -> R<Vec<(String, Id)>> {
         let p = case.care_plans.iter().find(|p| &p.id == plan).cloned().ok_or("plan not in the case")?;
         let start = p.start;
         let mut out = Vec::new();
         for y in specs {
-            let mut i = d::Intervention::new(&p, resolve::ydelse(&y.ydelse).map_err(|e| e.0)?, y.start.unwrap_or(start), date.at(12, 0)).map_err(|e| e.to_string())?;
+            let mut i = d::Intervention::new(&p, resolve::ydelse(&y.ydelse).map_err(|e| e.0)?, y.start.unwrap_or(start), date.at(12, 0))
+                .map_err(|e| e.to_string())?;
             i.id = self.id(journey, &[citizen, "ydelse", &y.alias]);
             out.push((y.alias.clone(), i.id.clone()));
             case.interventions.push(i);
@@ -199,9 +221,19 @@ impl VendorSystem {
                 let municipality = a.municipality.as_deref().ok_or("create-case needs the municipality")?;
                 let key = (j.to_string(), a.citizen.clone());
                 if !self.cases.contains_key(&key) {
-                    let mut citizen = d::Citizen::new(d::Cpr::parse(cpr).map_err(|e| e.to_string())?, municipality).map_err(|e| e.to_string())?;
+                    let mut citizen =
+                        d::Citizen::new(d::Cpr::parse(cpr).map_err(|e| e.to_string())?, municipality).map_err(|e| e.to_string())?;
                     citizen.id = self.id(j, &[&a.citizen, "patient"]);
-                    self.cases.insert(key.clone(), CitizenCase { case: Case::new(citizen), planner: Planner::new(), pending: BTreeMap::new(), non_ffb: Vec::new(), late_ends: Vec::new() });
+                    self.cases.insert(
+                        key.clone(),
+                        CitizenCase {
+                            case: Case::new(citizen),
+                            planner: Planner::new(),
+                            pending: BTreeMap::new(),
+                            non_ffb: Vec::new(),
+                            late_ends: Vec::new(),
+                        },
+                    );
                 }
                 let mut r = d::ServiceRequest::new(&a.case_number);
                 r.id = self.id(j, &[&a.citizen, "request", a.request.as_deref().unwrap_or(&a.case_number)]);
@@ -219,7 +251,14 @@ impl VendorSystem {
                     None => {
                         let request = case.service_requests.last().ok_or("no henvendelse to gather information for")?.id.clone();
                         let id = self.id(j, &[&a.citizen, "gathering", &a.gathering]);
-                        case.gatherings.push(d::InformationGathering { id: id.clone(), service_request: request, at: date.at(10, 0), completed: false, themes: Vec::new(), evaluation: None });
+                        case.gatherings.push(d::InformationGathering {
+                            id: id.clone(),
+                            service_request: request,
+                            at: date.at(10, 0),
+                            completed: false,
+                            themes: Vec::new(),
+                            evaluation: None,
+                        });
                         self.name(j, &a.citizen, &a.gathering, Entity::Gathering(id.clone()));
                         id
                     }
@@ -235,7 +274,11 @@ impl VendorSystem {
                     Some(s) => Some(self.evaluation(j, &a.citizen, &mut case, date, s)?),
                     None => None,
                 };
-                let g = case.gatherings.iter_mut().find(|g| g.id == gid).ok_or_else(|| format!("the information gathering \"{}\" belongs to another citizen", a.gathering))?;
+                let g = case
+                    .gatherings
+                    .iter_mut()
+                    .find(|g| g.id == gid)
+                    .ok_or_else(|| format!("the information gathering \"{}\" belongs to another citizen", a.gathering))?;
                 for (alias, ta) in &new_themes {
                     g.themes.push(ta.id.clone());
                     self.aliases.insert((j.to_string(), alias.clone()), (a.citizen.clone(), Entity::Theme(ta.id.clone())));
@@ -262,7 +305,8 @@ impl VendorSystem {
                 let Groups { primary, secondary, named } = self.target_groups(j, &a.citizen, &mut case, date, &a.maalgrupper)?;
                 let goals = self.goals(j, &a.citizen, &a.plan, &mut case, &a.goals)?;
                 let case_number = case.service_requests.last().map(|r| r.case_number.clone()).ok_or("no henvendelse to grant on")?;
-                let mut plan = d::CarePlan::new(&case_number, start, resolve::tilbud(&a.tilbud).map_err(|e| e.0)?).map_err(|e| e.to_string())?;
+                let mut plan =
+                    d::CarePlan::new(&case_number, start, resolve::tilbud(&a.tilbud).map_err(|e| e.0)?).map_err(|e| e.to_string())?;
                 plan.id = self.id(j, &[&a.citizen, "plan", &a.plan]);
                 plan.primary_target_group = primary;
                 plan.secondary_target_groups = secondary;
@@ -287,9 +331,19 @@ impl VendorSystem {
                 let Entity::Plan(pid) = e else { return Err(format!("\"{}\" is not a care plan", a.plan)) };
                 let mut case = self.case_mut(j, &citizen)?.case.clone();
                 let result = resolve::result(&a.result).map_err(|e| e.0)?;
-                let eval = if self.defect == Some(Defect::ForgetsStoettebehovAtFollowUp) { None } else { Some(self.evaluation(j, &citizen, &mut case, date, &a.stoettebehov)?) };
+                let eval = if self.defect == Some(Defect::ForgetsStoettebehovAtFollowUp) {
+                    None
+                } else {
+                    Some(self.evaluation(j, &citizen, &mut case, date, &a.stoettebehov)?)
+                };
                 let fid = self.id(j, &[&citizen, "follow-up", &a.plan, &date.to_string(), a.alias.as_deref().unwrap_or("")]);
-                case.follow_ups.push(d::FollowUpResult { id: fid.clone(), care_plan: pid.clone(), result, day: date, registration: Registration::Current });
+                case.follow_ups.push(d::FollowUpResult {
+                    id: fid.clone(),
+                    care_plan: pid.clone(),
+                    result,
+                    day: date,
+                    registration: Registration::Current,
+                });
                 let plan = case.care_plans.iter_mut().find(|p| p.id == pid).ok_or("plan not in the case")?;
                 if let Some(e) = eval {
                     plan.evaluation = Some(e);
@@ -368,7 +422,8 @@ impl VendorSystem {
                     self.name(j, &citizen, &a.gathering, Entity::Other);
                     old.clone()
                 } else {
-                    let pid = change_grant_with_ids(&mut case, &old, date, new_plan, new_gathering.clone(), change).ok_or("plan not in the case")?;
+                    let pid = change_grant_with_ids(&mut case, &old, date, new_plan, new_gathering.clone(), change)
+                        .ok_or("plan not in the case")?;
                     let plan_eval = case.care_plans.iter().find(|p| p.id == pid).and_then(|p| p.evaluation.clone());
                     if let Some(g) = case.gatherings.last_mut() {
                         g.evaluation = plan_eval.or(g.evaluation.clone());
@@ -434,15 +489,25 @@ impl VendorSystem {
                     return Ok(citizen);
                 }
                 match e {
-                    Entity::Theme(id) => c.case.themes.iter_mut().find(|t| t.id == id).ok_or("theme not in the case")?.registration = Registration::EnteredInError,
-                    Entity::Ydelse(id) => c.case.interventions.iter_mut().find(|t| t.id == id).ok_or("ydelse not in the case")?.status = PlanStatus::EnteredInError,
+                    Entity::Theme(id) => {
+                        c.case.themes.iter_mut().find(|t| t.id == id).ok_or("theme not in the case")?.registration =
+                            Registration::EnteredInError
+                    }
+                    Entity::Ydelse(id) => {
+                        c.case.interventions.iter_mut().find(|t| t.id == id).ok_or("ydelse not in the case")?.status =
+                            PlanStatus::EnteredInError
+                    }
                     Entity::Plan(id) => {
-                        c.case.care_plans.iter_mut().find(|t| t.id == id).ok_or("plan not in the case")?.status = PlanStatus::EnteredInError;
+                        c.case.care_plans.iter_mut().find(|t| t.id == id).ok_or("plan not in the case")?.status =
+                            PlanStatus::EnteredInError;
                         for i in c.case.interventions.iter_mut().filter(|i| i.care_plan == id) {
                             i.status = PlanStatus::EnteredInError;
                         }
                     }
-                    Entity::FollowUp(id) => c.case.follow_ups.iter_mut().find(|t| t.id == id).ok_or("follow-up not in the case")?.registration = Registration::EnteredInError,
+                    Entity::FollowUp(id) => {
+                        c.case.follow_ups.iter_mut().find(|t| t.id == id).ok_or("follow-up not in the case")?.registration =
+                            Registration::EnteredInError
+                    }
                     _ => return Err(format!("\"{}\" cannot be withdrawn by this vendor", a.target)),
                 }
                 Ok(citizen)
@@ -456,7 +521,13 @@ impl VendorSystem {
                     // The vendor's mapping table sends every ydelse, § 83 included, mapped
                     // to the nearest FFB ydelse under the citizen's active care plan.
                     if let Some(plan) = c.case.care_plans.iter().rev().find(|p| p.status == PlanStatus::Active).cloned() {
-                        let mut i = d::Intervention::new(&plan, ffbkit_sdk::catalog::codes::Ydelse::StoetteTilPersonligHygiejne, date, date.at(12, 0)).map_err(|e| e.to_string())?;
+                        let mut i = d::Intervention::new(
+                            &plan,
+                            ffbkit_sdk::catalog::codes::Ydelse::StoetteTilPersonligHygiejne,
+                            date,
+                            date.at(12, 0),
+                        )
+                        .map_err(|e| e.to_string())?;
                         i.id = intervention_id;
                         c.case.interventions.push(i);
                     }

@@ -52,7 +52,9 @@ pub(crate) fn count(state: &StreamState) -> Coverage {
         support_assessments: state.current_of(Profile::CareEvaluation).count(),
         maaltyper: state
             .current_of(Profile::InterventionGoal)
-            .filter(|(_, t)| t.current["target"].as_array().is_some_and(|ts| ts.iter().any(|x| code(x, "measure") == Some(fixed::MEASURE_CHANGE_VALUE))))
+            .filter(|(_, t)| {
+                t.current["target"].as_array().is_some_and(|ts| ts.iter().any(|x| code(x, "measure") == Some(fixed::MEASURE_CHANGE_VALUE)))
+            })
             .count(),
         ydelser: state.current_of(Profile::Intervention).count(),
         follow_ups: state.current_of(Profile::FollowUp).count(),

@@ -24,7 +24,13 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `rule` with the rule's severity ([`super::AuditRule::severity`]).
-    pub(crate) fn new(rule_id: AuditRuleId, report: Option<String>, resource: Option<String>, day: Option<String>, message: String) -> Finding {
+    pub(crate) fn new(
+        rule_id: AuditRuleId,
+        report: Option<String>,
+        resource: Option<String>,
+        day: Option<String>,
+        message: String,
+    ) -> Finding {
         let rule = rule_id.rule();
         Finding { rule: rule.id, severity: rule.severity, report, resource, day, message }
     }

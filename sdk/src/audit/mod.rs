@@ -39,7 +39,7 @@
 //!   or ended (completed, cancelled); a withdrawn resource is never re-instated; an
 //!   observation is withdrawn with `entered-in-error`, not `cancelled`; a withdrawn
 //!   condition keeps clinicalStatus `inactive` (the profile requires clinicalStatus, FHIR's
-//!   con-5 forbids it: ffbkit's convention, see README).
+//!   con-5 forbids it: ffbkit's convention, see docs/fidelity.md).
 //! - **PROTO-COND-UPDATE**: a re-assessed condition keeps its FFB code and sets its
 //!   last-asserted date to the report's day.
 //! - **PROTO-NEW-GATHERING**: a care plan keeps its målgrupper and tilbud (compared as codes)
@@ -112,7 +112,8 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
     for report in order {
         let rep = Report::new(report);
         // New, or content other than the stream's current version (meta aside).
-        let changed: HashSet<String> = rep.resources.iter().filter(|r| state.get(&key(r)).is_none_or(|old| !same_content(old, r))).map(|r| key(r)).collect();
+        let changed: HashSet<String> =
+            rep.resources.iter().filter(|r| state.get(&key(r)).is_none_or(|old| !same_content(old, r))).map(|r| key(r)).collect();
         proto::one_day(&rep, &changed, f);
         proto::references_resolve(&rep, f);
         let mut new_keys = Vec::new();
@@ -124,7 +125,14 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
                 out.municipality = crate::report::municipality_of_patient(*r).unwrap_or("").to_string();
                 match &patient {
                     None => patient = Some(k.clone()),
-                    Some(p) if *p != k => f.push(rep.finding(AuditRuleId::ProtoIdStable, Some(&k), format!("The citizen was reported as {p} before and is now {k}; the citizen usually keeps one Patient id.")).interpretation()),
+                    Some(p) if *p != k => f.push(
+                        rep.finding(
+                            AuditRuleId::ProtoIdStable,
+                            Some(&k),
+                            format!("The citizen was reported as {p} before and is now {k}; the citizen usually keeps one Patient id."),
+                        )
+                        .interpretation(),
+                    ),
                     _ => {}
                 }
             }
@@ -145,7 +153,11 @@ pub fn audit_citizen(reports: &[Value]) -> CitizenAudit {
                     proto::withdrawn_condition(&rep, r, f);
                     let id = r["id"].as_str().unwrap_or("").to_string();
                     match kind_of_id.get(&id) {
-                        Some(other) if !id.is_empty() && *other != k => f.push(rep.finding(AuditRuleId::ProtoIdStable, Some(&k), format!("The id was reported before as {other}; an id names one thing."))),
+                        Some(other) if !id.is_empty() && *other != k => f.push(rep.finding(
+                            AuditRuleId::ProtoIdStable,
+                            Some(&k),
+                            format!("The id was reported before as {other}; an id names one thing."),
+                        )),
                         _ => {
                             kind_of_id.insert(id, k.clone());
                         }

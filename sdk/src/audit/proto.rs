@@ -6,11 +6,11 @@
 //! out in the module documentation of [`crate::audit`].
 
 use super::finding::Finding;
-use super::rules::AuditRuleId;
 use super::resource::{code, day_before, day_of, key, last_asserted, withdrawn};
-use crate::report::{profile_of, reference_key, references, references_under};
+use super::rules::AuditRuleId;
 use super::state::StreamState;
 use crate::profile::Profile;
+use crate::report::{profile_of, reference_key, references, references_under};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -29,7 +29,8 @@ pub(crate) struct Report<'a> {
 impl<'a> Report<'a> {
     /// Read a report's id, day and resources.
     pub fn new(report: &'a Value) -> Report<'a> {
-        let resources: Vec<&Value> = report["entry"].as_array().map(|e| e.iter().map(|e| &e["resource"]).filter(|r| r.is_object()).collect()).unwrap_or_default();
+        let resources: Vec<&Value> =
+            report["entry"].as_array().map(|e| e.iter().map(|e| &e["resource"]).filter(|r| r.is_object()).collect()).unwrap_or_default();
         let by_key = resources.iter().map(|r| (key(r), *r)).collect();
         Report { id: report["id"].as_str().unwrap_or("?"), day: day_of(&report["timestamp"]).unwrap_or(""), resources, by_key }
     }
@@ -64,7 +65,14 @@ pub(crate) fn one_day(rep: &Report, changed: &HashSet<String>, out: &mut Vec<Fin
     let list = days.keys().copied().collect::<Vec<_>>().join(", ");
     for r in judged {
         if let Some(d) = day_of(&r["meta"]["lastUpdated"]).filter(|d| *d != main) {
-            out.push(rep.finding(AuditRuleId::ProtoOneDay, Some(&key(r)), format!("The report changes resources updated on {} days ({list}); this resource changed on {d}, the report covers {main}.", days.len())));
+            out.push(rep.finding(
+                AuditRuleId::ProtoOneDay,
+                Some(&key(r)),
+                format!(
+                    "The report changes resources updated on {} days ({list}); this resource changed on {d}, the report covers {main}.",
+                    days.len()
+                ),
+            ));
         }
     }
 }
@@ -83,7 +91,13 @@ pub(crate) fn references_resolve(rep: &Report, out: &mut Vec<Finding>) {
             if goal && top == "addresses" {
                 out.push(rep.finding(AuditRuleId::ProtoGoalContext, Some(&k), format!("The goal addresses {target}, which is not in the same report; a goal is reported with the conditions it addresses.")));
             } else {
-                out.push(rep.finding(AuditRuleId::ProtoSnapshot, Some(&k), format!("{k} references {target} ({top}), which is not in the report; a report carries everything its resources reference.")));
+                out.push(rep.finding(
+                    AuditRuleId::ProtoSnapshot,
+                    Some(&k),
+                    format!(
+                        "{k} references {target} ({top}), which is not in the report; a report carries everything its resources reference."
+                    ),
+                ));
             }
         }
     }
@@ -95,7 +109,11 @@ pub(crate) fn references_resolve(rep: &Report, out: &mut Vec<Finding>) {
 /// invariant kl-reporting-ffb-care-plan-3 is commented out in the IG.
 pub(crate) fn new_ones_are_held(rep: &Report, new_keys: &[String], out: &mut Vec<Finding>) {
     let held_by = |k: &str, holders: &[&str]| {
-        rep.resources.iter().any(|h| holders.contains(&h["resourceType"].as_str().unwrap_or("")) && profile_of(*h) != Some(Profile::Intervention) && references(*h).iter().any(|(_, r)| reference_key(r) == k))
+        rep.resources.iter().any(|h| {
+            holders.contains(&h["resourceType"].as_str().unwrap_or(""))
+                && profile_of(*h) != Some(Profile::Intervention)
+                && references(*h).iter().any(|(_, r)| reference_key(r) == k)
+        })
     };
     for k in new_keys {
         let Some(r) = rep.by_key.get(k) else { continue };
@@ -123,7 +141,14 @@ pub(crate) fn daily(rep: &Report, r: &Value, out: &mut Vec<Finding>) -> bool {
     let Some(cutoff) = day_before(rep.day) else { return true };
     if lu < cutoff.as_str() {
         let k = key(r);
-        out.push(rep.finding(AuditRuleId::ProtoDaily, Some(&k), format!("{k} was updated on {lu} (meta.lastUpdated) but first delivered in the report of {}; changes are delivered at least daily.", rep.day)));
+        out.push(rep.finding(
+            AuditRuleId::ProtoDaily,
+            Some(&k),
+            format!(
+                "{k} was updated on {lu} (meta.lastUpdated) but first delivered in the report of {}; changes are delivered at least daily.",
+                rep.day
+            ),
+        ));
     }
     true
 }
@@ -154,24 +179,52 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
     };
     let (po, pn) = (profile_of(old), profile_of(new));
     if po != pn {
-        push(AuditRuleId::ProtoIdStable, false, format!("The id was a {} and is now reported as a {}; a known id is an update of the same thing.", po.map_or("?", |p| p.title()), pn.map_or("?", |p| p.title())));
+        push(
+            AuditRuleId::ProtoIdStable,
+            false,
+            format!(
+                "The id was a {} and is now reported as a {}; a known id is an update of the same thing.",
+                po.map_or("?", |p| p.title()),
+                pn.map_or("?", |p| p.title())
+            ),
+        );
         return;
     }
     if withdrawn(old) && !withdrawn(new) {
-        push(AuditRuleId::ProtoError, true, "A withdrawn (entered-in-error) resource is reported again as valid; a new registration takes a new id.".into());
+        push(
+            AuditRuleId::ProtoError,
+            true,
+            "A withdrawn (entered-in-error) resource is reported again as valid; a new registration takes a new id.".into(),
+        );
     }
     if new["resourceType"] == "Observation" && new["status"] == "cancelled" && old["status"] != "cancelled" {
-        push(AuditRuleId::ProtoError, true, "A reported observation is re-sent as cancelled; data entered in error is withdrawn with status entered-in-error.".into());
+        push(
+            AuditRuleId::ProtoError,
+            true,
+            "A reported observation is re-sent as cancelled; data entered in error is withdrawn with status entered-in-error.".into(),
+        );
     }
     match pn {
         Some(Profile::Condition) => {
             if code(old, "code") != code(new, "code") {
-                push(AuditRuleId::ProtoCondUpdate, false, "A re-assessed condition changed its FFB code; it must keep it (a new theme is a new resource).".into());
+                push(
+                    AuditRuleId::ProtoCondUpdate,
+                    false,
+                    "A re-assessed condition changed its FFB code; it must keep it (a new theme is a new resource).".into(),
+                );
             }
             let changed = old.get("severity") != new.get("severity") || old.get("clinicalStatus") != new.get("clinicalStatus");
             let asserted = last_asserted(new);
             if changed && !withdrawn(new) && asserted != Some(rep.day) {
-                push(AuditRuleId::ProtoCondUpdate, false, format!("The condition was re-assessed in the report of {}, but its last-asserted date is {}.", rep.day, asserted.unwrap_or("missing")));
+                push(
+                    AuditRuleId::ProtoCondUpdate,
+                    false,
+                    format!(
+                        "The condition was re-assessed in the report of {}, but its last-asserted date is {}.",
+                        rep.day,
+                        asserted.unwrap_or("missing")
+                    ),
+                );
             }
         }
         Some(Profile::CarePlan) => {
@@ -183,7 +236,11 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
             }
         }
         Some(Profile::Intervention) if code(&old["activity"][0]["detail"], "code") != code(&new["activity"][0]["detail"], "code") => {
-            push(AuditRuleId::ProtoNewGathering, true, "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into());
+            push(
+                AuditRuleId::ProtoNewGathering,
+                true,
+                "The intervention's ydelse changed under the same id; a changed ydelse is a new intervention under a new care plan.".into(),
+            );
         }
         _ => {}
     }
@@ -192,7 +249,10 @@ pub(crate) fn update(rep: &Report, state: &StreamState, old: &Value, new: &Value
 /// PROTO-ERROR for conditions: a withdrawn condition keeps clinicalStatus `inactive` (the
 /// profile requires one, FHIR's con-5 forbids it; ffbkit's documented convention).
 pub(crate) fn withdrawn_condition(rep: &Report, r: &Value, out: &mut Vec<Finding>) {
-    if r["resourceType"] == "Condition" && code(r, "verificationStatus") == Some("entered-in-error") && code(r, "clinicalStatus") != Some("inactive") {
+    if r["resourceType"] == "Condition"
+        && code(r, "verificationStatus") == Some("entered-in-error")
+        && code(r, "clinicalStatus") != Some("inactive")
+    {
         out.push(rep.finding(AuditRuleId::ProtoError, Some(&key(r)), format!("The condition is withdrawn (entered-in-error) but its clinicalStatus is {}; a withdrawn condition is inactive (ffbkit's convention).", code(r, "clinicalStatus").unwrap_or("missing"))).interpretation());
     }
 }
@@ -231,7 +291,13 @@ pub(crate) fn judge_dropped(rep: &Report, state: &StreamState, holder: &str, gon
             })
         };
         if let Some(a) = added.iter().find(same) {
-            out.push(rep.finding(AuditRuleId::ProtoIdStable, Some(a), format!("{holder} replaced {g} by {a}, the same thing under a new id; an update keeps the id (and a mistake is withdrawn).")));
+            out.push(rep.finding(
+                AuditRuleId::ProtoIdStable,
+                Some(a),
+                format!(
+                    "{holder} replaced {g} by {a}, the same thing under a new id; an update keeps the id (and a mistake is withdrawn)."
+                ),
+            ));
         } else {
             let f = rep.finding(AuditRuleId::ProtoError, Some(g), format!("{holder} no longer holds {g}, which was never withdrawn; data entered in error is withdrawn by re-sending its id as entered-in-error."));
             // Goals need not be held by a care plan: dropping one is judged as a reading.
@@ -244,8 +310,11 @@ pub(crate) fn judge_dropped(rep: &Report, state: &StreamState, holder: &str, gon
 /// forbid it; its own example holds two target groups with one code in one care plan): the
 /// same theme twice in one gathering, the same målgruppe twice in one care plan, the same
 /// open ydelse twice under one care plan (the later id is reported).
+/// Resources grouped by (holder, element, code): where each sits (report index) and its key.
+type DuplicateGroups<'a> = BTreeMap<(String, String, &'a str), Vec<(usize, &'a String)>>;
+
 pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
-    let mut groups: BTreeMap<(String, String, &str), Vec<(usize, &String)>> = BTreeMap::new();
+    let mut groups: DuplicateGroups = BTreeMap::new();
     let live = |k: &str| state.resources.get(k).filter(|t| !withdrawn(t.current));
     for (hk, h) in state.resources.iter().filter(|(_, t)| !withdrawn(t.current)) {
         let element = match profile_of(h.current) {
@@ -256,14 +325,19 @@ pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
         for r in references_under(h.current, element) {
             if let Some(t) = live(reference_key(r)) {
                 if let Some(c) = code(t.current, "code") {
-                    groups.entry((hk.clone(), c.to_string(), element)).or_default().push((t.seen, state.resources.get_key_value(reference_key(r)).map(|(k, _)| k).expect("live")));
+                    groups
+                        .entry((hk.clone(), c.to_string(), element))
+                        .or_default()
+                        .push((t.seen, state.resources.get_key_value(reference_key(r)).map(|(k, _)| k).expect("live")));
                 }
             }
         }
     }
     for (k, t) in state.current_of(Profile::Intervention) {
         let open = t.current["period"].get("end").is_none() && !matches!(t.current["status"].as_str(), Some("completed" | "revoked"));
-        if let (true, Some(plan), Some(c)) = (open, t.current.pointer("/basedOn/0/reference").and_then(Value::as_str), code(&t.current["activity"][0]["detail"], "code")) {
+        if let (true, Some(plan), Some(c)) =
+            (open, t.current.pointer("/basedOn/0/reference").and_then(Value::as_str), code(&t.current["activity"][0]["detail"], "code"))
+        {
             groups.entry((reference_key(plan).to_string(), c.to_string(), "ydelse")).or_default().push((t.seen, k));
         }
     }
@@ -277,8 +351,20 @@ pub(crate) fn duplicates(state: &StreamState, out: &mut Vec<Finding>) {
                 "addresses" => "målgruppe",
                 _ => "open ydelse",
             };
-            let message = format!("{holder} holds the {thing} {c} twice, as {} and {k}; the same thing usually keeps one id (the IG does not forbid it).", v[0].1);
-            out.push(Finding::new(AuditRuleId::ProtoIdStable, Some(t.first_report.clone()), Some((*k).clone()), Some(t.first_day.clone()), message).interpretation());
+            let message = format!(
+                "{holder} holds the {thing} {c} twice, as {} and {k}; the same thing usually keeps one id (the IG does not forbid it).",
+                v[0].1
+            );
+            out.push(
+                Finding::new(
+                    AuditRuleId::ProtoIdStable,
+                    Some(t.first_report.clone()),
+                    Some((*k).clone()),
+                    Some(t.first_day.clone()),
+                    message,
+                )
+                .interpretation(),
+            );
         }
     }
 }
@@ -289,7 +375,13 @@ pub(crate) fn ended(state: &StreamState, last_day: &str, out: &mut Vec<Finding>)
     for (k, t) in state.current_of(Profile::Intervention) {
         if let Some(end) = day_of(&t.current["period"]["end"]) {
             if end <= last_day && !t.days.contains(end) {
-                out.push(Finding::new(AuditRuleId::ProtoEnded, Some(t.report.clone()), Some(k.clone()), Some(t.day.clone()), format!("The intervention ended {end}, but no report of that day carries it with its end date.")));
+                out.push(Finding::new(
+                    AuditRuleId::ProtoEnded,
+                    Some(t.report.clone()),
+                    Some(k.clone()),
+                    Some(t.day.clone()),
+                    format!("The intervention ended {end}, but no report of that day carries it with its end date."),
+                ));
             }
         }
     }

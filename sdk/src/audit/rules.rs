@@ -1,6 +1,6 @@
 //! The stream audit's rules (REQUIREMENTS.md sections 2 and 3): one typed table, [`RULES`],
 //! with each rule's family, severity, the sentences it rests on and what it requires. The
-//! audit, the CLI, the certification harness, the Python binding and the README's table all
+//! audit, the CLI, the certification harness, the Python binding and the table of docs/audit.md all
 //! read this table; no other list of the audit's rules exists. [`AuditRuleId`] is its typed
 //! index: each entry's id is its variant's string, and the audit names rules only by it.
 //!
@@ -69,7 +69,7 @@ pub enum Document {
 }
 
 impl Document {
-    /// How the README names the document.
+    /// How the docs (docs/audit.md) name the document.
     pub fn title(self) -> &'static str {
         match self {
             Document::IgIndex => "IG index.md",
@@ -447,7 +447,11 @@ mod tests {
             assert!(dst || r.source.iter().all(|s| s.document == Document::IgIndex), "{}: a PROTO rule rests on the IG's text", r.id);
         }
         assert_eq!(rule("PROTO-DAILY").map(|r| r.severity), Some(Severity::Error));
-        assert_eq!(rule("DST-AD-INDSATS").map(|r| r.severity), Some(Severity::Interpretation), "ffbkit's reading of \"Kun A&D-temaer ...\"");
+        assert_eq!(
+            rule("DST-AD-INDSATS").map(|r| r.severity),
+            Some(Severity::Interpretation),
+            "ffbkit's reading of \"Kun A&D-temaer ...\""
+        );
         assert!(rule("GW-REF").is_none());
     }
 

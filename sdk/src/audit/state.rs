@@ -2,8 +2,8 @@
 //! reported, the report that carried it, and the days it was sent.
 
 use super::resource::withdrawn;
-use crate::report::{profile_of, reference_key, references_under};
 use crate::profile::Profile;
+use crate::report::{profile_of, reference_key, references_under};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

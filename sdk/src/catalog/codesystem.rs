@@ -58,10 +58,7 @@ pub fn parse_code_system(text: &str) -> Result<LoadedCodeSystem, CodeSystemError
     if v.get("resourceType").and_then(Value::as_str) != Some("CodeSystem") {
         return Err(CodeSystemError::Shape("resourceType is not CodeSystem".into()));
     }
-    let url = v
-        .get("url")
-        .and_then(Value::as_str)
-        .ok_or_else(|| CodeSystemError::Shape("no url".into()))?;
+    let url = v.get("url").and_then(Value::as_str).ok_or_else(|| CodeSystemError::Shape("no url".into()))?;
     let system = CodeSystemId::from_url(url).ok_or_else(|| {
         CodeSystemError::Shape(format!(
             "url {url} is neither FFB ({}) nor KL CareSocialCodes ({})",
@@ -69,28 +66,12 @@ pub fn parse_code_system(text: &str) -> Result<LoadedCodeSystem, CodeSystemError
             CodeSystemId::KlCareSocial.url()
         ))
     })?;
-    let version = v
-        .get("version")
-        .and_then(Value::as_str)
-        .unwrap_or("unknown")
-        .to_string();
-    let top = v
-        .get("concept")
-        .and_then(Value::as_array)
-        .ok_or_else(|| CodeSystemError::Shape("no concept array".into()))?;
+    let version = v.get("version").and_then(Value::as_str).unwrap_or("unknown").to_string();
+    let top = v.get("concept").and_then(Value::as_array).ok_or_else(|| CodeSystemError::Shape("no concept array".into()))?;
     let mut concepts = Vec::new();
-    let ctx = Ctx {
-        system,
-        parent: None,
-        kind: None,
-        depth_in_branch: 0,
-    };
+    let ctx = Ctx { system, parent: None, kind: None, depth_in_branch: 0 };
     walk(top, &ctx, &mut concepts)?;
-    Ok(LoadedCodeSystem {
-        system,
-        version,
-        concepts,
-    })
+    Ok(LoadedCodeSystem { system, version, concepts })
 }
 
 struct Ctx<'a> {
@@ -102,16 +83,8 @@ struct Ctx<'a> {
 
 fn walk(nodes: &[Value], ctx: &Ctx<'_>, out: &mut Vec<Concept>) -> Result<(), CodeSystemError> {
     for node in nodes {
-        let code = node
-            .get("code")
-            .and_then(Value::as_str)
-            .ok_or_else(|| CodeSystemError::Shape("a concept has no code".into()))?;
-        let term = node
-            .get("display")
-            .and_then(Value::as_str)
-            .unwrap_or(code)
-            .trim()
-            .to_string();
+        let code = node.get("code").and_then(Value::as_str).ok_or_else(|| CodeSystemError::Shape("a concept has no code".into()))?;
+        let term = node.get("display").and_then(Value::as_str).unwrap_or(code).trim().to_string();
         let (kind, depth) = match ctx.system {
             CodeSystemId::KlCareSocial => (Some(Kind::KlCode), 0),
             CodeSystemId::Ffb => match FFB_BRANCH_ROOTS.iter().find(|(c, _)| *c == code) {
@@ -129,11 +102,7 @@ fn walk(nodes: &[Value], ctx: &Ctx<'_>, out: &mut Vec<Concept>) -> Result<(), Co
         } else {
             None
         };
-        let legal_basis = node
-            .get("definition")
-            .and_then(Value::as_str)
-            .map(legal_basis_of)
-            .unwrap_or_default();
+        let legal_basis = node.get("definition").and_then(Value::as_str).map(legal_basis_of).unwrap_or_default();
         out.push(Concept {
             system: ctx.system,
             code: code.to_string(),
@@ -144,12 +113,7 @@ fn walk(nodes: &[Value], ctx: &Ctx<'_>, out: &mut Vec<Concept>) -> Result<(), Co
             legal_basis,
         });
         if let Some(children) = node.get("concept").and_then(Value::as_array) {
-            let child_ctx = Ctx {
-                system: ctx.system,
-                parent: Some(code),
-                kind,
-                depth_in_branch: depth,
-            };
+            let child_ctx = Ctx { system: ctx.system, parent: Some(code), kind, depth_in_branch: depth };
             walk(children, &child_ctx, out)?;
         }
     }
@@ -174,11 +138,7 @@ pub fn legal_basis_of(definition: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let lower = definition.to_lowercase();
     let mut search_from = 0;
-    while let Some(found) = LEGAL_LABELS
-        .iter()
-        .filter_map(|l| lower[search_from..].find(l).map(|i| (i + search_from, *l)))
-        .min()
-    {
+    while let Some(found) = LEGAL_LABELS.iter().filter_map(|l| lower[search_from..].find(l).map(|i| (i + search_from, *l))).min() {
         let (at, label) = found;
         let after_label = at + label.len();
         let Some(colon) = lower[after_label..].find(':').map(|c| c + after_label) else {
@@ -275,10 +235,7 @@ mod tests {
 
     #[test]
     fn legal_basis_variants() {
-        assert_eq!(
-            legal_basis_of("Lovhjemmel: Serviceloven § 108, stk. 7, nr. 1-3. Mere tekst."),
-            ["Serviceloven § 108"]
-        );
+        assert_eq!(legal_basis_of("Lovhjemmel: Serviceloven § 108, stk. 7, nr. 1-3. Mere tekst."), ["Serviceloven § 108"]);
         assert_eq!(
             legal_basis_of(
                 "Vejledende visitationsparagraf på Børn- og ungeområdet: Serviceloven §§ 52, 58, 66. \

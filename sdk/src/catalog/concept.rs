@@ -146,18 +146,12 @@ impl Kind {
         let n = crate::catalog::search::normalize(s);
         Kind::ALL
             .into_iter()
-            .find(|k| {
-                crate::catalog::search::normalize(k.as_str()) == n
-                    || crate::catalog::search::normalize(k.danish()) == n
-            })
+            .find(|k| crate::catalog::search::normalize(k.as_str()) == n || crate::catalog::search::normalize(k.danish()) == n)
     }
 
     /// True for the three theme kinds (F&F, A&D, omgivelser).
     pub fn is_theme(self) -> bool {
-        matches!(
-            self,
-            Kind::FunktionerOgForhold | Kind::AktivitetOgDeltagelse | Kind::Omgivelser
-        )
+        matches!(self, Kind::FunktionerOgForhold | Kind::AktivitetOgDeltagelse | Kind::Omgivelser)
     }
 }
 

@@ -28,8 +28,8 @@ mod valueset;
 /// and the unions of kinds that one value set binds ([`codes::Tema`],
 /// [`codes::MaalgruppeEllerTema`]).
 pub mod codes {
-    pub use crate::generated::codes::*;
     pub use super::union::{MaalgruppeEllerTema, Tema};
+    pub use crate::generated::codes::*;
 }
 
 pub use concept::{CodeSystemId, Concept, Kind, Level, FFB_SYSTEM, KL_CARE_SOCIAL_SYSTEM};
@@ -107,20 +107,15 @@ impl Catalog {
     pub fn embedded() -> &'static Catalog {
         static EMBEDDED: OnceLock<Catalog> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            let file: CatalogFile = serde_json::from_str(EMBEDDED_CONCEPTS_JSON)
-                .expect("embedded catalog is valid (checked by tests)");
-            Catalog::new(file, embedded_value_set_defs())
-                .expect("embedded catalog is consistent (checked by tests)")
+            let file: CatalogFile = serde_json::from_str(EMBEDDED_CONCEPTS_JSON).expect("embedded catalog is valid (checked by tests)");
+            Catalog::new(file, embedded_value_set_defs()).expect("embedded catalog is consistent (checked by tests)")
         })
     }
 
     /// Build a catalog from a catalog file and value set definitions.
     pub fn new(file: CatalogFile, value_sets: Vec<ValueSetDef>) -> Result<Catalog, CatalogError> {
         if file.format != CATALOG_FORMAT {
-            return Err(CatalogError::Invalid(format!(
-                "format is {:?}, expected {CATALOG_FORMAT:?}",
-                file.format
-            )));
+            return Err(CatalogError::Invalid(format!("format is {:?}, expected {CATALOG_FORMAT:?}", file.format)));
         }
         let concepts = file.concepts;
         let mut by_code = rustc_hash::FxHashMap::with_capacity_and_hasher(concepts.len(), Default::default());
@@ -133,9 +128,7 @@ impl Catalog {
         let mut parent = vec![None; concepts.len()];
         for (i, c) in concepts.iter().enumerate() {
             if let Some(p) = &c.parent {
-                let pi = *by_code.get(p).ok_or_else(|| {
-                    CatalogError::Invalid(format!("{} has unknown parent {p}", c.code))
-                })?;
+                let pi = *by_code.get(p).ok_or_else(|| CatalogError::Invalid(format!("{} has unknown parent {p}", c.code)))?;
                 children[pi].push(i);
                 parent[i] = Some(pi);
             }
@@ -148,15 +141,7 @@ impl Catalog {
                 (n, l)
             })
             .collect();
-        let mut catalog = Catalog {
-            versions: file.code_systems,
-            concepts,
-            by_code,
-            children,
-            parent,
-            value_sets: Vec::new(),
-            search_keys,
-        };
+        let mut catalog = Catalog { versions: file.code_systems, concepts, by_code, children, parent, value_sets: Vec::new(), search_keys };
         for def in value_sets {
             let expanded = catalog.expand(&def)?;
             catalog.value_sets.push(ValueSet::new(def, expanded));
@@ -169,10 +154,7 @@ impl Catalog {
     /// embedded defaults. A KL CareSocialCodes file replaces the KL concepts instead.
     pub fn with_code_system_file(path: impl AsRef<Path>) -> Result<Catalog, CatalogError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Io { path: path.display().to_string(), source })?;
         let loaded = codesystem::parse_code_system(&text)?;
         Catalog::embedded().replacing(loaded)
     }
@@ -180,62 +162,28 @@ impl Catalog {
     /// This catalog with the concepts of one code system replaced by `loaded`.
     pub fn replacing(&self, loaded: codesystem::LoadedCodeSystem) -> Result<Catalog, CatalogError> {
         let mut concepts: Vec<Concept> = loaded.concepts;
-        concepts.extend(
-            self.concepts
-                .iter()
-                .filter(|c| c.system != loaded.system)
-                .cloned(),
-        );
+        concepts.extend(self.concepts.iter().filter(|c| c.system != loaded.system).cloned());
         concepts.sort_by_key(|c| c.system != CodeSystemId::Ffb);
-        let mut versions: Vec<CodeSystemVersion> = self
-            .versions
-            .iter()
-            .filter(|v| v.system != loaded.system)
-            .cloned()
-            .collect();
-        versions.push(CodeSystemVersion {
-            system: loaded.system,
-            url: loaded.system.url().to_string(),
-            version: loaded.version,
-        });
+        let mut versions: Vec<CodeSystemVersion> = self.versions.iter().filter(|v| v.system != loaded.system).cloned().collect();
+        versions.push(CodeSystemVersion { system: loaded.system, url: loaded.system.url().to_string(), version: loaded.version });
         versions.sort_by_key(|v| v.system);
-        let defs = self
-            .value_sets
-            .iter()
-            .map(|v| v.definition().clone())
-            .collect();
-        Catalog::new(
-            CatalogFile {
-                format: CATALOG_FORMAT.into(),
-                code_systems: versions,
-                concepts,
-            },
-            defs,
-        )
+        let defs = self.value_sets.iter().map(|v| v.definition().clone()).collect();
+        Catalog::new(CatalogFile { format: CATALOG_FORMAT.into(), code_systems: versions, concepts }, defs)
     }
 
     fn expand(&self, def: &ValueSetDef) -> Result<Vec<(CodeSystemId, String)>, CatalogError> {
         let mut members: Vec<(CodeSystemId, String)> = Vec::new();
         let clause_codes = |clause: &ValueSetClause| -> Result<Vec<(CodeSystemId, String)>, CatalogError> {
-            let system = CodeSystemId::from_url(&clause.system).ok_or_else(|| {
-                CatalogError::Invalid(format!("{}: unknown system {}", def.name, clause.system))
-            })?;
+            let system = CodeSystemId::from_url(&clause.system)
+                .ok_or_else(|| CatalogError::Invalid(format!("{}: unknown system {}", def.name, clause.system)))?;
             let mut out = Vec::new();
             for code in &clause.codes {
-                let c = self.get(code).ok_or_else(|| {
-                    CatalogError::Invalid(format!("{}: unknown code {code}", def.name))
-                })?;
+                let c = self.get(code).ok_or_else(|| CatalogError::Invalid(format!("{}: unknown code {code}", def.name)))?;
                 out.push((c.system, c.code.clone()));
             }
             for root in &clause.descendent_of {
-                let ri = *self.by_code.get(root).ok_or_else(|| {
-                    CatalogError::Invalid(format!("{}: unknown code {root}", def.name))
-                })?;
-                out.extend(
-                    self.descendant_indices(ri)
-                        .into_iter()
-                        .map(|i| (system, self.concepts[i].code.clone())),
-                );
+                let ri = *self.by_code.get(root).ok_or_else(|| CatalogError::Invalid(format!("{}: unknown code {root}", def.name)))?;
+                out.extend(self.descendant_indices(ri).into_iter().map(|i| (system, self.concepts[i].code.clone())));
             }
             Ok(out)
         };
@@ -243,9 +191,8 @@ impl Catalog {
             members.extend(clause_codes(clause)?);
         }
         for name in &def.include_value_sets {
-            let vs = self.value_set(name).ok_or_else(|| {
-                CatalogError::Invalid(format!("{}: includes unknown value set {name}", def.name))
-            })?;
+            let vs =
+                self.value_set(name).ok_or_else(|| CatalogError::Invalid(format!("{}: includes unknown value set {name}", def.name)))?;
             members.extend(vs.members().iter().cloned());
         }
         let mut excluded = std::collections::HashSet::new();
@@ -274,11 +221,7 @@ impl Catalog {
 
     /// The FFB version, e.g. `20240530`.
     pub fn ffb_version(&self) -> &str {
-        self.versions
-            .iter()
-            .find(|v| v.system == CodeSystemId::Ffb)
-            .map(|v| v.version.as_str())
-            .unwrap_or("unknown")
+        self.versions.iter().find(|v| v.system == CodeSystemId::Ffb).map(|v| v.version.as_str()).unwrap_or("unknown")
     }
 
     /// All concepts, parents before children.
@@ -315,22 +258,14 @@ impl Catalog {
 
     /// The direct children of a concept, in catalog order.
     pub fn children(&self, concept: &Concept) -> Vec<&Concept> {
-        self.by_code
-            .get(&concept.code)
-            .map(|&i| self.children[i].iter().map(|&j| &self.concepts[j]).collect())
-            .unwrap_or_default()
+        self.by_code.get(&concept.code).map(|&i| self.children[i].iter().map(|&j| &self.concepts[j]).collect()).unwrap_or_default()
     }
 
     /// All descendants of a concept, depth first.
     pub fn descendants(&self, concept: &Concept) -> Vec<&Concept> {
         self.by_code
             .get(&concept.code)
-            .map(|&i| {
-                self.descendant_indices(i)
-                    .into_iter()
-                    .map(|j| &self.concepts[j])
-                    .collect()
-            })
+            .map(|&i| self.descendant_indices(i).into_iter().map(|j| &self.concepts[j]).collect())
             .unwrap_or_default()
     }
 
@@ -349,12 +284,8 @@ impl Catalog {
     /// The theme area (område) and theme (tema) above a theme concept, for analyses.
     pub fn theme_path<'a>(&'a self, concept: &'a Concept) -> (Option<&'a Concept>, Option<&'a Concept>) {
         let chain = self.ancestors(concept);
-        let area = std::iter::once(concept)
-            .chain(chain.iter().copied())
-            .find(|c| c.level == Some(Level::Omraade));
-        let theme = std::iter::once(concept)
-            .chain(chain.iter().copied())
-            .find(|c| c.level == Some(Level::Tema));
+        let area = std::iter::once(concept).chain(chain.iter().copied()).find(|c| c.level == Some(Level::Omraade));
+        let theme = std::iter::once(concept).chain(chain.iter().copied()).find(|c| c.level == Some(Level::Tema));
         (area, theme)
     }
 
@@ -365,9 +296,7 @@ impl Catalog {
 
     /// The expanded value set with this name (`KLSeveritiesFFB`) or canonical URL.
     pub fn value_set(&self, name_or_url: &str) -> Option<&ValueSet> {
-        self.value_sets
-            .iter()
-            .find(|v| v.name() == name_or_url || v.url() == name_or_url)
+        self.value_sets.iter().find(|v| v.name() == name_or_url || v.url() == name_or_url)
     }
 
     /// All value sets, in definition order.
@@ -397,9 +326,7 @@ impl Catalog {
                 0
             } else if n.starts_with(&q) || l.starts_with(&ql) {
                 1
-            } else if n.split(' ').any(|w| w.starts_with(&q))
-                || l.split(' ').any(|w| w.starts_with(&ql))
-            {
+            } else if n.split(' ').any(|w| w.starts_with(&q)) || l.split(' ').any(|w| w.starts_with(&ql)) {
                 2
             } else if n.contains(&q) || l.contains(&ql) {
                 3
@@ -414,11 +341,7 @@ impl Catalog {
 
     /// The catalog in its own file format.
     pub fn to_file(&self) -> CatalogFile {
-        CatalogFile {
-            format: CATALOG_FORMAT.into(),
-            code_systems: self.versions.clone(),
-            concepts: self.concepts.clone(),
-        }
+        CatalogFile { format: CATALOG_FORMAT.into(), code_systems: self.versions.clone(), concepts: self.concepts.clone() }
     }
 
     /// The catalog as CSV: `system,code,term,parent,kind,level,legal_basis` (legal bases
@@ -453,8 +376,7 @@ fn csv_field(s: &str) -> String {
 
 /// The embedded value set definitions.
 pub fn embedded_value_set_defs() -> Vec<ValueSetDef> {
-    let file: ValueSetFile = serde_json::from_str(EMBEDDED_VALUESETS_JSON)
-        .expect("embedded value sets are valid (checked by tests)");
+    let file: ValueSetFile = serde_json::from_str(EMBEDDED_VALUESETS_JSON).expect("embedded value sets are valid (checked by tests)");
     file.value_sets
 }
 

@@ -50,10 +50,7 @@ pub fn normalize(s: &str) -> String {
 /// A looser key where `oe`/`o`, `ae`/`a`, `aa`/`a` meet, so that "stotte" (ø typed as o)
 /// still finds "støtte".
 pub fn loose_key(normalized: &str) -> String {
-    normalized
-        .replace("aa", "a")
-        .replace("ae", "a")
-        .replace("oe", "o")
+    normalized.replace("aa", "a").replace("ae", "a").replace("oe", "o")
 }
 
 fn is_combining(c: char) -> bool {

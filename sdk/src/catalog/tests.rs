@@ -10,17 +10,10 @@ fn cat() -> &'static Catalog {
 
 #[test]
 fn holds_all_220_ffb_concepts_with_resolvable_parents() {
-    let ffb: Vec<_> = cat()
-        .concepts()
-        .iter()
-        .filter(|c| c.system == CodeSystemId::Ffb)
-        .collect();
+    let ffb: Vec<_> = cat().concepts().iter().filter(|c| c.system == CodeSystemId::Ffb).collect();
     assert_eq!(ffb.len(), 220);
     let roots: Vec<_> = ffb.iter().filter(|c| c.parent.is_none()).map(|c| c.term.as_str()).collect();
-    assert_eq!(
-        roots,
-        ["Social indsats", "Støttebehovsniveau", "Status på indsats", "FFB tilstande", "Måltype", "Funktionsevneniveau"]
-    );
+    assert_eq!(roots, ["Social indsats", "Støttebehovsniveau", "Status på indsats", "FFB tilstande", "Måltype", "Funktionsevneniveau"]);
     for c in &ffb {
         if let Some(p) = &c.parent {
             assert!(cat().get(p).is_some(), "{} has unknown parent", c.term);
@@ -102,10 +95,7 @@ fn theme_levels_and_paths() {
     assert_eq!(cat().ancestors(hukommelse).len(), 3);
     // Every A&D undertema is in the A&D value set, and nothing else is.
     let ad = cat().value_set("KLConditionADCodesFFB").unwrap();
-    let undertemaer: Vec<_> = cat()
-        .of_kind(Kind::AktivitetOgDeltagelse)
-        .filter(|c| c.level == Some(Level::Undertema))
-        .collect();
+    let undertemaer: Vec<_> = cat().of_kind(Kind::AktivitetOgDeltagelse).filter(|c| c.level == Some(Level::Undertema)).collect();
     assert_eq!(undertemaer.len(), ad.len());
     assert!(undertemaer.iter().all(|c| ad.contains(&c.code)));
 }
@@ -137,10 +127,7 @@ fn legal_basis_from_definitions() {
     assert_eq!(lb(Tilbud::AktivitetsOgSamvaerstilbud.code()), ["Serviceloven § 104"]);
     assert_eq!(lb(Tilbud::AlmindeligtLaengerevarendeBotilbudTilVoksne.code()), ["Serviceloven § 108"]);
     assert_eq!(lb(Tilbud::AlmenAeldreOgHandicapvenligBolig.code()), ["Almenboligloven § 105"]);
-    assert_eq!(
-        lb(Tilbud::MobiltTilbud.code()),
-        ["Serviceloven § 82a", "Serviceloven § 82b", "Serviceloven § 82d", "Serviceloven § 85"]
-    );
+    assert_eq!(lb(Tilbud::MobiltTilbud.code()), ["Serviceloven § 82a", "Serviceloven § 82b", "Serviceloven § 82d", "Serviceloven § 85"]);
     assert!(lb(Maalgruppe::Angst.code()).is_empty());
 }
 
@@ -223,18 +210,8 @@ fn a_newer_catalog_version_replaces_ffb_concepts() {
     v["version"] = "20990101".into();
     // Add a new ydelse under "Støtte til sundhed".
     let ydelse = &mut v["concept"][0]["concept"][0]["concept"];
-    let sp = ydelse
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|c| c["display"] == "Socialpædagogisk støtte")
-        .unwrap();
-    let sundhed = sp["concept"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|c| c["display"] == "Støtte til sundhed")
-        .unwrap();
+    let sp = ydelse.as_array_mut().unwrap().iter_mut().find(|c| c["display"] == "Socialpædagogisk støtte").unwrap();
+    let sundhed = sp["concept"].as_array_mut().unwrap().iter_mut().find(|c| c["display"] == "Støtte til sundhed").unwrap();
     sundhed["concept"].as_array_mut().unwrap().push(serde_json::json!({
         "code": "00000000-0000-4000-8000-000000000001",
         "display": "Støtte til ny ting",
@@ -265,10 +242,7 @@ fn bad_catalog_data_is_an_error_not_a_panic() {
         }],
     };
     assert!(matches!(Catalog::new(bad, vec![]), Err(CatalogError::Invalid(_))));
-    assert!(matches!(
-        Catalog::with_code_system_file("/nonexistent/file.json"),
-        Err(CatalogError::Io { .. })
-    ));
+    assert!(matches!(Catalog::with_code_system_file("/nonexistent/file.json"), Err(CatalogError::Io { .. })));
 }
 
 fn reference_dir() -> std::path::PathBuf {

@@ -101,9 +101,6 @@ impl ValueSet {
 
     /// True when `system`/`code` is a member.
     pub fn contains_coding(&self, system: &str, code: &str) -> bool {
-        self.members
-            .iter()
-            .any(|(s, c)| s.url() == system && c == code)
-            && self.contains(code)
+        self.members.iter().any(|(s, c)| s.url() == system && c == code) && self.contains(code)
     }
 }

@@ -20,7 +20,9 @@ mod time;
 
 pub use time::{BadTime, Date, DateTime};
 
-use crate::catalog::codes::{AdTema, FfTema, Funktionsevneniveau, Maalgruppe, Maaltype, Omgivelse, Opfoelgningsresultat, Stoettebehov, Tilbud, Ydelse};
+use crate::catalog::codes::{
+    AdTema, FfTema, Funktionsevneniveau, Maalgruppe, Maaltype, Omgivelse, Opfoelgningsresultat, Stoettebehov, Tilbud, Ydelse,
+};
 use crate::catalog::Catalog;
 use std::fmt;
 
@@ -265,7 +267,11 @@ impl TargetGroup {
         if in_value_set(maalgruppe.code(), "KLTargetGroupsFFB") {
             Ok(TargetGroup { id: Id::random(), maalgruppe, recorded })
         } else {
-            Err(DomainError::Binding { term: maalgruppe.term(), value_set: "KLTargetGroupsFFB", why: "only the most detailed målgrupper are reported" })
+            Err(DomainError::Binding {
+                term: maalgruppe.term(),
+                value_set: "KLTargetGroupsFFB",
+                why: "only the most detailed målgrupper are reported",
+            })
         }
     }
 }
@@ -288,13 +294,24 @@ pub struct Goal {
 
 impl Goal {
     /// A goal; refused when a theme is not Aktivitet og deltagelse.
-    pub fn new(maaltype: Maaltype, expected: Funktionsevneniveau, primary: &ThemeAssessment, secondary: &[&ThemeAssessment]) -> Result<Goal, DomainError> {
+    pub fn new(
+        maaltype: Maaltype,
+        expected: Funktionsevneniveau,
+        primary: &ThemeAssessment,
+        secondary: &[&ThemeAssessment],
+    ) -> Result<Goal, DomainError> {
         for t in std::iter::once(primary).chain(secondary.iter().copied()) {
             if t.theme.level().is_none() {
                 return Err(DomainError::GoalTheme(t.theme.term().to_string()));
             }
         }
-        Ok(Goal { id: Id::random(), maaltype, expected, primary: primary.id.clone(), secondary: secondary.iter().map(|t| t.id.clone()).collect() })
+        Ok(Goal {
+            id: Id::random(),
+            maaltype,
+            expected,
+            primary: primary.id.clone(),
+            secondary: secondary.iter().map(|t| t.id.clone()).collect(),
+        })
     }
 }
 
@@ -406,7 +423,11 @@ impl CarePlan {
     /// KLServiceCodesFFB. Target groups: one primary at most, by construction.
     pub fn new(case_number: &str, start: Date, tilbud: Tilbud) -> Result<CarePlan, DomainError> {
         if !in_value_set(tilbud.code(), "KLServiceCodesFFB") {
-            return Err(DomainError::Binding { term: tilbud.term(), value_set: "KLServiceCodesFFB", why: "a grouping of tilbud is not a tilbud" });
+            return Err(DomainError::Binding {
+                term: tilbud.term(),
+                value_set: "KLServiceCodesFFB",
+                why: "a grouping of tilbud is not a tilbud",
+            });
         }
         Ok(CarePlan {
             id: Id::random(),
@@ -447,9 +468,21 @@ impl Intervention {
     /// A ydelse granted on a day; refused unless it is one of KLInterventionsFFB.
     pub fn new(care_plan: &CarePlan, ydelse: Ydelse, start: Date, created: DateTime) -> Result<Intervention, DomainError> {
         if !in_value_set(ydelse.code(), "KLInterventionsFFB") {
-            return Err(DomainError::Binding { term: ydelse.term(), value_set: "KLInterventionsFFB", why: "report the specific ydelse, not its area" });
+            return Err(DomainError::Binding {
+                term: ydelse.term(),
+                value_set: "KLInterventionsFFB",
+                why: "report the specific ydelse, not its area",
+            });
         }
-        Ok(Intervention { id: Id::random(), care_plan: care_plan.id.clone(), ydelse, start, end: None, created, status: PlanStatus::Active })
+        Ok(Intervention {
+            id: Id::random(),
+            care_plan: care_plan.id.clone(),
+            ydelse,
+            start,
+            end: None,
+            created,
+            status: PlanStatus::Active,
+        })
     }
 }
 

@@ -86,10 +86,7 @@ impl Outbox {
         let id = report["id"].as_str().map(str::to_string).unwrap_or_else(|| crate::domain::Id::random().to_string());
         let citizen = crate::report::citizen_cpr(report).map(crate::cpr::mask);
         let body = serde_json::to_vec(report).unwrap_or_default();
-        self.db().execute(
-            "INSERT OR IGNORE INTO outbox (report_id, citizen, body) VALUES (?1, ?2, ?3)",
-            params![id, citizen, body],
-        )?;
+        self.db().execute("INSERT OR IGNORE INTO outbox (report_id, citizen, body) VALUES (?1, ?2, ?3)", params![id, citizen, body])?;
         Ok(id)
     }
 
@@ -106,11 +103,9 @@ impl Outbox {
         loop {
             let next: Option<(i64, String, Vec<u8>)> = self
                 .db()
-                .query_row(
-                    "SELECT seq, report_id, body FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
+                .query_row("SELECT seq, report_id, body FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?;
             let Some((seq, id, body)) = next else { break };
             self.db().execute("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1", [seq])?;

@@ -7,7 +7,7 @@
 //!
 //! Invariants of the base resources that a report cannot break without also breaking a
 //! closed profile (an element the profiles forbid, or one they require) are not repeated
-//! here; the README lists them with the GW rule that rejects such a report.
+//! here; docs/fidelity.md lists them with the GW rule that rejects such a report.
 
 use super::json::Json;
 use super::{Findings, RuleId};
@@ -105,7 +105,8 @@ fn period(p: Option<&Json<'_>>, ptr: impl FnOnce() -> String, cx: &mut Findings<
     let (Some(start), Some(end)) = (p.get("start").and_then(Json::as_str), p.get("end").and_then(Json::as_str)) else { return };
     if ends_before_start(start, end) {
         let ptr = ptr();
-        let message = format!("{} ends ({end}) before it starts ({start}); a Period's end is not before its start (FHIR per-1).", cx.loc(&ptr));
+        let message =
+            format!("{} ends ({end}) before it starts ({start}); a Period's end is not before its start (FHIR per-1).", cx.loc(&ptr));
         cx.push(RuleId::Per1, &format!("{ptr}/end"), p.get("end"), format!("an end not before {start}"), message);
     }
 }
@@ -116,7 +117,12 @@ fn period(p: Option<&Json<'_>>, ptr: impl FnOnce() -> String, cx: &mut Findings<
 /// `dueDuration`. Only the elements the resource's profile allows are looked at (the
 /// closed profiles reject any other, GW-CLOSED). `ptr` is the resource's JSON Pointer, made
 /// only when a finding needs it.
-pub(super) fn check<P: std::ops::Deref<Target = str> + std::fmt::Display>(resource: &Json<'_>, profile: Profile, ptr: &P, cx: &mut Findings<'_>) {
+pub(super) fn check<P: std::ops::Deref<Target = str> + std::fmt::Display>(
+    resource: &Json<'_>,
+    profile: Profile,
+    ptr: &P,
+    cx: &mut Findings<'_>,
+) {
     match profile {
         Profile::CarePlan | Profile::Intervention | Profile::FollowUpEncounter => {
             period(resource.get("period"), || format!("{ptr}/period"), cx);
@@ -144,7 +150,11 @@ fn case_number_periods<P: std::ops::Deref<Target = str> + std::fmt::Display>(res
     for (i, x) in exts.iter().enumerate() {
         let Some(parts) = x.get("extension").and_then(Json::as_array) else { continue };
         for (j, part) in parts.iter().enumerate() {
-            period(part.get("valueIdentifier").and_then(|v| v.get("period")), || format!("{ptr}/extension/{i}/extension/{j}/valueIdentifier/period"), cx);
+            period(
+                part.get("valueIdentifier").and_then(|v| v.get("period")),
+                || format!("{ptr}/extension/{i}/extension/{j}/valueIdentifier/period"),
+                cx,
+            );
         }
     }
 }
@@ -171,17 +181,16 @@ fn duration(d: &Json<'_>, ptr: impl Fn() -> String, cx: &mut Findings<'_>) {
 
 /// `con-5`: no clinicalStatus on an entered-in-error condition.
 fn condition<P: std::ops::Deref<Target = str> + std::fmt::Display>(r: &Json<'_>, profile: Profile, ptr: &P, cx: &mut Findings<'_>) {
-    let withdrawn = r
-        .get("verificationStatus")
-        .and_then(|v| v.get("coding"))
-        .and_then(Json::as_array)
-        .is_some_and(|c| {
-            c.iter().any(|c| c.get("system").and_then(Json::as_str) == Some(fixed::CONDITION_VER_STATUS) && c.get("code").and_then(Json::as_str) == Some("entered-in-error"))
-        });
+    let withdrawn = r.get("verificationStatus").and_then(|v| v.get("coding")).and_then(Json::as_array).is_some_and(|c| {
+        c.iter().any(|c| {
+            c.get("system").and_then(Json::as_str) == Some(fixed::CONDITION_VER_STATUS)
+                && c.get("code").and_then(Json::as_str) == Some("entered-in-error")
+        })
+    });
     let Some(status) = r.get("clinicalStatus").filter(|_| withdrawn) else { return };
     let p = format!("{ptr}/clinicalStatus");
     let why = if profile == Profile::Condition {
-        "the FFB Condition profile requires clinicalStatus (1..1), so a withdrawn condition cannot meet both; ffbkit follows the profile (clinicalStatus inactive, see README), and the gateway's HL7 validator reports con-5 as an error"
+        "the FFB Condition profile requires clinicalStatus (1..1), so a withdrawn condition cannot meet both; ffbkit follows the profile (clinicalStatus inactive, see ffbkit docs/fidelity.md), and the gateway's HL7 validator reports con-5 as an error"
     } else {
         "the TargetGroup profile allows leaving clinicalStatus out (0..1): leave it out on a withdrawn target group, or the gateway's HL7 validator reports con-5 as an error"
     };

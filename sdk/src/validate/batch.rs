@@ -103,26 +103,11 @@ pub fn validate_inputs(validator: &Validator, inputs: &[PathBuf], mut on_item: i
 
 fn check_unit(validator: &Validator, unit: Unit, max: usize) -> Item {
     match unit {
-        Unit::Unreadable(name, e) => Item {
-            name,
-            bytes: Vec::new(),
-            outcome: Outcome::default(),
-            unreadable: Some(e),
-        },
-        Unit::TooLarge(name, size) => Item {
-            name,
-            bytes: Vec::new(),
-            outcome: validator.too_large(size),
-            unreadable: None,
-        },
+        Unit::Unreadable(name, e) => Item { name, bytes: Vec::new(), outcome: Outcome::default(), unreadable: Some(e) },
+        Unit::TooLarge(name, size) => Item { name, bytes: Vec::new(), outcome: validator.too_large(size), unreadable: None },
         Unit::Bytes(name, bytes) => {
             let outcome = validator.validate_bytes(&bytes);
-            Item {
-                name,
-                bytes,
-                outcome,
-                unreadable: None,
-            }
+            Item { name, bytes, outcome, unreadable: None }
         }
         Unit::File(path) => {
             let name = path.display().to_string();
@@ -134,12 +119,7 @@ fn check_unit(validator: &Validator, unit: Unit, max: usize) -> Item {
                 Err(InputError::TooLarge { size, .. }) => (Vec::new(), validator.too_large(size), None),
                 Err(e) => (Vec::new(), Outcome::default(), Some(e.reason())),
             };
-            Item {
-                name,
-                bytes,
-                outcome,
-                unreadable,
-            }
+            Item { name, bytes, outcome, unreadable }
         }
     }
 }

@@ -382,7 +382,8 @@ impl<'a> Json<'a> {
         }
         let mut v = self;
         for seg in pointer.strip_prefix('/')?.split('/') {
-            let seg: std::borrow::Cow<'_, str> = if seg.contains('~') { seg.replace("~1", "/").replace("~0", "~").into() } else { seg.into() };
+            let seg: std::borrow::Cow<'_, str> =
+                if seg.contains('~') { seg.replace("~1", "/").replace("~0", "~").into() } else { seg.into() };
             v = match v {
                 Json::Object(o) => o.get(&seg)?,
                 Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
@@ -400,9 +401,7 @@ impl<'a> Json<'a> {
             (Json::Number(a), Value::Number(b)) => a.same_as(b),
             (Json::String(a), Value::String(b)) => a == b,
             (Json::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y)),
-            (Json::Object(a), Value::Object(b)) => {
-                a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| x.same_as(y)))
-            }
+            (Json::Object(a), Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| x.same_as(y))),
             _ => false,
         }
     }
@@ -437,7 +436,6 @@ impl<'a> Json<'a> {
         }
     }
 }
-
 
 /// The longest string FHIR allows, in characters (FHIR R4 datatypes, `string`: 1024 * 1024).
 pub const MAX_STRING_CHARS: usize = 1024 * 1024;

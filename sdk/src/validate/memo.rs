@@ -64,7 +64,10 @@ impl Memo {
     #[inline]
     pub(super) fn knows(&self, p: &Probe<'_>) -> bool {
         self.generation == p.generation
-            && self.slots.get(&(p.node, p.hash)).is_some_and(|&(start, len)| self.bytes.get(start as usize..(start + len) as usize) == Some(p.text.as_bytes()))
+            && self
+                .slots
+                .get(&(p.node, p.hash))
+                .is_some_and(|&(start, len)| self.bytes.get(start as usize..(start + len) as usize) == Some(p.text.as_bytes()))
     }
 
     /// Remember that the probe's text is valid against its node.

@@ -31,8 +31,8 @@ pub use rules::{rule_by_id, Rule, RuleId, RuleSource, RULES};
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
-use schema::{SchemaError, SchemaSet, Violation};
 use json::Json;
+use schema::{SchemaError, SchemaSet, Violation};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -84,9 +84,13 @@ impl Options {
     /// Set the severity of a text-only rule. Only rules that the IG states in text alone
     /// can be changed; `kl-reporting-ffb-care-plan-3` is never an error.
     pub fn set_severity(&mut self, rule: &str, severity: Severity) -> Result<(), SeverityError> {
-        let r = rule_by_id(rule).ok_or_else(|| SeverityError::UnknownRule { id: rule.to_string(), suggestions: crate::rules::close_matches(rule) })?;
+        let r = rule_by_id(rule)
+            .ok_or_else(|| SeverityError::UnknownRule { id: rule.to_string(), suggestions: crate::rules::close_matches(rule) })?;
         if r.source != RuleSource::IgText {
-            return Err(SeverityError::NotTextOnly { id: r.id, text_only: RULES.iter().filter(|r| r.source == RuleSource::IgText).map(|r| r.id).collect() });
+            return Err(SeverityError::NotTextOnly {
+                id: r.id,
+                text_only: RULES.iter().filter(|r| r.source == RuleSource::IgText).map(|r| r.id).collect(),
+            });
         }
         self.severity_overrides.insert(r.rule, severity);
         Ok(())
@@ -136,12 +140,7 @@ impl Outcome {
 
     /// The distinct rule ids of the findings with at least `min` severity, sorted.
     pub fn rule_ids(&self, min: Severity) -> Vec<&'static str> {
-        let mut ids: Vec<&'static str> = self
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity >= min)
-            .map(|d| d.rule)
-            .collect();
+        let mut ids: Vec<&'static str> = self.diagnostics.iter().filter(|d| d.severity >= min).map(|d| d.rule).collect();
         ids.sort_unstable();
         ids.dedup();
         ids
@@ -207,11 +206,7 @@ impl Validator {
         if let Some(resource) = schemas.node_at(BUNDLE_SCHEMA, &["entry", "*", "resource"]) {
             schemas.replace_with_any_object(resource);
         }
-        Ok(Validator {
-            schemas,
-            catalog,
-            options,
-        })
+        Ok(Validator { schemas, catalog, options })
     }
 
     /// A shared validator with the embedded catalog and default options.
@@ -243,7 +238,13 @@ impl Validator {
         let mut cx = Findings::new(self, Some(bytes));
         match parsed {
             Err(p) => {
-                let d = cx.make(RuleId::GwJson, "", None, "a well-formed JSON object".into(), format!("The report cannot be read: {}.", p.message));
+                let d = cx.make(
+                    RuleId::GwJson,
+                    "",
+                    None,
+                    "a well-formed JSON object".into(),
+                    format!("The report cannot be read: {}.", p.message),
+                );
                 let mut d = d;
                 d.line = p.line;
                 d.column = p.column;
@@ -256,7 +257,13 @@ impl Validator {
                     let dups: Vec<(String, usize)> = idx.duplicate_keys().to_vec();
                     for (ptr, _) in dups {
                         let key = ptr.rsplit('/').next().unwrap_or("").to_string();
-                        cx.push(RuleId::GwJson, &ptr, None, "each key once per object".into(), format!("The key \"{key}\" occurs more than once in the same object; only the last value is used."));
+                        cx.push(
+                            RuleId::GwJson,
+                            &ptr,
+                            None,
+                            "each key once per object".into(),
+                            format!("The key \"{key}\" occurs more than once in the same object; only the last value is used."),
+                        );
                     }
                 }
                 let outcome = self.check_value(value, noticed.representation, &mut cx);
@@ -268,7 +275,13 @@ impl Validator {
     /// The outcome for a report refused unread because it is larger than the limit.
     pub fn too_large(&self, size: u64) -> Outcome {
         let mut cx = Findings::new(self, None);
-        cx.push(RuleId::GwJson, "", None, format!("at most {} bytes", self.options.limits.max_bytes), format!("The report is {size} bytes, more than the limit of {} bytes; it was not read.", self.options.limits.max_bytes));
+        cx.push(
+            RuleId::GwJson,
+            "",
+            None,
+            format!("at most {} bytes", self.options.limits.max_bytes),
+            format!("The report is {size} bytes, more than the limit of {} bytes; it was not read.", self.options.limits.max_bytes),
+        );
         cx.finish(Outcome::default())
     }
 
@@ -285,7 +298,13 @@ impl Validator {
     /// allow was noticed (or nobody looked), so look for it.
     fn check_value(&self, v: &Json<'_>, representation: bool, cx: &mut Findings<'_>) -> Outcome {
         if !v.is_object() {
-            cx.push(RuleId::GwJson, "", Some(v), "a JSON object (a FHIR Bundle)".into(), format!("The report is {}, not a JSON object (a FHIR Bundle).", brief(v)));
+            cx.push(
+                RuleId::GwJson,
+                "",
+                Some(v),
+                "a JSON object (a FHIR Bundle)".into(),
+                format!("The report is {}, not a JSON object (a FHIR Bundle).", brief(v)),
+            );
             return Outcome::default();
         }
         if representation {
@@ -305,7 +324,14 @@ impl Validator {
     /// Turn one schema error into a finding. `base` is the pointer of the checked value
     /// within the document, `root` the checked value, `profile` its profile (None for the
     /// bundle level).
-    pub(crate) fn report_schema_error(&self, e: &SchemaError, base: &str, root: &Json<'_>, profile: Option<Profile>, cx: &mut Findings<'_>) {
+    pub(crate) fn report_schema_error(
+        &self,
+        e: &SchemaError,
+        base: &str,
+        root: &Json<'_>,
+        profile: Option<Profile>,
+        cx: &mut Findings<'_>,
+    ) {
         if cx.said_already(e, base) {
             return;
         }
@@ -317,8 +343,8 @@ impl Validator {
             n.contains("date") || n.contains("instant") || n.contains("time")
         });
         let id_like = e.via.last().is_some_and(|n| n.eq_ignore_ascii_case("id") || n.to_ascii_lowercase().contains("uuid"));
-        let in_citizen_identity = profile == Some(Profile::Citizen)
-            && (e.pointer.starts_with("/identifier") || e.pointer.starts_with("/managingOrganization"));
+        let in_citizen_identity =
+            profile == Some(Profile::Citizen) && (e.pointer.starts_with("/identifier") || e.pointer.starts_with("/managingOrganization"));
         let structural = |resource_rule: RuleId| -> RuleId {
             if profile.is_none() {
                 RuleId::GwBundle
@@ -369,7 +395,11 @@ impl Validator {
                     ),
                     _ => {
                         let list = allowed.iter().take(12).cloned().collect::<Vec<_>>().join(", ");
-                        (structural(RuleId::GwBinding), format!("one of {list}"), format!("{} is {shown}, but must be one of {list}.", cx.loc(&pointer)))
+                        (
+                            structural(RuleId::GwBinding),
+                            format!("one of {list}"),
+                            format!("{} is {shown}, but must be one of {list}.", cx.loc(&pointer)),
+                        )
                     }
                 }
             }
@@ -392,11 +422,25 @@ impl Validator {
                 };
                 (rule, format!("a valid FHIR {format}"), format!("{} is {f}, which is not a valid FHIR {format}.", cx.loc(&pointer)))
             }
-            Violation::Minimum(m) => (structural(RuleId::GwCard), format!("at least {m}"), format!("{} is {f}, below the minimum {m}.", cx.loc(&pointer))),
-            Violation::Maximum(m) => (structural(RuleId::GwCard), format!("at most {m}"), format!("{} is {f}, above the maximum {m}.", cx.loc(&pointer))),
-            Violation::MinLength(m) => (structural(RuleId::GwCard), format!("at least {m} characters"), format!("{} is {f}, shorter than {m} characters.", cx.loc(&pointer))),
-            Violation::MaxLength(m) => (structural(RuleId::GwCard), format!("at most {m} characters"), format!("{} is {f}, longer than {m} characters.", cx.loc(&pointer))),
-            Violation::NoSuchDay => (RuleId::GwDatetime, "a day that exists".into(), format!("{} is {f}, a day that does not exist.", cx.loc(&pointer))),
+            Violation::Minimum(m) => {
+                (structural(RuleId::GwCard), format!("at least {m}"), format!("{} is {f}, below the minimum {m}.", cx.loc(&pointer)))
+            }
+            Violation::Maximum(m) => {
+                (structural(RuleId::GwCard), format!("at most {m}"), format!("{} is {f}, above the maximum {m}.", cx.loc(&pointer)))
+            }
+            Violation::MinLength(m) => (
+                structural(RuleId::GwCard),
+                format!("at least {m} characters"),
+                format!("{} is {f}, shorter than {m} characters.", cx.loc(&pointer)),
+            ),
+            Violation::MaxLength(m) => (
+                structural(RuleId::GwCard),
+                format!("at most {m} characters"),
+                format!("{} is {f}, longer than {m} characters.", cx.loc(&pointer)),
+            ),
+            Violation::NoSuchDay => {
+                (RuleId::GwDatetime, "a day that exists".into(), format!("{} is {f}, a day that does not exist.", cx.loc(&pointer)))
+            }
             Violation::NoBranch(allowed) => (
                 structural(RuleId::GwClosed),
                 format!("one of {}", allowed.join(", ")),
@@ -437,13 +481,7 @@ pub(crate) struct Findings<'a> {
 
 impl<'a> Findings<'a> {
     fn new(validator: &'a Validator, text: Option<&'a [u8]>) -> Self {
-        Findings {
-            validator,
-            text,
-            index: None,
-            diags: Vec::new(),
-            bad_values: Vec::new(),
-        }
+        Findings { validator, text, index: None, diags: Vec::new(), bad_values: Vec::new() }
     }
 
     fn index(&mut self) -> &source::SourceIndex {
@@ -457,7 +495,10 @@ impl<'a> Findings<'a> {
     /// it does not count against the resource's conformance to its profile.
     pub(crate) fn said_already(&self, e: &SchemaError, base: &str) -> bool {
         !self.bad_values.is_empty()
-            && matches!(e.violation, Violation::Type(_) | Violation::Pattern(..) | Violation::Enum(..) | Violation::Const(_) | Violation::MinLength(_))
+            && matches!(
+                e.violation,
+                Violation::Type(_) | Violation::Pattern(..) | Violation::Enum(..) | Violation::Const(_) | Violation::MinLength(_)
+            )
             && self.bad_values.iter().any(|p| p.strip_prefix(base) == Some(e.pointer.as_str()))
     }
 

@@ -62,8 +62,13 @@ impl Known {
     fn is_match(self, s: &str) -> bool {
         let b = s.as_bytes();
         match self {
-            Known::FhirString => !s.is_empty() && no_whitespace(s, |b| matches!(b, 0x0b | 0x0c), |c| matches!(c, ' ' | '\r' | '\n' | '\t') || !c.is_whitespace()),
-            Known::NoWhitespace => !s.is_empty() && no_whitespace(s, |b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), |c| !c.is_whitespace()),
+            Known::FhirString => {
+                !s.is_empty()
+                    && no_whitespace(s, |b| matches!(b, 0x0b | 0x0c), |c| matches!(c, ' ' | '\r' | '\n' | '\t') || !c.is_whitespace())
+            }
+            Known::NoWhitespace => {
+                !s.is_empty() && no_whitespace(s, |b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), |c| !c.is_whitespace())
+            }
             // Plain ASCII without any whitespace (nearly every code) needs no more.
             Known::Code if !any_byte(b, |c| c >= 0x80 || c.is_ascii_whitespace() || c == 0x0b) => !b.is_empty(),
             Known::Code => {
@@ -200,7 +205,18 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ALL: [Known; 10] = [Known::FhirString, Known::NoWhitespace, Known::Code, Known::Id, Known::TenDigits, Known::UrnUuid, Known::Date, Known::DateTime, Known::Instant, Known::Comparator];
+    const ALL: [Known; 10] = [
+        Known::FhirString,
+        Known::NoWhitespace,
+        Known::Code,
+        Known::Id,
+        Known::TenDigits,
+        Known::UrnUuid,
+        Known::Date,
+        Known::DateTime,
+        Known::Instant,
+        Known::Comparator,
+    ];
 
     /// Every pattern of the schemas that has a matcher.
     fn schema_patterns() -> Vec<String> {
@@ -229,13 +245,13 @@ mod tests {
     fn patterns() -> &'static [(Known, Regex)] {
         static PATTERNS: std::sync::OnceLock<Vec<(Known, Regex)>> = std::sync::OnceLock::new();
         PATTERNS.get_or_init(|| {
-        let all = schema_patterns();
-        ALL.iter()
-            .map(|&k| {
-                let text = all.iter().find(|p| Known::of(p) == Some(k)).unwrap_or_else(|| panic!("{k:?} is no pattern of the schemas"));
-                (k, Regex::new(text).unwrap())
-            })
-            .collect()
+            let all = schema_patterns();
+            ALL.iter()
+                .map(|&k| {
+                    let text = all.iter().find(|p| Known::of(p) == Some(k)).unwrap_or_else(|| panic!("{k:?} is no pattern of the schemas"));
+                    (k, Regex::new(text).unwrap())
+                })
+                .collect()
         })
     }
 
@@ -249,11 +265,68 @@ mod tests {
     #[test]
     fn matchers_agree_with_the_regex_on_edge_cases() {
         let cases = [
-            "", " ", "a", "a b", "a  b", " a", "a ", "a\tb", "a\u{a0}b", "a\u{2003}", "\u{85}", "x\r\ny", "0", "0000", "0001", "1000", "2025", "2025-", "2025-1", "2025-00", "2025-01",
-            "2025-13", "2025-12-31", "2025-12-32", "2025-02-30", "2025-01-01T", "2025-01-01T10:00:00Z", "2025-01-01T24:00:00Z", "2025-01-01T23:59:60+14:00", "2025-01-01T23:59:59+14:01",
-            "2025-01-01T23:59:59-13:59", "2025-01-01T23:59:59.Z", "2025-01-01T23:59:59.123456+01:00", "2025-01-01T10:00Z", "2025-01T10:00:00Z", "2025-01-01 10:00:00Z", "2025-01-01T10:00:00+0100",
-            "0123456789", "012345678", "01234567890", "012345678a", "urn:uuid:123e4567-e89b-12d3-a456-426614174000", "urn:uuid:123E4567-e89b-12d3-a456-426614174000", "urn:uuid:123e4567e89b-12d3-a456-4266141740000",
-            "<", "<=", ">=", ">", "=", "<<", "A-Za-z.0", "a_b", &"x".repeat(64), &"x".repeat(65), "ÆØÅ", "\u{0660}\u{0661}", "a\u{b}b", "a\u{c}", "a\u{1c}b", "æ b", "æ\u{a0}b", "\u{3000}",
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{a0}b",
+            "a\u{2003}",
+            "\u{85}",
+            "x\r\ny",
+            "0",
+            "0000",
+            "0001",
+            "1000",
+            "2025",
+            "2025-",
+            "2025-1",
+            "2025-00",
+            "2025-01",
+            "2025-13",
+            "2025-12-31",
+            "2025-12-32",
+            "2025-02-30",
+            "2025-01-01T",
+            "2025-01-01T10:00:00Z",
+            "2025-01-01T24:00:00Z",
+            "2025-01-01T23:59:60+14:00",
+            "2025-01-01T23:59:59+14:01",
+            "2025-01-01T23:59:59-13:59",
+            "2025-01-01T23:59:59.Z",
+            "2025-01-01T23:59:59.123456+01:00",
+            "2025-01-01T10:00Z",
+            "2025-01T10:00:00Z",
+            "2025-01-01 10:00:00Z",
+            "2025-01-01T10:00:00+0100",
+            "0123456789",
+            "012345678",
+            "01234567890",
+            "012345678a",
+            "urn:uuid:123e4567-e89b-12d3-a456-426614174000",
+            "urn:uuid:123E4567-e89b-12d3-a456-426614174000",
+            "urn:uuid:123e4567e89b-12d3-a456-4266141740000",
+            "<",
+            "<=",
+            ">=",
+            ">",
+            "=",
+            "<<",
+            "A-Za-z.0",
+            "a_b",
+            &"x".repeat(64),
+            &"x".repeat(65),
+            "ÆØÅ",
+            "\u{0660}\u{0661}",
+            "a\u{b}b",
+            "a\u{c}",
+            "a\u{1c}b",
+            "æ b",
+            "æ\u{a0}b",
+            "\u{3000}",
         ];
         for (k, re) in patterns() {
             for c in cases {
@@ -263,7 +336,10 @@ mod tests {
     }
 
     fn alphabet() -> impl Strategy<Value = String> {
-        let chars = prop::sample::select(vec!['0', '1', '2', '3', '4', '5', '9', '-', ':', 'T', 'Z', '+', '.', ' ', '\t', '\n', '\u{a0}', '\u{2028}', 'a', 'f', 'g', 'A', 'u', 'r', 'n', 'i', 'd', '<', '=', '>', 'æ', '\u{b}', '\u{c}', '\u{1c}', '\u{85}']);
+        let chars = prop::sample::select(vec![
+            '0', '1', '2', '3', '4', '5', '9', '-', ':', 'T', 'Z', '+', '.', ' ', '\t', '\n', '\u{a0}', '\u{2028}', 'a', 'f', 'g', 'A',
+            'u', 'r', 'n', 'i', 'd', '<', '=', '>', 'æ', '\u{b}', '\u{c}', '\u{1c}', '\u{85}',
+        ]);
         prop::collection::vec(chars, 0..40).prop_map(|v| v.into_iter().collect())
     }
 

@@ -29,10 +29,7 @@ fn severity_color(s: Severity) -> &'static str {
 /// masked unless `show_cpr`.
 pub fn human(path: &str, text: Option<&[u8]>, outcome: &Outcome, color: bool, show_cpr: bool) -> String {
     let mut out = String::new();
-    let lines: Vec<&str> = text
-        .and_then(|t| std::str::from_utf8(t).ok())
-        .map(|s| s.lines().collect())
-        .unwrap_or_default();
+    let lines: Vec<&str> = text.and_then(|t| std::str::from_utf8(t).ok()).map(|s| s.lines().collect()).unwrap_or_default();
     for d in &outcome.diagnostics {
         let head = format!("{}[{}]", d.severity, d.rule);
         let _ = writeln!(out, "{}: {}", paint(&head, severity_color(d.severity), color), d.message);
@@ -49,7 +46,13 @@ pub fn human(path: &str, text: Option<&[u8]>, outcome: &Outcome, color: bool, sh
                 let pad = " ".repeat(gutter.len());
                 let _ = writeln!(out, "  {pad} {}", paint("|", "1;34", color));
                 let _ = writeln!(out, "  {} {} {shown}", paint(&gutter, "1;34", color), paint("|", "1;34", color));
-                let _ = writeln!(out, "  {pad} {} {}{}", paint("|", "1;34", color), " ".repeat(caret_at), paint("^", severity_color(d.severity), color));
+                let _ = writeln!(
+                    out,
+                    "  {pad} {} {}{}",
+                    paint("|", "1;34", color),
+                    " ".repeat(caret_at),
+                    paint("^", severity_color(d.severity), color)
+                );
             }
         }
         let _ = writeln!(out, "  = expected: {}", d.expected);
@@ -152,16 +155,8 @@ pub fn from_operation_outcome(v: &Value) -> Vec<RemoteIssue> {
                 .map(|i| RemoteIssue {
                     severity: i.get("severity").and_then(Value::as_str).unwrap_or("error").to_string(),
                     code: i.get("code").and_then(Value::as_str).unwrap_or("unknown").to_string(),
-                    rule: i
-                        .pointer("/details/coding/0/code")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                    text: i
-                        .pointer("/details/text")
-                        .or_else(|| i.get("diagnostics"))
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
+                    rule: i.pointer("/details/coding/0/code").and_then(Value::as_str).map(str::to_string),
+                    text: i.pointer("/details/text").or_else(|| i.get("diagnostics")).and_then(Value::as_str).unwrap_or("").to_string(),
                     expression: i.pointer("/expression/0").and_then(Value::as_str).map(str::to_string),
                 })
                 .collect()

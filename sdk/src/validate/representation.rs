@@ -15,14 +15,38 @@ use super::{Findings, RuleId};
 /// What is wrong with one value, if anything.
 fn fault(v: &Json<'_>) -> Option<(RuleId, &'static str, String)> {
     match v {
-        Json::Null => Some((RuleId::GwJson, "a value (FHIR JSON has no null: leave the element out)", "is null; FHIR's JSON has no null values: an element without a value is left out".into())),
-        Json::Array([]) => Some((RuleId::GwJson, "at least one item (FHIR JSON has no empty arrays: leave the element out)", "is an empty array; FHIR's JSON has no empty arrays: an element without items is left out".into())),
-        Json::Object(o) if o.is_empty() => Some((RuleId::Ele1, "a value or children", "is an empty object: an element needs a value or children (FHIR ele-1)".into())),
-        Json::String("") => Some((RuleId::GwJson, "a non-empty string", "is an empty string; FHIR's JSON has no empty strings: an element without a value is left out".into())),
-        Json::String(s) if s.trim().is_empty() => Some((RuleId::GwJson, "a string with content other than white space", "holds only white space; a FHIR string has content other than white space".into())),
+        Json::Null => Some((
+            RuleId::GwJson,
+            "a value (FHIR JSON has no null: leave the element out)",
+            "is null; FHIR's JSON has no null values: an element without a value is left out".into(),
+        )),
+        Json::Array([]) => Some((
+            RuleId::GwJson,
+            "at least one item (FHIR JSON has no empty arrays: leave the element out)",
+            "is an empty array; FHIR's JSON has no empty arrays: an element without items is left out".into(),
+        )),
+        Json::Object(o) if o.is_empty() => {
+            Some((RuleId::Ele1, "a value or children", "is an empty object: an element needs a value or children (FHIR ele-1)".into()))
+        }
+        Json::String("") => Some((
+            RuleId::GwJson,
+            "a non-empty string",
+            "is an empty string; FHIR's JSON has no empty strings: an element without a value is left out".into(),
+        )),
+        Json::String(s) if s.trim().is_empty() => Some((
+            RuleId::GwJson,
+            "a string with content other than white space",
+            "holds only white space; a FHIR string has content other than white space".into(),
+        )),
         Json::String(s) if s.len() > MAX_STRING_CHARS => {
             let n = s.chars().count();
-            (n > MAX_STRING_CHARS).then(|| (RuleId::GwJson, "at most 1,048,576 characters", format!("is a string of {n} characters; FHIR strings have at most 1024 * 1024 (1,048,576) characters")))
+            (n > MAX_STRING_CHARS).then(|| {
+                (
+                    RuleId::GwJson,
+                    "at most 1,048,576 characters",
+                    format!("is a string of {n} characters; FHIR strings have at most 1024 * 1024 (1,048,576) characters"),
+                )
+            })
         }
         _ => None,
     }
@@ -37,11 +61,7 @@ fn null_placeholder(parent: &Json<'_>, key: &str, index: usize) -> bool {
         Some(plain) => k == plain,
         None => k.strip_prefix('_') == Some(key),
     };
-    o.iter()
-        .find(|(k, _)| partner(k))
-        .and_then(|(_, v)| v.as_array())
-        .and_then(|a| a.get(index))
-        .is_some_and(|x| !x.is_null())
+    o.iter().find(|(k, _)| partner(k)).and_then(|(_, v)| v.as_array()).and_then(|a| a.get(index)).is_some_and(|x| !x.is_null())
 }
 
 /// Record a finding for every value of `doc` that FHIR's JSON representation does not
@@ -54,7 +74,13 @@ pub(super) fn check(doc: &Json<'_>, cx: &mut Findings<'_>) -> Vec<String> {
     values
 }
 
-fn walk<'v>(v: &'v Json<'_>, parent: Option<(&'v Json<'_>, &'v str)>, path: &mut Vec<Seg<'v>>, cx: &mut Findings<'_>, values: &mut Vec<String>) {
+fn walk<'v>(
+    v: &'v Json<'_>,
+    parent: Option<(&'v Json<'_>, &'v str)>,
+    path: &mut Vec<Seg<'v>>,
+    cx: &mut Findings<'_>,
+    values: &mut Vec<String>,
+) {
     if let Some((rule, expected, what)) = fault(v) {
         let placeholder = v.is_null()
             && match (parent, path.last()) {

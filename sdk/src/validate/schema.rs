@@ -156,6 +156,9 @@ impl PropertyTable {
     }
 }
 
+/// For one discriminating key of an `anyOf`: each branch with the constant it requires.
+type Discriminator = Option<Vec<(NodeId, Value)>>;
+
 /// One compiled schema.
 #[derive(Clone, Debug)]
 pub struct Node {
@@ -180,7 +183,7 @@ pub struct Node {
     any_of: Vec<NodeId>,
     /// For `anyOf`: per discriminating key (`url`, `resourceType`), each branch with the
     /// constant it requires, when every branch has one. Worked out on first use.
-    discriminators: std::sync::OnceLock<[Option<Vec<(NodeId, Value)>>; 2]>,
+    discriminators: std::sync::OnceLock<[Discriminator; 2]>,
     /// A FHIR date, dateTime or instant: its day must exist in the calendar.
     calendar: bool,
     /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
@@ -373,9 +376,31 @@ pub struct SchemaSet {
 }
 
 const KNOWN_KEYWORDS: &[&str] = &[
-    "$schema", "$id", "$comment", "title", "description", "definitions", "type", "properties", "required",
-    "additionalProperties", "items", "minItems", "maxItems", "contains", "enum", "const", "pattern",
-    "minimum", "maximum", "minLength", "maxLength", "$ref", "anyOf", "examples", "default",
+    "$schema",
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "definitions",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "contains",
+    "enum",
+    "const",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "$ref",
+    "anyOf",
+    "examples",
+    "default",
 ];
 
 impl SchemaSet {
@@ -383,10 +408,7 @@ impl SchemaSet {
     pub fn compile<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<SchemaSet, CompileError> {
         let mut docs = HashMap::new();
         for (name, text) in files {
-            let v: Value = serde_json::from_str(text).map_err(|e| CompileError {
-                file: name.into(),
-                message: e.to_string(),
-            })?;
+            let v: Value = serde_json::from_str(text).map_err(|e| CompileError { file: name.into(), message: e.to_string() })?;
             docs.insert(name.to_string(), v);
         }
         let mut set = SchemaSet {
@@ -532,17 +554,14 @@ impl SchemaSet {
         if let Some(&id) = self.memo.get(&key) {
             return Ok(id);
         }
-        let doc = self.docs.get(file).ok_or_else(|| CompileError {
-            file: file.into(),
-            message: "referenced file is not part of the schema set".into(),
-        })?;
+        let doc = self
+            .docs
+            .get(file)
+            .ok_or_else(|| CompileError { file: file.into(), message: "referenced file is not part of the schema set".into() })?;
         let mut v = doc;
         let mut name = None;
         for seg in fragment.split('/').filter(|s| !s.is_empty()) {
-            v = v.get(seg).ok_or_else(|| CompileError {
-                file: file.into(),
-                message: format!("no {fragment} in the file"),
-            })?;
+            v = v.get(seg).ok_or_else(|| CompileError { file: file.into(), message: format!("no {fragment} in the file") })?;
             name = Some(seg.to_string());
         }
         let v = v.clone();
@@ -563,10 +582,7 @@ impl SchemaSet {
     }
 
     fn compile_node(&mut self, file: &str, v: &Value) -> Result<Node, CompileError> {
-        let err = |m: String| CompileError {
-            file: file.into(),
-            message: m,
-        };
+        let err = |m: String| CompileError { file: file.into(), message: m };
         let mut n = Node::empty(file);
         let obj = match v {
             Value::Bool(true) => return Ok(n),
@@ -971,8 +987,35 @@ mod tests {
     fn the_property_table_finds_every_name_and_nothing_else() {
         // FHIR element names, with look-alikes: same length and ends, same first byte.
         let names = [
-            "id", "meta", "text", "extension", "identifier", "status", "intent", "subject", "code", "severity", "recordedDate", "clinicalStatus", "verificationStatus",
-            "period", "basedOn", "activity", "addresses", "goal", "careTeam", "note", "a", "", "ab", "ba", "abc", "acb", "cab", "extensiom", "extension2",
+            "id",
+            "meta",
+            "text",
+            "extension",
+            "identifier",
+            "status",
+            "intent",
+            "subject",
+            "code",
+            "severity",
+            "recordedDate",
+            "clinicalStatus",
+            "verificationStatus",
+            "period",
+            "basedOn",
+            "activity",
+            "addresses",
+            "goal",
+            "careTeam",
+            "note",
+            "a",
+            "",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "cab",
+            "extensiom",
+            "extension2",
         ];
         let table = PropertyTable::new(names.iter().enumerate().map(|(i, n)| (*n, i * 10, i % 3 == 0)));
         for (i, n) in names.iter().enumerate() {

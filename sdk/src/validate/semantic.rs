@@ -2,12 +2,12 @@
 //! citizen, subjects, references and their target profiles, the IG's invariants, the IG's
 //! text-only rules and calendar-valid dates.
 
-use super::{Findings, Outcome, RuleId, Validator};
-use crate::ids::is_uuid;
-use crate::report;
-use crate::profile::{ext, fixed, Profile};
 use super::json::Json;
 use super::schema::{render, Seg, PATH_DEPTH};
+use super::{Findings, Outcome, RuleId, Validator};
+use crate::ids::is_uuid;
+use crate::profile::{ext, fixed, Profile};
+use crate::report;
 use rustc_hash::FxHashMap as HashMap;
 
 /// One entry of the bundle, as the semantic rules see it.
@@ -49,10 +49,7 @@ impl std::fmt::Display for EntryPtr {
 }
 
 pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> Outcome {
-    let mut outcome = Outcome {
-        timestamp: bundle.get("timestamp").and_then(Json::as_str).map(str::to_string),
-        ..Outcome::default()
-    };
+    let mut outcome = Outcome { timestamp: bundle.get("timestamp").and_then(Json::as_str).map(str::to_string), ..Outcome::default() };
     let Some(entries) = bundle.get("entry").and_then(Json::as_array) else {
         return outcome;
     };
@@ -67,14 +64,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
             continue;
         };
         let profile = select_profile(v, rt, resource, &ptr, cx);
-        list.push(Entry {
-            index: i,
-            resource,
-            resource_type: rt,
-            id: resource.get("id").and_then(Json::as_str),
-            profile,
-            ptr,
-        });
+        list.push(Entry { index: i, resource, resource_type: rt, id: resource.get("id").and_then(Json::as_str), profile, ptr });
     }
     outcome.profiles = vec![None; entries.len()];
     for e in &list {
@@ -83,10 +73,7 @@ pub(super) fn check(v: &Validator, bundle: &Json<'_>, cx: &mut Findings<'_>) -> 
     let history = bundle.get("type").and_then(Json::as_str) == Some("history");
     let by_ref = ids_and_full_urls(entries, &list, history, cx);
     citizen(&list, &mut outcome, cx);
-    let patient_ref: Option<(usize, &Entry<'_>)> = list
-        .iter()
-        .enumerate()
-        .find(|(_, e)| e.profile == Some(Profile::Citizen));
+    let patient_ref: Option<(usize, &Entry<'_>)> = list.iter().enumerate().find(|(_, e)| e.profile == Some(Profile::Citizen));
     let resolve = |reference: &str| -> Option<&Entry<'_>> { by_ref.get(reference).map(|k| &list[k]) };
     for e in &list {
         let Some(profile) = e.profile else { continue };
@@ -153,11 +140,18 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
             None => {
                 let p = format!("{ptr}/meta/profile/{k}");
                 let allowed: Vec<String> = candidates.iter().map(|c| c.url()).collect();
-                cx.push(RuleId::GwProfile, &p, resource.pointer(&format!("/meta/profile/{k}")), allowed.join(" or "), format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)));
+                cx.push(
+                    RuleId::GwProfile,
+                    &p,
+                    resource.pointer(&format!("/meta/profile/{k}")),
+                    allowed.join(" or "),
+                    format!("{} claims the profile {url}, which is not an FFB reporting profile for a {rt}.", cx.loc(ptr)),
+                );
             }
         }
     }
-    let chosen = claimed.or_else(|| report::profile_by_content(rt, resource, v.catalog())).unwrap_or_else(|| fewest_errors(v, resource, candidates));
+    let chosen =
+        claimed.or_else(|| report::profile_by_content(rt, resource, v.catalog())).unwrap_or_else(|| fewest_errors(v, resource, candidates));
     let mut errors = v.profile_errors(chosen, resource);
     errors.retain(|e| !cx.said_already(e, ptr));
     if !errors.is_empty() && candidates.len() == 2 {
@@ -165,7 +159,13 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
         if v.profile_errors(other, resource).iter().all(|e| cx.said_already(e, ptr)) {
             if claimed.is_some() {
                 let p = format!("{ptr}/meta/profile");
-                cx.push(RuleId::GwProfile, &p, None, other.url(), format!("{} claims the {chosen} profile but conforms to the {other} profile instead.", cx.loc(ptr)));
+                cx.push(
+                    RuleId::GwProfile,
+                    &p,
+                    None,
+                    other.url(),
+                    format!("{} claims the {chosen} profile but conforms to the {other} profile instead.", cx.loc(ptr)),
+                );
             }
             return Some(other);
         }
@@ -179,7 +179,12 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
             ptr,
             None,
             format!("conformance to the {} or the {} profile", candidates[0], candidates[1]),
-            format!("{} conforms to neither the {} nor the {} profile; the findings below are against {chosen}.", cx.loc(ptr), candidates[0], candidates[1]),
+            format!(
+                "{} conforms to neither the {} nor the {} profile; the findings below are against {chosen}.",
+                cx.loc(ptr),
+                candidates[0],
+                candidates[1]
+            ),
         );
     }
     for e in &errors {
@@ -189,10 +194,7 @@ fn select_profile(v: &Validator, rt: &str, resource: &Json<'_>, ptr: &EntryPtr, 
 }
 
 fn fewest_errors(v: &Validator, resource: &Json<'_>, candidates: &[Profile]) -> Profile {
-    *candidates
-        .iter()
-        .min_by_key(|p| v.profile_errors(**p, resource).len())
-        .expect("two candidates")
+    *candidates.iter().min_by_key(|p| v.profile_errors(**p, resource).len()).expect("two candidates")
 }
 
 /// GW-ID: UUID ids, unique per type, fullUrl agreeing with type and id. Returns the
@@ -206,13 +208,35 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: b
     for (k, e) in list.iter().enumerate() {
         let ptr = &e.ptr;
         match e.id {
-            None => cx.push(RuleId::GwId, ptr, None, "an id that is a UUID".into(), format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(ptr))),
+            None => cx.push(
+                RuleId::GwId,
+                ptr,
+                None,
+                "an id that is a UUID".into(),
+                format!("{} has no id; every resource needs a universally unique id (a UUID).", cx.loc(ptr)),
+            ),
             Some(id) => {
                 if !is_uuid(id) {
-                    cx.push(RuleId::GwId, &format!("{ptr}/id"), e.resource.get("id"), "a UUID (8-4-4-4-12 lower-case hex digits)".into(), format!("{}.id is {}, not a UUID; ids must be universally unique.", cx.loc(ptr), cx.show(e.resource.get("id").unwrap_or(&Json::Null))));
+                    cx.push(
+                        RuleId::GwId,
+                        &format!("{ptr}/id"),
+                        e.resource.get("id"),
+                        "a UUID (8-4-4-4-12 lower-case hex digits)".into(),
+                        format!(
+                            "{}.id is {}, not a UUID; ids must be universally unique.",
+                            cx.loc(ptr),
+                            cx.show(e.resource.get("id").unwrap_or(&Json::Null))
+                        ),
+                    );
                 }
                 if let Some(&first) = seen.get(&(e.resource_type, id)) {
-                    cx.push(RuleId::GwId, &format!("{ptr}/id"), e.resource.get("id"), "each resource once per report".into(), format!("{}/{id} occurs twice in the report (entries {} and {}).", e.resource_type, list[first].index, e.index));
+                    cx.push(
+                        RuleId::GwId,
+                        &format!("{ptr}/id"),
+                        e.resource.get("id"),
+                        "each resource once per report".into(),
+                        format!("{}/{id} occurs twice in the report (entries {} and {}).", e.resource_type, list[first].index, e.index),
+                    );
                 } else {
                     seen.insert((e.resource_type, id), k);
                 }
@@ -224,14 +248,26 @@ fn ids_and_full_urls<'v>(entries: &'v [Json<'v>], list: &[Entry<'v>], history: b
             if base.is_none() {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
                 let expected = e.id.map_or("Type/id".to_string(), |id| format!("{}/{id} or urn:uuid:{id}", e.resource_type));
-                cx.push(RuleId::GwId, &fptr, entry.get("fullUrl"), expected.clone(), format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."));
+                cx.push(
+                    RuleId::GwId,
+                    &fptr,
+                    entry.get("fullUrl"),
+                    expected.clone(),
+                    format!("fullUrl \"{full}\" does not agree with the resource's type and id (expected {expected})."),
+                );
             }
             // An agreeing fullUrl can hold /_history/ only in its base (an id cannot), and
             // nearly every fullUrl has no base at all (`urn:uuid:{id}`, `{type}/{id}`).
             let searched = base.unwrap_or(full);
             if searched.len() >= "/_history/".len() && searched.contains("/_history/") {
                 let fptr = format!("/entry/{}/fullUrl", e.index);
-                cx.push(RuleId::Bdl8, &fptr, entry.get("fullUrl"), "a fullUrl without /_history/".into(), format!("fullUrl \"{full}\" is version specific (it contains /_history/); FHIR's bdl-8 forbids that."));
+                cx.push(
+                    RuleId::Bdl8,
+                    &fptr,
+                    entry.get("fullUrl"),
+                    "a fullUrl without /_history/".into(),
+                    format!("fullUrl \"{full}\" is version specific (it contains /_history/); FHIR's bdl-8 forbids that."),
+                );
             }
             match by_full.entry(full) {
                 std::collections::hash_map::Entry::Vacant(slot) => {
@@ -262,10 +298,7 @@ impl Refs<'_> {
     /// The position in the entry list that `reference` resolves to.
     fn get(&self, reference: &str) -> Option<usize> {
         let slash = reference.bytes().position(|b| b == b'/');
-        slash
-            .and_then(|i| self.by_type_id.get(&(&reference[..i], &reference[i + 1..])))
-            .or_else(|| self.by_full.get(reference))
-            .copied()
+        slash.and_then(|i| self.by_type_id.get(&(&reference[..i], &reference[i + 1..]))).or_else(|| self.by_full.get(reference)).copied()
     }
 }
 
@@ -285,7 +318,13 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
     let patients: Vec<&Entry<'_>> = list.iter().filter(|e| e.resource_type == "Patient").collect();
     if patients.len() != 1 {
         let ptr = patients.get(1).map_or(String::new(), |e| e.ptr.to_string());
-        cx.push(RuleId::GwCitizen, &ptr, None, "exactly one Patient".into(), format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()));
+        cx.push(
+            RuleId::GwCitizen,
+            &ptr,
+            None,
+            "exactly one Patient".into(),
+            format!("The report holds {} Patient resources; a delivery report is about exactly one citizen.", patients.len()),
+        );
     }
     // The citizen is the first Patient and its CPR identifier (`report`'s rule, one place).
     let Some(p) = patients.first() else { return };
@@ -296,7 +335,13 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
             outcome.citizen = report::cpr_of_patient(p.resource).map(|c| cx.mask(c));
             if !crate::cpr::is_valid(cpr_value) {
                 let vp = format!("{ptr}/identifier/{k}/value");
-                cx.push(RuleId::GwCitizen, &vp, Some(value), "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(), format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(value)));
+                cx.push(
+                    RuleId::GwCitizen,
+                    &vp,
+                    Some(value),
+                    "a CPR number: ten digits DDMMYYSSSS with a real day and month".into(),
+                    format!("The citizen's identifier {} is not a syntactically valid CPR number.", cx.show(value)),
+                );
             }
         }
     }
@@ -304,7 +349,13 @@ fn citizen(list: &[Entry<'_>], outcome: &mut Outcome, cx: &mut Findings<'_>) {
         outcome.municipality = Some(org.to_string());
         if !is_uuid(org) {
             let vp = format!("{ptr}/managingOrganization/identifier/value");
-            cx.push(RuleId::GwCitizen, &vp, at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]), "a KOMBIT STS organisation UUID".into(), format!("The municipality's STS organisation identifier \"{org}\" is not a UUID."));
+            cx.push(
+                RuleId::GwCitizen,
+                &vp,
+                at(p.resource, &[Step::K("managingOrganization"), Step::K("identifier"), Step::K("value")]),
+                "a KOMBIT STS organisation UUID".into(),
+                format!("The municipality's STS organisation identifier \"{org}\" is not a UUID."),
+            );
         }
     }
 }
@@ -325,7 +376,13 @@ fn subject(e: &Entry<'_>, profile: Profile, patient: Option<&Entry<'_>>, resolve
     if !ok {
         let ptr = format!("{}/subject/reference", e.ptr);
         let expected = patient.and_then(|p| p.id).map_or("the report's Patient".to_string(), |id| format!("Patient/{id}"));
-        cx.push(RuleId::GwSubject, &ptr, at(e.resource, &[Step::K("subject"), Step::K("reference")]), expected.clone(), format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr)));
+        cx.push(
+            RuleId::GwSubject,
+            &ptr,
+            at(e.resource, &[Step::K("subject"), Step::K("reference")]),
+            expected.clone(),
+            format!("The subject of {} is \"{r}\", not the report's citizen ({expected}).", cx.loc(&e.ptr)),
+        );
     }
 }
 
@@ -365,7 +422,15 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 if rs.starts_with('#') {
                     local_reference(e.resource, rs, &ptr(), r, cx);
                 }
-                cx.push(RuleId::GwRef, &ptr(), Some(r), "a reference to an entry of this bundle".into(), format!("The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included."));
+                cx.push(
+                    RuleId::GwRef,
+                    &ptr(),
+                    Some(r),
+                    "a reference to an entry of this bundle".into(),
+                    format!(
+                        "The reference \"{rs}\" does not resolve to any entry of the report; every referenced resource must be included."
+                    ),
+                );
             }
             Some(t) => {
                 if let Some(&(element, want)) = rules.iter().find(|(element, _)| is_element(path, element)) {
@@ -373,7 +438,17 @@ fn references(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                         && (t.profile == Some(want) || v.profile_errors(want, t.resource).is_empty());
                     if !fits {
                         let got = t.profile.map_or(t.resource_type.to_string(), |p| p.to_string());
-                        cx.push(RuleId::GwRef, &ptr(), Some(r), format!("a reference to {}", article(want.title())), format!("\"{rs}\" refers to {}, but {profile}.{element} must refer to {}.", article(&got), article(want.title())));
+                        cx.push(
+                            RuleId::GwRef,
+                            &ptr(),
+                            Some(r),
+                            format!("a reference to {}", article(want.title())),
+                            format!(
+                                "\"{rs}\" refers to {}, but {profile}.{element} must refer to {}.",
+                                article(&got),
+                                article(want.title())
+                            ),
+                        );
                     }
                 }
             }
@@ -389,7 +464,13 @@ fn local_reference(resource: &Json<'_>, rs: &str, ptr: &str, r: &Json<'_>, cx: &
     let local = &rs[1..];
     let contained = resource.get("contained").and_then(Json::as_array).unwrap_or_default();
     if !contained.iter().any(|c| c.get("id").and_then(Json::as_str) == Some(local)) {
-        cx.push(RuleId::Ref1, ptr, Some(r), "a reference to an entry of the bundle (no # reference: the profiles allow no contained resources)".into(), format!("The local reference \"{rs}\" names no contained resource; FHIR's ref-1 requires one, and the profiles allow none."));
+        cx.push(
+            RuleId::Ref1,
+            ptr,
+            Some(r),
+            "a reference to an entry of the bundle (no # reference: the profiles allow no contained resources)".into(),
+            format!("The local reference \"{rs}\" names no contained resource; FHIR's ref-1 requires one, and the profiles allow none."),
+        );
     }
 }
 
@@ -448,7 +529,15 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 let ad_code = is_ad(code);
                 if ad_code != has_severity {
                     let (p, msg, expected) = if ad_code {
-                        (ptr.to_string(), format!("{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).", cx.loc(ptr), v.describe_code(code)), "a severity (funktionsevneniveau)".to_string())
+                        (
+                            ptr.to_string(),
+                            format!(
+                                "{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).",
+                                cx.loc(ptr),
+                                v.describe_code(code)
+                            ),
+                            "a severity (funktionsevneniveau)".to_string(),
+                        )
                     } else {
                         (format!("{ptr}/severity"), format!("{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.", cx.loc(ptr), v.describe_code(code)), "no severity".to_string())
                     };
@@ -463,7 +552,13 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 let n = targets.iter().filter(|t| first_code(t, "measure") == Some(measure)).count();
                 if n > 1 {
                     let p = format!("{ptr}/target");
-                    cx.push(RuleId::GwCard, &p, None, format!("exactly one {what} target"), format!("The goal has {n} {what} targets; the profile allows exactly one."));
+                    cx.push(
+                        RuleId::GwCard,
+                        &p,
+                        None,
+                        format!("exactly one {what} target"),
+                        format!("The goal has {n} {what} targets; the profile allows exactly one."),
+                    );
                 }
             }
             let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
@@ -472,13 +567,29 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                 let code = first_code(t.resource, "code").unwrap_or("");
                 if !is_ad(code) {
                     let p = format!("{ptr}/addresses/{i}");
-                    cx.push(RuleId::KlInterventionGoal1, &p, a.get("reference"), "a condition under Aktivitet og deltagelse".into(), format!("The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.", t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"), v.describe_code(code)));
+                    cx.push(
+                        RuleId::KlInterventionGoal1,
+                        &p,
+                        a.get("reference"),
+                        "a condition under Aktivitet og deltagelse".into(),
+                        format!(
+                            "The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.",
+                            t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"),
+                            v.describe_code(code)
+                        ),
+                    );
                 }
             }
             let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
             if primaries != 1 {
                 let p = if addresses.is_empty() { ptr.to_string() } else { format!("{ptr}/addresses") };
-                cx.push(RuleId::KlInterventionGoal2, &p, None, "exactly one addressed condition with rank 1 (primary)".into(), format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."));
+                cx.push(
+                    RuleId::KlInterventionGoal2,
+                    &p,
+                    None,
+                    "exactly one addressed condition with rank 1 (primary)".into(),
+                    format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."),
+                );
             }
         }
         Profile::CarePlan => {
@@ -487,7 +598,13 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
             let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
             if primaries > 1 {
-                cx.push(RuleId::KlCarePlan2, &format!("{ptr}/addresses"), None, "at most one target group with rank 1".into(), format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."));
+                cx.push(
+                    RuleId::KlCarePlan2,
+                    &format!("{ptr}/addresses"),
+                    None,
+                    "at most one target group with rank 1".into(),
+                    format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."),
+                );
             }
             if ordered && !completed {
                 let has_follow_up = r
@@ -496,16 +613,40 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
                     .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::FOLLOW_UP_DATE)));
                 let active = "an ordered care plan that is not completed";
                 if !has_follow_up {
-                    cx.push(RuleId::KlCarePlan1, ptr, None, "a follow-up date extension referring to a FollowUpEncounter".into(), format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(ptr)));
+                    cx.push(
+                        RuleId::KlCarePlan1,
+                        ptr,
+                        None,
+                        "a follow-up date extension referring to a FollowUpEncounter".into(),
+                        format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(ptr)),
+                    );
                 }
                 if r.get("goal").and_then(Json::as_array).is_none_or(<[_]>::is_empty) {
-                    cx.push(RuleId::KlCarePlan3, ptr, None, "intervention goals".into(), format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(ptr)));
+                    cx.push(
+                        RuleId::KlCarePlan3,
+                        ptr,
+                        None,
+                        "intervention goals".into(),
+                        format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(ptr)),
+                    );
                 }
                 if at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
-                    cx.push(RuleId::KlCarePlan4, ptr, None, "a støttebehov evaluation (activity.outcomeReference)".into(), format!("{} is {active} but has no støttebehov evaluation.", cx.loc(ptr)));
+                    cx.push(
+                        RuleId::KlCarePlan4,
+                        ptr,
+                        None,
+                        "a støttebehov evaluation (activity.outcomeReference)".into(),
+                        format!("{} is {active} but has no støttebehov evaluation.", cx.loc(ptr)),
+                    );
                 }
                 if addresses.is_empty() {
-                    cx.push(RuleId::KlCarePlan5, ptr, None, "target groups (addresses)".into(), format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(ptr)));
+                    cx.push(
+                        RuleId::KlCarePlan5,
+                        ptr,
+                        None,
+                        "target groups (addresses)".into(),
+                        format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(ptr)),
+                    );
                 }
             }
         }
@@ -513,7 +654,16 @@ fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver
             let status = r.get("status");
             if !matches!(status.and_then(Json::as_str), Some("final" | "entered-in-error")) {
                 let p = format!("{ptr}/status");
-                cx.push(RuleId::KlFollowUp1, &p, status, "final or entered-in-error".into(), format!("The follow-up result has status {}; it must be final or entered-in-error.", status.map_or("(none)".into(), |s| cx.show(s))));
+                cx.push(
+                    RuleId::KlFollowUp1,
+                    &p,
+                    status,
+                    "final or entered-in-error".into(),
+                    format!(
+                        "The follow-up result has status {}; it must be final or entered-in-error.",
+                        status.map_or("(none)".into(), |s| cx.show(s))
+                    ),
+                );
             }
         }
         _ => {}
@@ -532,7 +682,13 @@ fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
             let n = count(url);
             if n > max {
                 let p = format!("{ptr}/extension");
-                cx.push(RuleId::GwCard, &p, None, format!("at most one {what} extension"), format!("The care plan has {n} {what} extensions; the profile allows one."));
+                cx.push(
+                    RuleId::GwCard,
+                    &p,
+                    None,
+                    format!("at most one {what} extension"),
+                    format!("The care plan has {n} {what} extensions; the profile allows one."),
+                );
             }
         }
     }
@@ -545,7 +701,13 @@ fn extension_counts(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
             let n = parts.iter().filter(|p| p.get("url").and_then(Json::as_str) == Some(part)).count();
             if n > 1 {
                 let p = format!("{ptr}/extension/{i}/extension");
-                cx.push(RuleId::GwCard, &p, None, format!("at most one {part} part"), format!("The case number has {n} {part} parts; the profile allows one."));
+                cx.push(
+                    RuleId::GwCard,
+                    &p,
+                    None,
+                    format!("at most one {part} part"),
+                    format!("The case number has {n} {part} parts; the profile allows one."),
+                );
             }
         }
     }
@@ -556,10 +718,22 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
     let r = e.resource;
     let ptr = &e.ptr;
     if claimed_profiles(r).next().is_none() {
-        cx.push(RuleId::GwProfileClaim, ptr, None, format!("meta.profile containing {}", profile.url()), format!("{} does not claim its profile in meta.profile ({}).", cx.loc(ptr), profile.url()));
+        cx.push(
+            RuleId::GwProfileClaim,
+            ptr,
+            None,
+            format!("meta.profile containing {}", profile.url()),
+            format!("{} does not claim its profile in meta.profile ({}).", cx.loc(ptr), profile.url()),
+        );
     }
     if at(r, &[Step::K("meta"), Step::K("lastUpdated")]).is_none() {
-        cx.push(RuleId::GwLastUpdated, ptr, None, "meta.lastUpdated".into(), format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(ptr)));
+        cx.push(
+            RuleId::GwLastUpdated,
+            ptr,
+            None,
+            "meta.lastUpdated".into(),
+            format!("{} has no meta.lastUpdated; the IG asks for it on every resource.", cx.loc(ptr)),
+        );
     }
     match profile {
         Profile::ServiceRequest => {
@@ -568,13 +742,24 @@ fn meta_and_text_rules(e: &Entry<'_>, profile: Profile, cx: &mut Findings<'_>) {
                 .and_then(Json::as_array)
                 .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::MUNICIPALITY_CASE_NUMBER)));
             if !has_case {
-                cx.push(RuleId::GwCaseNumber, ptr, None, "the municipality case number extension".into(), format!("{} has no municipality case number (sagsnummer).", cx.loc(ptr)));
+                cx.push(
+                    RuleId::GwCaseNumber,
+                    ptr,
+                    None,
+                    "the municipality case number extension".into(),
+                    format!("{} has no municipality case number (sagsnummer).", cx.loc(ptr)),
+                );
             }
         }
-        Profile::Intervention
-            if at(r, &[Step::K("period"), Step::K("start")]).is_none() => {
-                cx.push(RuleId::GwInterventionStart, ptr, None, "period.start".into(), format!("{} has no start date (period.start).", cx.loc(ptr)));
-            }
+        Profile::Intervention if at(r, &[Step::K("period"), Step::K("start")]).is_none() => {
+            cx.push(
+                RuleId::GwInterventionStart,
+                ptr,
+                None,
+                "period.start".into(),
+                format!("{} has no start date (period.start).", cx.loc(ptr)),
+            );
+        }
         _ => {}
     }
 }
@@ -585,7 +770,9 @@ mod tests {
 
     #[test]
     fn is_element_matches_the_dotted_names_of_a_path() {
-        let path = |keys: &[&'static str]| -> Vec<Seg<'static>> { keys.iter().map(|k| k.parse::<usize>().map_or(Seg::Key(k), Seg::Index)).collect() };
+        let path = |keys: &[&'static str]| -> Vec<Seg<'static>> {
+            keys.iter().map(|k| k.parse::<usize>().map_or(Seg::Key(k), Seg::Index)).collect()
+        };
         let cases: [(&[&str], &str, bool); 9] = [
             (&["addresses", "0", "reference"], "addresses", true),
             (&["extension", "1", "valueReference", "reference"], "extension.valueReference", true),
@@ -600,7 +787,13 @@ mod tests {
         for (keys, element, expected) in cases {
             let p = path(keys);
             // The definition: the names joined with dots.
-            let names: Vec<&str> = p.iter().filter_map(|s| match s { Seg::Key(k) if *k != "reference" => Some(*k), _ => None }).collect();
+            let names: Vec<&str> = p
+                .iter()
+                .filter_map(|s| match s {
+                    Seg::Key(k) if *k != "reference" => Some(*k),
+                    _ => None,
+                })
+                .collect();
             assert_eq!(names.join(".") == element, expected, "{keys:?} {element}");
             assert_eq!(is_element(&p, element), expected, "{keys:?} {element}");
         }

@@ -13,9 +13,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_bytes: 32 * 1024 * 1024,
-        }
+        Limits { max_bytes: 32 * 1024 * 1024 }
     }
 }
 
@@ -48,33 +46,28 @@ pub struct JsonProblem {
 pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena, limits: &Limits) -> Result<(Json<'a>, Noticed), JsonProblem> {
     if bytes.len() > limits.max_bytes {
         return Err(JsonProblem {
-            message: format!(
-                "the report is {} bytes, more than the limit of {} bytes",
-                bytes.len(),
-                limits.max_bytes
-            ),
+            message: format!("the report is {} bytes, more than the limit of {} bytes", bytes.len(), limits.max_bytes),
             line: None,
             column: None,
         });
     }
     let mut noticed = Noticed::default();
-    let value = super::json::from_slice(bytes, arena, &mut noticed)
-        .map_err(|e| {
-            // serde_json checks UTF-8 as it reads strings; say so plainly when that was it.
-            if let Err(u) = std::str::from_utf8(bytes) {
-                let (line, column) = line_col(bytes, u.valid_up_to());
-                return JsonProblem {
-                    message: format!("the report is not valid UTF-8 (byte {})", u.valid_up_to()),
-                    line: Some(line),
-                    column: Some(column),
-                };
-            }
-            JsonProblem {
-                message: describe_json_error(&e),
-                line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
-                column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
-            }
-        })?;
+    let value = super::json::from_slice(bytes, arena, &mut noticed).map_err(|e| {
+        // serde_json checks UTF-8 as it reads strings; say so plainly when that was it.
+        if let Err(u) = std::str::from_utf8(bytes) {
+            let (line, column) = line_col(bytes, u.valid_up_to());
+            return JsonProblem {
+                message: format!("the report is not valid UTF-8 (byte {})", u.valid_up_to()),
+                line: Some(line),
+                column: Some(column),
+            };
+        }
+        JsonProblem {
+            message: describe_json_error(&e),
+            line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
+            column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
+        }
+    })?;
     Ok((value, noticed))
 }
 
@@ -83,9 +76,7 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     let text = raw.split(" at line ").next().unwrap_or(&raw);
     match e.classify() {
         serde_json::error::Category::Eof => format!("the JSON ends too early (truncated?): {text}"),
-        _ if text.contains("recursion limit") => {
-            "the JSON is nested more than 128 levels deep".to_string()
-        }
+        _ if text.contains("recursion limit") => "the JSON is nested more than 128 levels deep".to_string(),
         _ => format!("malformed JSON: {text}"),
     }
 }
@@ -110,20 +101,12 @@ pub struct SourceIndex {
 impl SourceIndex {
     /// Index `text` (which must be JSON that [`parse`] accepted).
     pub fn build(text: &[u8]) -> SourceIndex {
-        let mut s = Scanner {
-            b: text,
-            i: 0,
-            positions: HashMap::new(),
-            duplicates: Vec::new(),
-        };
+        let mut s = Scanner { b: text, i: 0, positions: HashMap::new(), duplicates: Vec::new() };
         s.ws();
         let mut path = String::new();
         s.positions.insert(String::new(), s.i);
         s.value(&mut path);
-        SourceIndex {
-            positions: s.positions,
-            duplicates: s.duplicates,
-        }
+        SourceIndex { positions: s.positions, duplicates: s.duplicates }
     }
 
     /// Byte offset of the member (its key) or item a pointer names; falls back to the
@@ -241,9 +224,7 @@ impl Scanner<'_> {
                 self.string();
             }
             Some(_) => {
-                while self.i < self.b.len()
-                    && !matches!(self.b[self.i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
-                {
+                while self.i < self.b.len() && !matches!(self.b[self.i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
                     self.i += 1;
                 }
             }

@@ -31,7 +31,10 @@ fn per(n: usize, d: usize) -> String {
 
 /// Write the page.
 pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
-    writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ffbkit audit</title><style>{STYLE}</style></head><body>")?;
+    writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ffbkit audit</title><style>{STYLE}</style></head><body>"
+    )?;
     writeln!(out, "<h1>FFB stream audit</h1>")?;
     writeln!(
         out,

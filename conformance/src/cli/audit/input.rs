@@ -58,7 +58,8 @@ fn head(bytes: &[u8]) -> Result<(String, String), String> {
     let limits = source::Limits { max_bytes: MAX_REPORT };
     json::with_arena(|arena| {
         let (tree, _) = source::parse(bytes, arena, &limits).map_err(|p| format!("not a JSON delivery report: {}", p.message))?;
-        let cpr = ffbkit_sdk::report::citizen_cpr(&tree).ok_or_else(|| "names no citizen: no Patient with a CPR number (GW-CITIZEN)".to_string())?;
+        let cpr = ffbkit_sdk::report::citizen_cpr(&tree)
+            .ok_or_else(|| "names no citizen: no Patient with a CPR number (GW-CITIZEN)".to_string())?;
         let ts = tree.get("timestamp").and_then(json::Json::as_str).unwrap_or_default();
         Ok((cpr.to_string(), ts.to_string()))
     })
@@ -125,7 +126,9 @@ pub fn read_inputs(paths: &[std::path::PathBuf], spill: &mut Spill, on_report: &
                 };
                 pending.push(Unit { name, at, bytes: Some(bytes) });
             }
-            Ok(input::Unit::Stdin(bytes)) => pending.push(Unit { name: input::STDIN.into(), at: Location::Bytes(Vec::new()), bytes: Some(bytes) }),
+            Ok(input::Unit::Stdin(bytes)) => {
+                pending.push(Unit { name: input::STDIN.into(), at: Location::Bytes(Vec::new()), bytes: Some(bytes) })
+            }
         }
         if pending.len() >= BATCH {
             flush(&mut pending, spill, &mut intake, on_report)?;

@@ -6,6 +6,7 @@
 
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -53,10 +54,14 @@ impl Spill {
     /// Record one report.
     pub fn add(&mut self, citizen: &str, ts: &str, at: Location) -> Result<()> {
         self.seq += 1;
-        let mut stmt = self.db.prepare_cached("INSERT INTO report (citizen, ts, seq, source, offset, len, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+        let mut stmt = self
+            .db
+            .prepare_cached("INSERT INTO report (citizen, ts, seq, source, offset, len, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
         match at {
             Location::File(s, o, l) => stmt.execute(params![citizen, ts, self.seq, s, o as i64, l as i64, Option::<Vec<u8>>::None])?,
-            Location::Bytes(b) => stmt.execute(params![citizen, ts, self.seq, Option::<i64>::None, Option::<i64>::None, Option::<i64>::None, b])?,
+            Location::Bytes(b) => {
+                stmt.execute(params![citizen, ts, self.seq, Option::<i64>::None, Option::<i64>::None, Option::<i64>::None, b])?
+            }
         };
         Ok(())
     }
@@ -81,9 +86,9 @@ impl Spill {
             let (source, offset, len): (Option<i64>, Option<i64>, Option<i64>) = (r.get(1)?, r.get(2)?, r.get(3)?);
             let b = match (source, offset, len) {
                 (Some(s), Some(off), Some(l)) => {
-                    if !files.contains_key(&s) {
+                    if let Entry::Vacant(e) = files.entry(s) {
                         let p = &sources[s as usize];
-                        files.insert(s, File::open(p).with_context(|| format!("cannot re-open {}", p.display()))?);
+                        e.insert(File::open(p).with_context(|| format!("cannot re-open {}", p.display()))?);
                     }
                     let mut buf = vec![0u8; l as usize];
                     files[&s].read_exact_at(&mut buf, off as u64)?;

@@ -66,7 +66,10 @@ impl Totals {
         self.citizens += 1;
         self.reports += a.reports;
         self.coverage.add(&a.coverage);
-        let m = self.municipalities.entry(a.municipality.clone()).or_insert_with(|| MunicipalityTotals { municipality: a.municipality.clone(), ..MunicipalityTotals::default() });
+        let m = self
+            .municipalities
+            .entry(a.municipality.clone())
+            .or_insert_with(|| MunicipalityTotals { municipality: a.municipality.clone(), ..MunicipalityTotals::default() });
         m.citizens += 1;
         m.reports += a.reports;
         m.coverage.add(&a.coverage);

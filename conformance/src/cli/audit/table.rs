@@ -15,22 +15,48 @@ pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Det
         "{} citizen(s), {} report(s), {} with findings ({} with errors, the others warnings only), {} unreadable report(s), {} unreadable input(s)",
         t.citizens, t.reports, t.citizens_with_findings, t.citizens_with_errors, intake.bad_reports, intake.unreadable_inputs
     )?;
-    writeln!(out, "\n  {:<22} {:>9} {:>7} {:>7}  {}", "rule", "citizens", "share", "errors", "severity")?;
+    writeln!(out, "\n  {:<22} {:>9} {:>7} {:>7}  severity", "rule", "citizens", "share", "errors")?;
     for (r, n) in &t.per_rule {
         let errors = t.per_rule_errors.get(r).copied().unwrap_or(0);
         writeln!(out, "  {r:<22} {n:>9} {:>6.1}% {errors:>7}  {}", t.share(*n), rule_severity(r))?;
     }
-    writeln!(out, "\n  {:<38} {:>8} {:>8} {:>9} {:>7} {:>7} {:>7} {:>8} {:>8} {:>8}", "municipality (STS)", "citizens", "reports", "findings", "F&F", "A&D", "støtte", "måltype", "F&F/cit", "A&D/cit")?;
+    writeln!(
+        out,
+        "\n  {:<38} {:>8} {:>8} {:>9} {:>7} {:>7} {:>7} {:>8} {:>8} {:>8}",
+        "municipality (STS)", "citizens", "reports", "findings", "F&F", "A&D", "støtte", "måltype", "F&F/cit", "A&D/cit"
+    )?;
     for m in t.municipalities.values() {
         let c = &m.coverage;
         let per = |n: usize| n as f64 / m.citizens.max(1) as f64;
-        writeln!(out, "  {:<38} {:>8} {:>8} {:>9} {:>7} {:>7} {:>7} {:>8} {:>8.1} {:>8.1}", m.municipality, m.citizens, m.reports, m.citizens_with_findings, c.ff_themes, c.ad_themes, c.support_assessments, c.maaltyper, per(c.ff_themes), per(c.ad_themes))?;
+        writeln!(
+            out,
+            "  {:<38} {:>8} {:>8} {:>9} {:>7} {:>7} {:>7} {:>8} {:>8.1} {:>8.1}",
+            m.municipality,
+            m.citizens,
+            m.reports,
+            m.citizens_with_findings,
+            c.ff_themes,
+            c.ad_themes,
+            c.support_assessments,
+            c.maaltyper,
+            per(c.ff_themes),
+            per(c.ad_themes)
+        )?;
     }
     details.each(|json| {
         let a: CitizenAuditView = serde_json::from_str(json)?;
         writeln!(out, "\n{} ({}), {} report(s)", a.citizen, a.municipality, a.reports)?;
         for f in a.findings {
-            writeln!(out, "  [{}] {} report {} ({}) {}: {}", f.rule, f.severity, f.report.as_deref().unwrap_or("-"), f.day.as_deref().unwrap_or("-"), f.resource.as_deref().unwrap_or("-"), f.message)?;
+            writeln!(
+                out,
+                "  [{}] {} report {} ({}) {}: {}",
+                f.rule,
+                f.severity,
+                f.report.as_deref().unwrap_or("-"),
+                f.day.as_deref().unwrap_or("-"),
+                f.resource.as_deref().unwrap_or("-"),
+                f.message
+            )?;
         }
         Ok(())
     })?;

@@ -77,7 +77,12 @@ fn passed_list(out: &mut String, passed: &[&Verdict]) {
         return;
     }
     let ids: Vec<String> = passed.iter().map(|v| format!("<code>{}</code>", esc(&v.check))).collect();
-    let _ = writeln!(out, r#"<details class="verdict"><summary><span class="pass">{} check(s) passed</span></summary>{}</details>"#, passed.len(), ids.join(" "));
+    let _ = writeln!(
+        out,
+        r#"<details class="verdict"><summary><span class="pass">{} check(s) passed</span></summary>{}</details>"#,
+        passed.len(),
+        ids.join(" ")
+    );
 }
 
 /// Anchors of every verdict, by (journey index, verdict index in step order then journey
@@ -114,15 +119,35 @@ pub fn render(r: &RunReport) -> String {
     row(&mut o, "Started / finished (UTC)", &esc(&format!("{} / {}", r.started_at, r.finished_at.as_deref().unwrap_or("not finished"))));
     row(&mut o, "Implementation guide", &esc(&format!("{} {}", r.ig_package, r.ig_version)));
     row(&mut o, "Catalog", &esc(&catalog.join("; ")));
-    row(&mut o, "Validation", if r.strict { "strict (the IG's text-only rules are errors)" } else { "as the gateway (the IG's text-only rules are warnings)" });
+    row(
+        &mut o,
+        "Validation",
+        if r.strict { "strict (the IG's text-only rules are errors)" } else { "as the gateway (the IG's text-only rules are warnings)" },
+    );
     row(&mut o, "Tool", &esc(&r.tool));
-    row(&mut o, "Evidence SHA-256", &format!("<code>{}</code><br>check: <code>ffbkit certify verify RUN_DIR</code>", esc(&r.evidence_sha256)));
+    row(
+        &mut o,
+        "Evidence SHA-256",
+        &format!("<code>{}</code><br>check: <code>ffbkit certify verify RUN_DIR</code>", esc(&r.evidence_sha256)),
+    );
     if r.superseded_reports + r.superseded_calls > 0 {
-        row(&mut o, "Resumed", &format!("{} report(s) and {} exchange(s) of interrupted attempts are kept in the evidence store", r.superseded_reports, r.superseded_calls));
+        row(
+            &mut o,
+            "Resumed",
+            &format!(
+                "{} report(s) and {} exchange(s) of interrupted attempts are kept in the evidence store",
+                r.superseded_reports, r.superseded_calls
+            ),
+        );
     }
     o.push_str("</table>\n");
     let counts: Vec<String> = r.counts.iter().map(|(s, n)| format!("{n} {}", status(*s))).collect();
-    let _ = writeln!(o, "<h2 id=\"requirements\">Krav (requirements)</h2><p>{} requirement id(s): {}</p>", r.requirements.len(), counts.join(", "));
+    let _ = writeln!(
+        o,
+        "<h2 id=\"requirements\">Krav (requirements)</h2><p>{} requirement id(s): {}</p>",
+        r.requirements.len(),
+        counts.join(", ")
+    );
     o.push_str("<table><tr><th>id</th><th>result</th><th>checks</th><th>failed</th><th>errors</th><th>note / first finding</th></tr>\n");
     for q in &r.requirements {
         let link = first_bad.get(q.id.as_str()).map(|a| format!(r##"<a href="#{a}">first finding</a>"##)).unwrap_or_default();
@@ -140,7 +165,15 @@ pub fn render(r: &RunReport) -> String {
     }
     o.push_str("</table>\n<h2>Forløb (journeys)</h2><table><tr><th>journey</th><th>result</th><th>steps</th><th>reports</th></tr>\n");
     for j in &r.journeys {
-        let _ = writeln!(o, r##"<tr><td><a href="#j-{0}">{0}</a> {1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>"##, esc(&j.id), esc(&j.title), status(j.status), j.steps.len(), j.reports.len());
+        let _ = writeln!(
+            o,
+            r##"<tr><td><a href="#j-{0}">{0}</a> {1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>"##,
+            esc(&j.id),
+            esc(&j.title),
+            status(j.status),
+            j.steps.len(),
+            j.reports.len()
+        );
     }
     o.push_str("</table>\n");
     for (ji, j) in r.journeys.iter().enumerate() {
@@ -149,11 +182,23 @@ pub fn render(r: &RunReport) -> String {
             let _ = writeln!(o, "<p>Attempt {} (re-run from reset after an interruption).</p>", j.attempt);
         }
         if !j.finished {
-            o.push_str("<p class=\"error\">Not finished: the run was interrupted in this journey (resume with <code>--resume</code>).</p>\n");
+            o.push_str(
+                "<p class=\"error\">Not finished: the run was interrupted in this journey (resume with <code>--resume</code>).</p>\n",
+            );
         }
         let mut vi = 0usize;
         for s in &j.steps {
-            let _ = writeln!(o, r#"<h3 id="s-{}-{}">{} <code>{}</code> · {} · {} · {}</h3>"#, esc(&j.id), esc(&s.id), esc(&s.id), esc(&s.check), esc(&s.date), esc(&s.phase), status(s.status));
+            let _ = writeln!(
+                o,
+                r#"<h3 id="s-{}-{}">{} <code>{}</code> · {} · {} · {}</h3>"#,
+                esc(&j.id),
+                esc(&s.id),
+                esc(&s.id),
+                esc(&s.check),
+                esc(&s.date),
+                esc(&s.phase),
+                status(s.status)
+            );
             if !s.deliver && s.outcome == "judged" {
                 o.push_str("<p class=\"skip\">No delivery at the end of this day (the vendor must not report; what it reports anyway is judged).</p>\n");
             }
@@ -181,7 +226,12 @@ pub fn render(r: &RunReport) -> String {
                 vi += 1;
             }
         }
-        let _ = writeln!(o, "<details><summary>Evidence: {} report(s), {} exchange(s) with the adapter</summary>", j.reports.len(), j.calls.len());
+        let _ = writeln!(
+            o,
+            "<details><summary>Evidence: {} report(s), {} exchange(s) with the adapter</summary>",
+            j.reports.len(),
+            j.calls.len()
+        );
         for rep in &j.reports {
             let _ = writeln!(
                 o,

@@ -6,10 +6,10 @@ pub mod html;
 pub mod json;
 pub mod junit;
 
+use super::error::{HarnessError, Result};
 use super::requirements::{known_ids, vum_id};
 use super::store::{Call, Store};
 use super::verdict::{overall, summarize, RequirementSummary, Status, Verdict};
-use super::error::{HarnessError, Result};
 use ffbkit_sdk::cpr::mask_in_text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -202,7 +202,8 @@ pub fn collect(store: &Store) -> Result<RunReport> {
     let known = known_ids(suite.iter().flat_map(|j| j.steps.iter().filter(|s| s.deliver).map(move |s| (j.id.as_str(), s.id.as_str()))));
     let requirements = summarize(&verdicts, &known);
     let status = overall(&requirements);
-    let mut counts: BTreeMap<Status, usize> = [Status::Pass, Status::Fail, Status::Skip, Status::Error].into_iter().map(|s| (s, 0)).collect();
+    let mut counts: BTreeMap<Status, usize> =
+        [Status::Pass, Status::Fail, Status::Skip, Status::Error].into_iter().map(|s| (s, 0)).collect();
     for r in &requirements {
         *counts.entry(r.status).or_default() += 1;
     }
@@ -254,7 +255,17 @@ pub fn collect(store: &Store) -> Result<RunReport> {
                 c
             })
             .collect();
-        journeys.push(JourneyReport { id: j.id.clone(), title: j.title.clone(), status, attempt, finished, steps, verdicts: journey_verdicts, reports, calls });
+        journeys.push(JourneyReport {
+            id: j.id.clone(),
+            title: j.title.clone(),
+            status,
+            attempt,
+            finished,
+            steps,
+            verdicts: journey_verdicts,
+            reports,
+            calls,
+        });
     }
     let (superseded_reports, superseded_calls) = store.superseded()?;
     Ok(RunReport {
@@ -341,11 +352,18 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     if stated.requirements != rebuilt.requirements {
         for (a, b) in stated.requirements.iter().zip(&rebuilt.requirements) {
             if a != b {
-                differences.push(format!("{}: certificate says {} ({} checks), evidence says {} ({} checks)", b.id, a.status, a.checks, b.status, b.checks));
+                differences.push(format!(
+                    "{}: certificate says {} ({} checks), evidence says {} ({} checks)",
+                    b.id, a.status, a.checks, b.status, b.checks
+                ));
             }
         }
         if stated.requirements.len() != rebuilt.requirements.len() {
-            differences.push(format!("{} requirement ids in the certificate, {} in the evidence", stated.requirements.len(), rebuilt.requirements.len()));
+            differences.push(format!(
+                "{} requirement ids in the certificate, {} in the evidence",
+                stated.requirements.len(),
+                rebuilt.requirements.len()
+            ));
         }
     }
     if stated.journeys != rebuilt.journeys {
@@ -369,10 +387,23 @@ mod tests {
             title: "Demo-forløb".into(),
             steps: vec![
                 SuiteStep { id: "henvendelse".into(), date: "2025-03-03".into(), phase: "henvendelse".into(), deliver: true },
-                SuiteStep { id: "bestilling".into(), date: "2025-03-10".into(), phase: "sagsvurdering og bestilling".into(), deliver: true },
+                SuiteStep {
+                    id: "bestilling".into(),
+                    date: "2025-03-10".into(),
+                    phase: "sagsvurdering og bestilling".into(),
+                    deliver: true,
+                },
             ],
         }];
-        for (k, v) in [("tool", "ffbkit test"), ("run", "run-1"), ("vendor", "reference"), ("driver", "reference"), ("mode", "pull"), ("strict", "false"), ("started_at", "2026-01-01T00:00:00.000Z")] {
+        for (k, v) in [
+            ("tool", "ffbkit test"),
+            ("run", "run-1"),
+            ("vendor", "reference"),
+            ("driver", "reference"),
+            ("mode", "pull"),
+            ("strict", "false"),
+            ("started_at", "2026-01-01T00:00:00.000Z"),
+        ] {
             s.set_meta(k, v).unwrap();
         }
         s.set_meta("suite", &serde_json::to_string(&suite).unwrap()).unwrap();
@@ -383,13 +414,43 @@ mod tests {
         let ev = Evidence::report(r, Some("b-1".into()));
         let v1 = vec![
             Verdict::new("GW-REF", Status::Pass, "demo", Some("henvendelse")).with_evidence([ev.clone()]),
-            Verdict::new("GW-CITIZEN", Status::Fail, "demo", Some("henvendelse")).with_evidence([ev.clone().at(Some("Bundle.entry[0].resource".into()))]).with_message("error[GW-CITIZEN] b-1: the CPR 010150-**** <has> no \"municipality\""),
+            Verdict::new("GW-CITIZEN", Status::Fail, "demo", Some("henvendelse"))
+                .with_evidence([ev.clone().at(Some("Bundle.entry[0].resource".into()))])
+                .with_message("error[GW-CITIZEN] b-1: the CPR 010150-**** <has> no \"municipality\""),
             Verdict::new("VUM-demo-henvendelse", Status::Pass, "demo", Some("henvendelse")).with_evidence([ev]),
         ];
-        s.finish_step("demo", &StepRecord { idx: 0, step: "henvendelse".into(), date: "2025-03-03".into(), outcome: "judged".into(), messages: vec![] }, &v1).unwrap();
-        let c = s.add_call("demo", Some("bestilling"), "POST /deliver", r#"{"date":"2025-03-10"}"#, Some(500), Some(b"boom"), Some("POST /deliver: HTTP 500: boom")).unwrap();
-        let v2 = vec![Verdict::new("VUM-demo-bestilling", Status::Error, "demo", Some("bestilling")).with_evidence([Evidence::call(c)]).with_message("POST /deliver: HTTP 500: boom")];
-        s.finish_step("demo", &StepRecord { idx: 1, step: "bestilling".into(), date: "2025-03-10".into(), outcome: "error".into(), messages: vec!["POST /deliver: HTTP 500: boom".into()] }, &v2).unwrap();
+        s.finish_step(
+            "demo",
+            &StepRecord { idx: 0, step: "henvendelse".into(), date: "2025-03-03".into(), outcome: "judged".into(), messages: vec![] },
+            &v1,
+        )
+        .unwrap();
+        let c = s
+            .add_call(
+                "demo",
+                Some("bestilling"),
+                "POST /deliver",
+                r#"{"date":"2025-03-10"}"#,
+                Some(500),
+                Some(b"boom"),
+                Some("POST /deliver: HTTP 500: boom"),
+            )
+            .unwrap();
+        let v2 = vec![Verdict::new("VUM-demo-bestilling", Status::Error, "demo", Some("bestilling"))
+            .with_evidence([Evidence::call(c)])
+            .with_message("POST /deliver: HTTP 500: boom")];
+        s.finish_step(
+            "demo",
+            &StepRecord {
+                idx: 1,
+                step: "bestilling".into(),
+                date: "2025-03-10".into(),
+                outcome: "error".into(),
+                messages: vec!["POST /deliver: HTTP 500: boom".into()],
+            },
+            &v2,
+        )
+        .unwrap();
         s.add_verdicts("demo", &[Verdict::new("DST-AD", Status::Pass, "demo", None)]).unwrap();
         s.finish_journey("demo").unwrap();
         s
@@ -452,7 +513,10 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         assert!(verify(dir.path()).unwrap().ok());
         // Evidence edited after the fact.
-        rusqlite::Connection::open(dir.path().join(crate::harness::store::FILE_NAME)).unwrap().execute("UPDATE reports SET body = X'7B7D'", []).unwrap();
+        rusqlite::Connection::open(dir.path().join(crate::harness::store::FILE_NAME))
+            .unwrap()
+            .execute("UPDATE reports SET body = X'7B7D'", [])
+            .unwrap();
         let v = verify(dir.path()).unwrap();
         assert!(!v.ok() && v.stated != v.recomputed);
     }

@@ -17,7 +17,19 @@ const DUP_SCAN: usize = 32;
 /// Parse `text` into `arena`: the tree and what the parse noticed (a repeated key, a value
 /// FHIR's JSON representation may not allow), or `None` when serde_json must decide.
 pub(crate) fn parse<'a>(text: &'a str, arena: &'a Arena) -> Option<(Json<'a>, Noticed)> {
-    let mut p = Parser { text, b: text.as_bytes(), i: 0, arena, members: Vec::with_capacity(64), items: Vec::with_capacity(64), buf: String::new(), dup: false, odd: false, depth: 0, reference_below: false };
+    let mut p = Parser {
+        text,
+        b: text.as_bytes(),
+        i: 0,
+        arena,
+        members: Vec::with_capacity(64),
+        items: Vec::with_capacity(64),
+        buf: String::new(),
+        dup: false,
+        odd: false,
+        depth: 0,
+        reference_below: false,
+    };
     p.ws();
     let v = p.value()?;
     p.ws();

@@ -9,8 +9,13 @@ use std::fmt;
 
 /// Parse with serde_json into `arena`, recording in `noticed` a repeated key and a value
 /// FHIR's JSON representation may not allow (as the fast parser does).
-pub(crate) fn parse<'a, R: serde_json::de::Read<'a>>(mut de: serde_json::Deserializer<R>, arena: &'a Arena, noticed: &mut Noticed) -> Result<Json<'a>, serde_json::Error> {
-    let scratch = Scratch { arena, dup: Cell::new(false), odd: Cell::new(false), members: RefCell::new(Vec::new()), items: RefCell::new(Vec::new()) };
+pub(crate) fn parse<'a, R: serde_json::de::Read<'a>>(
+    mut de: serde_json::Deserializer<R>,
+    arena: &'a Arena,
+    noticed: &mut Noticed,
+) -> Result<Json<'a>, serde_json::Error> {
+    let scratch =
+        Scratch { arena, dup: Cell::new(false), odd: Cell::new(false), members: RefCell::new(Vec::new()), items: RefCell::new(Vec::new()) };
     let v = Seed { scratch: &scratch }.deserialize(&mut de)?;
     de.end()?;
     *noticed = Noticed { duplicate_keys: scratch.dup.get(), representation: scratch.odd.get() };
