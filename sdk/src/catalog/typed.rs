@@ -89,6 +89,26 @@ macro_rules! ffb_code_enum {
             }
         }
 
+        $crate::serde_as_code!($name);
+    };
+}
+
+/// A code that is not a concept of the expected kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code} is not a {} code of the catalog", kind.danish())]
+pub struct UnknownCode {
+    /// The code given.
+    pub code: String,
+    /// The kind that was expected.
+    pub kind: Kind,
+}
+
+/// Serialises a code type as its code and reads it back through its `FromStr` (the code
+/// enums of [`ffb_code_enum!`] and the unions of `catalog::union`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! serde_as_code {
+    ($name:ident) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())
@@ -102,14 +122,4 @@ macro_rules! ffb_code_enum {
             }
         }
     };
-}
-
-/// A code that is not a concept of the expected kind.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code} is not a {} code of the catalog", kind.danish())]
-pub struct UnknownCode {
-    /// The code given.
-    pub code: String,
-    /// The kind that was expected.
-    pub kind: Kind,
 }
