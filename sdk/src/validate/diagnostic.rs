@@ -45,8 +45,8 @@ impl std::fmt::Display for Severity {
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// The rule id (see [`super::rules::RULES`]).
-    pub rule: &'static str,
+    /// The rule (see [`crate::rules::REPORT_RULES`]); serialised as its id, e.g. `GW-CARD`.
+    pub rule: crate::rules::RuleId,
     /// How serious.
     pub severity: Severity,
     /// FHIRPath-style location, e.g. `Bundle.entry[3].resource.severity`.
