@@ -25,7 +25,7 @@ fn failing_ids(j: &Journey, per_step: &[Vec<Value>]) -> BTreeSet<String> {
             if errors.is_empty() {
                 ok.push(r.clone());
             }
-            ids.extend(errors.into_iter().map(str::to_string));
+            ids.extend(errors.into_iter().map(|r| r.to_string()));
         }
         accepted.extend(ok);
         if j.steps[i].deliver {

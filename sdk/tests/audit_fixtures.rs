@@ -625,7 +625,7 @@ fn gateway_errors(reports: &[Value]) -> BTreeSet<&'static str> {
     let v = Validator::default_validator();
     reports
         .iter()
-        .flat_map(|r| v.validate_value(r).diagnostics.into_iter().filter(|d| d.severity == Severity::Error).map(|d| d.rule))
+        .flat_map(|r| v.validate_value(r).diagnostics.into_iter().filter(|d| d.severity == Severity::Error).map(|d| d.rule.as_str()))
         .collect()
 }
 
@@ -701,7 +701,7 @@ fn every_stream_fixture_is_found_under_its_ids() {
         let want: BTreeSet<String> = case["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
         assert_eq!(got, want, "{file}: {:#?}", audit.findings);
         let warnings: BTreeSet<String> = case["warnings"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
-        let errors: BTreeSet<String> = audit.error_rules().into_iter().map(str::to_string).collect();
+        let errors: BTreeSet<String> = audit.error_rules().into_iter().map(|r| r.to_string()).collect();
         assert_eq!(errors, want.difference(&warnings).cloned().collect(), "{file}: rules found with severity error: {:#?}", audit.findings);
         for f in &audit.findings {
             assert!(

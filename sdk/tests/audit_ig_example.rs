@@ -11,7 +11,7 @@
 //!
 //! Each change has a breaking and a passing case.
 
-use ffbkit_sdk::audit::{audit_citizen, rule, CitizenAudit, Finding, Severity, RULES};
+use ffbkit_sdk::audit::{audit_citizen, AuditRuleId, CitizenAudit, Finding, Severity, RULES};
 use ffbkit_sdk::catalog::codes::{Funktionsevneniveau, Maaltype};
 use ffbkit_sdk::domain::{Case, Date, Goal};
 use ffbkit_sdk::planner::{example_case, Planner};
@@ -30,10 +30,11 @@ fn ig_example() -> Vec<Value> {
 
 /// (rule, severity, resource) of every finding.
 fn found(a: &CitizenAudit) -> BTreeSet<(&'static str, Severity, String)> {
-    a.findings.iter().map(|f| (f.rule, f.severity, f.resource.clone().unwrap_or_default())).collect()
+    // By the id string, so the expected set below reads as the ids.
+    a.findings.iter().map(|f| (f.rule.as_str(), f.severity, f.resource.clone().unwrap_or_default())).collect()
 }
 
-fn of(a: &CitizenAudit, rule: &str) -> Vec<Finding> {
+fn of(a: &CitizenAudit, rule: AuditRuleId) -> Vec<Finding> {
     a.findings.iter().filter(|f| f.rule == rule).cloned().collect()
 }
 
@@ -54,15 +55,15 @@ fn the_ig_example_stream_has_no_error_and_exactly_these_warnings() {
     .into();
     let got = found(&a);
     assert_eq!(got, want, "{:#?}", a.findings);
-    let daily = of(&a, "PROTO-DAILY");
+    let daily = of(&a, AuditRuleId::ProtoDaily);
     assert_eq!(daily.len(), 1);
     assert!(daily[0].message.contains("not judged") && daily[0].message.contains("5 report(s)"), "{}", daily[0].message);
-    let twice = of(&a, "PROTO-ID-STABLE");
+    let twice = of(&a, AuditRuleId::ProtoIdStable);
     assert_eq!(twice.len(), 3, "one per care plan: {twice:#?}");
     assert!(twice.iter().all(|f| f.message.contains("målgruppe 5cfc9530-a193-4f66-9981-3b980ee9ea7b twice")));
     // Every reading's rule lists it.
     for f in &a.findings {
-        assert!(!rule(f.rule).unwrap().readings.is_empty(), "{}: an interpretation of a rule without readings", f.rule);
+        assert!(!f.rule.rule().readings.is_empty(), "{}: an interpretation of a rule without readings", f.rule);
     }
 }
 
@@ -106,15 +107,15 @@ fn proto_daily_judges_meta_last_updated_not_clinical_dates() {
         }
     }
     let a = audit_citizen(&ok);
-    assert!(of(&a, "PROTO-DAILY").is_empty(), "{:#?}", a.findings);
+    assert!(of(&a, AuditRuleId::ProtoDaily).is_empty(), "{:#?}", a.findings);
 
     // Breaking: the changes were registered (meta.lastUpdated) on 2025-05-30, sent 2025-06-03.
     let mut late = example_stream();
     set_last_updated(&mut late[1], "2025-05-30T12:00:00+02:00");
     let a = audit_citizen(&late);
-    let daily = of(&a, "PROTO-DAILY");
+    let daily = of(&a, AuditRuleId::ProtoDaily);
     assert!(!daily.is_empty() && daily.iter().all(|f| f.severity == Severity::Error && f.message.contains("2025-05-30")), "{daily:#?}");
-    assert_eq!(a.error_rules(), ["PROTO-DAILY"]);
+    assert_eq!(a.error_rules(), [AuditRuleId::ProtoDaily]);
 }
 
 #[test]
@@ -126,7 +127,7 @@ fn proto_daily_without_meta_last_updated_says_so_and_does_not_fail() {
         }
     }
     let a = audit_citizen(&bare);
-    let daily = of(&a, "PROTO-DAILY");
+    let daily = of(&a, AuditRuleId::ProtoDaily);
     assert_eq!(daily.len(), 1, "{daily:#?}");
     assert_eq!(daily[0].severity, Severity::Interpretation);
     assert!(daily[0].message.contains("not judged"));
@@ -148,7 +149,7 @@ fn with_new_goal(held: bool) -> Vec<Value> {
 fn proto_snapshot_allows_a_goal_no_care_plan_holds_but_not_an_unresolved_reference() {
     for held in [true, false] {
         let a = audit_citizen(&with_new_goal(held));
-        assert!(of(&a, "PROTO-SNAPSHOT").is_empty(), "held {held}: {:#?}", a.findings);
+        assert!(of(&a, AuditRuleId::ProtoSnapshot).is_empty(), "held {held}: {:#?}", a.findings);
         assert!(!a.has_errors(), "held {held}: {:#?}", a.findings);
     }
     // Breaking: the new goal's report lacks a theme it addresses (an unresolved reference
@@ -157,7 +158,7 @@ fn proto_snapshot_allows_a_goal_no_care_plan_holds_but_not_an_unresolved_referen
     let mut s = with_new_goal(true);
     s[1]["entry"].as_array_mut().unwrap().retain(|e| e["resource"]["resourceType"] != "Goal");
     let a = audit_citizen(&s);
-    let snap = of(&a, "PROTO-SNAPSHOT");
+    let snap = of(&a, AuditRuleId::ProtoSnapshot);
     assert!(
         !snap.is_empty()
             && snap.iter().all(|f| f.severity == Severity::Error && f.resource.as_deref().is_some_and(|r| r.starts_with("CarePlan/"))),
@@ -170,10 +171,10 @@ fn proto_snapshot_allows_a_goal_no_care_plan_holds_but_not_an_unresolved_referen
 fn proto_id_stable_one_target_group_code_twice_is_a_warning_a_swapped_theme_an_error() {
     // Warning: the IG example's care plans address one målgruppe code twice.
     let a = audit_citizen(&ig_example());
-    let twice = of(&a, "PROTO-ID-STABLE");
+    let twice = of(&a, AuditRuleId::ProtoIdStable);
     assert!(!twice.is_empty() && twice.iter().all(|f| f.severity == Severity::Interpretation), "{twice:#?}");
     // Passing: the example stream holds each målgruppe once.
-    assert!(of(&audit_citizen(&example_stream()), "PROTO-ID-STABLE").is_empty());
+    assert!(of(&audit_citizen(&example_stream()), AuditRuleId::ProtoIdStable).is_empty());
     // Error: a known id re-reported as another kind of thing.
     let mut s = example_stream();
     let goal_id =
@@ -183,9 +184,9 @@ fn proto_id_stable_one_target_group_code_twice_is_a_warning_a_swapped_theme_an_e
     }
     let a = audit_citizen(&s);
     assert!(
-        a.findings
-            .iter()
-            .any(|f| f.rule == "PROTO-ID-STABLE" && f.severity == Severity::Error && f.message.contains("reported before as Goal/")),
+        a.findings.iter().any(|f| f.rule == AuditRuleId::ProtoIdStable
+            && f.severity == Severity::Error
+            && f.message.contains("reported before as Goal/")),
         "{:#?}",
         a.findings
     );
@@ -220,7 +221,7 @@ fn proto_one_day_judges_only_changed_resources() {
     }
     assert!(unchanged > 0, "the follow-up report carries unchanged resources");
     let a = audit_citizen(&s);
-    assert!(of(&a, "PROTO-ONE-DAY").is_empty(), "{:#?}", a.findings);
+    assert!(of(&a, AuditRuleId::ProtoOneDay).is_empty(), "{:#?}", a.findings);
     assert!(a.findings.is_empty(), "{:#?}", a.findings);
 
     // Breaking: a changed resource updated on another day than the rest.
@@ -228,7 +229,7 @@ fn proto_one_day_judges_only_changed_resources() {
     let changed = entries(&mut s[1]).find(|r| r["resourceType"] == "Condition" && r.get("severity").is_some()).unwrap();
     changed["meta"]["lastUpdated"] = json!("2025-06-02T09:00:00+02:00");
     let a = audit_citizen(&s);
-    let one = of(&a, "PROTO-ONE-DAY");
+    let one = of(&a, AuditRuleId::ProtoOneDay);
     assert_eq!(one.len(), 1, "{:#?}", a.findings);
     assert_eq!(one[0].severity, Severity::Error);
 }

@@ -1,7 +1,7 @@
 //! The stream audit: synthetic streams satisfy every audited rule; a stream that breaks one
 //! rule is found out under that rule's id.
 
-use ffbkit_sdk::audit::audit_citizen;
+use ffbkit_sdk::audit::{audit_citizen, AuditRuleId};
 use ffbkit_sdk::catalog::codes::*;
 use ffbkit_sdk::domain::*;
 use ffbkit_sdk::planner::{example_case, Planner};
@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 fn rules(reports: &[Value]) -> BTreeSet<&'static str> {
-    audit_citizen(reports).findings.iter().map(|f| f.rule).collect()
+    audit_citizen(reports).findings.iter().map(|f| f.rule.as_str()).collect()
 }
 
 /// The example case reported over a few days, with `change` applied before the follow-up.
@@ -85,7 +85,7 @@ fn dst_maaltype_without_goals() {
     }
     // Without a goal no A&D theme is worked on either: DST-AD-INDSATS, a warning.
     let a = audit_citizen(&r);
-    assert_eq!(a.error_rules(), ["DST-MAALTYPE"]);
+    assert_eq!(a.error_rules(), [AuditRuleId::DstMaaltype]);
     assert_eq!(rules(&r), ["DST-AD-INDSATS", "DST-MAALTYPE"].into());
 }
 
@@ -165,7 +165,7 @@ fn dst_stoette_the_follow_up_assessment_belongs_to_the_plan_followed_up() {
         }
     }
     let a = audit_citizen(&r);
-    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-STOETTE").collect();
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == AuditRuleId::DstStoette).collect();
     assert_eq!(f.len(), 2, "{:#?}", a.findings);
     assert!(f.iter().all(|f| !f.is_error() && f.resource.as_deref().is_some_and(|k| k.starts_with("Observation/"))), "{f:#?}");
     // Passing again: the assessment names the plan as its focus (outside the profile, but it
@@ -178,7 +178,7 @@ fn dst_stoette_the_follow_up_assessment_belongs_to_the_plan_followed_up() {
         }
     }
     let a = audit_citizen(&r);
-    assert!(!a.findings.iter().any(|f| f.rule == "DST-STOETTE"), "{:#?}", a.findings);
+    assert!(!a.findings.iter().any(|f| f.rule == AuditRuleId::DstStoette), "{:#?}", a.findings);
 }
 
 #[test]
@@ -276,7 +276,7 @@ fn dst_stoette_ikke_vurderet_is_not_a_stoettebehov() {
     // Breaking: every støttebehov assessment is "Ikke vurderet" (an error).
     let r = stream(|c| c.evaluations.iter_mut().for_each(|e| e.level = Stoettebehov::IkkeVurderet));
     let a = audit_citizen(&r);
-    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-STOETTE").collect();
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == AuditRuleId::DstStoette).collect();
     assert_eq!(f.len(), 1, "{:#?}", a.findings);
     assert!(
         f[0].is_error() && f[0].message.contains("Ikke vurderet") && f[0].resource.as_deref().is_some_and(|r| r.starts_with("Patient/")),
@@ -294,10 +294,10 @@ fn dst_ad_only_ikke_vurderet_is_an_interpretation() {
         c.themes.iter_mut().for_each(|t| t.reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet)))
     });
     let a = audit_citizen(&r);
-    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "DST-AD").collect();
+    let f: Vec<_> = a.findings.iter().filter(|f| f.rule == AuditRuleId::DstAd).collect();
     assert_eq!(f.len(), 1, "{:#?}", a.findings);
     assert_eq!(f[0].severity, ffbkit_sdk::audit::Severity::Interpretation);
-    assert!(!a.findings.iter().any(|f| f.rule == "DST-AD" && f.is_error()), "{:#?}", a.findings);
+    assert!(!a.findings.iter().any(|f| f.rule == AuditRuleId::DstAd && f.is_error()), "{:#?}", a.findings);
     // Passing: one A&D theme has a score.
     let r = stream(|c| c.themes[1].reassess(Date::parse("2025-06-03").unwrap(), Some(Funktionsevneniveau::IkkeVurderet)));
     assert!(!rules(&r).contains("DST-AD"));

@@ -1,12 +1,13 @@
 //! Bad input never panics and always gives a clear finding with a rule id and position.
 
+use ffbkit_sdk::rules::RuleId;
 use ffbkit_sdk::validate::{source::Limits, Options, Validator};
 
 fn v() -> &'static Validator {
     Validator::default_validator()
 }
 
-fn only_rule(bytes: &[u8], rule: &str) -> ffbkit_sdk::validate::Outcome {
+fn only_rule(bytes: &[u8], rule: RuleId) -> ffbkit_sdk::validate::Outcome {
     let o = v().validate_bytes(bytes);
     assert!(!o.is_valid());
     assert!(o.diagnostics.iter().all(|d| d.rule == rule), "{:#?}", o.diagnostics);
@@ -15,7 +16,7 @@ fn only_rule(bytes: &[u8], rule: &str) -> ffbkit_sdk::validate::Outcome {
 
 #[test]
 fn malformed_json() {
-    let o = only_rule(b"{\"resourceType\": \"Bundle\",\n  \"type\": collection}", "GW-JSON");
+    let o = only_rule(b"{\"resourceType\": \"Bundle\",\n  \"type\": collection}", RuleId::GwJson);
     assert_eq!(o.diagnostics[0].line, Some(2));
     assert!(o.diagnostics[0].message.contains("malformed JSON"));
 }
@@ -23,32 +24,32 @@ fn malformed_json() {
 #[test]
 fn truncated_file() {
     let full = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap();
-    let o = only_rule(&full[..full.len() / 2], "GW-JSON");
+    let o = only_rule(&full[..full.len() / 2], RuleId::GwJson);
     assert!(o.diagnostics[0].message.contains("ends too early"));
 }
 
 #[test]
 fn invalid_utf8() {
-    let o = only_rule(b"{\"resourceType\": \"Bundle\", \"id\": \"\xc3\x28\"}", "GW-JSON");
+    let o = only_rule(b"{\"resourceType\": \"Bundle\", \"id\": \"\xc3\x28\"}", RuleId::GwJson);
     assert!(o.diagnostics[0].message.contains("UTF-8"));
     assert_eq!(o.diagnostics[0].line, Some(1));
 }
 
 #[test]
 fn array_where_an_object_belongs() {
-    let o = only_rule(b"[{\"resourceType\": \"Bundle\"}]", "GW-JSON");
+    let o = only_rule(b"[{\"resourceType\": \"Bundle\"}]", RuleId::GwJson);
     assert!(o.diagnostics[0].message.contains("not a JSON object"));
     let o =
         v().validate_bytes(br#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z","entry":{"resource":{}}}"#);
     // The empty resource is also an element with neither value nor children (FHIR ele-1).
-    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-TYPE", "ele-1"]);
-    assert_eq!(o.diagnostics.iter().find(|d| d.rule == "ele-1").map(|d| d.pointer.as_str()), Some("/entry/resource"));
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), [RuleId::GwType, RuleId::Ele1]);
+    assert_eq!(o.diagnostics.iter().find(|d| d.rule == RuleId::Ele1).map(|d| d.pointer.as_str()), Some("/entry/resource"));
 }
 
 #[test]
 fn numbers_where_strings_belong() {
     let o = v().validate_bytes(br#"{"resourceType":"Bundle","type":"collection","timestamp":20250101}"#);
-    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-TYPE"]);
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), [RuleId::GwType]);
     assert_eq!(o.diagnostics[0].location, "Bundle.timestamp");
 }
 
@@ -57,7 +58,7 @@ fn duplicate_keys() {
     let o = v().validate_bytes(
         b"{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"type\":\"collection\",\"timestamp\":\"2025-01-01T00:00:00Z\"}",
     );
-    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-JSON"]);
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), [RuleId::GwJson]);
     assert_eq!(o.diagnostics[0].pointer, "/type");
     assert_eq!(o.diagnostics[0].column, Some(46));
 }
@@ -65,7 +66,7 @@ fn duplicate_keys() {
 #[test]
 fn nesting_ten_thousand_deep() {
     let deep = format!("{{\"a\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
-    let o = only_rule(deep.as_bytes(), "GW-JSON");
+    let o = only_rule(deep.as_bytes(), RuleId::GwJson);
     assert!(o.diagnostics[0].message.contains("128 levels"));
 }
 
@@ -81,10 +82,10 @@ fn a_200_mb_file_is_refused_unread() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(summary.invalid, 1);
     assert!(items[0].bytes.is_empty(), "the file was not read");
-    assert_eq!(items[0].outcome.diagnostics[0].rule, "GW-JSON");
+    assert_eq!(items[0].outcome.diagnostics[0].rule, RuleId::GwJson);
     assert!(items[0].outcome.diagnostics[0].message.contains("more than the limit"));
     let small = Validator::new(Options { limits: Limits { max_bytes: 10 }, ..Options::default() }).unwrap();
-    assert_eq!(small.validate_bytes(b"{\"resourceType\":\"Bundle\"}").diagnostics[0].rule, "GW-JSON");
+    assert_eq!(small.validate_bytes(b"{\"resourceType\":\"Bundle\"}").diagnostics[0].rule, RuleId::GwJson);
 }
 
 #[test]
@@ -92,7 +93,7 @@ fn a_one_megabyte_string() {
     let big = "x".repeat(1024 * 1024);
     let doc = format!(r#"{{"resourceType":"Bundle","type":"collection","timestamp":"{big}"}}"#);
     let o = v().validate_bytes(doc.as_bytes());
-    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), ["GW-DATETIME"]);
+    assert_eq!(o.rule_ids(ffbkit_sdk::validate::Severity::Error), [RuleId::GwDatetime]);
     let found = o.diagnostics[0].found.as_ref().unwrap();
     assert!(found.len() < 200, "the value is shortened in findings: {} chars", found.len());
     assert!(o.diagnostics[0].message.len() < 500);
@@ -113,14 +114,14 @@ fn a_string_over_fhirs_limit_of_1024_times_1024_characters() {
     // One character more: GW-JSON at the case number, and nothing else.
     let over = with_case(&"x".repeat(1024 * 1024 + 1));
     let o = v().validate_bytes(over.as_bytes());
-    assert_eq!(o.rule_ids(Severity::Information), ["GW-JSON"], "{:#?}", o.diagnostics);
+    assert_eq!(o.rule_ids(Severity::Information), [RuleId::GwJson], "{:#?}", o.diagnostics);
     let d = &o.diagnostics[0];
     assert_eq!(d.pointer, "/entry/1/resource/extension/0/extension/0/valueIdentifier/value");
     assert!(d.message.contains("1048577 characters"), "{}", d.message);
     assert!(d.message.len() < 500 && d.found.as_ref().is_some_and(|f| f.len() < 200));
     // The same from a parsed value (no parser notes: the check always runs).
     let value: serde_json::Value = serde_json::from_str(&over).unwrap();
-    assert_eq!(v().validate_value(&value).rule_ids(Severity::Information), ["GW-JSON"]);
+    assert_eq!(v().validate_value(&value).rule_ids(Severity::Information), [RuleId::GwJson]);
 }
 
 /// FHIR's JSON representation: nulls, empty arrays and blank strings under GW-JSON, an empty
@@ -131,12 +132,12 @@ fn fhir_json_representation_faults_are_found_anywhere() {
     use ffbkit_sdk::validate::Severity;
     let base = r#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z""#;
     for (extra, rule, pointer) in [
-        (r#","meta":{}"#, "ele-1", "/meta"),
-        (r#","entry":[]"#, "GW-JSON", "/entry"),
-        (r#","id":null"#, "GW-JSON", "/id"),
-        (r#","id":"  ""#, "GW-JSON", "/id"),
-        (r#","id":"""#, "GW-JSON", "/id"),
-        (r#","id":"\u00a0""#, "GW-JSON", "/id"),
+        (r#","meta":{}"#, RuleId::Ele1, "/meta"),
+        (r#","entry":[]"#, RuleId::GwJson, "/entry"),
+        (r#","id":null"#, RuleId::GwJson, "/id"),
+        (r#","id":"  ""#, RuleId::GwJson, "/id"),
+        (r#","id":"""#, RuleId::GwJson, "/id"),
+        (r#","id":"\u00a0""#, RuleId::GwJson, "/id"),
     ] {
         for tail in ["}", r#","zz":-0}"#] {
             let doc = format!("{base}{extra}{tail}");
@@ -147,7 +148,7 @@ fn fhir_json_representation_faults_are_found_anywhere() {
     }
     // Ordinary values are not findings of either rule.
     let o = v().validate_bytes(format!("{base},\"id\":\" x \",\"meta\":{{\"lastUpdated\":\"2025-01-01T00:00:00Z\"}}}}").as_bytes());
-    assert!(!o.diagnostics.iter().any(|d| d.rule == "ele-1" || d.rule == "GW-JSON"), "{:#?}", o.diagnostics);
+    assert!(!o.diagnostics.iter().any(|d| d.rule == RuleId::Ele1 || d.rule == RuleId::GwJson), "{:#?}", o.diagnostics);
 }
 
 #[test]
@@ -155,7 +156,7 @@ fn unknown_codes_are_named_with_what_they_are() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-binding-tilbud-grouping.json"))
         .unwrap();
     let o = v().validate_bytes(text.as_bytes());
-    let d = o.diagnostics.iter().find(|d| d.rule == "GW-BINDING").unwrap();
+    let d = o.diagnostics.iter().find(|d| d.rule == RuleId::GwBinding).unwrap();
     assert!(d.message.contains("Botilbud til voksne"), "{}", d.message);
     assert!(d.message.contains("KLServiceCodesFFB"), "{}", d.message);
 }
@@ -165,7 +166,7 @@ fn cpr_numbers_are_masked_unless_asked() {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/invalid/gw-citizen-invalid-cpr.json")).unwrap();
     let o = v().validate_bytes(text.as_bytes());
-    let d = o.diagnostics.iter().find(|d| d.rule == "GW-CITIZEN").unwrap();
+    let d = o.diagnostics.iter().find(|d| d.rule == RuleId::GwCitizen).unwrap();
     assert!(!d.message.contains("3201504321") && d.message.contains("320150-****"), "{}", d.message);
     assert_eq!(o.citizen.as_deref(), Some("320150-****"));
     let human = ffbkit_sdk::validate::render::human("x.json", Some(text.as_bytes()), &o, false, false);

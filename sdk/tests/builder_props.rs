@@ -163,7 +163,7 @@ proptest! {
         // No errors; the one remark possible is care-plan-3 (a warning in IG 1.0.0) for an
         // active plan without goals.
         prop_assert!(o.is_valid(), "{:#?}", o.diagnostics);
-        let remarks: Vec<&str> = o.diagnostics.iter().map(|d| d.rule).collect();
+        let remarks: Vec<&str> = o.diagnostics.iter().map(|d| d.rule.as_str()).collect();
         let expect_goal_warning = s.goals.is_empty() && case.care_plans[0].status == PlanStatus::Active;
         prop_assert_eq!(remarks, if expect_goal_warning { vec!["kl-reporting-ffb-care-plan-3"] } else { vec![] });
     }

@@ -50,7 +50,7 @@ fn the_ig_examples_only_miss_what_the_ig_itself_omits() {
             continue;
         }
         let o = Validator::default_validator().validate_bytes(&std::fs::read(&f).unwrap());
-        let ids: BTreeSet<&str> = o.rule_ids(Severity::Information).into_iter().collect();
+        let ids: BTreeSet<&str> = o.rule_ids(Severity::Information).into_iter().map(|r| r.as_str()).collect();
         assert!(ids.is_subset(&allowed), "{}: {ids:?}", f.display());
         assert!(ids.contains("GW-LAST-UPDATED"));
     }
@@ -78,7 +78,7 @@ fn each_invalid_report_triggers_exactly_its_rules() {
     for (file, description, expected) in cases() {
         let bytes = std::fs::read(fixtures().join("invalid").join(&file)).unwrap();
         let o = Validator::default_validator().validate_bytes(&bytes);
-        let got: BTreeSet<String> = o.rule_ids(Severity::Information).into_iter().map(str::to_string).collect();
+        let got: BTreeSet<String> = o.rule_ids(Severity::Information).into_iter().map(|r| r.to_string()).collect();
         if got != expected {
             failures.push(format!("{file} ({description}): expected {expected:?}, got {got:?}\n{:#?}", o.diagnostics));
         }

@@ -4,7 +4,7 @@
 //! audit of the same reports read from the file.
 
 use ffbkit_conformance::receiver::{ReceiverConfig, RunningReceiver};
-use ffbkit_sdk::audit::audit_citizen;
+use ffbkit_sdk::audit::{audit_citizen, AuditRuleId};
 use ffbkit_sdk::gateway::{Auth, GatewayClient, GatewayConfig, Outbox, State};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -88,12 +88,12 @@ async fn the_audit_of_what_the_receiver_stored_equals_the_audit_of_the_files() {
         got.as_object_mut().unwrap().remove("citizen_key");
         assert_eq!(got, expected, "audit of citizen {}", summary.citizen_masked);
     }
-    let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rules: BTreeMap<AuditRuleId, usize> = BTreeMap::new();
     for f in by_citizen.values().flat_map(|r| audit_citizen(r).findings) {
         *rules.entry(f.rule).or_default() += 1;
     }
     eprintln!("{} reports, {} citizens, audit findings {rules:?}: equal from files, store and HTTP", lines.len(), by_citizen.len());
-    assert!(rules.contains_key("PROTO-ONE-DAY"), "the audits compared are not empty: {rules:?}");
+    assert!(rules.contains_key(&AuditRuleId::ProtoOneDay), "the audits compared are not empty: {rules:?}");
 
     // A crash after sending: a fresh outbox sends the first reports again; each is answered
     // as accepted (same Bundle id, same bytes) and nothing is stored twice.

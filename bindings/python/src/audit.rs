@@ -70,7 +70,7 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         m.0 += 1;
         let mut seen = BTreeSet::new();
         for f in &a.findings {
-            let e = m.1.entry(f.rule).or_default();
+            let e = m.1.entry(f.rule.as_str()).or_default();
             e.1 += 1;
             e.2 += i64::from(f.is_error());
             if seen.insert(f.rule) {
@@ -79,7 +79,7 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
         }
         let citizen = if key.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(cpr.text(&key))) };
         let municipality = if a.municipality.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(a.municipality.as_str())) };
-        let rules: BTreeSet<&str> = a.findings.iter().map(|f| f.rule).collect();
+        let rules: BTreeSet<&str> = a.findings.iter().map(|f| f.rule.as_str()).collect();
         let errors = a.findings.iter().filter(|f| f.is_error()).count() as i64;
         out.citizens.rows.push(vec![
             citizen.clone(),
@@ -93,7 +93,7 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
             out.findings.rows.push(vec![
                 citizen.clone(),
                 municipality.clone(),
-                Cell::Static(f.rule),
+                Cell::Static(f.rule.as_str()),
                 Cell::Static(f.severity.as_str()),
                 Cell::text(f.report.as_deref()),
                 Cell::text(f.resource.as_deref()),
@@ -105,7 +105,7 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
                 Cell::text(f.report.as_deref()),
                 citizen.clone(),
                 municipality.clone(),
-                Cell::Static(f.rule),
+                Cell::Static(f.rule.as_str()),
                 Cell::Static(f.severity.as_str()),
                 Cell::Null,
                 Cell::text(f.resource.as_deref()),

@@ -146,7 +146,7 @@ fn issue_rows(outcome: &Outcome, cx: &Context) -> Vec<Vec<Cell>> {
                 cx.report_id.clone(),
                 cx.citizen.clone(),
                 cx.municipality.clone(),
-                Cell::Static(d.rule),
+                Cell::Static(d.rule.as_str()),
                 Cell::Static(d.severity.as_str()),
                 Cell::own(d.location.clone()),
                 Cell::Null,
@@ -298,7 +298,7 @@ fn process_tree(
         o.resources = parsed.as_ref().and_then(|j| j.get("entry")).and_then(|e| e.as_array()).map_or(0, <[_]>::len);
         if let Some(p) = problem {
             o.diagnostics.push(ffbkit_sdk::validate::Diagnostic {
-                rule: ffbkit_sdk::rules::RuleId::GwJson.as_str(),
+                rule: ffbkit_sdk::rules::RuleId::GwJson,
                 severity: Severity::Error,
                 location: String::new(),
                 pointer: String::new(),
@@ -330,7 +330,7 @@ fn process_tree(
         }
         _ => (Vec::new(), Vec::new()),
     };
-    let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error)));
+    let invalid = (!valid).then(|| (name.to_string(), o.rule_ids(Severity::Error).into_iter().map(|r| r.as_str()).collect()));
     let resources = o.resources;
     ReportOut { report, issues, rows, facts, timestamp, cpr, bytes: None, invalid, resources, unreadable: None }
 }

@@ -189,12 +189,12 @@ fn example_from(rule: &AnyRule, dir: &Path, file: &str) -> Result<Option<Example
     let id = rule.id();
     let lines = || bytes.split(|b| *b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()));
     match rule {
-        AnyRule::Report(_) => {
+        AnyRule::Report(r) => {
             // A stream holds one report per line; a report fixture is one document.
             let docs: Vec<&[u8]> = if file.ends_with(".ndjson") { lines().collect() } else { vec![&bytes[..]] };
             for doc in docs {
                 let outcome = Validator::default_validator().validate_bytes(doc);
-                if let Some(d) = outcome.diagnostics.iter().find(|d| d.rule == id) {
+                if let Some(d) = outcome.diagnostics.iter().find(|d| d.rule == r.rule) {
                     let one = Outcome { diagnostics: vec![d.clone()], ..Outcome::default() };
                     let text = render::human(file, Some(doc), &one, false, false);
                     let finding = serde_json::to_value(d).map_err(|e| e.to_string())?;
@@ -207,7 +207,7 @@ fn example_from(rule: &AnyRule, dir: &Path, file: &str) -> Result<Option<Example
             let reports: Vec<Value> =
                 lines().map(serde_json::from_slice).collect::<Result<_, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
             let audit = audit_citizen(&reports);
-            Ok(audit.findings.iter().find(|f| f.rule == id).map(|f| Example {
+            Ok(audit.findings.iter().find(|f| f.rule.as_str() == id).map(|f| Example {
                 fixture: file.to_string(),
                 finding: serde_json::to_value(f).unwrap_or(Value::Null),
                 text: finding_text(f),

@@ -51,7 +51,7 @@ pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[Sto
         });
         let name = r.bundle_id.clone().unwrap_or_else(|| format!("report #{}", r.id));
         for d in &outcome.diagnostics {
-            let e = per_rule.entry(d.rule).or_default();
+            let e = per_rule.entry(d.rule.as_str()).or_default();
             let failed = d.severity == Severity::Error;
             e.0 |= failed;
             if failed || d.severity == Severity::Warning {
@@ -161,7 +161,7 @@ impl StreamJudge {
             let values: Vec<Value> = reports.iter().filter_map(|r| r.value.clone()).collect();
             let audit = audit_citizen(&values);
             for f in audit.findings {
-                if !wanted(f.rule) {
+                if !wanted(f.rule.as_str()) {
                     continue;
                 }
                 let key = (f.rule.to_string(), f.report.clone(), f.resource.clone(), f.message.clone());
@@ -179,7 +179,7 @@ impl StreamJudge {
                     .filter(|r| f.report.is_some() && r.bundle == f.report)
                     .map(|r| r.evidence().at(f.resource.clone()))
                     .collect();
-                grouped.entry(f.rule).or_default().push((f, ev));
+                grouped.entry(f.rule.as_str()).or_default().push((f, ev));
             }
         }
         let mut out = Vec::new();

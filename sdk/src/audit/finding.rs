@@ -6,8 +6,8 @@ use super::rules::{AuditRuleId, Severity};
 /// One finding of the audit.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
-    /// Rule id (`DST-AD`, `PROTO-ENDED`, ...), one of [`super::RULES`].
-    pub rule: &'static str,
+    /// The rule (`DST-AD`, `PROTO-ENDED`, ...), one of [`super::RULES`]; serialised as its id.
+    pub rule: AuditRuleId,
     /// `error` when the cited text states the rule, `interpretation` (a warning that never
     /// fails) when the check rests on ffbkit's reading (see [`super::AuditRule::readings`]).
     pub severity: Severity,
@@ -31,8 +31,7 @@ impl Finding {
         day: Option<String>,
         message: String,
     ) -> Finding {
-        let rule = rule_id.rule();
-        Finding { rule: rule.id, severity: rule.severity, report, resource, day, message }
+        Finding { rule: rule_id, severity: rule_id.rule().severity, report, resource, day, message }
     }
 
     /// The same finding as an interpretation (a check listed under the rule's readings).
@@ -64,18 +63,18 @@ pub struct CitizenAudit {
 }
 
 impl CitizenAudit {
-    /// The distinct rule ids among the findings (any severity), sorted.
-    pub fn rules(&self) -> Vec<&'static str> {
-        let mut r: Vec<&'static str> = self.findings.iter().map(|f| f.rule).collect();
-        r.sort_unstable();
+    /// The distinct rules among the findings (any severity), sorted by their id string.
+    pub fn rules(&self) -> Vec<AuditRuleId> {
+        let mut r: Vec<AuditRuleId> = self.findings.iter().map(|f| f.rule).collect();
+        r.sort_unstable_by_key(|r| r.as_str());
         r.dedup();
         r
     }
 
-    /// The distinct rule ids among the findings of severity error, sorted.
-    pub fn error_rules(&self) -> Vec<&'static str> {
-        let mut r: Vec<&'static str> = self.findings.iter().filter(|f| f.is_error()).map(|f| f.rule).collect();
-        r.sort_unstable();
+    /// The distinct rules among the findings of severity error, sorted by their id string.
+    pub fn error_rules(&self) -> Vec<AuditRuleId> {
+        let mut r: Vec<AuditRuleId> = self.findings.iter().filter(|f| f.is_error()).map(|f| f.rule).collect();
+        r.sort_unstable_by_key(|r| r.as_str());
         r.dedup();
         r
     }

@@ -189,9 +189,9 @@ impl AuditRuleId {
 }
 
 impl std::str::FromStr for AuditRuleId {
-    type Err = crate::rules::UnknownRule;
+    type Err = crate::rules::table::UnknownRule;
     fn from_str(s: &str) -> Result<AuditRuleId, Self::Err> {
-        AuditRuleId::ALL.iter().copied().find(|r| r.as_str() == s).ok_or_else(|| crate::rules::UnknownRule(s.to_string()))
+        AuditRuleId::ALL.iter().copied().find(|r| r.as_str() == s).ok_or_else(|| crate::rules::table::UnknownRule(s.to_string()))
     }
 }
 

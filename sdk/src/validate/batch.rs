@@ -37,7 +37,8 @@ pub struct Summary {
     pub unreadable: usize,
     /// Resources in all reports.
     pub resources: usize,
-    /// Findings per rule id: (errors, warnings, information).
+    /// Findings per rule id (keyed by the id string, so in its alphabetical order): (errors,
+    /// warnings, information).
     pub per_rule: BTreeMap<&'static str, (usize, usize, usize)>,
 }
 
@@ -56,7 +57,7 @@ impl Summary {
             self.invalid += 1;
         }
         for d in &item.outcome.diagnostics {
-            let e = self.per_rule.entry(d.rule).or_default();
+            let e = self.per_rule.entry(d.rule.as_str()).or_default();
             match d.severity {
                 Severity::Error => e.0 += 1,
                 Severity::Warning => e.1 += 1,

@@ -3,50 +3,13 @@
 
 use serde::Serialize;
 
-/// How serious a finding is. The order is from least to most serious.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; never makes a report invalid.
-    Information,
-    /// The gateway accepts it, but something is off (e.g. an IG text-only rule).
-    Warning,
-    /// The gateway rejects the report.
-    Error,
-}
-
-impl Severity {
-    /// `error`, `warning` or `information`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Information => "information",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    /// Parse `error`, `warning` or `information` (also `info`).
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s.to_ascii_lowercase().as_str() {
-            "error" => Some(Severity::Error),
-            "warning" | "warn" => Some(Severity::Warning),
-            "information" | "info" => Some(Severity::Information),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::rules::table::Severity;
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// The rule id (see [`super::rules::RULES`]).
-    pub rule: &'static str,
+    /// The rule (see [`crate::rules::REPORT_RULES`]); serialised as its id, e.g. `GW-CARD`.
+    pub rule: crate::rules::table::RuleId,
     /// How serious.
     pub severity: Severity,
     /// FHIRPath-style location, e.g. `Bundle.entry[3].resource.severity`.

@@ -10,7 +10,7 @@
 //! use ffbkit_sdk::validate::Validator;
 //! let outcome = Validator::default_validator().validate_bytes(br#"{"resourceType": "Bundle"}"#);
 //! assert!(!outcome.is_valid());
-//! assert!(outcome.diagnostics.iter().any(|d| d.rule == "GW-BUNDLE"));
+//! assert!(outcome.diagnostics.iter().any(|d| d.rule == ffbkit_sdk::rules::RuleId::GwBundle));
 //! ```
 
 mod base_invariants;
@@ -138,10 +138,11 @@ impl Outcome {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
 
-    /// The distinct rule ids of the findings with at least `min` severity, sorted.
-    pub fn rule_ids(&self, min: Severity) -> Vec<&'static str> {
-        let mut ids: Vec<&'static str> = self.diagnostics.iter().filter(|d| d.severity >= min).map(|d| d.rule).collect();
-        ids.sort_unstable();
+    /// The distinct rules of the findings with at least `min` severity, sorted by their id
+    /// string (`GW-CARD` before `kl-reporting-ffb-care-plan-1`).
+    pub fn rule_ids(&self, min: Severity) -> Vec<RuleId> {
+        let mut ids: Vec<RuleId> = self.diagnostics.iter().filter(|d| d.severity >= min).map(|d| d.rule).collect();
+        ids.sort_unstable_by_key(|r| r.as_str());
         ids.dedup();
         ids
     }
@@ -523,7 +524,7 @@ impl<'a> Findings<'a> {
     fn make(&self, rule: RuleId, pointer: &str, found: Option<&Json<'_>>, expected: String, message: String) -> Diagnostic {
         let r = rule.rule();
         Diagnostic {
-            rule: r.id,
+            rule,
             severity: self.validator.options.severity_of(r),
             location: self.loc(pointer),
             pointer: pointer.to_string(),

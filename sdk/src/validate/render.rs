@@ -1,7 +1,7 @@
 //! Output formats for findings: human (terminal, with the source line and a caret),
 //! JSON lines, FHIR `OperationOutcome` (as the gateway answers) and JUnit XML.
 
-use super::{Diagnostic, Outcome, Severity};
+use super::{Diagnostic, Outcome, RuleId, Severity};
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -102,8 +102,8 @@ pub fn json_lines(path: &str, outcome: &Outcome) -> String {
 /// FHIR issue type for a rule.
 fn issue_code(d: &Diagnostic) -> &'static str {
     use crate::rules::{Family, RuleId::*};
-    let Some(rule) = super::rule_by_id(d.rule) else { return "business-rule" };
-    match rule.rule {
+    let rule = d.rule.rule();
+    match d.rule {
         GwJson | GwType | GwClosed | GwBundle => "structure",
         GwCard => "required",
         GwFixed | GwDatetime | GwId => "value",
@@ -211,7 +211,7 @@ pub fn junit(suite: &str, results: &[(String, Outcome)]) -> String {
             continue;
         }
         out.push_str(">\n");
-        let rules: Vec<&str> = o.rule_ids(Severity::Error);
+        let rules: Vec<&str> = o.rule_ids(Severity::Error).into_iter().map(RuleId::as_str).collect();
         let _ = writeln!(out, "      <failure message=\"{} error(s): {}\" type=\"invalid\">", errors.len(), xml_escape(&rules.join(", ")));
         for d in errors {
             let pos = d.line.map(|l| format!(":{l}:{}", d.column.unwrap_or(1))).unwrap_or_default();

@@ -82,11 +82,11 @@ impl Totals {
             m.citizens_with_errors += 1;
         }
         for r in a.error_rules() {
-            *self.per_rule_errors.entry(r).or_default() += 1;
+            *self.per_rule_errors.entry(r.as_str()).or_default() += 1;
         }
         for r in a.rules() {
-            *self.per_rule.entry(r).or_default() += 1;
-            *m.per_rule.entry(r).or_default() += 1;
+            *self.per_rule.entry(r.as_str()).or_default() += 1;
+            *m.per_rule.entry(r.as_str()).or_default() += 1;
         }
     }
 
