@@ -9,6 +9,7 @@ mod builder_props;
 mod corpus;
 mod gateway_client;
 mod ig_example;
+mod ig_invariants;
 mod model_roundtrip;
 mod planner_proto;
 mod provenance;
