@@ -236,9 +236,7 @@ fn combine(intended: Outcome, judged: Vec<(RuleId, String, Verdict)>) -> AsWritt
                     Severity::Error,
                     &pointer,
                     format!("the IG's expression true: {expression}"),
-                    format!(
-                        "The gateway as written would say: {rule} (\"{human}\") fails, because {why}. ffbkit says: the intended rule passes."
-                    ),
+                    format!("ffbkit says: the intended rule passes. The gateway as written would say: {rule} (\"{human}\") fails, because {why}."),
                 ));
             }
             (false, true) => out.diagnostics.extend(found.iter().map(|d| Diagnostic {
