@@ -6,6 +6,7 @@ mod certify_openapi;
 mod certify_reference;
 mod certify_resume;
 mod certify_wiremock;
+mod cli_as_written;
 mod cli_audit;
 mod cli_catalog;
 mod cli_rules;

@@ -11,6 +11,8 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "as-written")]
+pub mod as_written;
 pub mod audit;
 #[cfg(feature = "model")]
 pub mod builder;

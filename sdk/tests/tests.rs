@@ -1,5 +1,6 @@
 //! The crate's integration tests, one binary (linking axum, tokio, reqwest and SQLite once
 //! instead of once per file): each file of this folder is a module.
+mod as_written_cross;
 mod audit_docs;
 mod audit_fixtures;
 mod audit_ig_example;
@@ -9,6 +10,7 @@ mod builder_props;
 mod corpus;
 mod gateway_client;
 mod ig_example;
+mod ig_invariants;
 mod model_roundtrip;
 mod planner_proto;
 mod provenance;

@@ -3,6 +3,7 @@
 use super::{EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use ffbkit_sdk::as_written::Checker;
 use ffbkit_sdk::catalog::Catalog;
 use ffbkit_sdk::validate::batch::{self, Item, Summary};
 use ffbkit_sdk::validate::{render, Options, Outcome, Severity, Validator, RULES};
@@ -43,6 +44,12 @@ pub struct ValidateArgs {
     /// intervention start) as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Judge the IG's invariants exactly as their FHIRPath expressions are written (on a
+    /// FHIRPath engine), con-5 as an error and the text-only rules off: what a gateway
+    /// built on the HL7 validator would say. A finding whose verdict differs from ffbkit's
+    /// intended reading says both. The default is "as intended".
+    #[arg(long)]
+    pub as_written: bool,
     /// Set the severity of a text-only rule, e.g. `GW-LAST-UPDATED=error` (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL")]
     pub severities: Vec<String>,
@@ -108,13 +115,30 @@ pub fn run(args: ValidateArgs, stdout: &mut dyn Write) -> Result<i32> {
         ColorChoice::Never => false,
         ColorChoice::Auto => args.out.is_none() && std::io::stdout().is_terminal(),
     };
+    let checker = if args.as_written {
+        if args.strict || !args.severities.is_empty() {
+            eprintln!("ffbkit: --as-written turns the text-only rules off; --strict and --severity have no effect");
+        }
+        Some(Checker::new(Arc::new(validator.catalog().clone()))?)
+    } else {
+        None
+    };
     let progress = progress_bar(&args.paths);
     let mut junit_rows: Vec<(String, Outcome)> = Vec::new();
     let mut write_error: Option<std::io::Error> = None;
     let show_cpr = args.show_cpr;
-    let summary = batch::validate_inputs(&validator, &args.paths, |item: Item| {
+    let mut as_written_summary = Summary::default();
+    let summary = batch::validate_inputs(&validator, &args.paths, |mut item: Item| {
         if let Some(pb) = &progress {
             pb.inc(1);
+        }
+        if let Some(checker) = &checker {
+            // The hand-coded checks ran (the fast path); the engine judges what the
+            // as-written mode changes.
+            if item.unreadable.is_none() {
+                item.outcome = checker.rejudge(std::mem::take(&mut item.outcome), &item.bytes).outcome;
+            }
+            as_written_summary.add(&item);
         }
         if write_error.is_some() {
             return;
@@ -127,12 +151,13 @@ pub fn run(args: ValidateArgs, stdout: &mut dyn Write) -> Result<i32> {
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    let summary = if checker.is_some() { as_written_summary } else { summary };
     if let Some(e) = write_error {
         return Err(e.into());
     }
     match args.format {
         ValidateFormat::Junit => out.write_all(render::junit("ffbkit validate", &junit_rows).as_bytes())?,
-        ValidateFormat::Human | ValidateFormat::Summary => write_summary(&summary, out, color)?,
+        ValidateFormat::Human | ValidateFormat::Summary => write_summary(&summary, out, color, args.as_written)?,
         _ => {}
     }
     out.flush()?;
@@ -199,7 +224,7 @@ fn emit_item(
     Ok(())
 }
 
-fn write_summary(s: &Summary, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+fn write_summary(s: &Summary, out: &mut dyn Write, color: bool, as_written: bool) -> std::io::Result<()> {
     let verdict = if s.invalid == 0 && s.unreadable == 0 { ("valid", "1;32") } else { ("invalid", "1;31") };
     let v = if color { format!("\x1b[{}m{}\x1b[0m", verdict.1, verdict.0) } else { verdict.0.to_string() };
     writeln!(
@@ -207,6 +232,9 @@ fn write_summary(s: &Summary, out: &mut dyn Write, color: bool) -> std::io::Resu
         "{v}: {} report(s), {} resource(s); {} valid, {} invalid, {} unreadable",
         s.reports, s.resources, s.valid, s.invalid, s.unreadable
     )?;
+    if as_written {
+        writeln!(out, "  as written: the IG's invariants as their expressions give them, con-5 an error, the text-only rules off")?;
+    }
     if !s.per_rule.is_empty() {
         writeln!(out, "\n  {:<40} {:>8} {:>8} {:>8}", "rule", "errors", "warnings", "info")?;
         for r in RULES {
