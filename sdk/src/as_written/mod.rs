@@ -78,8 +78,7 @@ impl AsWritten {
     /// The judgement a finding of the as-written outcome reports, when its verdict differs
     /// between the modes.
     pub fn difference_of(&self, d: &Diagnostic) -> Option<&Judgement> {
-        let rule = rule_of(d)?;
-        self.differences().find(|j| j.rule == rule && covers(&j.pointer, &d.pointer))
+        self.differences().find(|j| j.rule == d.rule && covers(&j.pointer, &d.pointer))
     }
 }
 
@@ -159,16 +158,10 @@ impl Checker {
     }
 }
 
-/// The rule of a finding. (`Diagnostic::rule` is becoming a [`RuleId`]; this is the one
-/// place that reads it.)
-fn rule_of(d: &Diagnostic) -> Option<RuleId> {
-    d.rule.parse().ok()
-}
-
 /// A new finding of the as-written mode.
 fn finding(rule: RuleId, severity: Severity, pointer: &str, expected: String, message: String) -> Diagnostic {
     Diagnostic {
-        rule: rule.as_str(),
+        rule,
         severity,
         location: fhirpath_location("Bundle", pointer),
         pointer: pointer.to_string(),
@@ -195,8 +188,8 @@ fn combine(intended: Outcome, judged: Vec<(RuleId, String, Verdict)>) -> AsWritt
     let mut out = Outcome { diagnostics: Vec::new(), ..intended.clone() };
     let mut judgements = Vec::new();
     for d in &intended.diagnostics {
-        match rule_of(d) {
-            Some(RuleId::Con5) => {
+        match d.rule {
+            RuleId::Con5 => {
                 let mut d = d.clone();
                 if d.severity < Severity::Error {
                     d.severity = Severity::Error;
@@ -213,13 +206,12 @@ fn combine(intended: Outcome, judged: Vec<(RuleId, String, Verdict)>) -> AsWritt
                 }
                 out.diagnostics.push(d);
             }
-            Some(r) if replaced_or_off(r) => {}
+            r if replaced_or_off(r) => {}
             _ => out.diagnostics.push(d.clone()),
         }
     }
     for (rule, pointer, as_written) in judged {
-        let found: Vec<&Diagnostic> =
-            intended.diagnostics.iter().filter(|d| rule_of(d) == Some(rule) && covers(&pointer, &d.pointer)).collect();
+        let found: Vec<&Diagnostic> = intended.diagnostics.iter().filter(|d| d.rule == rule && covers(&pointer, &d.pointer)).collect();
         let intended_verdict = if found.is_empty() { Verdict::Pass } else { Verdict::Fail };
         let inv = invariants::of_rule(rule);
         let (human, expression) = inv.map_or(("", ""), |i| (i.human.as_str(), i.expression.as_str()));
