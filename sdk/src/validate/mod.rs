@@ -18,6 +18,7 @@ pub mod batch;
 mod diagnostic;
 pub mod json;
 mod memo;
+pub(crate) mod path;
 pub mod pattern;
 pub mod render;
 mod representation;
@@ -26,7 +27,8 @@ pub mod schema;
 mod semantic;
 pub mod source;
 
-pub use diagnostic::{brief, fhirpath_location, pointer_segment, Diagnostic, Severity};
+pub use diagnostic::{brief, Diagnostic, Severity};
+pub use path::{fhirpath_location, pointer_segment};
 pub use rules::{rule_by_id, Rule, RuleId, RuleSource, RULES};
 
 use crate::catalog::Catalog;

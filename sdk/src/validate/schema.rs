@@ -14,15 +14,12 @@ use super::memo::{Memo, Probe};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
 
 /// A fast hash for the short strings (codes, property names) looked up on every element;
 /// no attacker chooses the keys of the compiled schemas.
 type FastHash = rustc_hash::FxBuildHasher;
 
-/// Room for the path to a value (and the named nodes on the way) at the depth most
-/// resources have: no regrowth while checking (also the reference walk's, `semantic`).
-pub(super) const PATH_DEPTH: usize = 12;
+use super::path::{render, Seg, PATH_DEPTH};
 
 /// The members that can single out a branch of an `anyOf`.
 const ANY_OF_KEYS: [&str; 2] = ["url", "resourceType"];
@@ -263,33 +260,6 @@ pub enum Violation {
     NoSuchDay,
     /// No `anyOf` branch matches and none could be singled out (e.g. an unknown extension).
     NoBranch(Vec<String>),
-}
-
-/// One step of the path to a value being checked: kept as borrowed keys and indices, and
-/// turned into a JSON Pointer only when an error is recorded.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Seg<'v> {
-    /// A member name.
-    Key(&'v str),
-    /// An array index.
-    Index(usize),
-}
-
-/// The JSON Pointer of a path.
-pub(super) fn render(path: &[Seg<'_>]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                out.push('/');
-                out.push_str(&super::diagnostic::pointer_segment(k));
-            }
-            Seg::Index(i) => {
-                let _ = write!(out, "/{i}");
-            }
-        }
-    }
-    out
 }
 
 /// A raw schema error: where and what.

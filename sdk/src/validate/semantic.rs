@@ -3,7 +3,7 @@
 //! text-only rules and calendar-valid dates.
 
 use super::json::Json;
-use super::schema::{render, Seg, PATH_DEPTH};
+use super::path::{render, Seg, PATH_DEPTH};
 use super::{Findings, Outcome, RuleId, Validator};
 use crate::ids::is_uuid;
 use crate::profile::{ext, fixed, Profile};
