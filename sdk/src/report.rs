@@ -40,7 +40,7 @@
 use crate::catalog::Catalog;
 use crate::profile::{fixed, Profile};
 use crate::validate::json::Json;
-use crate::validate::schema::Seg;
+use crate::validate::path::Seg;
 use serde_json::Value;
 
 /// A node of a parsed JSON document: what the readers of this module need of

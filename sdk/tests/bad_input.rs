@@ -174,3 +174,36 @@ fn cpr_numbers_are_masked_unless_asked() {
     let shown = Validator::new(Options { show_cpr: true, ..Options::default() }).unwrap().validate_bytes(text.as_bytes());
     assert!(shown.diagnostics.iter().any(|d| d.message.contains("3201504321")));
 }
+
+/// A malformed value takes the rule recorded on the schema node it was checked against
+/// (issue 18), not one guessed from the names on its path: a bad reference string in the
+/// follow-up date extension (`FollowUpDate`) is GW-TYPE, not GW-DATETIME (before, any
+/// definition named like a date made every malformed value below it GW-DATETIME); a bad
+/// date is still GW-DATETIME, a bad id GW-ID, a bad CPR number GW-CITIZEN.
+#[test]
+fn malformed_values_take_the_rule_of_their_schema_node() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-108-granted.json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = report["entry"].as_array().unwrap();
+    let at = |rt: &str| entries.iter().position(|e| e["resource"]["resourceType"] == rt).unwrap();
+    let (care_plan, patient) = (at("CarePlan"), at("Patient"));
+    let follow_up = entries[care_plan]["resource"]["extension"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|x| x["url"].as_str().is_some_and(|u| u.ends_with("follow-up-date-extension")))
+        .unwrap();
+    let cases = [
+        (format!("/entry/{care_plan}/resource/extension/{follow_up}/valueReference/reference"), "Encounter/a\u{2003}b", RuleId::GwType),
+        (format!("/entry/{care_plan}/resource/period/start"), "2025-13-01", RuleId::GwDatetime),
+        (format!("/entry/{care_plan}/resource/id"), "not an id!", RuleId::GwId),
+        (format!("/entry/{patient}/resource/identifier/0/value"), "12345", RuleId::GwCitizen),
+    ];
+    for (pointer, bad, rule) in cases {
+        let mut broken = report.clone();
+        *broken.pointer_mut(&pointer).unwrap_or_else(|| panic!("{pointer}")) = serde_json::json!(bad);
+        let o = v().validate_value(&broken);
+        let d = o.diagnostics.iter().find(|d| d.pointer == pointer && d.message.contains("not a valid FHIR"));
+        assert_eq!(d.map(|d| d.rule), Some(rule), "{pointer}: {:#?}", o.diagnostics);
+    }
+}

@@ -31,38 +31,6 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-/// Convert a JSON Pointer into a FHIRPath-style location rooted at `root`.
-///
-/// ```
-/// use ffbkit_sdk::validate::fhirpath_location;
-/// assert_eq!(fhirpath_location("Bundle", "/entry/3/resource/severity"), "Bundle.entry[3].resource.severity");
-/// assert_eq!(fhirpath_location("Bundle", ""), "Bundle");
-/// ```
-pub fn fhirpath_location(root: &str, pointer: &str) -> String {
-    let mut out = String::from(root);
-    for seg in pointer.split('/').skip(1) {
-        let seg = seg.replace("~1", "/").replace("~0", "~");
-        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('[');
-            out.push_str(&seg);
-            out.push(']');
-        } else {
-            out.push('.');
-            out.push_str(&seg);
-        }
-    }
-    out
-}
-
-/// Escape one JSON Pointer segment.
-pub fn pointer_segment(key: &str) -> std::borrow::Cow<'_, str> {
-    if key.bytes().any(|b| b == b'~' || b == b'/') {
-        key.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        key.into()
-    }
-}
-
 /// Show a JSON value briefly: strings quoted and cut to 60 characters, objects and arrays
 /// summarised.
 pub fn brief(v: &super::json::Json<'_>) -> String {

@@ -382,8 +382,7 @@ impl<'a> Json<'a> {
         }
         let mut v = self;
         for seg in pointer.strip_prefix('/')?.split('/') {
-            let seg: std::borrow::Cow<'_, str> =
-                if seg.contains('~') { seg.replace("~1", "/").replace("~0", "~").into() } else { seg.into() };
+            let seg = super::path::unescape_segment(seg);
             v = match v {
                 Json::Object(o) => o.get(&seg)?,
                 Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,

@@ -18,6 +18,7 @@ pub mod batch;
 mod diagnostic;
 pub mod json;
 mod memo;
+pub(crate) mod path;
 pub mod pattern;
 pub mod render;
 mod representation;
@@ -26,7 +27,8 @@ pub mod schema;
 mod semantic;
 pub mod source;
 
-pub use diagnostic::{brief, fhirpath_location, pointer_segment, Diagnostic, Severity};
+pub use diagnostic::{brief, Diagnostic, Severity};
+pub use path::{fhirpath_location, pointer_segment};
 pub use rules::{rule_by_id, Rule, RuleId, RuleSource, RULES};
 
 use crate::catalog::Catalog;
@@ -59,6 +61,22 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
 
 /// The delivery report schema file.
 pub const BUNDLE_SCHEMA: &str = "delivery-report.schema.json";
+
+/// The definitions of `datatypes.schema.json` whose malformed values fall under a rule of
+/// their own, recorded on their compiled nodes: FHIR's date formats under GW-DATETIME, the
+/// id and UUID formats under GW-ID. Any other malformed value is GW-TYPE (GW-BUNDLE at the
+/// bundle level).
+const DATATYPE_RULES: [(&str, RuleId); 5] = [
+    ("date", RuleId::GwDatetime),
+    ("dateTime", RuleId::GwDatetime),
+    ("instant", RuleId::GwDatetime),
+    ("id", RuleId::GwId),
+    ("uuid", RuleId::GwId),
+];
+
+/// The elements of the Citizen profile whose every finding is GW-CITIZEN (the CPR
+/// identifier, the municipality's STS identifier), recorded on their compiled nodes.
+const CITIZEN_IDENTITY: [&str; 2] = ["identifier", "managingOrganization"];
 
 /// How to validate.
 #[derive(Clone, Debug, Default)]
@@ -207,6 +225,19 @@ impl Validator {
         if let Some(resource) = schemas.node_at(BUNDLE_SCHEMA, &["entry", "*", "resource"]) {
             schemas.replace_with_any_object(resource);
         }
+        // A definition no schema refers to is not compiled (`uuid` today): nothing to mark.
+        for (name, rule) in DATATYPE_RULES {
+            if let Some(node) = schemas.definition("datatypes.schema.json", name) {
+                schemas.set_rule(node, rule);
+            }
+        }
+        let citizen = Profile::Citizen.schema_file();
+        for element in CITIZEN_IDENTITY {
+            let node = schemas
+                .node_at(citizen, &[element])
+                .ok_or_else(|| schema::CompileError { file: citizen.into(), message: format!("no property {element}") })?;
+            schemas.set_rule(node, RuleId::GwCitizen);
+        }
         Ok(Validator { schemas, catalog, options })
     }
 
@@ -339,13 +370,9 @@ impl Validator {
         let pointer = format!("{base}{}", e.pointer);
         let found = root.pointer(&e.pointer);
         let what = profile.map_or("the Bundle".to_string(), |p| format!("the {p} profile"));
-        let dated = e.via.iter().any(|n| {
-            let n = n.to_ascii_lowercase();
-            n.contains("date") || n.contains("instant") || n.contains("time")
-        });
-        let id_like = e.via.last().is_some_and(|n| n.eq_ignore_ascii_case("id") || n.to_ascii_lowercase().contains("uuid"));
-        let in_citizen_identity =
-            profile == Some(Profile::Citizen) && (e.pointer.starts_with("/identifier") || e.pointer.starts_with("/managingOrganization"));
+        // The rule recorded on the schema nodes the value was checked through (a date, an
+        // id, the citizen's identity), see `DATATYPE_RULES` and `CITIZEN_IDENTITY`.
+        let in_citizen_identity = e.rule == Some(RuleId::GwCitizen);
         let structural = |resource_rule: RuleId| -> RuleId {
             if profile.is_none() {
                 RuleId::GwBundle
@@ -410,16 +437,10 @@ impl Validator {
             }
             Violation::Pattern(format, _) => {
                 let format = if format.is_empty() { "value".to_string() } else { format.clone() };
-                let rule = if profile.is_some() && in_citizen_identity {
-                    RuleId::GwCitizen
-                } else if dated {
-                    RuleId::GwDatetime
-                } else if id_like {
-                    RuleId::GwId
-                } else if profile.is_none() {
-                    RuleId::GwBundle
-                } else {
-                    RuleId::GwType
+                let rule = match e.rule {
+                    Some(rule) => rule,
+                    None if profile.is_none() => RuleId::GwBundle,
+                    None => RuleId::GwType,
                 };
                 (rule, format!("a valid FHIR {format}"), format!("{} is {f}, which is not a valid FHIR {format}.", cx.loc(&pointer)))
             }

@@ -9,7 +9,7 @@
 //! a clean report costs nothing beyond that note.
 
 use super::json::{Json, MAX_STRING_CHARS};
-use super::schema::{render, Seg, PATH_DEPTH};
+use super::path::{render, Seg, PATH_DEPTH};
 use super::{Findings, RuleId};
 
 /// What is wrong with one value, if anything.

@@ -11,18 +11,16 @@
 
 use super::json::Json;
 use super::memo::{Memo, Probe};
+use crate::rules::RuleId;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
 
 /// A fast hash for the short strings (codes, property names) looked up on every element;
 /// no attacker chooses the keys of the compiled schemas.
 type FastHash = rustc_hash::FxBuildHasher;
 
-/// Room for the path to a value (and the named nodes on the way) at the depth most
-/// resources have: no regrowth while checking (also the reference walk's, `semantic`).
-pub(super) const PATH_DEPTH: usize = 12;
+use super::path::{render, Seg, PATH_DEPTH};
 
 /// The members that can single out a branch of an `anyOf`.
 const ANY_OF_KEYS: [&str; 2] = ["url", "resourceType"];
@@ -186,6 +184,9 @@ pub struct Node {
     discriminators: std::sync::OnceLock<[Discriminator; 2]>,
     /// A FHIR date, dateTime or instant: its day must exist in the calendar.
     calendar: bool,
+    /// The rule a value checked against this node (or below it) falls under, when it is
+    /// not the rule of the violated keyword ([`SchemaSet::set_rule`]).
+    rule: Option<RuleId>,
     /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
     pub name: Option<String>,
     /// The file the node comes from.
@@ -223,6 +224,7 @@ impl Node {
             any_of: Vec::new(),
             discriminators: std::sync::OnceLock::new(),
             calendar: false,
+            rule: None,
             name: None,
             file: file.to_string(),
             description: None,
@@ -265,33 +267,6 @@ pub enum Violation {
     NoBranch(Vec<String>),
 }
 
-/// One step of the path to a value being checked: kept as borrowed keys and indices, and
-/// turned into a JSON Pointer only when an error is recorded.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Seg<'v> {
-    /// A member name.
-    Key(&'v str),
-    /// An array index.
-    Index(usize),
-}
-
-/// The JSON Pointer of a path.
-pub(super) fn render(path: &[Seg<'_>]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                out.push('/');
-                out.push_str(&super::diagnostic::pointer_segment(k));
-            }
-            Seg::Index(i) => {
-                let _ = write!(out, "/{i}");
-            }
-        }
-    }
-    out
-}
-
 /// A raw schema error: where and what.
 #[derive(Clone, Debug)]
 pub struct SchemaError {
@@ -301,6 +276,9 @@ pub struct SchemaError {
     pub violation: Violation,
     /// The named definitions the failing node was reached through (innermost last).
     pub via: Vec<String>,
+    /// The rule of the schema nodes the failing value was checked through, as recorded on
+    /// them ([`SchemaSet::set_rule`]; the outermost such node's), or `None`.
+    pub rule: Option<RuleId>,
 }
 
 /// Where the errors of a check go: collected in full, or, when only whether there is one
@@ -450,6 +428,21 @@ impl SchemaSet {
         Some(id)
     }
 
+    /// The node of the definition `name` of a file (`#/definitions/NAME`), when some
+    /// schema refers to it.
+    pub fn definition(&self, file: &str, name: &str) -> Option<NodeId> {
+        self.memo.get(&(file.to_string(), format!("/definitions/{name}"))).copied()
+    }
+
+    /// Record that a value checked against node `id` or below it falls under `rule` (a
+    /// date under GW-DATETIME, the citizen's identifier under GW-CITIZEN): errors found
+    /// there carry it ([`SchemaError::rule`]; the outermost node's rule wins).
+    pub fn set_rule(&mut self, id: NodeId, rule: RuleId) {
+        if let Some(n) = self.nodes.get_mut(id) {
+            n.rule = Some(rule);
+        }
+    }
+
     /// Make the value set definition `name` (in `valuesets.schema.json`) hold exactly
     /// `codes`, so bindings follow the catalog in use.
     pub fn set_value_set(&mut self, name: &str, codes: Vec<String>) {
@@ -507,6 +500,7 @@ impl SchemaSet {
                 && n.min_length.is_none()
                 && n.max_length.is_none()
                 && n.name.is_none()
+                && n.rule.is_none()
                 && matches!(n.additional, Additional::Allow)
         };
         let target = |nodes: &[Node], mut id: NodeId| {
@@ -691,7 +685,7 @@ impl SchemaSet {
     /// Check `v` against node `id` itself.
     fn check_node<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         let n = &self.nodes[id];
-        let named = n.name.is_some();
+        let named = n.name.is_some() || n.rule.is_some();
         if named {
             via.push(id);
         }
@@ -704,7 +698,12 @@ impl SchemaSet {
     /// Record a failed keyword at `path` (the violation is made only when it is kept).
     #[inline]
     fn fail(&self, out: &mut Out, path: &[Seg<'_>], via: &[NodeId], violation: impl FnOnce() -> Violation) {
-        out.add(|| SchemaError { pointer: render(path), violation: violation(), via: self.names(via) });
+        out.add(|| SchemaError { pointer: render(path), violation: violation(), via: self.names(via), rule: self.rule_of(via) });
+    }
+
+    /// The rule recorded on the outermost node of `via` that has one.
+    fn rule_of(&self, via: &[NodeId]) -> Option<RuleId> {
+        via.iter().find_map(|&i| self.nodes[i].rule)
     }
 
     fn names(&self, via: &[NodeId]) -> Vec<String> {
@@ -795,6 +794,7 @@ impl SchemaSet {
                             pointer: render(path),
                             violation: Violation::Contains(self.nodes[c].description.clone()),
                             via: self.names(via),
+                            rule: self.rule_of(via),
                         });
                     }
                 }
@@ -821,6 +821,7 @@ impl SchemaSet {
                                     pointer: render(path),
                                     violation: Violation::NotAllowed(k.to_string()),
                                     via: self.names(via),
+                                    rule: self.rule_of(via),
                                 }),
                                 Additional::Schema(s) => self.check(s, child, path, via, out),
                             },
@@ -835,6 +836,7 @@ impl SchemaSet {
                                 pointer: render(path),
                                 violation: Violation::Required(r.clone()),
                                 via: self.names(via),
+                                rule: self.rule_of(via),
                             });
                         }
                     }
@@ -865,6 +867,7 @@ impl SchemaSet {
                         pointer: format!("{}/{key}", render(path)),
                         violation: Violation::NoBranch(consts.iter().map(|(_, c)| c.to_string()).collect()),
                         via: self.names(via),
+                        rule: self.rule_of(via),
                     });
                 }
             }

@@ -3,7 +3,7 @@
 //! text-only rules and calendar-valid dates.
 
 use super::json::Json;
-use super::schema::{render, Seg, PATH_DEPTH};
+use super::path::{render, Seg, PATH_DEPTH};
 use super::{Findings, Outcome, RuleId, Validator};
 use crate::ids::is_uuid;
 use crate::profile::{ext, fixed, Profile};
@@ -515,158 +515,245 @@ fn rank(addressed: &Json<'_>) -> Option<i64> {
         .and_then(Json::as_i64)
 }
 
-/// The IG's invariants, as intended (REQUIREMENTS.md section 6).
-fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
-    let r = e.resource;
-    let ptr = &e.ptr;
-    let ad = v.catalog().value_set("KLConditionADCodesFFB");
-    let is_ad = |code: &str| ad.is_some_and(|s| s.contains(code));
+/// An IG invariant's check of one entry: the validator (for the catalog and the wording of
+/// codes), the entry, the resolver of the bundle's references, and where findings go.
+type Invariant = fn(&Validator, &Entry<'_>, &Resolver<'_, '_>, &mut Findings<'_>);
+
+/// The IG's invariants (REQUIREMENTS.md section 6, as intended) a resource of `profile` is
+/// checked against, in the order their findings are recorded; one function each.
+fn invariants_of(profile: Profile) -> &'static [Invariant] {
     match profile {
-        Profile::Condition => {
-            let code = first_code(r, "code");
-            let has_severity = r.get("severity").is_some();
-            if let Some(code) = code {
-                let ad_code = is_ad(code);
-                if ad_code != has_severity {
-                    let (p, msg, expected) = if ad_code {
-                        (
-                            ptr.to_string(),
-                            format!(
-                                "{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).",
-                                cx.loc(ptr),
-                                v.describe_code(code)
-                            ),
-                            "a severity (funktionsevneniveau)".to_string(),
-                        )
-                    } else {
-                        (format!("{ptr}/severity"), format!("{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.", cx.loc(ptr), v.describe_code(code)), "no severity".to_string())
-                    };
-                    cx.push(RuleId::KlCondition1, &p, r.pointer(&p[ptr.len()..]).filter(|_| !ad_code), expected, msg);
-                }
-            }
+        Profile::Condition => &[condition_1],
+        Profile::InterventionGoal => &[intervention_goal_target_slices, intervention_goal_1, intervention_goal_2],
+        Profile::CarePlan => &[care_plan_2, care_plan_1, care_plan_3, care_plan_4, care_plan_5],
+        Profile::FollowUp => &[follow_up_1],
+        _ => &[],
+    }
+}
+
+/// The IG's invariants of one entry (see [`invariants_of`]).
+fn invariants(v: &Validator, e: &Entry<'_>, profile: Profile, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    for check in invariants_of(profile) {
+        check(v, e, resolve, cx);
+    }
+}
+
+/// True when `code` is an Aktivitet og deltagelse theme (value set KLConditionADCodesFFB).
+fn is_ad(v: &Validator, code: &str) -> bool {
+    v.catalog().value_set("KLConditionADCodesFFB").is_some_and(|s| s.contains(code))
+}
+
+/// `kl-reporting-ffb-condition-1` (input/fsh/KLReportingFFBCondition.fsh, Invariant
+/// kl-reporting-ffb-condition-1): a severity (funktionsevneniveau) exactly when the code is
+/// an Aktivitet og deltagelse theme.
+fn condition_1(v: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let (r, ptr) = (e.resource, &e.ptr);
+    let Some(code) = first_code(r, "code") else { return };
+    let has_severity = r.get("severity").is_some();
+    let ad_code = is_ad(v, code);
+    if ad_code == has_severity {
+        return;
+    }
+    let (p, msg, expected) = if ad_code {
+        (
+            ptr.to_string(),
+            format!(
+                "{} is the Aktivitet og deltagelse theme {}, but has no severity (funktionsevneniveau).",
+                cx.loc(ptr),
+                v.describe_code(code)
+            ),
+            "a severity (funktionsevneniveau)".to_string(),
+        )
+    } else {
+        (
+            format!("{ptr}/severity"),
+            format!(
+                "{} has a severity, but its code {} is not an Aktivitet og deltagelse theme; only those carry a funktionsevneniveau.",
+                cx.loc(ptr),
+                v.describe_code(code)
+            ),
+            "no severity".to_string(),
+        )
+    };
+    cx.push(RuleId::KlCondition1, &p, r.pointer(&p[ptr.len()..]).filter(|_| !ad_code), expected, msg);
+}
+
+/// GW-CARD of the goal's target slices (input/fsh/KLReportingFFBInterventionGoal.fsh: the
+/// slices of `target`, one funktionsevneniveau and one måltype target), which JSON Schema
+/// cannot count; checked with the goal's invariants.
+fn intervention_goal_target_slices(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let targets = e.resource.get("target").and_then(Json::as_array).unwrap_or_default();
+    for (measure, what) in [(fixed::MEASURE_SEVERITY, "funktionsevneniveau"), (fixed::MEASURE_CHANGE_VALUE, "måltype")] {
+        let n = targets.iter().filter(|t| first_code(t, "measure") == Some(measure)).count();
+        if n > 1 {
+            let p = format!("{}/target", e.ptr);
+            cx.push(
+                RuleId::GwCard,
+                &p,
+                None,
+                format!("exactly one {what} target"),
+                format!("The goal has {n} {what} targets; the profile allows exactly one."),
+            );
         }
-        Profile::InterventionGoal => {
-            // The target slices: exactly one funktionsevneniveau and one måltype target.
-            let targets = r.get("target").and_then(Json::as_array).unwrap_or_default();
-            for (measure, what) in [(fixed::MEASURE_SEVERITY, "funktionsevneniveau"), (fixed::MEASURE_CHANGE_VALUE, "måltype")] {
-                let n = targets.iter().filter(|t| first_code(t, "measure") == Some(measure)).count();
-                if n > 1 {
-                    let p = format!("{ptr}/target");
-                    cx.push(
-                        RuleId::GwCard,
-                        &p,
-                        None,
-                        format!("exactly one {what} target"),
-                        format!("The goal has {n} {what} targets; the profile allows exactly one."),
-                    );
-                }
-            }
-            let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
-            for (i, a) in addresses.iter().enumerate() {
-                let Some(t) = a.get("reference").and_then(Json::as_str).and_then(resolve) else { continue };
-                let code = first_code(t.resource, "code").unwrap_or("");
-                if !is_ad(code) {
-                    let p = format!("{ptr}/addresses/{i}");
-                    cx.push(
-                        RuleId::KlInterventionGoal1,
-                        &p,
-                        a.get("reference"),
-                        "a condition under Aktivitet og deltagelse".into(),
-                        format!(
-                            "The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.",
-                            t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"),
-                            v.describe_code(code)
-                        ),
-                    );
-                }
-            }
-            let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
-            if primaries != 1 {
-                let p = if addresses.is_empty() { ptr.to_string() } else { format!("{ptr}/addresses") };
-                cx.push(
-                    RuleId::KlInterventionGoal2,
-                    &p,
-                    None,
-                    "exactly one addressed condition with rank 1 (primary)".into(),
-                    format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."),
-                );
-            }
+    }
+}
+
+/// `kl-reporting-ffb-intervention-goal-1` (input/fsh/KLReportingFFBInterventionGoal.fsh,
+/// Invariant kl-reporting-ffb-intervention-goal-1): a goal addresses only Aktivitet og
+/// deltagelse conditions.
+fn intervention_goal_1(v: &Validator, e: &Entry<'_>, resolve: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let addresses = e.resource.get("addresses").and_then(Json::as_array).unwrap_or_default();
+    for (i, a) in addresses.iter().enumerate() {
+        let Some(t) = a.get("reference").and_then(Json::as_str).and_then(resolve) else { continue };
+        let code = first_code(t.resource, "code").unwrap_or("");
+        if !is_ad(v, code) {
+            let p = format!("{}/addresses/{i}", e.ptr);
+            cx.push(
+                RuleId::KlInterventionGoal1,
+                &p,
+                a.get("reference"),
+                "a condition under Aktivitet og deltagelse".into(),
+                format!(
+                    "The goal addresses {}, whose code {} is not an Aktivitet og deltagelse theme.",
+                    t.resource_type.to_owned() + "/" + t.id.unwrap_or("?"),
+                    v.describe_code(code)
+                ),
+            );
         }
-        Profile::CarePlan => {
-            let ordered = r.get("intent").and_then(Json::as_str) == Some("order");
-            let completed = r.get("status").and_then(Json::as_str) == Some("completed");
-            let addresses = r.get("addresses").and_then(Json::as_array).unwrap_or_default();
-            let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
-            if primaries > 1 {
-                cx.push(
-                    RuleId::KlCarePlan2,
-                    &format!("{ptr}/addresses"),
-                    None,
-                    "at most one target group with rank 1".into(),
-                    format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."),
-                );
-            }
-            if ordered && !completed {
-                let has_follow_up = r
-                    .get("extension")
-                    .and_then(Json::as_array)
-                    .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::FOLLOW_UP_DATE)));
-                let active = "an ordered care plan that is not completed";
-                if !has_follow_up {
-                    cx.push(
-                        RuleId::KlCarePlan1,
-                        ptr,
-                        None,
-                        "a follow-up date extension referring to a FollowUpEncounter".into(),
-                        format!("{} is {active} but has no follow-up date (opfølgningsdato).", cx.loc(ptr)),
-                    );
-                }
-                if r.get("goal").and_then(Json::as_array).is_none_or(<[_]>::is_empty) {
-                    cx.push(
-                        RuleId::KlCarePlan3,
-                        ptr,
-                        None,
-                        "intervention goals".into(),
-                        format!("{} is {active} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(ptr)),
-                    );
-                }
-                if at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
-                    cx.push(
-                        RuleId::KlCarePlan4,
-                        ptr,
-                        None,
-                        "a støttebehov evaluation (activity.outcomeReference)".into(),
-                        format!("{} is {active} but has no støttebehov evaluation.", cx.loc(ptr)),
-                    );
-                }
-                if addresses.is_empty() {
-                    cx.push(
-                        RuleId::KlCarePlan5,
-                        ptr,
-                        None,
-                        "target groups (addresses)".into(),
-                        format!("{} is {active} but addresses no target groups (målgrupper).", cx.loc(ptr)),
-                    );
-                }
-            }
-        }
-        Profile::FollowUp => {
-            let status = r.get("status");
-            if !matches!(status.and_then(Json::as_str), Some("final" | "entered-in-error")) {
-                let p = format!("{ptr}/status");
-                cx.push(
-                    RuleId::KlFollowUp1,
-                    &p,
-                    status,
-                    "final or entered-in-error".into(),
-                    format!(
-                        "The follow-up result has status {}; it must be final or entered-in-error.",
-                        status.map_or("(none)".into(), |s| cx.show(s))
-                    ),
-                );
-            }
-        }
-        _ => {}
+    }
+}
+
+/// `kl-reporting-ffb-intervention-goal-2` (input/fsh/KLReportingFFBInterventionGoal.fsh,
+/// Invariant kl-reporting-ffb-intervention-goal-2, as intended: the IG 1.0.0 expression
+/// fails on every goal, REQUIREMENTS.md section 6): exactly one addressed condition with
+/// rank 1.
+fn intervention_goal_2(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let addresses = e.resource.get("addresses").and_then(Json::as_array).unwrap_or_default();
+    let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
+    if primaries != 1 {
+        let p = if addresses.is_empty() { e.ptr.to_string() } else { format!("{}/addresses", e.ptr) };
+        cx.push(
+            RuleId::KlInterventionGoal2,
+            &p,
+            None,
+            "exactly one addressed condition with rank 1 (primary)".into(),
+            format!("The goal addresses {primaries} conditions with rank 1; it must address exactly one primary A&D theme."),
+        );
+    }
+}
+
+/// True for a care plan that is ordered and not completed, the condition of
+/// `kl-reporting-ffb-care-plan-1`, `-3`, `-4` and `-5`.
+fn active_order(r: &Json<'_>) -> bool {
+    r.get("intent").and_then(Json::as_str) == Some("order") && r.get("status").and_then(Json::as_str) != Some("completed")
+}
+
+/// How the care plan invariants name an ordered, not completed care plan.
+const ACTIVE: &str = "an ordered care plan that is not completed";
+
+/// `kl-reporting-ffb-care-plan-2` (input/fsh/KLReportingFFBCarePlan.fsh, Invariant
+/// kl-reporting-ffb-care-plan-2): at most one addressed target group with rank 1.
+fn care_plan_2(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let addresses = e.resource.get("addresses").and_then(Json::as_array).unwrap_or_default();
+    let primaries = addresses.iter().filter(|a| rank(a) == Some(1)).count();
+    if primaries > 1 {
+        cx.push(
+            RuleId::KlCarePlan2,
+            &format!("{}/addresses", e.ptr),
+            None,
+            "at most one target group with rank 1".into(),
+            format!("The care plan addresses {primaries} target groups with rank 1; at most one may be primary."),
+        );
+    }
+}
+
+/// `kl-reporting-ffb-care-plan-1` (input/fsh/KLReportingFFBCarePlan.fsh, Invariant
+/// kl-reporting-ffb-care-plan-1): an ordered, not completed care plan has a follow-up date
+/// (the extension referring to a FollowUpEncounter).
+fn care_plan_1(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let r = e.resource;
+    if !active_order(r) {
+        return;
+    }
+    let has_follow_up = r
+        .get("extension")
+        .and_then(Json::as_array)
+        .is_some_and(|x| x.iter().any(|x| x.get("url").and_then(Json::as_str) == Some(ext::FOLLOW_UP_DATE)));
+    if !has_follow_up {
+        cx.push(
+            RuleId::KlCarePlan1,
+            &e.ptr,
+            None,
+            "a follow-up date extension referring to a FollowUpEncounter".into(),
+            format!("{} is {ACTIVE} but has no follow-up date (opfølgningsdato).", cx.loc(&e.ptr)),
+        );
+    }
+}
+
+/// `kl-reporting-ffb-care-plan-3` (input/fsh/KLReportingFFBCarePlan.fsh, Invariant
+/// kl-reporting-ffb-care-plan-3, whose `obeys` is commented out in IG 1.0.0: a warning): an
+/// ordered, not completed care plan has goals.
+fn care_plan_3(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let r = e.resource;
+    if active_order(r) && r.get("goal").and_then(Json::as_array).is_none_or(<[_]>::is_empty) {
+        cx.push(
+            RuleId::KlCarePlan3,
+            &e.ptr,
+            None,
+            "intervention goals".into(),
+            format!("{} is {ACTIVE} but has no goals (indsatsmål); IG 1.0.0 does not enforce this.", cx.loc(&e.ptr)),
+        );
+    }
+}
+
+/// `kl-reporting-ffb-care-plan-4` (input/fsh/KLReportingFFBCarePlan.fsh, Invariant
+/// kl-reporting-ffb-care-plan-4): an ordered, not completed care plan has a støttebehov
+/// evaluation (`activity.outcomeReference`).
+fn care_plan_4(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let r = e.resource;
+    if active_order(r) && at(r, &[Step::K("activity"), Step::I(0), Step::K("outcomeReference")]).is_none() {
+        cx.push(
+            RuleId::KlCarePlan4,
+            &e.ptr,
+            None,
+            "a støttebehov evaluation (activity.outcomeReference)".into(),
+            format!("{} is {ACTIVE} but has no støttebehov evaluation.", cx.loc(&e.ptr)),
+        );
+    }
+}
+
+/// `kl-reporting-ffb-care-plan-5` (input/fsh/KLReportingFFBCarePlan.fsh, Invariant
+/// kl-reporting-ffb-care-plan-5): an ordered, not completed care plan addresses target
+/// groups.
+fn care_plan_5(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let r = e.resource;
+    if active_order(r) && r.get("addresses").and_then(Json::as_array).unwrap_or_default().is_empty() {
+        cx.push(
+            RuleId::KlCarePlan5,
+            &e.ptr,
+            None,
+            "target groups (addresses)".into(),
+            format!("{} is {ACTIVE} but addresses no target groups (målgrupper).", cx.loc(&e.ptr)),
+        );
+    }
+}
+
+/// `kl-reporting-ffb-follow-up-1` (input/fsh/KLReportingFFBFollowUp.fsh, Invariant
+/// kl-reporting-ffb-follow-up-1): a follow-up result has status final or entered-in-error.
+fn follow_up_1(_: &Validator, e: &Entry<'_>, _: &Resolver<'_, '_>, cx: &mut Findings<'_>) {
+    let status = e.resource.get("status");
+    if !matches!(status.and_then(Json::as_str), Some("final" | "entered-in-error")) {
+        let p = format!("{}/status", e.ptr);
+        cx.push(
+            RuleId::KlFollowUp1,
+            &p,
+            status,
+            "final or entered-in-error".into(),
+            format!(
+                "The follow-up result has status {}; it must be final or entered-in-error.",
+                status.map_or("(none)".into(), |s| cx.show(s))
+            ),
+        );
     }
 }
 

@@ -178,7 +178,7 @@ impl Scanner<'_> {
                             let key = self.string();
                             let len = path.len();
                             path.push('/');
-                            path.push_str(&super::diagnostic::pointer_segment(&key));
+                            path.push_str(&super::path::pointer_segment(&key));
                             if !seen.insert(key) {
                                 self.duplicates.push((path.clone(), key_at));
                             }
