@@ -7,6 +7,7 @@ mod audit_stream;
 mod bad_input;
 mod builder_props;
 mod corpus;
+mod dataset;
 mod gateway_client;
 mod ig_example;
 mod model_roundtrip;
