@@ -119,9 +119,11 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Read the reports named by `paths` (files, directories recursively, NDJSON streams,
-    /// `-` for standard input). A missing path is an error before any work; an input that
-    /// cannot be read is an error after the read.
+    /// Read the reports named by `paths` (files, directories recursively: `*.json`,
+    /// `*.ndjson`, `*.jsonl`; NDJSON line by line, as [`crate::input`] reads them). A
+    /// missing path is an error before any work (`-` too: a library call does not read
+    /// standard input; read it and pass the bytes to [`Dataset::from_reports`]); an input
+    /// that cannot be read is an error after the read.
     ///
     /// ```
     /// use ffbkit_sdk::dataset::{Dataset, DatasetError, DatasetOptions};
@@ -151,7 +153,7 @@ impl Dataset {
         if inputs.is_empty() {
             return Err(DatasetError::NoInput);
         }
-        if let Some(path) = inputs.iter().find(|p| p.as_os_str() != crate::input::STDIN && !p.exists()) {
+        if let Some(path) = inputs.iter().find(|p| !p.exists()) {
             return Err(DatasetError::NotFound { path: path.clone() });
         }
         read::read_paths(&inputs, options, interrupted).map(Dataset::of)
