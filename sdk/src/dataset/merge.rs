@@ -146,6 +146,11 @@ impl Acc {
     pub(crate) fn finish(self) -> Result<Output, DatasetError> {
         let t0 = Instant::now();
         let Acc { opts, mut tables, links, latest, facts, groups, plan_of, mut summary } = self;
+        // Every placeholder has been replaced by the version that superseded it (the join
+        // indexes rows by column): checked rather than assumed.
+        if tables.iter().any(|t| t.rows.iter().any(Vec::is_empty)) {
+            return Err(DatasetError::Internal("a version left out was never replaced"));
+        }
         let wanted = |t: &TableBuf| opts.tables || t.name == spec(T::Reports).0 || t.name == spec(T::Issues).0;
         let batch = |t: &TableBuf| t.to_batch().map(|b| (t.name, b)).map_err(|e| DatasetError::Table { table: t.name, source: e });
         // The tables in the order of `T` (a test checks `TABLES` is), each borrowed apart.
