@@ -31,7 +31,7 @@ venv="$root/.venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10" pyarrow pandas polars matplotlib
 
-echo "== Rust unit tests of the Python package (tables, CPR modes)"
+echo "== Rust unit tests of the Python package (the tables and CPR modes are the SDK's, tested with it: sdk/tests/dataset.rs)"
 cargo test --quiet --locked -p ffbkit-python --lib
 
 echo "== build and install the ffbkit wheel"

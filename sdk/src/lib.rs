@@ -18,6 +18,8 @@ pub mod audit;
 pub mod builder;
 pub mod catalog;
 pub mod cpr;
+#[cfg(feature = "dataset")]
+pub mod dataset;
 pub mod domain;
 #[cfg(feature = "client")]
 pub mod gateway;

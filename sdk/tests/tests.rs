@@ -8,6 +8,7 @@ mod audit_stream;
 mod bad_input;
 mod builder_props;
 mod corpus;
+mod dataset;
 mod gateway_client;
 mod ig_example;
 mod ig_invariants;

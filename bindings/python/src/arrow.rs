@@ -62,14 +62,14 @@ impl PyArrowTable {
         let reader: Box<dyn RecordBatchReader + Send> =
             Box::new(RecordBatchIterator::new(vec![Ok(self.batch.clone())], self.batch.schema()));
         let stream = FFI_ArrowArrayStream::new(reader);
-        let name = CString::new("arrow_array_stream").expect("no NUL in the name");
+        let name = CString::from(c"arrow_array_stream");
         PyCapsule::new(py, stream, Some(name))
     }
 
     /// The Arrow C schema of the table, as a PyCapsule named `arrow_schema`.
     fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
         let schema = FFI_ArrowSchema::try_from(self.batch.schema().as_ref()).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let name = CString::new("arrow_schema").expect("no NUL in the name");
+        let name = CString::from(c"arrow_schema");
         PyCapsule::new(py, schema, Some(name))
     }
 }

@@ -31,3 +31,17 @@ pub fn catalog_error(e: ffbkit_sdk::catalog::CatalogError) -> PyErr {
         _ => CatalogError::new_err(e.to_string()),
     }
 }
+
+/// A dataset error as a Python exception: a missing path is `FileNotFoundError`, an input
+/// that cannot be read `OSError`, an interruption `KeyboardInterrupt`, an empty list of
+/// paths `ValueError`, anything else `FfbkitError`.
+pub fn dataset_error(e: ffbkit_sdk::dataset::DatasetError) -> PyErr {
+    use ffbkit_sdk::dataset::DatasetError;
+    match e {
+        DatasetError::NotFound { path } => io_error(&path, std::io::Error::from(std::io::ErrorKind::NotFound)),
+        e @ DatasetError::Unreadable { .. } => pyo3::exceptions::PyOSError::new_err(e.to_string()),
+        e @ DatasetError::Interrupted => pyo3::exceptions::PyKeyboardInterrupt::new_err(e.to_string()),
+        e @ DatasetError::NoInput => pyo3::exceptions::PyValueError::new_err(e.to_string()),
+        e => FfbkitError::new_err(e.to_string()),
+    }
+}

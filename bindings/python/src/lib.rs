@@ -1,21 +1,13 @@
 //! Python module `ffbkit._ffbkit`, re-exported by the pure-Python package `ffbkit`.
 //! Names mirror the Rust SDK; conversions of errors to Python exceptions live in one
-//! place ([`errors`]).
+//! place ([`errors`]). No domain logic lives here: `read_reports` is
+//! `ffbkit_sdk::dataset::Dataset::load` with its record batches handed to Python.
 
 mod arrow;
-mod audit;
 mod catalog;
-/// How CPR numbers appear in the tables (public for the `read_corpus` example).
-pub mod cpr;
-/// The read behind `read_reports` (public for the `read_corpus` example).
-pub mod dataset;
 mod errors;
-mod extract;
-/// Memory freed off the caller's path (public for its example).
-pub mod free;
 mod read;
 mod rules;
-mod table;
 mod validate;
 
 use pyo3::prelude::*;

@@ -1,11 +1,12 @@
-//! `ffbkit._ffbkit.read_reports`: the Python entry of [`crate::dataset::read`], run with the
-//! GIL released and Ctrl-C honoured between batches.
+//! `ffbkit._ffbkit.read_reports`: the Python entry of [`ffbkit_sdk::dataset::Dataset`],
+//! run with the GIL released and Ctrl-C honoured between batches. Only the arguments and
+//! the results are converted here; the tables are the SDK's record batches, handed to
+//! Python without copies ([`crate::arrow`]).
 
 use crate::arrow::PyArrowTable;
-use crate::cpr::CprMode;
-use crate::dataset::{self, ReadOptions};
 use crate::errors;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError, PyValueError};
+use ffbkit_sdk::dataset::{CprMode, Dataset, DatasetOptions};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use std::path::PathBuf;
@@ -72,28 +73,22 @@ pub fn read_reports<'py>(
     validate: bool,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let inputs = paths_of(paths)?;
-    for p in &inputs {
-        if !p.exists() {
-            return Err(errors::io_error(p, std::io::Error::from(std::io::ErrorKind::NotFound)));
-        }
-    }
-    let cpr = CprMode::parse(cpr, salt_of(salt)?).map_err(PyValueError::new_err)?;
-    let opts = ReadOptions { history, cpr, tables, audit, skip_invalid, validate };
-    let out = py.allow_threads(|| dataset::read(&inputs, opts, &|| Python::with_gil(|py| py.check_signals().is_err())));
-    if out.summary.interrupted {
-        return Err(PyKeyboardInterrupt::new_err("read_reports() was interrupted"));
-    }
-    if let Some((name, why)) = out.summary.unreadable.first() {
-        return Err(pyo3::exceptions::PyOSError::new_err(format!(
-            "cannot read {name}: {why} ({} input(s) unreadable)",
-            out.summary.unreadable.len()
-        )));
-    }
+    let mut opts = DatasetOptions::default();
+    opts.cpr = CprMode::parse(cpr, salt_of(salt)?).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    opts.history = history;
+    opts.tables = tables;
+    opts.audit = audit;
+    opts.skip_invalid = skip_invalid;
+    opts.validate = validate;
+    let read = py.allow_threads(|| {
+        let interrupted = || Python::with_gil(|py| py.check_signals().is_err());
+        Dataset::load_interruptible(&inputs, &opts, &interrupted)
+    });
+    let (batches, s) = read.map_err(errors::dataset_error)?.into_parts();
     let d = PyDict::new(py);
-    for (name, batch) in out.tables {
+    for (name, batch) in batches {
         d.set_item(name, Bound::new(py, PyArrowTable::new(name, batch))?)?;
     }
-    let s = &out.summary;
     let summary = PyDict::new(py);
     summary.set_item("reports", s.reports)?;
     summary.set_item("resources", s.resources)?;

@@ -4,7 +4,7 @@
 
 use arrow_array::builder::{BooleanBuilder, Date32Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{ArrowError, DataType, Field, Schema};
 use std::sync::Arc;
 
 /// The type of a column.
@@ -171,9 +171,10 @@ impl TableBuf {
     /// The rows as one record batch. The rows are walked once, each row's cells appended
     /// to every column's builder in turn: a row's cells lie together in memory, so one pass
     /// reads them while they are in cache (a pass per column would fetch every row again
-    /// for each column). Tables are built in parallel with each other ([`crate::dataset`]),
-    /// which then frees the rows off the caller's path ([`crate::free`]).
-    pub fn to_batch(&self) -> RecordBatch {
+    /// for each column). Tables are built in parallel with each other ([`super::read`]),
+    /// which then frees the rows off the caller's path ([`super::free`]). An error only
+    /// when a row has not one cell per column (a bug, reported rather than a panic).
+    pub fn to_batch(&self) -> Result<RecordBatch, ArrowError> {
         let schema = self.schema();
         let rows = &self.rows;
         let mut columns: Vec<Column> = self.columns.iter().enumerate().map(|(i, (_, ty))| Column::new(*ty, rows, i)).collect();
@@ -183,8 +184,7 @@ impl TableBuf {
             }
         }
         let arrays: Vec<ArrayRef> = columns.into_iter().map(Column::finish).collect();
-        let name = self.name;
-        RecordBatch::try_new(schema, arrays).unwrap_or_else(|e| panic!("table {name}: every row has one cell per column ({e})"))
+        RecordBatch::try_new(schema, arrays)
     }
 }
 
@@ -207,7 +207,7 @@ impl Column {
         match ty {
             Ty::Str => {
                 let sample = &rows[..n.min(Self::SAMPLE)];
-                let bytes: usize = sample.iter().map(|r| r[i].as_str().map_or(0, str::len)).sum();
+                let bytes: usize = sample.iter().map(|r| r.get(i).and_then(Cell::as_str).map_or(0, str::len)).sum();
                 let estimate = if sample.is_empty() { 0 } else { bytes * n / sample.len() + bytes / 8 };
                 Column::Str(StringBuilder::with_capacity(n, estimate))
             }

@@ -3,216 +3,13 @@
 //! legal basis), and the references each row needs to be joined to others later
 //! ([`Link`]). Nothing here judges the report: that is the validator's job.
 
-use crate::table::{Cell, Ty};
-use ffbkit_sdk::catalog::codes::{Funktionsevneniveau, Stoettebehov};
-use ffbkit_sdk::catalog::Catalog;
-use ffbkit_sdk::profile::{ext, fixed, Profile};
-use ffbkit_sdk::validate::json::Json;
+use super::columns::{spec, Table as T};
+use super::table::Cell;
+use crate::catalog::codes::{Funktionsevneniveau, Stoettebehov};
+use crate::catalog::Catalog;
+use crate::profile::{ext, fixed, Profile};
+use crate::validate::json::Json;
 use std::sync::Arc;
-
-use Ty::{Bool, Date, Int, Str};
-
-/// Columns every resource table starts with.
-macro_rules! common {
-    ($($rest:tt)*) => {
-        &[
-            ("id", Str), ("citizen", Str), ("municipality", Str), ("report_id", Str),
-            ("report_timestamp", Str), ("last_updated", Str), ("source", Str), ("withdrawn", Bool),
-            $($rest)*
-        ]
-    };
-}
-
-/// The column of the report's timestamp in every resource table (see `common!`).
-pub const REPORT_TIMESTAMP: usize = 4;
-
-/// The tables of a dataset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum T {
-    /// One row per report.
-    Reports,
-    /// Patient.
-    Citizens,
-    /// ServiceRequest.
-    ServiceRequests,
-    /// ClinicalImpression.
-    Gatherings,
-    /// Condition (FFB themes).
-    Conditions,
-    /// Condition (målgrupper).
-    TargetGroups,
-    /// Goal.
-    Goals,
-    /// Goal.addresses, one row per addressed theme.
-    GoalThemes,
-    /// Observation (støttebehov).
-    Evaluations,
-    /// CarePlan (indsats).
-    CarePlans,
-    /// CarePlan (ydelse).
-    Interventions,
-    /// Observation (opfølgning).
-    FollowUps,
-    /// The validator's and the audit's findings.
-    Issues,
-}
-
-/// A table's columns: name and type.
-pub type Columns = &'static [(&'static str, Ty)];
-
-/// Every table: its enum, name and columns.
-pub const TABLES: &[(T, &str, Columns)] = &[
-    (
-        T::Reports,
-        "reports",
-        &[
-            ("report_id", Str),
-            ("timestamp", Str),
-            ("citizen", Str),
-            ("municipality", Str),
-            ("source", Str),
-            ("resources", Int),
-            ("valid", Bool),
-            ("errors", Int),
-            ("warnings", Int),
-        ],
-    ),
-    (T::Citizens, "citizens", common!()),
-    (T::ServiceRequests, "service_requests", common!(("status", Str), ("case_number", Str))),
-    (
-        T::Gatherings,
-        "gatherings",
-        common!(("status", Str), ("effective", Date), ("service_request", Str), ("case_number", Str), ("findings", Int)),
-    ),
-    (
-        T::Conditions,
-        "conditions",
-        common!(
-            ("code", Str),
-            ("term", Str),
-            ("kind", Str),
-            ("theme_code", Str),
-            ("theme", Str),
-            ("area", Str),
-            ("severity_code", Str),
-            ("funktionsevneniveau", Str),
-            ("score", Int),
-            ("recorded_date", Date),
-            ("last_asserted", Date),
-            ("clinical_status", Str),
-            ("verification_status", Str),
-            ("gathering", Str),
-            ("gathering_date", Date),
-            ("case_number", Str)
-        ),
-    ),
-    (
-        T::TargetGroups,
-        "target_groups",
-        common!(("code", Str), ("term", Str), ("recorded_date", Date), ("clinical_status", Str), ("care_plan", Str), ("rank", Int)),
-    ),
-    (
-        T::Goals,
-        "goals",
-        common!(
-            ("lifecycle_status", Str),
-            ("maaltype_code", Str),
-            ("maaltype", Str),
-            ("expected_level_code", Str),
-            ("expected_level", Str),
-            ("expected_score", Int),
-            ("primary_theme", Str),
-            ("primary_theme_code", Str),
-            ("primary_theme_term", Str),
-            ("care_plan", Str)
-        ),
-    ),
-    (
-        T::GoalThemes,
-        "goal_themes",
-        &[
-            ("goal", Str),
-            ("citizen", Str),
-            ("municipality", Str),
-            ("condition", Str),
-            ("rank", Int),
-            ("code", Str),
-            ("term", Str),
-            ("kind", Str),
-        ],
-    ),
-    (
-        T::Evaluations,
-        "evaluations",
-        common!(("status", Str), ("effective", Date), ("code", Str), ("stoettebehov", Str), ("level", Int), ("care_plan", Str)),
-    ),
-    (
-        T::CarePlans,
-        "care_plans",
-        common!(
-            ("status", Str),
-            ("period_start", Date),
-            ("period_end", Date),
-            ("case_number", Str),
-            ("tilbud_code", Str),
-            ("tilbud", Str),
-            ("tilbud_paragraph", Str),
-            ("target_group_code", Str),
-            ("target_group", Str),
-            ("secondary_target_group_code", Str),
-            ("secondary_target_group", Str),
-            ("goals", Int),
-            ("follow_up_date", Date)
-        ),
-    ),
-    (
-        T::Interventions,
-        "interventions",
-        common!(
-            ("care_plan", Str),
-            ("status", Str),
-            ("ydelse_code", Str),
-            ("ydelse", Str),
-            ("paragraph", Str),
-            ("period_start", Date),
-            ("period_end", Date),
-            ("created", Str),
-            ("activity_status", Str)
-        ),
-    ),
-    (T::FollowUps, "follow_ups", common!(("status", Str), ("effective", Date), ("care_plan", Str), ("result_code", Str), ("result", Str))),
-    (
-        T::Issues,
-        "issues",
-        &[
-            ("origin", Str),
-            ("source", Str),
-            ("report_id", Str),
-            ("citizen", Str),
-            ("municipality", Str),
-            ("rule", Str),
-            ("severity", Str),
-            ("location", Str),
-            ("resource", Str),
-            ("line", Int),
-            ("column", Int),
-            ("found", Str),
-            ("expected", Str),
-            ("message", Str),
-        ],
-    ),
-];
-
-/// Name and columns of a table.
-pub fn spec(t: T) -> (&'static str, &'static [(&'static str, Ty)]) {
-    let (_, n, c) = TABLES.iter().find(|(x, _, _)| *x == t).expect("every table is listed");
-    (n, c)
-}
-
-/// Index of a column of a table.
-pub fn col(t: T, name: &str) -> usize {
-    spec(t).1.iter().position(|(n, _)| *n == name).unwrap_or_else(|| panic!("no column {name}"))
-}
 
 /// References a row keeps for joins made when all reports are read. The larger ones are
 /// boxed: every row of every table has a link, most of them `None`.
@@ -397,7 +194,7 @@ pub type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
 ///
 /// `profiles` is the validator's profile of each entry (by index, see
 /// `Outcome::profiles`); without it (a read without validation) the profile is taken
-/// by [`ffbkit_sdk::report::profile_of`] (claim, then content).
+/// by [`crate::report::profile_of`] (claim, then content).
 pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], key_of: &mut KeyOf<'_>) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
     let entries = arr(report, "entry");
@@ -407,7 +204,7 @@ pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], ke
     for (i, e) in entries.iter().enumerate() {
         let Some(r) = e.get("resource") else { continue };
         let (Some(rt), Some(id)) = (s(r, &["resourceType"]), s(r, &["id"])) else { continue };
-        let profile = if checked { profiles[i] } else { ffbkit_sdk::report::profile_of(r) };
+        let profile = if checked { profiles[i] } else { crate::report::profile_of(r) };
         let Some(profile) = profile else { continue };
         let Some(row_table) = table_of(profile) else {
             // The profiles that give facts, not rows.

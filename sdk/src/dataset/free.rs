@@ -5,11 +5,7 @@
 
 /// Drop `value` on a thread of its own and return at once. When no thread can be started,
 /// `value` is dropped here instead (the closure that owns it is dropped with the error).
-///
-/// ```
-/// _ffbkit::free::drop_in_background(vec![vec![0u8; 16]; 1000]);
-/// ```
-pub fn drop_in_background<V: Send + 'static>(value: V) {
+pub(crate) fn drop_in_background<V: Send + 'static>(value: V) {
     let freeing = std::thread::Builder::new().name("ffbkit-free".into()).spawn(move || drop(value));
     // The thread runs on by itself; a failure to start it has freed `value` already.
     drop(freeing);

@@ -1,12 +1,13 @@
 //! The stream audit over a dataset: the reports grouped by citizen, each group judged by
-//! the SDK's `audit::audit_citizen` (DST and PROTO rules) in parallel. No rule lives here.
+//! [`crate::audit::audit_citizen`] (DST and PROTO rules) in parallel. No rule lives here:
+//! this file only counts the audit's findings per citizen and per municipality.
 //! Every finding carries its severity: `error` (the cited IG or seed text states the rule)
 //! or `interpretation` (ffbkit's reading: a warning).
 
-use crate::cpr::CprMode;
-use crate::table::{Cell, TableBuf, Ty};
-use ffbkit_sdk::audit::audit_citizen;
-use ffbkit_sdk::cpr::mask_in_text;
+use super::cpr_mode::CprMode;
+use super::table::{Cell, TableBuf, Ty};
+use crate::audit::audit_citizen;
+use crate::cpr::mask_in_text;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -15,16 +16,16 @@ use std::sync::Arc;
 use Ty::{Int, Str};
 
 /// One row per finding (`severity`: `error` or `interpretation`).
-pub const FINDINGS: &[(&str, Ty)] =
+pub(crate) const FINDINGS: &[(&str, Ty)] =
     &[("citizen", Str), ("municipality", Str), ("rule", Str), ("severity", Str), ("report_id", Str), ("resource", Str), ("message", Str)];
 /// One row per citizen (`findings` of any severity, `errors` of severity error; `rules`: the
 /// rules of all findings).
-pub const CITIZENS: &[(&str, Ty)] =
+pub(crate) const CITIZENS: &[(&str, Ty)] =
     &[("citizen", Str), ("municipality", Str), ("reports", Int), ("findings", Int), ("errors", Int), ("rules", Str)];
 
 /// One row per municipality and rule (a row without rule for a municipality without
 /// findings); `errors`: the findings of severity error among `findings`.
-pub const MUNICIPALITIES: &[(&str, Ty)] =
+pub(crate) const MUNICIPALITIES: &[(&str, Ty)] =
     &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("errors", Int), ("citizens", Int)];
 
 /// The audit's tables, and its findings as rows of `issues`.
@@ -39,16 +40,16 @@ pub struct AuditTables {
     pub issue_rows: Vec<Vec<Cell>>,
 }
 
-/// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written, by
-/// [`ffbkit_sdk::report::citizen_cpr`]; a report naming no citizen is not among them).
 /// A municipality's citizens, and per rule (citizens, findings, errors).
 type MunicipalityCounts = (i64, BTreeMap<&'static str, (i64, i64, i64)>);
 
+/// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written, by
+/// [`crate::report::citizen_cpr`]; a report naming no citizen is not among them).
 /// Reports that are not JSON are left out (the validator has reported them).
 pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables {
     let mut groups: Vec<(String, Vec<Vec<u8>>)> = groups.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
-    let audits: Vec<(String, ffbkit_sdk::audit::CitizenAudit)> = groups
+    let audits: Vec<(String, crate::audit::CitizenAudit)> = groups
         .into_par_iter()
         .map(|(key, reports)| {
             let values: Vec<Value> = reports.iter().filter_map(|b| serde_json::from_slice::<Value>(b).ok()).collect();
@@ -73,11 +74,11 @@ pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables 
             let e = m.1.entry(f.rule.as_str()).or_default();
             e.1 += 1;
             e.2 += i64::from(f.is_error());
-            if seen.insert(f.rule) {
+            if seen.insert(f.rule.as_str()) {
                 e.0 += 1;
             }
         }
-        let citizen = if key.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(cpr.text(&key))) };
+        let citizen = if key.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(cpr.show(&key))) };
         let municipality = if a.municipality.is_empty() { Cell::Null } else { Cell::Shared(Arc::from(a.municipality.as_str())) };
         let rules: BTreeSet<&str> = a.findings.iter().map(|f| f.rule.as_str()).collect();
         let errors = a.findings.iter().filter(|f| f.is_error()).count() as i64;

@@ -1,17 +1,16 @@
-//! The Rust half of `read_reports`, without Python: reads a corpus into the dataset's
-//! Arrow tables and prints the time of each step. Used to profile the Python package
+//! Reports as Arrow tables (`ffbkit_sdk::dataset`, feature `dataset`), without Python: reads
+//! a corpus into the dataset's tables and prints the time of each step. The same read as
+//! the Python package's `read_reports`; used to profile it
 //! (`perf record target/release/examples/read_corpus DIR`).
 //!
-//! usage: cargo run --release -p ffbkit-python --example read_corpus -- DIR [--no-validate] [--no-tables] [--audit] [--history] [--digest]
+//! usage: cargo run --release -p ffbkit-sdk --features dataset --example read_corpus -- DIR [--no-validate] [--no-tables] [--audit] [--history] [--digest]
 //!
 //! `--digest` prints a hash of each table's Arrow buffers: the same for two builds that
 //! make the same tables (a check for changes that should only make the read faster).
 //! `--no-tables` reads and validates without building the resource tables (what the
 //! tables cost is the difference).
 
-use _ffbkit::cpr::CprMode;
-use _ffbkit::dataset::{read, ReadOptions};
-use std::path::PathBuf;
+use ffbkit_sdk::dataset::{Dataset, DatasetOptions};
 use std::time::Instant;
 
 /// A hash of a batch's column data (values, offsets and validity of every column).
@@ -37,33 +36,37 @@ fn main() {
         std::process::exit(2);
     };
     let flag = |f: &str| args.iter().any(|a| a == f);
-    let opts = ReadOptions {
-        history: flag("--history"),
-        cpr: CprMode::Masked,
-        tables: !flag("--no-tables"),
-        audit: flag("--audit"),
-        skip_invalid: false,
-        validate: !flag("--no-validate"),
-    };
+    let mut opts = DatasetOptions::default();
+    opts.history = flag("--history");
+    opts.tables = !flag("--no-tables");
+    opts.audit = flag("--audit");
+    opts.validate = !flag("--no-validate");
     let t0 = Instant::now();
-    let out = read(&[PathBuf::from(dir)], opts, &|| false);
-    let rows: usize = out.tables.iter().map(|(_, b)| b.num_rows()).sum();
-    for (name, batch) in &out.tables {
+    let ds = match Dataset::load(&[dir], &opts) {
+        Ok(ds) => ds,
+        Err(e) => {
+            eprintln!("read_corpus: {e}");
+            std::process::exit(1);
+        }
+    };
+    let rows: usize = ds.tables().map(|(_, b)| b.num_rows()).sum();
+    for (name, batch) in ds.tables() {
         if flag("--digest") {
             println!("  {name}: {} rows, digest {:016x}", batch.num_rows(), digest(batch));
         } else {
             println!("  {name}: {} rows", batch.num_rows());
         }
     }
-    for (step, secs) in &out.summary.steps {
+    let summary = ds.summary();
+    for (step, secs) in &summary.steps {
         println!("  {step}: {secs:.2} s");
     }
     println!(
         "{} reports, {} resources, {} invalid -> {rows} rows in {} tables in {:.2} s",
-        out.summary.reports,
-        out.summary.resources,
-        out.summary.invalid,
-        out.tables.len(),
+        summary.reports,
+        summary.resources,
+        summary.invalid,
+        ds.tables().count(),
         t0.elapsed().as_secs_f64()
     );
 }
