@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod cpr;
 #[cfg(feature = "dataset")]
 pub mod dataset;
+pub mod dates;
 pub mod domain;
 #[cfg(feature = "client")]
 pub mod gateway;

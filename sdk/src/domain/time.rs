@@ -19,7 +19,9 @@ impl Date {
     /// The day `year-month-day`, if it exists.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Date, BadTime> {
         let d = Date { year, month, day };
-        if (1..=9999).contains(&year) && crate::validate::schema::calendar_valid(&d.to_string()) {
+        if (1..=9999).contains(&year)
+            && crate::dates::days_in_month(year.into(), month.into()).is_some_and(|max| (1..=max).contains(&u32::from(day)))
+        {
             Ok(d)
         } else {
             Err(BadTime(format!("{year:04}-{month:02}-{day:02}"), "date"))
@@ -46,9 +48,9 @@ impl Date {
 
     /// The day after.
     pub fn succ(self) -> Date {
-        let next = Date { day: self.day + 1, ..self };
-        if crate::validate::schema::calendar_valid(&next.to_string()) {
-            return next;
+        let last = crate::dates::days_in_month(self.year.into(), self.month.into()).unwrap_or(31);
+        if u32::from(self.day) < last {
+            return Date { day: self.day + 1, ..self };
         }
         if self.month < 12 {
             Date { month: self.month + 1, day: 1, ..self }

@@ -749,7 +749,7 @@ impl SchemaSet {
                             let format = via.last().and_then(|&i| self.nodes[i].name.clone()).unwrap_or_default();
                             Violation::Pattern(format, n.description.clone())
                         });
-                    } else if n.calendar && !calendar_valid(s) {
+                    } else if n.calendar && !crate::dates::calendar_valid(s) {
                         self.fail(out, path, via, || Violation::NoSuchDay);
                     }
                 }
@@ -961,25 +961,6 @@ thread_local! {
 fn recycle<'a, 'b>(mut path: Vec<Seg<'a>>) -> Vec<Seg<'b>> {
     path.clear();
     path.into_iter().filter_map(|_| None).collect()
-}
-
-/// True when the `YYYY-MM-DD` start of a FHIR date (if it has a day) names a real day.
-pub fn calendar_valid(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return true; // a year or year-month: nothing to check
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(0);
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let max = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=max).contains(&d)
 }
 
 #[cfg(test)]
