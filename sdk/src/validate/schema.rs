@@ -277,7 +277,7 @@ pub struct SchemaError {
     /// The named definitions the failing node was reached through (innermost last).
     pub via: Vec<String>,
     /// The rule of the schema nodes the failing value was checked through, as recorded on
-    /// them ([`SchemaSet::set_rule`]; the outermost such node's), or `None`.
+    /// them when the validator was built (the outermost such node's), or `None`.
     pub rule: Option<RuleId>,
 }
 
@@ -412,13 +412,13 @@ impl SchemaSet {
     }
 
     /// The root node of a file that was compiled.
-    pub fn root_of(&self, file: &str) -> Option<NodeId> {
+    pub(crate) fn root_of(&self, file: &str) -> Option<NodeId> {
         self.roots.get(file).copied()
     }
 
     /// The node at a path of property names below a file's root (through `properties` and
     /// `items`), e.g. `["entry", "*", "resource"]` where `*` steps into `items`.
-    pub fn node_at(&self, file: &str, path: &[&str]) -> Option<NodeId> {
+    pub(crate) fn node_at(&self, file: &str, path: &[&str]) -> Option<NodeId> {
         let mut id = self.root_of(file)?;
         for step in path {
             id = self.deref(id);
@@ -437,7 +437,7 @@ impl SchemaSet {
     /// Record that a value checked against node `id` or below it falls under `rule` (a
     /// date under GW-DATETIME, the citizen's identifier under GW-CITIZEN): errors found
     /// there carry it ([`SchemaError::rule`]; the outermost node's rule wins).
-    pub fn set_rule(&mut self, id: NodeId, rule: RuleId) {
+    pub(crate) fn set_rule(&mut self, id: NodeId, rule: RuleId) {
         if let Some(n) = self.nodes.get_mut(id) {
             n.rule = Some(rule);
         }
@@ -445,7 +445,7 @@ impl SchemaSet {
 
     /// Make the value set definition `name` (in `valuesets.schema.json`) hold exactly
     /// `codes`, so bindings follow the catalog in use.
-    pub fn set_value_set(&mut self, name: &str, codes: Vec<String>) {
+    pub(crate) fn set_value_set(&mut self, name: &str, codes: Vec<String>) {
         let key = ("valuesets.schema.json".to_string(), format!("/definitions/{name}"));
         if let Some(&id) = self.memo.get(&key) {
             self.nodes[id].string_enum = Some(codes.into_iter().collect());
@@ -456,7 +456,7 @@ impl SchemaSet {
 
     /// Replace a node by one that accepts any object (used for the bundle's resources,
     /// which the validator checks one by one against their profiles).
-    pub fn replace_with_any_object(&mut self, id: NodeId) {
+    pub(crate) fn replace_with_any_object(&mut self, id: NodeId) {
         let file = self.nodes[id].file.clone();
         let mut n = Node::empty(&file);
         n.types = vec![JsonType::Object];
