@@ -187,6 +187,9 @@ pub struct Node {
     /// The rule a value checked against this node (or below it) falls under, when it is
     /// not the rule of the violated keyword ([`SchemaSet::set_rule`]).
     rule: Option<RuleId>,
+    /// True when the node has a name or a rule: a check keeps it on its path (`via`) so
+    /// that an error below it can name it. Worked out once, read on every node checked.
+    on_path: bool,
     /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
     pub name: Option<String>,
     /// The file the node comes from.
@@ -225,6 +228,7 @@ impl Node {
             discriminators: std::sync::OnceLock::new(),
             calendar: false,
             rule: None,
+            on_path: false,
             name: None,
             file: file.to_string(),
             description: None,
@@ -440,6 +444,7 @@ impl SchemaSet {
     pub(crate) fn set_rule(&mut self, id: NodeId, rule: RuleId) {
         if let Some(n) = self.nodes.get_mut(id) {
             n.rule = Some(rule);
+            n.on_path = true;
         }
     }
 
@@ -565,6 +570,7 @@ impl SchemaSet {
         let mut node = self.compile_node(file, &v)?;
         node.name = name.or_else(|| v.get("title").and_then(Value::as_str).map(str::to_string));
         node.calendar = matches!(node.name.as_deref(), Some("date" | "dateTime" | "instant"));
+        node.on_path = node.name.is_some() || node.rule.is_some();
         self.nodes[id] = node;
         Ok(id)
     }
@@ -685,7 +691,7 @@ impl SchemaSet {
     /// Check `v` against node `id` itself.
     fn check_node<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         let n = &self.nodes[id];
-        let named = n.name.is_some() || n.rule.is_some();
+        let named = n.on_path;
         if named {
             via.push(id);
         }
