@@ -50,7 +50,7 @@ fn the_docs_table_of_single_report_rules_is_the_registry() {
         assert_eq!(
             want,
             got,
-            "docs/rules.md row {} of the single-report rules differs from sdk/src/rules.rs; the table should read:\n\n{table}",
+            "docs/rules.md row {} of the single-report rules differs from sdk/src/rules/table.rs; the table should read:\n\n{table}",
             i + 1
         );
     }

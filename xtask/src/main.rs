@@ -1,4 +1,5 @@
 //! `cargo xtask <command>`: see the crate docs of `xtask` (lib.rs).
+#![warn(unreachable_pub)]
 
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;

@@ -7,14 +7,14 @@ use pyo3::prelude::*;
 create_exception!(ffbkit, FfbkitError, PyException, "Base class of ffbkit's errors.");
 create_exception!(ffbkit, CatalogError, FfbkitError, "A catalog or CodeSystem file could not be used.");
 
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FfbkitError", m.py().get_type::<FfbkitError>())?;
     m.add("CatalogError", m.py().get_type::<CatalogError>())?;
     Ok(())
 }
 
 /// An I/O error on `path` as a Python exception: a missing file is `FileNotFoundError`.
-pub fn io_error(path: &std::path::Path, e: std::io::Error) -> PyErr {
+pub(crate) fn io_error(path: &std::path::Path, e: std::io::Error) -> PyErr {
     let msg = format!("{}: {e}", path.display());
     match e.kind() {
         std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
@@ -23,7 +23,7 @@ pub fn io_error(path: &std::path::Path, e: std::io::Error) -> PyErr {
 }
 
 /// A catalog error as a Python exception: a missing file is `FileNotFoundError`.
-pub fn catalog_error(e: ffbkit_sdk::catalog::CatalogError) -> PyErr {
+pub(crate) fn catalog_error(e: ffbkit_sdk::catalog::CatalogError) -> PyErr {
     match &e {
         ffbkit_sdk::catalog::CatalogError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             PyFileNotFoundError::new_err(e.to_string())

@@ -61,7 +61,7 @@ fn salt_of(salt: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
 #[pyfunction]
 #[pyo3(signature = (paths, *, history=false, cpr="masked", salt=None, audit=false, tables=true, skip_invalid=false, validate=true))]
 #[allow(clippy::too_many_arguments)]
-pub fn read_reports<'py>(
+pub(crate) fn read_reports<'py>(
     py: Python<'py>,
     paths: &Bound<'py, PyAny>,
     history: bool,

@@ -9,7 +9,7 @@ use pyo3::types::PyDict;
 /// REQUIREMENTS.md order: one dict per rule with `id`, `family`, `severity`, `summary` and
 /// `source`.
 #[pyfunction]
-pub fn rules(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+pub(crate) fn rules(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
     all()
         .map(RuleEntry::from)
         .map(|r| {

@@ -91,7 +91,7 @@ fn issues(o: &Outcome, source: Option<&str>) -> Vec<PyIssue> {
 /// Validate one delivery report: a dict (parsed JSON), `bytes`/`str` of JSON, or a path
 /// (`pathlib.Path`). Returns the findings; an empty list means valid without remarks.
 #[pyfunction]
-pub fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Vec<PyIssue>> {
+pub(crate) fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Vec<PyIssue>> {
     let v = Validator::default_validator();
     if let Ok(b) = report.downcast::<PyBytes>() {
         let bytes = b.as_bytes().to_vec();
@@ -127,7 +127,7 @@ pub fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Vec<PyIss
 /// Returns one list of findings per report, as `(source, issues)` pairs in input order.
 /// Missing files raise FileNotFoundError before any work is done.
 #[pyfunction]
-pub fn validate_many(py: Python<'_>, paths: Vec<PathBuf>) -> PyResult<Vec<(String, Vec<PyIssue>)>> {
+pub(crate) fn validate_many(py: Python<'_>, paths: Vec<PathBuf>) -> PyResult<Vec<(String, Vec<PyIssue>)>> {
     for p in &paths {
         if !p.exists() {
             return Err(errors::io_error(p, std::io::Error::from(std::io::ErrorKind::NotFound)));

@@ -77,7 +77,7 @@ fn bar(template: &str) -> Option<ProgressBar> {
 }
 
 /// Run `ffbkit audit`.
-pub fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
     let dir = args.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
     let mut store = spill::Spill::create(&dir)?;
 

@@ -75,7 +75,7 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 }
 
 /// Run `ffbkit catalog`.
-pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<i32> {
     let owned;
     let catalog: &Catalog = match &args.code_system {
         Some(path) => {

@@ -105,7 +105,7 @@ fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
 }
 
 /// Run `ffbkit certify`.
-pub fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     if let Some(CertifyAction::Verify { run_dir }) = args.action {
         return verify(&run_dir, out);
     }

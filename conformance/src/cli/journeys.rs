@@ -48,7 +48,7 @@ fn suite(dir: Option<&PathBuf>) -> anyhow::Result<Vec<Journey>> {
 }
 
 /// Run `ffbkit journeys`.
-pub fn run(args: JourneysArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub(super) fn run(args: JourneysArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     match args.command {
         JourneysCommand::List { dir } => {
             for j in suite(dir.as_ref())? {
@@ -128,7 +128,7 @@ pub struct VendorArgs {
 }
 
 /// Run `ffbkit vendor`.
-pub fn run_vendor(args: VendorArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub(super) fn run_vendor(args: VendorArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     if args.list_defects {
         for d in Defect::all() {
             writeln!(out, "{:<36} {:<40} {}", d.name(), d.expected_failures().join(","), d.description())?;

@@ -82,7 +82,7 @@ struct Explained {
 }
 
 /// Run `ffbkit rules`.
-pub fn run(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
     let Some(id) = args.id.as_deref() else {
         list(args.format, out)?;
         return Ok(EXIT_OK);

@@ -23,7 +23,7 @@ pub struct SampleArgs {
 }
 
 /// Run `ffbkit sample`.
-pub fn run(args: SampleArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: SampleArgs, out: &mut dyn Write) -> Result<i32> {
     let ndjson = args.out.extension().is_some_and(|e| e == "ndjson");
     if ndjson {
         if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {

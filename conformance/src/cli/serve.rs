@@ -28,7 +28,7 @@ pub struct ServeArgs {
 }
 
 /// Run `ffbkit serve`.
-pub fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

@@ -37,7 +37,7 @@ pub struct SynthArgs {
 }
 
 /// Run `ffbkit synth`.
-pub fn run(args: SynthArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: SynthArgs, out: &mut dyn Write) -> Result<i32> {
     let start = Date::parse(&args.start).with_context(|| format!("--start {}", args.start))?;
     let mut cfg = SynthConfig { citizens: args.citizens, days: args.days, start, seed: args.seed, ..SynthConfig::default() };
     if args.national {

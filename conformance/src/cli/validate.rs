@@ -93,7 +93,7 @@ fn options(args: &ValidateArgs) -> Result<Options> {
 }
 
 /// Run `ffbkit validate`.
-pub fn run(args: ValidateArgs, stdout: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: ValidateArgs, stdout: &mut dyn Write) -> Result<i32> {
     let opts = options(&args)?;
     let validator = match &args.code_system {
         Some(p) => Validator::with_catalog(Arc::new(Catalog::with_code_system_file(p)?), opts)?,

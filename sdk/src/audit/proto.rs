@@ -28,7 +28,7 @@ pub(crate) struct Report<'a> {
 
 impl<'a> Report<'a> {
     /// Read a report's id, day and resources.
-    pub fn new(report: &'a Value) -> Report<'a> {
+    pub(super) fn new(report: &'a Value) -> Report<'a> {
         let resources: Vec<&Value> =
             report["entry"].as_array().map(|e| e.iter().map(|e| &e["resource"]).filter(|r| r.is_object()).collect()).unwrap_or_default();
         let by_key = resources.iter().map(|r| (key(r), *r)).collect();
@@ -36,12 +36,12 @@ impl<'a> Report<'a> {
     }
 
     /// A finding pointing to this report and `resource`, with the rule's severity.
-    pub fn finding(&self, rule: AuditRuleId, resource: Option<&str>, message: String) -> Finding {
+    pub(super) fn finding(&self, rule: AuditRuleId, resource: Option<&str>, message: String) -> Finding {
         Finding::new(rule, Some(self.id.to_string()), resource.map(str::to_string), Some(self.day.to_string()), message)
     }
 
     /// A resource by key: in this report, else the stream's current version.
-    pub fn resolve<'s>(&'s self, state: &'s StreamState, k: &str) -> Option<&'s Value> {
+    pub(super) fn resolve<'s>(&'s self, state: &'s StreamState, k: &str) -> Option<&'s Value> {
         self.by_key.get(k).copied().or_else(|| state.get(k))
     }
 }

@@ -39,12 +39,12 @@ pub(crate) struct StreamState<'a> {
 
 impl<'a> StreamState<'a> {
     /// The current version of a resource, if known.
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Value> {
         self.resources.get(key).map(|t| t.current)
     }
 
     /// Record a version of a resource carried by a report.
-    pub fn record(&mut self, key: String, r: &'a Value, report: &str, day: &str) {
+    pub(crate) fn record(&mut self, key: String, r: &'a Value, report: &str, day: &str) {
         if r["resourceType"] == "CarePlan" {
             for e in references_under(r, "activity") {
                 self.held_evaluations.insert((key.clone(), reference_key(e).to_string()));
@@ -67,7 +67,7 @@ impl<'a> StreamState<'a> {
     }
 
     /// Resources of a profile that are not withdrawn, in key order.
-    pub fn current_of(&self, p: Profile) -> impl Iterator<Item = (&String, &Tracked<'a>)> {
+    pub(crate) fn current_of(&self, p: Profile) -> impl Iterator<Item = (&String, &Tracked<'a>)> {
         self.resources.iter().filter(move |(_, t)| profile_of(t.current) == Some(p) && !withdrawn(t.current))
     }
 }

@@ -19,7 +19,7 @@ mod diagnostic;
 pub mod json;
 mod memo;
 pub(crate) mod path;
-pub mod pattern;
+pub(crate) mod pattern;
 pub mod render;
 mod representation;
 pub mod rules;

@@ -170,33 +170,23 @@ fn time_zone(b: &[u8]) -> bool {
 
 /// A compiled `pattern`.
 #[derive(Clone, Debug)]
-pub struct Pattern {
+pub(crate) struct Pattern {
     regex: Regex,
     known: Option<Known>,
 }
 
 impl Pattern {
     /// Compile a pattern (a regex error is the caller's compile error).
-    pub fn compile(pattern: &str) -> Result<Pattern, regex::Error> {
+    pub(crate) fn compile(pattern: &str) -> Result<Pattern, regex::Error> {
         Ok(Pattern { regex: Regex::new(pattern)?, known: Known::of(pattern) })
     }
 
     /// True when `s` matches.
-    pub fn is_match(&self, s: &str) -> bool {
+    pub(crate) fn is_match(&self, s: &str) -> bool {
         match self.known {
             Some(k) => k.is_match(s),
             None => self.regex.is_match(s),
         }
-    }
-
-    /// The pattern's text.
-    pub fn as_str(&self) -> &str {
-        self.regex.as_str()
-    }
-
-    /// True when a hand-written matcher decides this pattern.
-    pub fn has_matcher(&self) -> bool {
-        self.known.is_some()
     }
 }
 

@@ -187,6 +187,9 @@ pub struct Node {
     /// The rule a value checked against this node (or below it) falls under, when it is
     /// not the rule of the violated keyword ([`SchemaSet::set_rule`]).
     rule: Option<RuleId>,
+    /// True when the node has a name or a rule: a check keeps it on its path (`via`) so
+    /// that an error below it can name it. Worked out once, read on every node checked.
+    on_path: bool,
     /// Name of the definition this node is (e.g. `dateTime`, `KLSeveritiesFFB`), if any.
     pub name: Option<String>,
     /// The file the node comes from.
@@ -225,6 +228,7 @@ impl Node {
             discriminators: std::sync::OnceLock::new(),
             calendar: false,
             rule: None,
+            on_path: false,
             name: None,
             file: file.to_string(),
             description: None,
@@ -277,7 +281,7 @@ pub struct SchemaError {
     /// The named definitions the failing node was reached through (innermost last).
     pub via: Vec<String>,
     /// The rule of the schema nodes the failing value was checked through, as recorded on
-    /// them ([`SchemaSet::set_rule`]; the outermost such node's), or `None`.
+    /// them when the validator was built (the outermost such node's), or `None`.
     pub rule: Option<RuleId>,
 }
 
@@ -412,13 +416,13 @@ impl SchemaSet {
     }
 
     /// The root node of a file that was compiled.
-    pub fn root_of(&self, file: &str) -> Option<NodeId> {
+    pub(crate) fn root_of(&self, file: &str) -> Option<NodeId> {
         self.roots.get(file).copied()
     }
 
     /// The node at a path of property names below a file's root (through `properties` and
     /// `items`), e.g. `["entry", "*", "resource"]` where `*` steps into `items`.
-    pub fn node_at(&self, file: &str, path: &[&str]) -> Option<NodeId> {
+    pub(crate) fn node_at(&self, file: &str, path: &[&str]) -> Option<NodeId> {
         let mut id = self.root_of(file)?;
         for step in path {
             id = self.deref(id);
@@ -437,15 +441,16 @@ impl SchemaSet {
     /// Record that a value checked against node `id` or below it falls under `rule` (a
     /// date under GW-DATETIME, the citizen's identifier under GW-CITIZEN): errors found
     /// there carry it ([`SchemaError::rule`]; the outermost node's rule wins).
-    pub fn set_rule(&mut self, id: NodeId, rule: RuleId) {
+    pub(crate) fn set_rule(&mut self, id: NodeId, rule: RuleId) {
         if let Some(n) = self.nodes.get_mut(id) {
             n.rule = Some(rule);
+            n.on_path = true;
         }
     }
 
     /// Make the value set definition `name` (in `valuesets.schema.json`) hold exactly
     /// `codes`, so bindings follow the catalog in use.
-    pub fn set_value_set(&mut self, name: &str, codes: Vec<String>) {
+    pub(crate) fn set_value_set(&mut self, name: &str, codes: Vec<String>) {
         let key = ("valuesets.schema.json".to_string(), format!("/definitions/{name}"));
         if let Some(&id) = self.memo.get(&key) {
             self.nodes[id].string_enum = Some(codes.into_iter().collect());
@@ -456,7 +461,7 @@ impl SchemaSet {
 
     /// Replace a node by one that accepts any object (used for the bundle's resources,
     /// which the validator checks one by one against their profiles).
-    pub fn replace_with_any_object(&mut self, id: NodeId) {
+    pub(crate) fn replace_with_any_object(&mut self, id: NodeId) {
         let file = self.nodes[id].file.clone();
         let mut n = Node::empty(&file);
         n.types = vec![JsonType::Object];
@@ -565,6 +570,7 @@ impl SchemaSet {
         let mut node = self.compile_node(file, &v)?;
         node.name = name.or_else(|| v.get("title").and_then(Value::as_str).map(str::to_string));
         node.calendar = matches!(node.name.as_deref(), Some("date" | "dateTime" | "instant"));
+        node.on_path = node.name.is_some() || node.rule.is_some();
         self.nodes[id] = node;
         Ok(id)
     }
@@ -685,7 +691,7 @@ impl SchemaSet {
     /// Check `v` against node `id` itself.
     fn check_node<'v>(&self, id: NodeId, v: &'v Json<'_>, path: &mut Vec<Seg<'v>>, via: &mut Vec<NodeId>, out: &mut Out) {
         let n = &self.nodes[id];
-        let named = n.name.is_some() || n.rule.is_some();
+        let named = n.on_path;
         if named {
             via.push(id);
         }

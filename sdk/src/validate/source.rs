@@ -82,7 +82,7 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 }
 
 /// 1-based line and character column of a byte offset.
-pub fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
+pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
     let offset = offset.min(bytes.len());
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -93,14 +93,14 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
 
 /// Positions of every member and item of a parsed document, by JSON Pointer; built on
 /// demand by a second, allocation-light pass over text that already parsed.
-pub struct SourceIndex {
+pub(crate) struct SourceIndex {
     positions: HashMap<String, usize>,
     duplicates: Vec<(String, usize)>,
 }
 
 impl SourceIndex {
     /// Index `text` (which must be JSON that [`parse`] accepted).
-    pub fn build(text: &[u8]) -> SourceIndex {
+    pub(crate) fn build(text: &[u8]) -> SourceIndex {
         let mut s = Scanner { b: text, i: 0, positions: HashMap::new(), duplicates: Vec::new() };
         s.ws();
         let mut path = String::new();
@@ -111,7 +111,7 @@ impl SourceIndex {
 
     /// Byte offset of the member (its key) or item a pointer names; falls back to the
     /// nearest enclosing element that exists.
-    pub fn offset(&self, pointer: &str) -> Option<usize> {
+    pub(crate) fn offset(&self, pointer: &str) -> Option<usize> {
         let mut p = pointer;
         loop {
             if let Some(&o) = self.positions.get(p) {
@@ -125,7 +125,7 @@ impl SourceIndex {
     }
 
     /// Pointers and byte offsets of keys that occur twice in one object (the later ones).
-    pub fn duplicate_keys(&self) -> &[(String, usize)] {
+    pub(crate) fn duplicate_keys(&self) -> &[(String, usize)] {
         &self.duplicates
     }
 }

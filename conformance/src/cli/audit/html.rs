@@ -11,7 +11,7 @@ use anyhow::Result;
 use std::io::Write;
 
 /// Citizens shown one by one on the page (all are in the JSON output).
-pub const DETAILS_SHOWN: usize = 2000;
+pub(super) const DETAILS_SHOWN: usize = 2000;
 
 /// Escape text for HTML.
 fn esc(s: &str) -> String {
@@ -30,7 +30,7 @@ fn per(n: usize, d: usize) -> String {
 }
 
 /// Write the page.
-pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
+pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
     writeln!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ffbkit audit</title><style>{STYLE}</style></head><body>"

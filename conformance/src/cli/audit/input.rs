@@ -19,7 +19,7 @@ const MAX_REPORT: usize = 32 * 1024 * 1024;
 
 /// An input or report that could not be audited.
 #[derive(Clone, Debug, serde::Serialize)]
-pub struct Problem {
+pub(super) struct Problem {
     /// Where: a path, `path:line` for NDJSON, `-` for standard input.
     pub input: String,
     /// Why.
@@ -28,7 +28,7 @@ pub struct Problem {
 
 /// What the first pass read.
 #[derive(Debug, Default)]
-pub struct Intake {
+pub(super) struct Intake {
     /// Reports recorded for the audit.
     pub reports: usize,
     /// Inputs that could not be read (missing, no permission): exit code 2.
@@ -92,7 +92,7 @@ fn flush(pending: &mut Vec<Unit>, spill: &mut Spill, intake: &mut Intake, on_rep
 
 /// Read every input into the spill ([`ffbkit_sdk::input`]: files, directories, NDJSON,
 /// standard input).
-pub fn read_inputs(paths: &[std::path::PathBuf], spill: &mut Spill, on_report: &mut dyn FnMut()) -> Result<Intake> {
+pub(super) fn read_inputs(paths: &[std::path::PathBuf], spill: &mut Spill, on_report: &mut dyn FnMut()) -> Result<Intake> {
     let mut intake = Intake::default();
     let mut pending: Vec<Unit> = Vec::with_capacity(BATCH);
     // The spill's id of the NDJSON file being read (its lines are read again from it).

@@ -9,7 +9,7 @@ use serde_json::json;
 use std::io::Write;
 
 /// Write the JSON document.
-pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
+pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
     let rules: Vec<_> = t
         .per_rule
         .iter()

@@ -13,7 +13,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 /// Where a report's bytes are.
-pub enum Location {
+pub(super) enum Location {
     /// In a file: source id, byte offset, length.
     File(i64, u64, usize),
     /// Held in the store (standard input).
@@ -21,7 +21,7 @@ pub enum Location {
 }
 
 /// The store: a SQLite file in the temporary directory, deleted when dropped.
-pub struct Spill {
+pub(super) struct Spill {
     db: Connection,
     path: PathBuf,
     sources: Vec<PathBuf>,
@@ -32,7 +32,7 @@ pub struct Spill {
 
 impl Spill {
     /// A new, empty store in `dir`.
-    pub fn create(dir: &Path) -> Result<Spill> {
+    pub(super) fn create(dir: &Path) -> Result<Spill> {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let path = dir.join(format!("ffbkit-audit-{}-{nanos}.sqlite", std::process::id()));
         let db = Connection::open(&path).with_context(|| format!("cannot create the audit's temporary store {}", path.display()))?;
@@ -46,13 +46,13 @@ impl Spill {
     }
 
     /// Register an input file; returns its source id.
-    pub fn source(&mut self, path: &Path) -> i64 {
+    pub(super) fn source(&mut self, path: &Path) -> i64 {
         self.sources.push(path.to_path_buf());
         self.sources.len() as i64 - 1
     }
 
     /// Record one report.
-    pub fn add(&mut self, citizen: &str, ts: &str, at: Location) -> Result<()> {
+    pub(super) fn add(&mut self, citizen: &str, ts: &str, at: Location) -> Result<()> {
         self.seq += 1;
         let mut stmt = self
             .db
@@ -67,7 +67,7 @@ impl Spill {
     }
 
     /// Finish the first pass: commit and index by citizen and time.
-    pub fn seal(&mut self) -> Result<()> {
+    pub(super) fn seal(&mut self) -> Result<()> {
         self.db.execute_batch("COMMIT; CREATE INDEX report_order ON report (citizen, ts, seq); BEGIN")?;
         Ok(())
     }
@@ -75,7 +75,7 @@ impl Spill {
     /// Each citizen's reports in timestamp order, `batch` citizens at a time, handed to
     /// `on_batch` with the store for the details. One cursor walks the index, so no more
     /// than a batch is held.
-    pub fn citizens(&mut self, batch: usize, mut on_batch: impl FnMut(&mut Details, Vec<Vec<Vec<u8>>>) -> Result<()>) -> Result<()> {
+    pub(super) fn citizens(&mut self, batch: usize, mut on_batch: impl FnMut(&mut Details, Vec<Vec<Vec<u8>>>) -> Result<()>) -> Result<()> {
         let Spill { db, sources, files, details, .. } = self;
         let mut stmt = db.prepare("SELECT citizen, source, offset, len, bytes FROM report ORDER BY citizen, ts, seq")?;
         let mut rows = stmt.query([])?;
@@ -117,13 +117,13 @@ impl Spill {
     }
 
     /// The store of details.
-    pub fn details(&mut self) -> &mut Details {
+    pub(super) fn details(&mut self) -> &mut Details {
         &mut self.details
     }
 }
 
 /// Audits with findings (JSON), kept on disk until written out.
-pub struct Details {
+pub(super) struct Details {
     db: Connection,
     path: PathBuf,
 }
@@ -136,13 +136,13 @@ impl Details {
     }
 
     /// Keep the details of one audited citizen.
-    pub fn keep(&mut self, municipality: &str, json: &str) -> Result<()> {
+    pub(super) fn keep(&mut self, municipality: &str, json: &str) -> Result<()> {
         self.db.prepare_cached("INSERT INTO detail (municipality, json) VALUES (?1, ?2)")?.execute(params![municipality, json])?;
         Ok(())
     }
 
     /// The kept details, by municipality, handed to `f`.
-    pub fn each(&mut self, mut f: impl FnMut(&str) -> Result<()>) -> Result<()> {
+    pub(super) fn each(&mut self, mut f: impl FnMut(&str) -> Result<()>) -> Result<()> {
         let mut stmt = self.db.prepare("SELECT json FROM detail ORDER BY municipality, seq")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

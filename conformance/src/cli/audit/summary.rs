@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// One municipality's totals.
 #[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct MunicipalityTotals {
+pub(super) struct MunicipalityTotals {
     /// STS organisation id.
     pub municipality: String,
     /// Citizens audited.
@@ -26,7 +26,7 @@ pub struct MunicipalityTotals {
 
 /// Totals of a run.
 #[derive(Clone, Debug, serde::Serialize)]
-pub struct Totals {
+pub(super) struct Totals {
     /// Citizens audited.
     pub citizens: usize,
     /// Reports audited.
@@ -62,7 +62,7 @@ impl Default for Totals {
 
 impl Totals {
     /// Add one citizen's audit.
-    pub fn add(&mut self, a: &CitizenAudit) {
+    pub(super) fn add(&mut self, a: &CitizenAudit) {
         self.citizens += 1;
         self.reports += a.reports;
         self.coverage.add(&a.coverage);
@@ -91,7 +91,7 @@ impl Totals {
     }
 
     /// Share of citizens (0-100).
-    pub fn share(&self, n: usize) -> f64 {
+    pub(super) fn share(&self, n: usize) -> f64 {
         100.0 * n as f64 / self.citizens.max(1) as f64
     }
 }

@@ -9,7 +9,7 @@ use anyhow::Result;
 use std::io::Write;
 
 /// Write the table.
-pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
+pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
     writeln!(
         out,
         "{} citizen(s), {} report(s), {} with findings ({} with errors, the others warnings only), {} unreadable report(s), {} unreadable input(s)",
@@ -75,7 +75,7 @@ pub fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Det
 
 /// A rule's severity as the table shows it: `error`, or `error (+ interpretations)` when
 /// some of its checks are ffbkit's reading.
-pub fn rule_severity(id: &str) -> String {
+pub(super) fn rule_severity(id: &str) -> String {
     match ffbkit_sdk::audit::rule(id) {
         Some(r) if r.readings.is_empty() => r.severity.to_string(),
         Some(r) => format!("{} (+ interpretations)", r.severity),
@@ -85,7 +85,7 @@ pub fn rule_severity(id: &str) -> String {
 
 /// A `CitizenAudit` read back from the details store.
 #[derive(serde::Deserialize)]
-pub struct CitizenAuditView {
+pub(super) struct CitizenAuditView {
     /// Masked CPR.
     pub citizen: String,
     /// STS id.
@@ -98,7 +98,7 @@ pub struct CitizenAuditView {
 
 /// A finding read back.
 #[derive(serde::Deserialize)]
-pub struct FindingView {
+pub(super) struct FindingView {
     /// Rule id.
     pub rule: String,
     /// `error` or `interpretation`.
