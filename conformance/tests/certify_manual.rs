@@ -101,6 +101,7 @@ async fn a_person_guided_session_is_judged_like_an_automatic_one() {
         mode: Mode::Push,
         timeout: Duration::from_secs(20),
         strict: false,
+        as_written: false,
         interrupt: Arc::new(AtomicBool::new(false)),
         public_url: None,
     };

@@ -21,6 +21,7 @@ fn settings(vendor: &str) -> RunSettings {
         mode: Mode::Push,
         timeout: Duration::from_secs(5),
         strict: false,
+        as_written: false,
         interrupt: Default::default(),
         public_url: None,
     }

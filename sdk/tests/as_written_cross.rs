@@ -3,7 +3,8 @@
 //! `fixtures/`, except where REQUIREMENTS.md section 6 names a defect of the IG 1.0.0
 //! itself. Each kind of disagreement is one arm of [`explain`], with the reason; any other
 //! disagreement fails the test. An `#[ignore]`d test does the same on 10,000 reports of
-//! `ffbkit sample` (seed 19).
+//! `ffbkit sample` (seed 19); on 2026-12-06: 214,072 verdicts, 19,485 differ, all
+//! intervention-goal-2 (every goal of the sample).
 #![cfg(feature = "as-written")]
 
 use ffbkit_sdk::as_written::{Checker, Judgement, Verdict};
@@ -87,7 +88,7 @@ fn on_every_fixture_the_engine_agrees_with_the_intended_rules_but_for_the_igs_de
 }
 
 #[test]
-#[ignore = "10,000 reports on the engine: about a minute in a release build"]
+#[ignore = "10,000 reports on the engine: 13 minutes in a debug build on 2 busy cores"]
 fn on_ten_thousand_sample_reports_the_engine_agrees_but_for_the_igs_defects() {
     let reports = (0..10_000u64).map(|i| {
         let v = ffbkit_sdk::sample::report(19, i);

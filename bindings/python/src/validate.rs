@@ -1,6 +1,7 @@
 //! `ffbkit.validate`, `ffbkit.validate_many`, `ffbkit.Issue`: the same validator as the CLI.
 
 use crate::errors;
+use ffbkit_sdk::as_written::Checker;
 use ffbkit_sdk::input::{self, InputError};
 use ffbkit_sdk::validate::{batch, Diagnostic, Outcome, Validator};
 use pyo3::exceptions::PyTypeError;
@@ -90,23 +91,34 @@ fn issues(o: &Outcome, source: Option<&str>) -> Vec<PyIssue> {
 
 /// Validate one delivery report: a dict (parsed JSON), `bytes`/`str` of JSON, or a path
 /// (`pathlib.Path`). Returns the findings; an empty list means valid without remarks.
+/// `as_written=True`: the IG's invariants as their FHIRPath expressions give them (on the
+/// engine), con-5 an error, the text-only rules off, as `ffbkit validate --as-written`; a
+/// finding whose verdict differs between the modes says both in its message.
 #[pyfunction]
-pub(crate) fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Vec<PyIssue>> {
+#[pyo3(signature = (report, *, as_written = false))]
+pub(crate) fn validate(py: Python<'_>, report: &Bound<'_, PyAny>, as_written: bool) -> PyResult<Vec<PyIssue>> {
     let v = Validator::default_validator();
+    let check = |bytes: &[u8]| {
+        if as_written {
+            Checker::shared().validate_bytes(v, bytes).outcome
+        } else {
+            v.validate_bytes(bytes)
+        }
+    };
     if let Ok(b) = report.downcast::<PyBytes>() {
         let bytes = b.as_bytes().to_vec();
-        let o = py.allow_threads(|| v.validate_bytes(&bytes));
+        let o = py.allow_threads(|| check(&bytes));
         return Ok(issues(&o, None));
     }
     if let Ok(s) = report.downcast::<PyString>() {
         let text: String = s.extract()?;
-        let o = py.allow_threads(|| v.validate_bytes(text.as_bytes()));
+        let o = py.allow_threads(|| check(text.as_bytes()));
         return Ok(issues(&o, None));
     }
     if report.is_instance_of::<PyDict>() || report.is_instance_of::<pyo3::types::PyList>() {
         let json = py.import("json")?.call_method1("dumps", (report,))?;
         let text: String = json.extract()?;
-        let o = py.allow_threads(|| v.validate_bytes(text.as_bytes()));
+        let o = py.allow_threads(|| check(text.as_bytes()));
         return Ok(issues(&o, None));
     }
     if let Ok(path) = report.extract::<PathBuf>() {
@@ -117,7 +129,7 @@ pub(crate) fn validate(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Ve
             Err(InputError::Io { source: e, .. }) => return Err(errors::io_error(&path, e)),
             Err(e) => return Err(errors::io_error(&path, std::io::Error::other(e.reason()))),
         };
-        let o = py.allow_threads(|| v.validate_bytes(&bytes));
+        let o = py.allow_threads(|| check(&bytes));
         return Ok(issues(&o, Some(&source)));
     }
     Err(PyTypeError::new_err(format!("validate() takes a dict, bytes, str or path, not {}", report.get_type().name()?)))

@@ -74,3 +74,14 @@ def test_validate_many_in_parallel_keeps_input_order(tmp_path):
     by_name = dict(results)
     assert by_name[f"{nd}:1"] == [] and [i.rule for i in by_name[f"{nd}:3"]] == ["GW-JSON"]
     assert len(results) >= 11
+
+
+def test_as_written_judges_the_igs_expressions_and_says_both_verdicts():
+    path = FIXTURES / "valid" / "own-85-granted.json"
+    assert ffbkit.validate(path) == []
+    issues = ffbkit.validate(path, as_written=True)
+    goal_2 = [i for i in issues if i.rule == "kl-reporting-ffb-intervention-goal-2"]
+    assert goal_2 and all(i.severity == "error" for i in goal_2)
+    assert "ffbkit says: the intended rule passes" in goal_2[0].message
+    assert "The gateway as written would say" in goal_2[0].message
+    assert {i.rule for i in issues} == {"kl-reporting-ffb-intervention-goal-2"}

@@ -89,6 +89,11 @@ pub struct RunArgs {
     /// Treat the IG's text-only rules (GW-CASE-NUMBER, GW-LAST-UPDATED, …) as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Judge the IG's invariants as their FHIRPath expressions are written, con-5 an error,
+    /// the text-only rules off: what a gateway built on the HL7 validator would say (see
+    /// `ffbkit validate --as-written`); a finding whose verdict differs says both.
+    #[arg(long)]
+    pub as_written: bool,
     /// Where the receiver listens in push mode (the vendor must reach it).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
@@ -167,6 +172,7 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     options.timeout = timeout;
     options.resume = resume;
     options.strict = a.strict;
+    options.as_written = a.as_written;
     options.listen = a.listen;
     options.public_url = a.public_url.clone();
     let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();

@@ -25,6 +25,11 @@ pub struct ServeArgs {
     /// Largest request body read; larger ones are answered 413.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Answer as a gateway built on the HL7 validator would: the IG's invariants as their
+    /// FHIRPath expressions are written, con-5 an error, the text-only rules off (see
+    /// `ffbkit validate --as-written`).
+    #[arg(long)]
+    pub as_written: bool,
 }
 
 /// Run `ffbkit serve`.
@@ -37,8 +42,13 @@ pub(super) fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
         .try_init();
     let data_dir =
         args.data_dir.or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-    let config =
-        ReceiverConfig { addr: args.addr, data_dir, token: args.token.filter(|t| !t.is_empty()), max_body_bytes: args.max_body_bytes };
+    let config = ReceiverConfig {
+        addr: args.addr,
+        data_dir,
+        token: args.token.filter(|t| !t.is_empty()),
+        max_body_bytes: args.max_body_bytes,
+        as_written: args.as_written,
+    };
     let store_path = config.store_path();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {

@@ -6,6 +6,7 @@
 use super::requirements::{dst_ids, gw_ids, is_proto, proto_ids};
 use super::store::StoredEvidenceReport;
 use super::verdict::{Evidence, Status, Verdict};
+use ffbkit_sdk::as_written::Checker;
 use ffbkit_sdk::audit::{audit_citizen, Finding, Severity as AuditSeverity};
 use ffbkit_sdk::cpr::mask_in_text;
 use ffbkit_sdk::report::citizen_cpr;
@@ -39,14 +40,24 @@ impl JudgedReport {
 
 /// Validate every report of a step: one verdict per GW rule (fail when any report has an
 /// error of that rule, pass otherwise, warnings as messages), and the judged reports.
-pub fn judge_gw(validator: &Validator, journey: &str, step: &str, reports: &[StoredEvidenceReport]) -> (Vec<Verdict>, Vec<JudgedReport>) {
+/// With a checker, the IG's invariants are judged as written (`certify --as-written`).
+pub fn judge_gw(
+    validator: &Validator,
+    as_written: Option<&Checker>,
+    journey: &str,
+    step: &str,
+    reports: &[StoredEvidenceReport],
+) -> (Vec<Verdict>, Vec<JudgedReport>) {
     let mut judged = Vec::with_capacity(reports.len());
     let mut per_rule: BTreeMap<&'static str, (bool, Vec<Evidence>, Vec<String>)> = BTreeMap::new();
     for r in reports {
         // One parse: the validator checks the tree the audit's `Value` is made from.
         let (outcome, value) = json::with_arena(|arena| {
             let parsed = source::parse(&r.body, arena, &validator.options().limits);
-            let outcome = validator.validate_parsed(&r.body, &parsed);
+            let mut outcome = validator.validate_parsed(&r.body, &parsed);
+            if let Some(checker) = as_written {
+                outcome = checker.rejudge(outcome, &r.body).outcome;
+            }
             (outcome, parsed.ok().map(|(tree, _)| tree).filter(json::Json::is_object).map(|tree| tree.to_value()))
         });
         let name = r.bundle_id.clone().unwrap_or_else(|| format!("report #{}", r.id));
@@ -225,7 +236,7 @@ mod tests {
     #[test]
     fn the_igs_example_passes_every_gw_rule_and_garbage_fails_gw_json() {
         let example = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap();
-        let (verdicts, judged) = judge_gw(Validator::default_validator(), "j", "s", &[stored(1, &example), stored(2, b"{not json")]);
+        let (verdicts, judged) = judge_gw(Validator::default_validator(), None, "j", "s", &[stored(1, &example), stored(2, b"{not json")]);
         assert_eq!(judged.len(), 2);
         assert!(judged[0].accepted && judged[0].value.is_some());
         assert!(!judged[1].accepted && judged[1].value.is_none());
@@ -234,6 +245,18 @@ mod tests {
         assert_eq!(json.evidence[0].report, Some(2));
         assert!(verdicts.iter().filter(|v| v.check != "GW-JSON").all(|v| v.status == Status::Pass), "{verdicts:#?}");
         assert_eq!(verdicts.len(), gw_ids().count());
+    }
+
+    #[test]
+    fn as_written_a_report_with_goals_fails_intervention_goal_2_and_says_both() {
+        let report = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap();
+        let checker = ffbkit_sdk::as_written::Checker::shared();
+        let (verdicts, judged) = judge_gw(Validator::default_validator(), Some(checker), "j", "s", &[stored(1, &report)]);
+        assert!(!judged[0].accepted);
+        let goal_2 = verdicts.iter().find(|v| v.check == "kl-reporting-ffb-intervention-goal-2").unwrap();
+        assert_eq!(goal_2.status, Status::Fail);
+        let text = format!("{goal_2:?}");
+        assert!(text.contains("ffbkit says: the intended rule passes"), "{text}");
     }
 
     #[test]
@@ -246,7 +269,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| stored(i as i64 + 1, &std::fs::read(format!("{dir}/ig-example-encounter-{n}.json")).unwrap()))
             .collect();
-        let (_, judged) = judge_gw(Validator::default_validator(), "j", "s", &stored);
+        let (_, judged) = judge_gw(Validator::default_validator(), None, "j", "s", &stored);
         assert!(judged.iter().all(|r| r.accepted));
         let mut judge = StreamJudge::new();
         let mut verdicts = judge.after_step("j", "s", &judged);

@@ -40,6 +40,8 @@ pub struct RunSettings {
     pub timeout: Duration,
     /// Validate with the IG's text-only rules as errors.
     pub strict: bool,
+    /// Judge the IG's invariants as their expressions are written (`--as-written`).
+    pub as_written: bool,
     /// Set to stop after the current step (Ctrl-C); the run can then be resumed.
     pub interrupt: Arc<AtomicBool>,
     /// The receiver's base URL as the vendor reaches it (push), when not its bound address
@@ -122,6 +124,7 @@ pub async fn run(
     } else {
         Validator::new(ffbkit_sdk::validate::Options::default())?
     };
+    let checker = settings.as_written.then(ffbkit_sdk::as_written::Checker::shared);
     let gateway = Gateway {
         url: match (settings.mode, receiver) {
             (Mode::Push, Some(r)) => Some(format!(
@@ -182,7 +185,7 @@ pub async fn run(
             }
             let stored: Vec<_> = store.reports(&journey.id)?.into_iter().filter(|r| ids.contains(&r.id)).collect();
             // Judge.
-            let (mut verdicts, judged) = judge_gw(&validator, &journey.id, &step.id, &stored);
+            let (mut verdicts, judged) = judge_gw(&validator, checker, &journey.id, &step.id, &stored);
             for j in judged.iter().filter(|j| j.value.is_none()) {
                 run.errors.push((format!("report #{} is not a JSON object (not a delivery report at all)", j.id), None));
             }

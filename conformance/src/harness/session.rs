@@ -75,6 +75,8 @@ pub struct Options {
     pub resume: bool,
     /// Validate with the IG's text-only rules as errors.
     pub strict: bool,
+    /// Judge the IG's invariants as their expressions are written (`--as-written`).
+    pub as_written: bool,
     /// Where the receiver listens in push mode (port 0: any free port).
     pub listen: SocketAddr,
     /// Set to stop after the current step.
@@ -93,6 +95,7 @@ impl Options {
             timeout: Duration::from_secs(30),
             resume: false,
             strict: false,
+            as_written: false,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             interrupt: Arc::new(AtomicBool::new(false)),
             public_url: None,
@@ -149,13 +152,18 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         mode: options.mode,
         timeout: options.timeout,
         strict: options.strict,
+        as_written: options.as_written,
         interrupt: options.interrupt.clone(),
         public_url: options.public_url.clone(),
     };
     runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
 
     let receiver = match options.mode {
-        Mode::Push => Some(RunningReceiver::start(ReceiverConfig::new(options.listen, receiver_dir.clone())).await?),
+        Mode::Push => {
+            let mut config = ReceiverConfig::new(options.listen, receiver_dir.clone());
+            config.as_written = options.as_written;
+            Some(RunningReceiver::start(config).await?)
+        }
         Mode::Pull => None,
     };
     let mut reference = None;

@@ -2,7 +2,7 @@
 //! (both cores), storage on the writer thread, reads on tokio's blocking pool.
 
 use super::answer;
-use super::intake::{intake, Request as Intake};
+use super::intake::{intake_as, Request as Intake};
 use super::store::{Recorded, Store, StoredReport};
 use super::writer::Job;
 use super::ReceiverConfig;
@@ -28,6 +28,7 @@ pub(crate) struct Shared {
     token_digest: Option<[u8; 32]>,
     token_fingerprint: Option<String>,
     max_body_bytes: usize,
+    as_written: bool,
 }
 
 impl Shared {
@@ -42,7 +43,18 @@ impl Shared {
         let token_fingerprint = config.token.as_ref().map(|t| super::store::sha256_hex(t.as_bytes())[..8].to_string());
         // Build the validator now, not on the first request.
         let _ = Validator::default_validator();
-        Ok(Shared { store, jobs: Mutex::new(Some(jobs)), pool, token_digest, token_fingerprint, max_body_bytes: config.max_body_bytes })
+        if config.as_written {
+            let _ = ffbkit_sdk::as_written::Checker::shared();
+        }
+        Ok(Shared {
+            store,
+            jobs: Mutex::new(Some(jobs)),
+            pool,
+            token_digest,
+            token_fingerprint,
+            max_body_bytes: config.max_body_bytes,
+            as_written: config.as_written,
+        })
     }
 
     /// Drop the writer's queue so the writer ends once it has written what is queued.
@@ -155,8 +167,10 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
         received_at,
     };
     let (tx, rx) = oneshot::channel();
+    let as_written = s.as_written;
     s.pool.spawn(move || {
-        let _ = tx.send(intake(Validator::default_validator(), request));
+        let checker = as_written.then(ffbkit_sdk::as_written::Checker::shared);
+        let _ = tx.send(intake_as(Validator::default_validator(), checker, request));
     });
     let Ok(inc) = rx.await else {
         return fhir(StatusCode::INTERNAL_SERVER_ERROR, &answer::store_failed());

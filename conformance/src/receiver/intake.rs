@@ -11,14 +11,19 @@
 
 use super::answer;
 use super::store::Incoming;
+use ffbkit_sdk::as_written::Checker;
 use ffbkit_sdk::validate::render::operation_outcome;
 use ffbkit_sdk::validate::{json, source, Outcome, Validator};
 
-/// Parse `body` once, validate the tree and read the store's keys from it.
-fn check(validator: &Validator, body: &[u8]) -> (Outcome, Option<Keys>) {
+/// Parse `body` once, validate the tree and read the store's keys from it; with a checker,
+/// the IG's invariants are then judged as written (`ffbkit serve --as-written`).
+fn check(validator: &Validator, as_written: Option<&Checker>, body: &[u8]) -> (Outcome, Option<Keys>) {
     json::with_arena(|arena| {
         let parsed = source::parse(body, arena, &validator.options().limits);
-        let outcome = validator.validate_parsed(body, &parsed);
+        let mut outcome = validator.validate_parsed(body, &parsed);
+        if let Some(checker) = as_written {
+            outcome = checker.rejudge(outcome, body).outcome;
+        }
         let keys = match &parsed {
             Ok((tree, _)) if tree.is_object() => Some(Keys {
                 bundle_id: tree.get("id").and_then(json::Json::as_str).map(str::to_string),
@@ -59,6 +64,13 @@ fn is_json_media_type(ct: &str) -> bool {
 
 /// Validate and classify one request (CPU work: run it off the async runtime).
 pub fn intake(validator: &Validator, req: Request) -> Incoming {
+    intake_as(validator, None, req)
+}
+
+/// [`intake`], judging the IG's invariants as written when a checker is given (the answer
+/// is then what a gateway built on the HL7 validator would say; a finding whose verdict
+/// differs from ffbkit's intended reading says both).
+pub fn intake_as(validator: &Validator, as_written: Option<&Checker>, req: Request) -> Incoming {
     let mut inc = Incoming {
         dedupe_key: req.idempotency_key.clone(),
         bundle_id: None,
@@ -79,7 +91,7 @@ pub fn intake(validator: &Validator, req: Request) -> Incoming {
     }
     // The validator does not panic on input (fuzzed; rule ids are typed, nothing is looked
     // up at run time). The body is parsed once, for the validator and the keys.
-    let (outcome, keys) = check(validator, &req.body);
+    let (outcome, keys) = check(validator, as_written, &req.body);
     inc.status = match (&keys, outcome.is_valid()) {
         (None, _) => 400,
         (Some(_), true) => 201,
@@ -124,6 +136,17 @@ mod tests {
         let cpr = inc.cpr.as_deref().expect("cpr found");
         assert!(ffbkit_sdk::cpr::is_valid(cpr));
         assert!(inc.municipality.is_some() && inc.timestamp.is_some());
+    }
+
+    #[test]
+    fn as_written_the_igs_example_is_refused_and_the_answer_says_both_verdicts() {
+        let body = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/ig-example-encounter-3.json")).unwrap();
+        let v = Validator::default_validator();
+        assert_eq!(intake(v, req(&body, None)).status, 201);
+        let inc = intake_as(v, Some(Checker::shared()), req(&body, None));
+        assert_eq!(inc.status, 422, "{}", inc.outcome);
+        let text = inc.outcome.to_string();
+        assert!(text.contains("kl-reporting-ffb-intervention-goal-2") && text.contains("The gateway as written would say"), "{text}");
     }
 
     #[test]

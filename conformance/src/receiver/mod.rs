@@ -54,12 +54,14 @@ pub struct ReceiverConfig {
     pub token: Option<String>,
     /// Largest request body read; larger ones are answered 413.
     pub max_body_bytes: usize,
+    /// Judge the IG's invariants as their expressions are written (`--as-written`).
+    pub as_written: bool,
 }
 
 impl ReceiverConfig {
     /// A configuration for an address and data directory, open, with the default size limit.
     pub fn new(addr: SocketAddr, data_dir: impl Into<PathBuf>) -> Self {
-        ReceiverConfig { addr, data_dir: data_dir.into(), token: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+        ReceiverConfig { addr, data_dir: data_dir.into(), token: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES, as_written: false }
     }
 
     /// The store file: `data_dir/receiver.sqlite`.

@@ -105,8 +105,9 @@ class Issue:
     def source(self) -> Optional[str]: ...
     def to_dict(self) -> dict[str, object]: ...
 
-def validate(report: Union[dict[str, Any], list[Any], bytes, str, PathLike[str]]) -> list[Issue]:
-    """Validate one delivery report (dict, JSON bytes/str, or a path)."""
+def validate(report: Union[dict[str, Any], list[Any], bytes, str, PathLike[str]], *, as_written: bool = False) -> list[Issue]:
+    """Validate one delivery report (dict, JSON bytes/str, or a path). as_written=True: the IG's
+    invariants as their FHIRPath expressions give them, con-5 an error, the text-only rules off."""
 
 def validate_many(paths: Sequence[Union[str, PathLike[str]]]) -> list[tuple[str, list[Issue]]]:
     """Validate files, directories and NDJSON in parallel with the GIL released."""
