@@ -3,7 +3,6 @@
 //! The library behind the `ffbkit` command: the command-line interface and, as the
 //! project grows, the receiver, the journeys and the certification harness.
 #![deny(missing_docs)]
-#![warn(unreachable_pub)]
 
 pub mod cli;
 pub mod harness;

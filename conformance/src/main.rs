@@ -1,6 +1,5 @@
 //! The `ffbkit` command-line tool. All work is done in the library; this file only maps
 //! the outcome to an exit code.
-#![warn(unreachable_pub)]
 
 /// The tool's allocator (see Cargo.toml).
 #[global_allocator]

@@ -10,7 +10,6 @@
 //! assert_eq!(spise.term, "Spise");
 //! ```
 #![deny(missing_docs)]
-#![warn(unreachable_pub)]
 
 #[cfg(feature = "as-written")]
 pub mod as_written;

@@ -6,7 +6,7 @@ use ffbkit_sdk::catalog::{naming::rust_variant_name, Catalog, Concept};
 use std::collections::HashMap;
 use std::fmt::Write;
 
-pub fn generate(catalog: &Catalog) -> Result<String> {
+pub(crate) fn generate(catalog: &Catalog) -> Result<String> {
     let mut out = String::new();
     writeln!(
         out,

@@ -1,5 +1,4 @@
 //! `cargo xtask <command>`: see the crate docs of `xtask` (lib.rs).
-#![warn(unreachable_pub)]
 
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;

@@ -32,7 +32,7 @@ use std::path::Path;
 
 /// Value sets whose codes have a typed enum in `catalog::codes`: the value set's name, the
 /// Rust type the generated model uses for its codes, and the concept kinds that type holds.
-pub const CODE_TYPES: [(&str, &str, &[Kind]); 8] = [
+pub(crate) const CODE_TYPES: [(&str, &str, &[Kind]); 8] = [
     ("KLSeveritiesFFB", "crate::catalog::codes::Funktionsevneniveau", &[Kind::Funktionsevneniveau]),
     ("KLChangeValueCodesFFB", "crate::catalog::codes::Maaltype", &[Kind::Maaltype]),
     ("KLFollowUpCodesFFB", "crate::catalog::codes::Opfoelgningsresultat", &[Kind::Opfoelgningsresultat]),
@@ -64,7 +64,7 @@ fn check_code_types(catalog: &Catalog) -> Result<()> {
     Ok(())
 }
 
-pub fn generate(dir: &Path, catalog: &Catalog) -> Result<String> {
+pub(crate) fn generate(dir: &Path, catalog: &Catalog) -> Result<String> {
     check_code_types(catalog)?;
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?

@@ -35,7 +35,7 @@ pub(crate) fn catalog_error(e: ffbkit_sdk::catalog::CatalogError) -> PyErr {
 /// A dataset error as a Python exception: a missing path is `FileNotFoundError`, an input
 /// that cannot be read `OSError`, an interruption `KeyboardInterrupt`, an empty list of
 /// paths `ValueError`, anything else `FfbkitError`.
-pub fn dataset_error(e: ffbkit_sdk::dataset::DatasetError) -> PyErr {
+pub(crate) fn dataset_error(e: ffbkit_sdk::dataset::DatasetError) -> PyErr {
     use ffbkit_sdk::dataset::DatasetError;
     match e {
         DatasetError::NotFound { path } => io_error(&path, std::io::Error::from(std::io::ErrorKind::NotFound)),

@@ -9,12 +9,12 @@ use octofhir_fhir_model::provider::{ElementInfo, EmptyModelProvider, ModelProvid
 
 /// The FHIR R4 resource types of a delivery report (the Bundle and the types of the IG's
 /// 12 profiles).
-pub const REPORT_RESOURCE_TYPES: &[&str] =
+pub(super) const REPORT_RESOURCE_TYPES: &[&str] =
     &["Bundle", "Patient", "ServiceRequest", "ClinicalImpression", "Condition", "Goal", "CarePlan", "CareTeam", "Encounter", "Observation"];
 
 /// [`EmptyModelProvider`] that also knows [`REPORT_RESOURCE_TYPES`].
 #[derive(Debug, Default)]
-pub struct ReportModel {
+pub(super) struct ReportModel {
     inner: EmptyModelProvider,
 }
 

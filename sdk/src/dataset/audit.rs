@@ -29,7 +29,7 @@ pub(crate) const MUNICIPALITIES: &[(&str, Ty)] =
     &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("errors", Int), ("citizens", Int)];
 
 /// The audit's tables, and its findings as rows of `issues`.
-pub struct AuditTables {
+pub(super) struct AuditTables {
     /// One row per finding.
     pub findings: TableBuf,
     /// One row per citizen (also those without findings).
@@ -46,7 +46,7 @@ type MunicipalityCounts = (i64, BTreeMap<&'static str, (i64, i64, i64)>);
 /// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written, by
 /// [`crate::report::citizen_cpr`]; a report naming no citizen is not among them).
 /// Reports that are not JSON are left out (the validator has reported them).
-pub fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables {
+pub(super) fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables {
     let mut groups: Vec<(String, Vec<Vec<u8>>)> = groups.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     let audits: Vec<(String, crate::audit::CitizenAudit)> = groups

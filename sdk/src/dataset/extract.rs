@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// References a row keeps for joins made when all reports are read. The larger ones are
 /// boxed: every row of every table has a link, most of them `None`.
 #[derive(Clone, Debug)]
-pub enum Link {
+pub(super) enum Link {
     /// Nothing to join.
     None,
     /// A gathering: its service request and the conditions it found.
@@ -27,7 +27,7 @@ pub enum Link {
 
 /// What a gathering's row is joined by.
 #[derive(Clone, Debug)]
-pub struct GatheringLink {
+pub(super) struct GatheringLink {
     /// Its service request (reference).
     pub service_request: Option<String>,
     /// The conditions it found (references).
@@ -36,7 +36,7 @@ pub struct GatheringLink {
 
 /// What a care plan's row is joined by.
 #[derive(Clone, Debug)]
-pub struct CarePlanLink {
+pub(super) struct CarePlanLink {
     /// Its tilbud (CareTeam references).
     pub teams: Vec<String>,
     /// Its målgrupper, with rank.
@@ -50,7 +50,7 @@ pub struct CarePlanLink {
 }
 
 /// One resource's row.
-pub struct Row {
+pub(super) struct Row {
     /// Its table.
     pub table: T,
     /// The resource id (the table implies the type), shared with the row's `id` cell.
@@ -65,14 +65,14 @@ impl Row {
     /// A row left out because a later report of the same read holds a version of the
     /// resource that replaces it (see [`extract`]): it keeps only the id's place in its
     /// table, for the version that replaces it.
-    pub fn is_placeholder(&self) -> bool {
+    pub(super) fn is_placeholder(&self) -> bool {
         self.cells.is_empty()
     }
 }
 
 /// Facts that are not rows but are needed for joins (latest state wins).
 #[derive(Clone, Debug)]
-pub enum Fact {
+pub(super) enum Fact {
     /// CareTeam id -> tilbud code.
     Tilbud(String),
     /// Encounter id -> planned follow-up day.
@@ -116,7 +116,7 @@ fn code_of<'a>(j: &'a Json<'_>, element: &str) -> Option<&'a str> {
 
 /// The legal basis of a code in the embedded catalog (`; `-separated), or null. Joined once
 /// per code for the whole process, then borrowed by every row.
-pub fn legal_basis(code: Option<&str>) -> Cell {
+pub(super) fn legal_basis(code: Option<&str>) -> Cell {
     static JOINED: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, String>> = std::sync::OnceLock::new();
     let joined = JOINED.get_or_init(|| {
         let cat = Catalog::embedded();
@@ -131,7 +131,7 @@ pub fn legal_basis(code: Option<&str>) -> Cell {
 }
 
 /// A code: borrowed from the embedded catalog when it is there (no allocation).
-pub fn code_cell(code: Option<&str>) -> Cell {
+pub(super) fn code_cell(code: Option<&str>) -> Cell {
     match code {
         None => Cell::Null,
         Some(c) => Catalog::embedded().get(c).map_or_else(|| Cell::own(c.to_string()), |k| Cell::Static(&k.code)),
@@ -139,7 +139,7 @@ pub fn code_cell(code: Option<&str>) -> Cell {
 }
 
 /// The term of a code in the embedded catalog.
-pub fn term(code: Option<&str>) -> Cell {
+pub(super) fn term(code: Option<&str>) -> Cell {
     code.and_then(|c| Catalog::embedded().get(c)).map_or(Cell::Null, |c| Cell::Static(&c.term))
 }
 
@@ -169,7 +169,7 @@ fn table_of(profile: Profile) -> Option<T> {
 }
 
 /// The report-level cells every row starts with.
-pub struct Context {
+pub(super) struct Context {
     /// The citizen as output (masked, pseudonym or clear).
     pub citizen: Cell,
     /// The municipality.
@@ -184,7 +184,7 @@ pub struct Context {
 
 /// What [`extract`] asks before a row is built: the row's shared id and whether a later
 /// version replaces it.
-pub type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
+pub(super) type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
 
 /// The rows of every resource of a report. `key_of(table, id)` is asked before a row is
 /// built: it gives the row's shared id and whether a later version replaces the row
@@ -195,7 +195,12 @@ pub type KeyOf<'a> = dyn FnMut(T, &str) -> (Arc<str>, bool) + 'a;
 /// `profiles` is the validator's profile of each entry (by index, see
 /// `Outcome::profiles`); without it (a read without validation) the profile is taken
 /// by [`crate::report::profile_of`] (claim, then content).
-pub fn extract(report: &Json<'_>, cx: &Context, profiles: &[Option<Profile>], key_of: &mut KeyOf<'_>) -> (Vec<Row>, Vec<(String, Fact)>) {
+pub(super) fn extract(
+    report: &Json<'_>,
+    cx: &Context,
+    profiles: &[Option<Profile>],
+    key_of: &mut KeyOf<'_>,
+) -> (Vec<Row>, Vec<(String, Fact)>) {
     let cat = Catalog::embedded();
     let entries = arr(report, "entry");
     let mut rows = Vec::with_capacity(entries.len());
@@ -424,7 +429,7 @@ fn reference(resource_type: &str, id: &str) -> String {
 
 /// The id in a reference: the text after its last `/` (`CarePlan/123` -> `123`), or the
 /// whole reference when it has none (`urn:uuid:...`).
-pub fn id_of(reference: &str) -> &str {
+pub(super) fn id_of(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
@@ -438,7 +443,7 @@ fn last_updated(text: Option<&str>, report_timestamp: &Cell) -> Cell {
 }
 
 /// A shared text cell.
-pub fn shared(s: Option<&str>) -> Cell {
+pub(super) fn shared(s: Option<&str>) -> Cell {
     s.map_or(Cell::Null, |s| Cell::Shared(Arc::from(s)))
 }
 

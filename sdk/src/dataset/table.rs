@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 /// The type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ty {
+pub(super) enum Ty {
     /// UTF-8 text.
     Str,
     /// 64-bit integer.
@@ -22,7 +22,7 @@ pub enum Ty {
 
 /// One value of a row.
 #[derive(Clone, Debug, Default)]
-pub enum Cell {
+pub(crate) enum Cell {
     /// No value.
     #[default]
     Null,
@@ -42,18 +42,18 @@ pub enum Cell {
 
 impl Cell {
     /// Text owned by the row.
-    pub fn own(s: impl Into<Box<str>>) -> Cell {
+    pub(crate) fn own(s: impl Into<Box<str>>) -> Cell {
         Cell::Own(s.into())
     }
 
     /// Text, or null.
-    pub fn text(s: Option<&str>) -> Cell {
+    pub(crate) fn text(s: Option<&str>) -> Cell {
         s.map_or(Cell::Null, |s| Cell::Own(s.into()))
     }
 
     /// A status or other code of FHIR's small vocabularies: borrowed when it is one of
     /// them (no allocation per row), owned otherwise.
-    pub fn word(s: Option<&str>) -> Cell {
+    pub(crate) fn word(s: Option<&str>) -> Cell {
         const WORDS: &[&str] = &[
             "active",
             "completed",
@@ -98,12 +98,12 @@ impl Cell {
     }
 
     /// A day (`YYYY-MM-DD`, the rest of a dateTime ignored), or null when it is no day.
-    pub fn day(s: Option<&str>) -> Cell {
+    pub(crate) fn day(s: Option<&str>) -> Cell {
         s.and_then(days_since_epoch).map_or(Cell::Null, Cell::Date)
     }
 
     /// The text of a text cell.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Cell::Shared(s) => Some(s),
             Cell::Static(s) => Some(s),
@@ -114,7 +114,7 @@ impl Cell {
 }
 
 /// Days since 1970-01-01 of the day a FHIR date or dateTime starts with.
-pub fn days_since_epoch(s: &str) -> Option<i32> {
+pub(super) fn days_since_epoch(s: &str) -> Option<i32> {
     let b = s.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -135,7 +135,7 @@ pub fn days_since_epoch(s: &str) -> Option<i32> {
 }
 
 /// A table being filled: its name, columns and rows.
-pub struct TableBuf {
+pub(super) struct TableBuf {
     /// The table's name (`conditions`, ...).
     pub name: &'static str,
     /// Column names and types.
@@ -146,12 +146,12 @@ pub struct TableBuf {
 
 impl TableBuf {
     /// An empty table.
-    pub fn new(name: &'static str, columns: &'static [(&'static str, Ty)]) -> TableBuf {
+    pub(super) fn new(name: &'static str, columns: &'static [(&'static str, Ty)]) -> TableBuf {
         TableBuf { name, columns, rows: Vec::new() }
     }
 
     /// The Arrow schema of the table.
-    pub fn schema(&self) -> Arc<Schema> {
+    pub(super) fn schema(&self) -> Arc<Schema> {
         Arc::new(Schema::new(
             self.columns
                 .iter()
@@ -174,7 +174,7 @@ impl TableBuf {
     /// for each column). Tables are built in parallel with each other ([`super::read`]),
     /// which then frees the rows off the caller's path ([`super::free`]). An error only
     /// when a row has not one cell per column (a bug, reported rather than a panic).
-    pub fn to_batch(&self) -> Result<RecordBatch, ArrowError> {
+    pub(super) fn to_batch(&self) -> Result<RecordBatch, ArrowError> {
         let schema = self.schema();
         let rows = &self.rows;
         let mut columns: Vec<Column> = self.columns.iter().enumerate().map(|(i, (_, ty))| Column::new(*ty, rows, i)).collect();
