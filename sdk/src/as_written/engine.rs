@@ -96,6 +96,33 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Evaluate each expression on `resource` (the root, also `%resource`) and give its
+    /// result collection as JSON (strings, numbers, booleans; elements as objects), or the
+    /// engine's error. One answer per expression, in order, from one session on `resource`.
+    /// For callers that need the values, not a verdict (`ffbkit testscript run`).
+    pub fn collect(&self, resource: Arc<Value>, expressions: &[&str]) -> Vec<Result<Vec<Value>, String>> {
+        futures::executor::block_on(async {
+            let session = match self.engine.validation_session(resource).await {
+                Ok(s) => s,
+                Err(e) => return expressions.iter().map(|_| Err(e.to_string())).collect(),
+            };
+            let mut out = Vec::with_capacity(expressions.len());
+            for expression in expressions {
+                let answer = match session.context_at("", None).await {
+                    Err(e) => Err(e.to_string()),
+                    Ok(cx) => match self.engine.evaluate(expression, &cx.nest()).await {
+                        Err(e) => Err(e.to_string()),
+                        Ok(r) => Ok(r.value.iter().map(FhirPathValue::to_json_value).collect()),
+                    },
+                };
+                out.push(answer);
+            }
+            out
+        })
+    }
+}
+
 /// The engine's own `all(criteria)`, called also on an empty collection. octofhir-fhirpath
 /// 0.4.57 declares `all` with null propagation on its focus, so `{}.all(…)` gives `{}`
 /// before the function runs, where FHIRPath says `true` ("If the input collection is empty
