@@ -214,4 +214,17 @@ mod tests {
         assert_eq!(got[..5], [Verdict::Pass, Verdict::Pass, Verdict::Pass, Verdict::Fail, Verdict::Pass]);
         assert!(matches!(got[5], Verdict::Error(_)), "{:?}", got[5]);
     }
+
+    #[test]
+    fn collect_gives_each_expressions_result_collection_or_its_error() {
+        let report = serde_json::json!({"resourceType": "Bundle", "type": "collection", "timestamp": "2021-05-28T17:13:41Z", "entry": [
+            {"fullUrl": "Patient/p", "resource": {"resourceType": "Patient", "id": "p"}},
+            {"fullUrl": "Condition/c", "resource": {"resourceType": "Condition", "id": "c"}}]});
+        let engine = Engine::new(Arc::new(Catalog::embedded().clone())).expect("an engine");
+        let got = engine.collect(Arc::new(report), &["Bundle.entry.fullUrl", "%resource.entry.count()", "Bundle.nothing", "Bundle.(("]);
+        assert_eq!(got[0], Ok(vec![serde_json::json!("Patient/p"), serde_json::json!("Condition/c")]));
+        assert_eq!(got[1], Ok(vec![serde_json::json!(2)]));
+        assert_eq!(got[2], Ok(vec![]));
+        assert!(got[3].is_err(), "{:?}", got[3]);
+    }
 }
