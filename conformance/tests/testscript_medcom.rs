@@ -214,6 +214,9 @@ fn the_command_prints_counts_and_json_and_exits_by_the_result() {
     assert_eq!(ffbkit(&["testscript", "run", "/no/such.json"]).status.code(), Some(2));
     assert_eq!(ffbkit(&["testscript", "run", SCRIPT, "--report", "no-equals-sign"]).status.code(), Some(2));
     assert_eq!(ffbkit(&["testscript", "run", SCRIPT, "--report", &format!("ffb-9={}", report(2))]).status.code(), Some(2));
+    let not_a_resource = root().join("fixtures/reports/invalid/index.json");
+    let arg = format!("ffb-2={}", not_a_resource.display());
+    assert_eq!(ffbkit(&["testscript", "run", SCRIPT, "--report", &arg]).status.code(), Some(2));
     let o = ffbkit(&["testscript", "run", &report(2)]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a TestScript"), "{}", String::from_utf8_lossy(&o.stderr));

@@ -66,6 +66,10 @@ pub fn run(args: TestscriptArgs, out: &mut dyn Write) -> Result<i32> {
         let bytes = std::fs::read(file).map_err(|source| testscript::TestScriptError::Read { path: file.to_string(), source })?;
         let report: Value = serde_json::from_slice(&bytes)
             .map_err(|e| testscript::TestScriptError::Report { path: file.to_string(), message: e.to_string() })?;
+        if report.get("resourceType").and_then(Value::as_str).is_none() {
+            let message = "not a FHIR resource (no resourceType)".to_string();
+            return Err(testscript::TestScriptError::Report { path: file.to_string(), message }.into());
+        }
         reports.insert(test.to_string(), Arc::new(report));
     }
     let mut options = Options::default();

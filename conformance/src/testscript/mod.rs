@@ -41,8 +41,8 @@ pub enum TestScriptError {
         /// Its resourceType.
         found: String,
     },
-    /// A report is not JSON.
-    #[error("{path}: the report is not JSON: {message}")]
+    /// A report is not a JSON FHIR resource.
+    #[error("{path}: the report is not a JSON FHIR resource: {message}")]
     Report {
         /// The file.
         path: String,
