@@ -57,7 +57,7 @@ pub struct RunArgs {
 }
 
 /// Run `ffbkit testscript`.
-pub fn run(args: TestscriptArgs, out: &mut dyn Write) -> Result<i32> {
+pub(super) fn run(args: TestscriptArgs, out: &mut dyn Write) -> Result<i32> {
     let TestscriptCommand::Run(args) = args.command;
     let script = testscript::load(&args.script)?;
     let mut reports = BTreeMap::new();
