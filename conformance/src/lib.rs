@@ -8,4 +8,5 @@ pub mod cli;
 pub mod harness;
 pub mod journey;
 pub mod receiver;
+pub mod testscript;
 pub mod vendor;

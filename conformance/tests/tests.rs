@@ -17,5 +17,6 @@ mod journey_expect;
 mod journey_format;
 mod serve_http;
 mod serve_shutdown;
+mod testscript_medcom;
 mod vendor_defects;
 mod vendor_loopback;

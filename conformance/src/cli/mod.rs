@@ -10,6 +10,7 @@ mod rules;
 mod sample;
 mod serve;
 mod synth;
+mod testscript;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -62,6 +63,9 @@ pub enum Command {
     /// List every rule ffbkit checks (table or JSON), or explain one: family, severity,
     /// source, the fixtures that break it and an example finding; exit 2 on an unknown id.
     Rules(rules::RulesArgs),
+    /// Run a FHIR TestScript's FHIRPath asserts (MedCom's Touchstone scripts) on reports,
+    /// without Touchstone: pass, fail or not applicable per assert, with the reason.
+    Testscript(testscript::TestscriptArgs),
 }
 
 /// Run the tool with these arguments (the first is the program name); returns the exit code.
@@ -91,6 +95,7 @@ where
         Command::Journeys(args) => journeys::run(args, &mut out),
         Command::Vendor(args) => journeys::run_vendor(args, &mut out),
         Command::Rules(args) => rules::run(args, &mut out),
+        Command::Testscript(args) => testscript::run(args, &mut out),
     };
     let result = result.and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {

@@ -96,6 +96,33 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Evaluate each expression on `resource` (the root, also `%resource`) and give its
+    /// result collection as JSON (strings, numbers, booleans; elements as objects), or the
+    /// engine's error. One answer per expression, in order, from one session on `resource`.
+    /// For callers that need the values, not a verdict (`ffbkit testscript run`).
+    pub fn collect(&self, resource: Arc<Value>, expressions: &[&str]) -> Vec<Result<Vec<Value>, String>> {
+        futures::executor::block_on(async {
+            let session = match self.engine.validation_session(resource).await {
+                Ok(s) => s,
+                Err(e) => return expressions.iter().map(|_| Err(e.to_string())).collect(),
+            };
+            let mut out = Vec::with_capacity(expressions.len());
+            for expression in expressions {
+                let answer = match session.context_at("", None).await {
+                    Err(e) => Err(e.to_string()),
+                    Ok(cx) => match self.engine.evaluate(expression, &cx.nest()).await {
+                        Err(e) => Err(e.to_string()),
+                        Ok(r) => Ok(r.value.iter().map(FhirPathValue::to_json_value).collect()),
+                    },
+                };
+                out.push(answer);
+            }
+            out
+        })
+    }
+}
+
 /// The engine's own `all(criteria)`, called also on an empty collection. octofhir-fhirpath
 /// 0.4.57 declares `all` with null propagation on its focus, so `{}.all(…)` gives `{}`
 /// before the function runs, where FHIRPath says `true` ("If the input collection is empty
@@ -186,5 +213,18 @@ mod tests {
         );
         assert_eq!(got[..5], [Verdict::Pass, Verdict::Pass, Verdict::Pass, Verdict::Fail, Verdict::Pass]);
         assert!(matches!(got[5], Verdict::Error(_)), "{:?}", got[5]);
+    }
+
+    #[test]
+    fn collect_gives_each_expressions_result_collection_or_its_error() {
+        let report = serde_json::json!({"resourceType": "Bundle", "type": "collection", "timestamp": "2021-05-28T17:13:41Z", "entry": [
+            {"fullUrl": "Patient/p", "resource": {"resourceType": "Patient", "id": "p"}},
+            {"fullUrl": "Condition/c", "resource": {"resourceType": "Condition", "id": "c"}}]});
+        let engine = Engine::new(Arc::new(Catalog::embedded().clone())).expect("an engine");
+        let got = engine.collect(Arc::new(report), &["Bundle.entry.fullUrl", "%resource.entry.count()", "Bundle.nothing", "Bundle.(("]);
+        assert_eq!(got[0], Ok(vec![serde_json::json!("Patient/p"), serde_json::json!("Condition/c")]));
+        assert_eq!(got[1], Ok(vec![serde_json::json!(2)]));
+        assert_eq!(got[2], Ok(vec![]));
+        assert!(got[3].is_err(), "{:?}", got[3]);
     }
 }

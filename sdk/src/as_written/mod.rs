@@ -102,6 +102,11 @@ impl Checker {
         SHARED.get_or_init(|| Checker::new(Arc::new(Catalog::embedded().clone())).expect("the engine sets up (checked by tests)"))
     }
 
+    /// Its FHIRPath engine (for [`Engine::collect`]).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// The invariants it evaluates.
     pub fn invariants(&self) -> &'static [Invariant] {
         self.invariants
