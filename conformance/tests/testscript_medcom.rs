@@ -80,8 +80,8 @@ const COUNTS: (usize, usize, usize, usize) = (133, 115, 0, 18);
 /// caresocial/…`), which IG 1.0.0 renamed. No `V` since issue 19's engine fixes
 /// (sdk/src/as_written/spec_fixes.rs): `${ServiceRequestFullUrl}`
 /// (`Bundle.entry.where(resource.ofType(ServiceRequest)).fullUrl`) resolves now that
-/// `where` applies FHIRPath's singleton evaluation to its criterion (ffb-3 #4, ffb-6 #10,
-/// ffb-7 #8 pass).
+/// `where` applies FHIRPath's singleton evaluation to its criterion (actions ffb-3 #5,
+/// ffb-6 #11, ffb-7 #9 pass).
 const PINNED: [(&str, &str); 5] = [
     ("ffb-2", "PPPPPPPPPPPPPPPPPPPPPPPPPPPP"),
     ("ffb-3", "UPUPPPUPPPPUPPPPPPPPPPPPPPPPPPPPPPP"),
