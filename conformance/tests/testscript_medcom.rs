@@ -74,37 +74,31 @@ fn medcom_encounter_1_7_on_the_ig_example_is_pinned_per_assert() {
 }
 
 /// (asserts, pass, fail, not applicable).
-const COUNTS: (usize, usize, usize, usize) = (133, 108, 4, 21);
+const COUNTS: (usize, usize, usize, usize) = (133, 115, 0, 18);
 /// Per test, one letter per assert (see [`letters`]). The 18 `U`: the assert names an IG
 /// 0.9.0 canonical URL (`http://ffb/reporting/kl.dk/1.0/…`, `http://kl.dk/fhir/common/
-/// caresocial/…`), which IG 1.0.0 renamed. The 3 `V`: `${ServiceRequestFullUrl}`, whose
-/// expression `Bundle.entry.where(resource.ofType(ServiceRequest)).fullUrl` gives nothing
-/// on the engine (octofhir-fhirpath 0.4.57 does not read a one-resource criterion of
-/// `where` as `true`, FHIRPath's singleton evaluation).
+/// caresocial/…`), which IG 1.0.0 renamed. No `V` since issue 19's engine fixes
+/// (sdk/src/as_written/spec_fixes.rs): `${ServiceRequestFullUrl}`
+/// (`Bundle.entry.where(resource.ofType(ServiceRequest)).fullUrl`) resolves now that
+/// `where` applies FHIRPath's singleton evaluation to its criterion (actions ffb-3 #5,
+/// ffb-6 #11, ffb-7 #9 pass).
 const PINNED: [(&str, &str); 5] = [
-    ("ffb-2", "FPPPPPPPPPPPPPPPPPPPPPPPPPPP"),
-    ("ffb-3", "UPUVPPUPPPPUPPPPPPPPPPPPPPPPPPPFPPP"),
+    ("ffb-2", "PPPPPPPPPPPPPPPPPPPPPPPPPPPP"),
+    ("ffb-3", "UPUPPPUPPPPUPPPPPPPPPPPPPPPPPPPPPPP"),
     ("ffb-5", "PPUPPPUPPU"),
-    ("ffb-6", "PPPPPPPUUVPPFPPPPPPPPPPPPPPPPPPPUPPPUUU"),
-    ("ffb-7", "PPPPPUUVPPFPUPUPPPPPU"),
+    ("ffb-6", "PPPPPPPUUPPPPPPPPPPPPPPPPPPPPPPPUPPPUUU"),
+    ("ffb-7", "PPPPPUUPPPPPUPUPPPPPU"),
 ];
-/// Every failing assert: (test, action, reason). None is a defect of the report (each holds
-/// when read by hand); all four are date comparisons the engine leaves empty:
-/// - ffb-2 #2, ffb-3 #33, `ClinicalImpression.effective <= Bundle.timestamp`: the engine
-///   types `effective` (from `effectiveDateTime`) as a dateTime but, without
-///   StructureDefinitions, `Bundle.timestamp` as a string, and the comparison gives nothing
-///   (2021-05-26T13:04:04Z <= 2021-05-28T17:13:41Z and 2021-05-29T11:54:13Z <=
-///   2021-05-29T12:13:41Z hold);
-/// - ffb-6 #14, ffb-7 #12, `Condition.all(recordedDate <= %resource.timestamp)`: the
-///   conditions first reported at encounter 5 have a date-only `recordedDate` (2021-05-29),
-///   and the engine's date-to-dateTime comparison gives nothing (FHIRPath: compared to the
-///   day, 2021-05-29 is before 2021-06-18 and 2021-08-30: true).
-const FAILING: &[(&str, usize, &str)] = &[
-    ("ffb-2", 2, "expected true, the expression gives nothing"),
-    ("ffb-3", 33, "expected true, the expression gives nothing"),
-    ("ffb-6", 14, "expected true, the expression gives false"),
-    ("ffb-7", 12, "expected true, the expression gives false"),
-];
+/// Every failing assert: (test, action, reason). None since issue 19's engine fixes; the
+/// four that failed before were date comparisons the engine left empty, none a defect of
+/// the report:
+/// - ffb-2 #2, ffb-3 #33, `ClinicalImpression.effective <= Bundle.timestamp`: the model now
+///   types `Bundle.timestamp` as the R4 `instant` it is (2021-05-26T13:04:04Z <=
+///   2021-05-28T17:13:41Z and 2021-05-29T11:54:13Z <= 2021-05-29T12:13:41Z hold);
+/// - ffb-6 #14, ffb-7 #12, `Condition.all(recordedDate <= %resource.timestamp)`: a
+///   date-only `recordedDate` (2021-05-29) is now compared with the dateTime at their common
+///   precision (FHIRPath: to the day, 2021-05-29 is before 2021-06-18 and 2021-08-30).
+const FAILING: &[(&str, usize, &str)] = &[];
 
 #[test]
 fn a_test_without_a_report_does_not_apply_and_its_variables_are_unresolved() {

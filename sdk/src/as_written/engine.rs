@@ -4,6 +4,7 @@
 //! (`futures::executor::block_on`), so no runtime is needed.
 
 use super::model::ReportModel;
+use super::spec_fixes::{self, SingletonWhere};
 use super::terminology::LocalTerminology;
 use crate::catalog::Catalog;
 use async_trait::async_trait;
@@ -65,9 +66,14 @@ impl Engine {
     pub fn new(catalog: Arc<Catalog>) -> Result<Engine, EngineError> {
         let mut registry = octofhir_fhirpath::create_function_registry();
         registry.register_lazy_function(Arc::new(AllOfEmptyIsTrue::new()));
-        let engine = futures::executor::block_on(FhirPathEngine::new(Arc::new(registry), Arc::new(ReportModel::default())))
-            .map_err(|e| EngineError(e.to_string()))?
-            .with_terminology_provider(Arc::new(LocalTerminology::new(catalog)));
+        registry.register_lazy_function(Arc::new(SingletonWhere::new()));
+        let engine = futures::executor::block_on(FhirPathEngine::new_with_registries(
+            Arc::new(spec_fixes::operator_registry()),
+            Arc::new(registry),
+            Arc::new(ReportModel::default()),
+        ))
+        .map_err(|e| EngineError(e.to_string()))?
+        .with_terminology_provider(Arc::new(LocalTerminology::new(catalog)));
         Ok(Engine { engine })
     }
 

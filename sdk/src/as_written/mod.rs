@@ -27,6 +27,7 @@
 mod engine;
 pub mod invariants;
 mod model;
+mod spec_fixes;
 mod terminology;
 
 pub use engine::{Engine, EngineError, Verdict};
