@@ -47,6 +47,9 @@ pub struct RunSettings {
     /// The receiver's base URL as the vendor reaches it (push), when not its bound address
     /// (e.g. listening on 0.0.0.0 behind a host name).
     pub public_url: Option<String>,
+    /// `--testscript`: the TestScript's JSON text, kept in the evidence store and run on
+    /// the reports when the reports are made ([`super::testscript`]).
+    pub testscript: Option<String>,
 }
 
 /// The suite as stored in the evidence store.
@@ -59,7 +62,13 @@ pub fn suite_of(journeys: &[Journey]) -> Vec<SuiteJourney> {
             steps: j
                 .steps
                 .iter()
-                .map(|s| SuiteStep { id: s.id.clone(), date: s.date.to_string(), phase: s.phase.danish().to_string(), deliver: s.deliver })
+                .map(|s| SuiteStep {
+                    id: s.id.clone(),
+                    date: s.date.to_string(),
+                    phase: s.phase.danish().to_string(),
+                    deliver: s.deliver,
+                    testscript: s.testscript.clone(),
+                })
                 .collect(),
         })
         .collect()
@@ -74,6 +83,12 @@ pub fn prepare_store(store: &Store, journeys: &[Journey], settings: &RunSettings
             if stored != now {
                 return Err(HarnessError::ResumeMismatch { key: key.to_string(), stored, given: now.to_string() });
             }
+        }
+        let script = settings.testscript.as_deref().unwrap_or_default();
+        let stored = store.meta(super::testscript::META_SCRIPT)?.unwrap_or_default();
+        if stored != script {
+            let describe = |s: &str| if s.is_empty() { "none".to_string() } else { format!("a TestScript of {} bytes", s.len()) };
+            return Err(HarnessError::ResumeMismatch { key: "--testscript".into(), stored: describe(&stored), given: describe(script) });
         }
         store.set_meta("resumed_at", &super::clock::utc_now())?;
         return Ok(());
@@ -94,6 +109,7 @@ pub fn prepare_store(store: &Store, journeys: &[Journey], settings: &RunSettings
         ("started_at", super::clock::utc_now()),
         ("catalog", serde_json::to_string(&catalog)?),
         ("suite", suite),
+        (super::testscript::META_SCRIPT, settings.testscript.clone().unwrap_or_default()),
     ] {
         store.set_meta(k, &v)?;
     }
