@@ -84,6 +84,13 @@ pub fn prepare_store(store: &Store, journeys: &[Journey], settings: &RunSettings
                 return Err(HarnessError::ResumeMismatch { key: key.to_string(), stored, given: now.to_string() });
             }
         }
+        // How reports are judged: a resumed run judges as the run it continues.
+        for (key, now) in [("strict", settings.strict), ("as_written", settings.as_written)] {
+            let stored = store.meta(key)?.unwrap_or_else(|| "false".into());
+            if stored != now.to_string() {
+                return Err(HarnessError::ResumeMismatch { key: format!("--{}", key.replace('_', "-")), stored, given: now.to_string() });
+            }
+        }
         let script = settings.testscript.as_deref().unwrap_or_default();
         let stored = store.meta(super::testscript::META_SCRIPT)?.unwrap_or_default();
         if stored != script {
@@ -106,6 +113,7 @@ pub fn prepare_store(store: &Store, journeys: &[Journey], settings: &RunSettings
         ("driver", driver.to_string()),
         ("mode", settings.mode.as_str().to_string()),
         ("strict", settings.strict.to_string()),
+        ("as_written", settings.as_written.to_string()),
         ("started_at", super::clock::utc_now()),
         ("catalog", serde_json::to_string(&catalog)?),
         ("suite", suite),

@@ -166,7 +166,11 @@ pub fn render(r: &RunReport) -> String {
     row(
         &mut o,
         "Validation",
-        if r.strict { "strict (the IG's text-only rules are errors)" } else { "as the gateway (the IG's text-only rules are warnings)" },
+        match (r.strict, r.as_written) {
+            (_, true) => "as written (the IG's invariants as their FHIRPath expressions say, con-5 an error, the text-only rules off)",
+            (true, false) => "strict (the IG's text-only rules are errors)",
+            (false, false) => "as the gateway (the IG's text-only rules are warnings)",
+        },
     );
     row(&mut o, "Tool", &esc(&r.tool));
     row(

@@ -156,6 +156,9 @@ pub struct RunReport {
     pub mode: String,
     /// Validation with the IG's text-only rules as errors.
     pub strict: bool,
+    /// The IG's invariants judged as their expressions are written (`--as-written`).
+    #[serde(default)]
+    pub as_written: bool,
     /// When the run started (UTC).
     pub started_at: String,
     /// When it finished (UTC), when it did.
@@ -285,6 +288,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
         driver: meta("driver")?,
         mode: meta("mode")?,
         strict: meta("strict")? == "true",
+        as_written: meta("as_written")? == "true",
         started_at: meta("started_at")?,
         finished_at: store.meta("finished_at")?,
         ig_package: IG_PACKAGE.into(),
