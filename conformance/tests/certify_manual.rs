@@ -104,6 +104,7 @@ async fn a_person_guided_session_is_judged_like_an_automatic_one() {
         as_written: false,
         interrupt: Arc::new(AtomicBool::new(false)),
         public_url: None,
+        testscript: None,
     };
     runner::prepare_store(&store, &journeys, &settings, "manual", false).unwrap();
     let ended = runner::run(&journeys, &mut driver, Some(&receiver), &mut store, &settings, &Progress::hidden()).await.unwrap();

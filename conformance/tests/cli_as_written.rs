@@ -82,3 +82,49 @@ fn a_defect_the_gateway_misses_is_information_and_con_5_is_an_error() {
     let intended = ffbkit(&["validate", "--color", "never", path(&f)]);
     assert!(String::from_utf8_lossy(&intended.stdout).contains("warning[con-5]"));
 }
+
+/// `ffbkit certify --as-written` end to end (it hung before the engine ran outside tokio's
+/// cooperative budget): the reference vendor's Børge Mogensen reports, IG-conform as
+/// intended, fail intervention-goal-2 as the IG writes it; the finding says both readings
+/// in certify.json, JUnit and HTML; the mode is in the evidence, shown, and a resume in
+/// the other mode is refused.
+#[test]
+fn certify_as_written_fails_the_reference_vendor_on_intervention_goal_2_and_says_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let journeys = dir.path().join("journeys");
+    std::fs::create_dir_all(&journeys).unwrap();
+    std::fs::copy(fixtures().join("../journeys/boerge-mogensen.json"), journeys.join("boerge-mogensen.json")).unwrap();
+    let run = dir.path().join("run");
+    let certify = |extra: &[&str]| {
+        let mut args = vec!["certify", "--journeys", path(&journeys), "--out", path(&run)];
+        args.extend_from_slice(extra);
+        ffbkit(&args)
+    };
+    let intended = certify(&[]);
+    assert_eq!(intended.status.code(), Some(0), "{}", String::from_utf8_lossy(&intended.stdout));
+    let out = certify(&["--as-written"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("fail  {GOAL_2}")), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run.join("certify.json")).unwrap()).unwrap();
+    assert_eq!(json["as_written"], true);
+    let messages: Vec<&str> = json["journeys"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["verdicts"].as_array().unwrap())
+        .filter(|v| v["check"] == GOAL_2 && v["status"] == "fail")
+        .flat_map(|v| v["messages"].as_array().unwrap().iter().filter_map(|m| m.as_str()))
+        .collect();
+    assert!(!messages.is_empty());
+    assert!(messages.iter().all(|m| m.contains("ffbkit says") && m.contains("The gateway as written would say")), "{messages:#?}");
+    let junit = std::fs::read_to_string(run.join("certify.junit.xml")).unwrap();
+    let html = std::fs::read_to_string(run.join("certify.html")).unwrap();
+    assert!(junit.contains("The gateway as written would say") && html.contains("The gateway as written would say"));
+    assert!(html.contains("as written (the IG&#39;s invariants") || html.contains("as written (the IG's invariants"), "mode shown");
+    assert_eq!(ffbkit(&["certify", "verify", path(&run)]).status.code(), Some(0));
+    // Resuming in the intended mode is refused.
+    let resumed = certify(&["--resume"]);
+    assert_eq!(resumed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&resumed.stderr).contains("different --as-written"), "{}", String::from_utf8_lossy(&resumed.stderr));
+}

@@ -24,6 +24,7 @@ fn settings(vendor: &str) -> RunSettings {
         as_written: false,
         interrupt: Default::default(),
         public_url: None,
+        testscript: None,
     }
 }
 
@@ -43,6 +44,15 @@ fn resuming_with_another_vendor_is_a_resume_mismatch_naming_the_setting() {
     assert!(err.to_string().starts_with("cannot resume: the run in the evidence store has a different vendor (\"reference\")"), "{err}");
     // The same settings resume.
     prepare_store(&store, &journeys, &settings("reference"), "http", true).unwrap();
+    // A TestScript the run did not have is a mismatch, named without the script's text.
+    let mut with_script = settings("reference");
+    with_script.testscript = Some(r#"{"resourceType":"TestScript"}"#.into());
+    match prepare_store(&store, &journeys, &with_script, "http", true).unwrap_err() {
+        HarnessError::ResumeMismatch { key, stored, given } => {
+            assert_eq!((key.as_str(), stored.as_str(), given.as_str()), ("--testscript", "none", "a TestScript of 29 bytes"));
+        }
+        other => panic!("expected a resume mismatch, got {other:?}"),
+    }
 }
 
 #[tokio::test]

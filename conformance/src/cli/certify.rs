@@ -9,6 +9,7 @@ use crate::harness::progress::Progress;
 use crate::harness::report;
 use crate::harness::runner::Ended;
 use crate::harness::session::{certify, Options, VendorChoice};
+use crate::harness::testscript;
 use crate::harness::verdict::Status;
 use crate::harness::HarnessError;
 use crate::vendor::Defect;
@@ -101,6 +102,12 @@ pub struct RunArgs {
     /// address (e.g. `http://harness.example:8787`).
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Also run a FHIR TestScript's FHIRPath asserts (e.g. MedCom's
+    /// fixtures/testscripts/TestScript-ffb-encounter-1-7.json) on the reports of the journey
+    /// steps that map its tests (a step's `testscript` field); reported per assert, not part
+    /// of the verdict (docs/testscript.md).
+    #[arg(long, value_name = "FILE")]
+    pub testscript: Option<PathBuf>,
 }
 
 fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
@@ -162,6 +169,13 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
         },
         None => crate::journey::embedded(),
     };
+    let testscript = match &a.testscript {
+        Some(file) => match testscript_of(file, &journeys) {
+            Ok(text) => Some(text),
+            Err(message) => return usage(out, &message),
+        },
+        None => None,
+    };
     let (resume, run_dir) = match a.resume {
         Some(Some(dir)) => (true, dir),
         Some(None) => (true, a.out.clone()),
@@ -175,6 +189,7 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     options.as_written = a.as_written;
     options.listen = a.listen;
     options.public_url = a.public_url.clone();
+    options.testscript = testscript;
     let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();
     let progress = if driver == DriverKind::Manual { Progress::lines() } else { Progress::new(steps) };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -203,6 +218,13 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     for q in r.requirements.iter().filter(|q| matches!(q.status, Status::Fail | Status::Error)) {
         writeln!(out, "  {:<5} {} ({} of {} checks)", q.status.as_str(), q.id, q.failed + q.errors, q.checks)?;
     }
+    for t in &r.testscripts {
+        writeln!(
+            out,
+            "testscript {} on {}: {} pass, {} fail, {} not applicable (reported only, not part of the verdict)",
+            t.script, t.journey, t.pass, t.fail, t.not_applicable
+        )?;
+    }
     writeln!(out, "evidence sha256: {}", r.evidence_sha256)?;
     writeln!(out, "reports: {}, {}, {}", done.written.json.display(), done.written.junit.display(), done.written.html.display())?;
     if done.ended == Ended::Interrupted {
@@ -210,6 +232,26 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
         return Ok(super::EXIT_NOT_FOUND);
     }
     Ok(if r.status == Status::Pass { super::EXIT_OK } else { super::EXIT_NOT_FOUND })
+}
+
+/// Read `--testscript FILE`: its text, when it is a TestScript some journey step maps a test
+/// of; else the usage message. Step names that are not tests of the script are warned about.
+fn testscript_of(file: &std::path::Path, journeys: &[crate::journey::Journey]) -> std::result::Result<String, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("--testscript {}: {e}", file.display()))?;
+    let script = crate::testscript::parse(text.as_bytes()).map_err(|e| format!("--testscript: {}", e.at(file)))?;
+    let suite = crate::harness::runner::suite_of(journeys);
+    let unmapped = testscript::unmapped_tests(&script, &suite);
+    if unmapped.len() == script.test.len() {
+        return Err(format!(
+            "--testscript {}: no journey step maps a test of the script (tests: {}); name them in a step's `testscript` field",
+            file.display(),
+            unmapped.join(", ")
+        ));
+    }
+    for name in testscript::unknown_names(&script, &suite) {
+        eprintln!("ffbkit certify: warning: journey step {name} is not a test of the TestScript");
+    }
+    Ok(text)
 }
 
 fn verify(run_dir: &std::path::Path, out: &mut dyn Write) -> Result<i32> {

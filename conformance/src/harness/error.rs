@@ -104,6 +104,9 @@ pub enum HarnessError {
     /// The reference vendor could not be started.
     #[error(transparent)]
     Vendor(#[from] crate::vendor::ServeError),
+    /// The TestScript of `--testscript` (kept in the evidence store) could not be run.
+    #[error(transparent)]
+    TestScript(#[from] crate::testscript::TestScriptError),
 }
 
 impl HarnessError {

@@ -10,6 +10,8 @@
 //! - [`verdict`]: pass / fail / skip / error, evidence, the summary per requirement id;
 //! - [`requirements`]: the ids a run reports on;
 //! - [`report`]: `certify.json`, `certify.junit.xml`, `certify.html`;
+//! - [`testscript`]: `--testscript`: a TestScript's asserts on the reports of the journey
+//!   steps that map its tests, a section of the reports;
 //! - [`progress`]: a progress bar on a terminal, plain lines otherwise;
 //! - [`driver`]: http (a vendor adapter, also the reference vendor) or manual (a person);
 //! - [`runner`]: journeys, steps, evidence, judging, resume;
@@ -26,6 +28,7 @@ pub mod requirements;
 pub mod runner;
 pub mod session;
 pub mod store;
+pub mod testscript;
 pub mod verdict;
 
 pub use error::HarnessError;

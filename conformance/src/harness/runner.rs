@@ -47,6 +47,9 @@ pub struct RunSettings {
     /// The receiver's base URL as the vendor reaches it (push), when not its bound address
     /// (e.g. listening on 0.0.0.0 behind a host name).
     pub public_url: Option<String>,
+    /// `--testscript`: the TestScript's JSON text, kept in the evidence store and run on
+    /// the reports when the reports are made ([`super::testscript`]).
+    pub testscript: Option<String>,
 }
 
 /// The suite as stored in the evidence store.
@@ -59,7 +62,13 @@ pub fn suite_of(journeys: &[Journey]) -> Vec<SuiteJourney> {
             steps: j
                 .steps
                 .iter()
-                .map(|s| SuiteStep { id: s.id.clone(), date: s.date.to_string(), phase: s.phase.danish().to_string(), deliver: s.deliver })
+                .map(|s| SuiteStep {
+                    id: s.id.clone(),
+                    date: s.date.to_string(),
+                    phase: s.phase.danish().to_string(),
+                    deliver: s.deliver,
+                    testscript: s.testscript.clone(),
+                })
                 .collect(),
         })
         .collect()
@@ -74,6 +83,19 @@ pub fn prepare_store(store: &Store, journeys: &[Journey], settings: &RunSettings
             if stored != now {
                 return Err(HarnessError::ResumeMismatch { key: key.to_string(), stored, given: now.to_string() });
             }
+        }
+        // How reports are judged: a resumed run judges as the run it continues.
+        for (key, now) in [("strict", settings.strict), ("as_written", settings.as_written)] {
+            let stored = store.meta(key)?.unwrap_or_else(|| "false".into());
+            if stored != now.to_string() {
+                return Err(HarnessError::ResumeMismatch { key: format!("--{}", key.replace('_', "-")), stored, given: now.to_string() });
+            }
+        }
+        let script = settings.testscript.as_deref().unwrap_or_default();
+        let stored = store.meta(super::testscript::META_SCRIPT)?.unwrap_or_default();
+        if stored != script {
+            let describe = |s: &str| if s.is_empty() { "none".to_string() } else { format!("a TestScript of {} bytes", s.len()) };
+            return Err(HarnessError::ResumeMismatch { key: "--testscript".into(), stored: describe(&stored), given: describe(script) });
         }
         store.set_meta("resumed_at", &super::clock::utc_now())?;
         return Ok(());
@@ -91,9 +113,11 @@ pub fn prepare_store(store: &Store, journeys: &[Journey], settings: &RunSettings
         ("driver", driver.to_string()),
         ("mode", settings.mode.as_str().to_string()),
         ("strict", settings.strict.to_string()),
+        ("as_written", settings.as_written.to_string()),
         ("started_at", super::clock::utc_now()),
         ("catalog", serde_json::to_string(&catalog)?),
         ("suite", suite),
+        (super::testscript::META_SCRIPT, settings.testscript.clone().unwrap_or_default()),
     ] {
         store.set_meta(k, &v)?;
     }

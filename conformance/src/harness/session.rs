@@ -83,6 +83,9 @@ pub struct Options {
     pub interrupt: Arc<AtomicBool>,
     /// The receiver's URL as the vendor reaches it (default `http://` + the bound address).
     pub public_url: Option<String>,
+    /// `--testscript`: a TestScript's JSON text, run on the reports of the journey steps
+    /// that map its tests ([`super::testscript`]).
+    pub testscript: Option<String>,
 }
 
 impl Options {
@@ -99,6 +102,7 @@ impl Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             interrupt: Arc::new(AtomicBool::new(false)),
             public_url: None,
+            testscript: None,
         }
     }
 }
@@ -155,6 +159,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         as_written: options.as_written,
         interrupt: options.interrupt.clone(),
         public_url: options.public_url.clone(),
+        testscript: options.testscript.clone(),
     };
     runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
 

@@ -161,6 +161,10 @@ pub struct Step {
     /// What the vendor must report for this delivery (`VUM-<journey>-<step>`).
     #[serde(default, skip_serializing_if = "Expect::is_empty")]
     pub expect: Expect,
+    /// The TestScript tests (their id or name) that post this step's report: with
+    /// `ffbkit certify --testscript`, their asserts are judged on it (docs/testscript.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub testscript: Vec<String>,
 }
 
 /// An action on the vendor system. Serializes back to the journey JSON of the action

@@ -39,7 +39,7 @@ impl Default for Options {
 }
 
 /// An assert's outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The assert holds on the report.
@@ -62,10 +62,11 @@ impl Status {
 }
 
 /// Why an assert does not apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Why {
     /// It names a canonical URL of IG 0.9.0 ([`IG_0_9_0_URLS`]).
+    #[serde(rename = "ig_0_9_0_url")]
     Ig090Url,
     /// It uses a variable that could not be resolved.
     UnresolvedVariable,
@@ -79,7 +80,7 @@ pub enum Why {
 }
 
 /// One assert, judged.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssertResult {
     /// The test (its id).
     pub test: String,

@@ -1,7 +1,7 @@
 //! The FHIRPath engine behind the as-written mode: `octofhir-fhirpath` (README,
 //! "Dependencies", says why this one), with the catalog as its terminology for `memberOf`.
 //! The engine is async; a report's invariants are evaluated under a small blocking executor
-//! (`futures::executor::block_on`), so no runtime is needed.
+//! ([`block_on`]), so no runtime is needed, and it is safe to call from inside one.
 
 use super::model::ReportModel;
 use super::spec_fixes::{self, SingletonWhere};
@@ -14,6 +14,15 @@ use octofhir_fhirpath::evaluator::{AsyncNodeEvaluator, EvaluationContext, Evalua
 use octofhir_fhirpath::{Collection, ExpressionNode, FhirPathEngine, FhirPathValue};
 use serde_json::Value;
 use std::sync::Arc;
+
+/// Run one of the engine's futures to completion on this thread. The engine waits on tokio
+/// channels (its VM's `oneshot`), which count against tokio's cooperative budget whenever a
+/// tokio runtime is current: called from a runtime's task (`certify`, `serve`), a budget
+/// spent there made every poll answer "not ready" and `futures::executor::block_on` spun
+/// for ever. `tokio::task::unconstrained` takes the evaluation out of that budget.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    futures::executor::block_on(tokio::task::unconstrained(future))
+}
 
 /// What the engine says of one invariant on one node, read as FHIR reads an invariant:
 /// it holds when the expression evaluates to `true`.
@@ -67,7 +76,7 @@ impl Engine {
         let mut registry = octofhir_fhirpath::create_function_registry();
         registry.register_lazy_function(Arc::new(AllOfEmptyIsTrue::new()));
         registry.register_lazy_function(Arc::new(SingletonWhere::new()));
-        let engine = futures::executor::block_on(FhirPathEngine::new_with_registries(
+        let engine = block_on(FhirPathEngine::new_with_registries(
             Arc::new(spec_fixes::operator_registry()),
             Arc::new(registry),
             Arc::new(ReportModel::default()),
@@ -81,7 +90,7 @@ impl Engine {
     /// report itself) of `report`, with the report as the root (`resolve()` finds the
     /// report's entries). One verdict per pair, in order.
     pub fn evaluate(&self, report: Arc<Value>, checks: &[(&str, &str)]) -> Vec<Verdict> {
-        futures::executor::block_on(async {
+        block_on(async {
             let session = match self.engine.validation_session(report).await {
                 Ok(s) => s,
                 Err(e) => return checks.iter().map(|_| Verdict::Error(e.to_string())).collect(),
@@ -108,7 +117,7 @@ impl Engine {
     /// engine's error. One answer per expression, in order, from one session on `resource`.
     /// For callers that need the values, not a verdict (`ffbkit testscript run`).
     pub fn collect(&self, resource: Arc<Value>, expressions: &[&str]) -> Vec<Result<Vec<Value>, String>> {
-        futures::executor::block_on(async {
+        block_on(async {
             let session = match self.engine.validation_session(resource).await {
                 Ok(s) => s,
                 Err(e) => return expressions.iter().map(|_| Err(e.to_string())).collect(),
@@ -196,6 +205,29 @@ fn read(result: &Collection) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inside a tokio runtime's task the engine's channels draw on the task's cooperative
+    /// budget; once it was spent every later evaluation spun for ever (`certify
+    /// --testscript` and `--as-written` hung). Thousands of evaluations in one task must end.
+    #[test]
+    fn evaluations_inside_a_tokio_task_do_not_spin_on_its_spent_budget() {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            let answers = runtime.block_on(async {
+                let engine = Engine::new(Arc::new(Catalog::embedded().clone())).expect("an engine");
+                let report = Arc::new(serde_json::json!({"resourceType": "Bundle", "type": "collection", "entry": [
+                    {"resource": {"resourceType": "Condition", "id": "c"}}, {"resource": {"resourceType": "Goal", "id": "g"}}]}));
+                (0..300)
+                    .map(|_| engine.collect(report.clone(), &["Bundle.entry.where(resource.ofType(Goal)).resource.id"]))
+                    .filter(|a| a == &vec![Ok(vec![Value::from("g")])])
+                    .count()
+            });
+            let _ = done.send(answers);
+        });
+        let answers = finished.recv_timeout(std::time::Duration::from_secs(120)).expect("300 evaluations end within 120 s");
+        assert_eq!(answers, 300);
+    }
 
     fn verdicts(report: serde_json::Value, checks: &[(&str, &str)]) -> Vec<Verdict> {
         Engine::new(Arc::new(Catalog::embedded().clone())).expect("an engine").evaluate(Arc::new(report), checks)

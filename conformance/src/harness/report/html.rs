@@ -5,6 +5,7 @@
 
 use super::{JourneyReport, RunReport};
 use crate::harness::report::junit::xml_escape as esc;
+use crate::harness::testscript;
 use crate::harness::verdict::{Evidence, Status, Verdict};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -91,6 +92,49 @@ fn journey_verdicts(j: &JourneyReport) -> Vec<&Verdict> {
     j.steps.iter().flat_map(|s| s.verdicts.iter()).chain(&j.verdicts).collect()
 }
 
+/// The `--testscript` sections: the tests and their reports, then every assert.
+fn testscripts(o: &mut String, r: &RunReport) {
+    for t in &r.testscripts {
+        let _ = writeln!(
+            o,
+            r##"<h2 id="ts-{0}">TestScript <code>{1}</code> on <a href="#j-{0}">{0}</a></h2><p>{2} pass, {3} fail, {4} not applicable. {5}</p>"##,
+            esc(&t.journey),
+            esc(&t.script),
+            t.pass,
+            t.fail,
+            t.not_applicable,
+            esc(&t.note)
+        );
+        o.push_str("<table><tr><th>test</th><th>step</th><th>report</th><th>note</th></tr>\n");
+        for m in &t.tests {
+            let report = m.report.map(|id| format!(r##"<a href="#r-{id}">report #{id}</a>"##)).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{report}</td><td>{}</td></tr>",
+                esc(&m.test),
+                esc(m.step.as_deref().unwrap_or("-")),
+                esc(m.note.as_deref().unwrap_or(""))
+            );
+        }
+        o.push_str("</table>\n<table><tr><th>test</th><th>#</th><th>assert</th><th>result</th><th>why / expression</th></tr>\n");
+        for a in &t.asserts {
+            let shown = match a.status {
+                crate::testscript::Status::NotApplicable => r#"<span class="skip">n/a</span>"#.to_string(),
+                _ => status(testscript::certify_status(a)),
+            };
+            let _ = writeln!(
+                o,
+                r#"<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{shown}</td><td><div class="msg">{}</div></td></tr>"#,
+                esc(&a.test),
+                a.action,
+                esc(&a.description),
+                esc(&testscript::explain(a))
+            );
+        }
+        o.push_str("</table>\n");
+    }
+}
+
 /// The report as one self-contained HTML page.
 pub fn render(r: &RunReport) -> String {
     let mut first_bad: BTreeMap<&str, String> = BTreeMap::new();
@@ -122,7 +166,11 @@ pub fn render(r: &RunReport) -> String {
     row(
         &mut o,
         "Validation",
-        if r.strict { "strict (the IG's text-only rules are errors)" } else { "as the gateway (the IG's text-only rules are warnings)" },
+        match (r.strict, r.as_written) {
+            (_, true) => "as written (the IG's invariants as their FHIRPath expressions say, con-5 an error, the text-only rules off)",
+            (true, false) => "strict (the IG's text-only rules are errors)",
+            (false, false) => "as the gateway (the IG's text-only rules are warnings)",
+        },
     );
     row(&mut o, "Tool", &esc(&r.tool));
     row(
@@ -176,6 +224,7 @@ pub fn render(r: &RunReport) -> String {
         );
     }
     o.push_str("</table>\n");
+    testscripts(&mut o, r);
     for (ji, j) in r.journeys.iter().enumerate() {
         let _ = writeln!(o, r#"<h2 id="j-{}">{} — {} {}</h2>"#, esc(&j.id), esc(&j.id), esc(&j.title), badge(j.status));
         if j.attempt > 1 {

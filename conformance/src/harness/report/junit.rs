@@ -1,8 +1,11 @@
 //! `certify.junit.xml`: the run for CI. One test suite `requirements` with a test case per
 //! requirement id, then one suite per journey with a test case per verdict
 //! (`<check> @ <step>`). fail is a `<failure>`, error an `<error>`, skip `<skipped>`.
+//! With `--testscript`, one more suite per journey the script ran on, a test case per
+//! assert (not applicable is `<skipped>` with the reason).
 
 use super::RunReport;
+use crate::harness::testscript;
 use crate::harness::verdict::{Status, Verdict};
 use std::fmt::Write;
 
@@ -76,6 +79,19 @@ pub fn render(report: &RunReport) -> String {
     for j in &report.journeys {
         let cases: Vec<Case> = j.steps.iter().flat_map(|s| s.verdicts.iter()).chain(&j.verdicts).map(|v| verdict_case(&j.id, v)).collect();
         suite(&mut out, &format!("journey {}", j.id), &cases);
+    }
+    for t in &report.testscripts {
+        let cases: Vec<Case> = t
+            .asserts
+            .iter()
+            .map(|a| Case {
+                name: format!("{} #{} {}", a.test, a.action, a.description),
+                class: format!("certify.testscript.{}", t.script),
+                status: testscript::certify_status(a),
+                text: testscript::explain(a),
+            })
+            .collect();
+        suite(&mut out, &format!("testscript {} on journey {} (reported only)", t.script, t.journey), &cases);
     }
     out.push_str("</testsuites>\n");
     out

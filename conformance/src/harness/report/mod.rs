@@ -9,6 +9,7 @@ pub mod junit;
 use super::error::{HarnessError, Result};
 use super::requirements::{known_ids, vum_id};
 use super::store::{Call, Store};
+use super::testscript::ScriptSection;
 use super::verdict::{overall, summarize, RequirementSummary, Status, Verdict};
 use ffbkit_sdk::cpr::mask_in_text;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,9 @@ pub struct SuiteStep {
     /// Whether the vendor reports at the end of the step (only then is it a `VUM-*` check).
     #[serde(default = "yes")]
     pub deliver: bool,
+    /// The TestScript tests whose operation posts this step's report (`--testscript`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub testscript: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -152,6 +156,9 @@ pub struct RunReport {
     pub mode: String,
     /// Validation with the IG's text-only rules as errors.
     pub strict: bool,
+    /// The IG's invariants judged as their expressions are written (`--as-written`).
+    #[serde(default)]
+    pub as_written: bool,
     /// When the run started (UTC).
     pub started_at: String,
     /// When it finished (UTC), when it did.
@@ -176,6 +183,10 @@ pub struct RunReport {
     pub superseded_reports: usize,
     /// Exchanges of superseded attempts.
     pub superseded_calls: usize,
+    /// `--testscript`: the TestScript's asserts on the reports of the journeys that map its
+    /// tests (reported only, not part of `status`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub testscripts: Vec<ScriptSection>,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -268,6 +279,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
         });
     }
     let (superseded_reports, superseded_calls) = store.superseded()?;
+    let testscripts = super::testscript::evaluate(store, &suite)?;
     Ok(RunReport {
         format: "ffbkit-certify/1".into(),
         tool: meta("tool")?,
@@ -276,6 +288,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
         driver: meta("driver")?,
         mode: meta("mode")?,
         strict: meta("strict")? == "true",
+        as_written: meta("as_written")? == "true",
         started_at: meta("started_at")?,
         finished_at: store.meta("finished_at")?,
         ig_package: IG_PACKAGE.into(),
@@ -288,6 +301,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
         journeys,
         superseded_reports,
         superseded_calls,
+        testscripts,
     })
 }
 
@@ -369,6 +383,9 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     if stated.journeys != rebuilt.journeys {
         differences.push("the journeys, steps or verdicts differ from the evidence".into());
     }
+    if stated.testscripts != rebuilt.testscripts {
+        differences.push("the TestScript results differ from the evidence".into());
+    }
     Ok(Verification { stated: stated.evidence_sha256, recomputed: rebuilt.evidence_sha256, differences })
 }
 
@@ -386,12 +403,19 @@ mod tests {
             id: "demo".into(),
             title: "Demo-forløb".into(),
             steps: vec![
-                SuiteStep { id: "henvendelse".into(), date: "2025-03-03".into(), phase: "henvendelse".into(), deliver: true },
+                SuiteStep {
+                    id: "henvendelse".into(),
+                    date: "2025-03-03".into(),
+                    phase: "henvendelse".into(),
+                    deliver: true,
+                    testscript: Vec::new(),
+                },
                 SuiteStep {
                     id: "bestilling".into(),
                     date: "2025-03-10".into(),
                     phase: "sagsvurdering og bestilling".into(),
                     deliver: true,
+                    testscript: Vec::new(),
                 },
             ],
         }];
