@@ -21,6 +21,7 @@ for example in build_report plan_week send_with_outbox; do
     cargo run --quiet --locked -p ffbkit-sdk --example "$example"
 done
 cargo run --quiet --locked -p ffbkit-conformance --example journey_suite
+bash scripts/nightly_job.sh   # the vendor-style nightly job against `ffbkit serve`, run twice
 
 echo "== fuzz the validator (fixed time budget)"
 bash scripts/fuzz.sh
