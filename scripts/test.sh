@@ -30,7 +30,7 @@ echo "== python venv"
 venv="$root/.venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10" pyarrow pandas polars matplotlib
+    "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10" "hypothesis>=6" pyarrow pandas polars matplotlib
 
 echo "== Rust unit tests of the Python package (the tables and CPR modes are the SDK's, tested with it: sdk/tests/dataset.rs)"
 cargo test --quiet --locked -p ffbkit-python --lib
@@ -44,7 +44,9 @@ echo "== pytest"
 cd "$root/bindings/python"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider --doctest-modules --pyargs ffbkit tests
 echo "== stub check (mypy.stubtest)"
-"$venv/bin/python" -m mypy.stubtest ffbkit._ffbkit --ignore-missing-stub
+"$venv/bin/python" -m mypy.stubtest ffbkit._ffbkit ffbkit.codes --ignore-missing-stub
 echo "== analyst example (ffbkit synth -> read_reports -> audit -> analyses -> out/analyst/index.html)"
 cd "$root"
 "$venv/bin/python" examples/analyst_report.py --out "$root/out/analyst"
+echo "== the typed SDK in Python (examples/boerge_mogensen.py: built, planned, validated, audited)"
+"$venv/bin/python" examples/boerge_mogensen.py --out "$root/out/boerge-python"

@@ -6,10 +6,17 @@ use pyo3::prelude::*;
 
 create_exception!(ffbkit, FfbkitError, PyException, "Base class of ffbkit's errors.");
 create_exception!(ffbkit, CatalogError, FfbkitError, "A catalog or CodeSystem file could not be used.");
+create_exception!(
+    ffbkit,
+    DomainError,
+    FfbkitError,
+    "A value the IG forbids was refused (as the Rust SDK refuses it); `.rule` is the rule id it would break."
+);
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FfbkitError", m.py().get_type::<FfbkitError>())?;
     m.add("CatalogError", m.py().get_type::<CatalogError>())?;
+    m.add("DomainError", m.py().get_type::<DomainError>())?;
     Ok(())
 }
 
@@ -44,4 +51,13 @@ pub(crate) fn dataset_error(e: ffbkit_sdk::dataset::DatasetError) -> PyErr {
         e @ DatasetError::NoInput => pyo3::exceptions::PyValueError::new_err(e.to_string()),
         e => FfbkitError::new_err(e.to_string()),
     }
+}
+
+/// `ffbkit.DomainError(message)` with `.rule` set to the rule id (e.g. `GW-BINDING`).
+pub(crate) fn domain_error(rule: &str, message: String) -> PyErr {
+    let err = DomainError::new_err(message);
+    Python::with_gil(|py| {
+        let _ = err.value(py).setattr("rule", rule);
+    });
+    err
 }

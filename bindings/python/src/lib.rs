@@ -1,10 +1,12 @@
 //! Python module `ffbkit._ffbkit`, re-exported by the pure-Python package `ffbkit`.
 //! Names mirror the Rust SDK; conversions of errors to Python exceptions live in one
-//! place ([`errors`]). No domain logic lives here: `read_reports` is
+//! place ([`errors`]). No domain logic lives here (the typed SDK's classes, [`domain`],
+//! wrap the SDK's own types and constructors): `read_reports` is
 //! `ffbkit_sdk::dataset::Dataset::load` with its record batches handed to Python.
 
 mod arrow;
 mod catalog;
+mod domain;
 mod errors;
 mod read;
 mod rules;
@@ -29,6 +31,7 @@ fn _ffbkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate_many, m)?)?;
     m.add_function(wrap_pyfunction!(rules::rules, m)?)?;
+    domain::register(m)?;
     errors::register(m)?;
     Ok(())
 }

@@ -52,8 +52,22 @@ pub enum DomainError {
     #[error("a goal may address only Aktivitet og deltagelse themes (kl-reporting-ffb-intervention-goal-1); {0} is not one")]
     GoalTheme(String),
     /// An invalid date or dateTime (GW-DATETIME).
-    #[error(transparent)]
+    #[error("{0} (GW-DATETIME)")]
     Time(#[from] BadTime),
+}
+
+impl DomainError {
+    /// The rule a report carrying the refused value would break (the id its message names).
+    pub fn rule(&self) -> crate::rules::RuleId {
+        use crate::rules::RuleId;
+        match self {
+            DomainError::Cpr(_) | DomainError::Municipality(_) => RuleId::GwCitizen,
+            DomainError::Id(_) => RuleId::GwId,
+            DomainError::Binding { .. } => RuleId::GwBinding,
+            DomainError::GoalTheme(_) => RuleId::KlInterventionGoal1,
+            DomainError::Time(_) => RuleId::GwDatetime,
+        }
+    }
 }
 
 /// A resource id: a UUID, stable across reports (PROTO-ID-STABLE).
@@ -540,6 +554,36 @@ impl Case {
             care_plans: Vec::new(),
             interventions: Vec::new(),
             follow_ups: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule of a refused value is the one its message names.
+    #[test]
+    fn a_domain_error_names_its_rule_in_its_message() {
+        let day = Date::parse("2025-03-03").expect("a date");
+        let errors = [
+            Cpr::parse("0113504321").err(),
+            Citizen::new(Cpr::parse("0101504321").expect("a CPR"), "Aarhus").err(),
+            Id::parse("42").err(),
+            TargetGroup::new(Maalgruppe::ALL[0], day)
+                .err()
+                .or_else(|| Maalgruppe::ALL.iter().find_map(|m| TargetGroup::new(*m, day).err())),
+            Goal::new(
+                Maaltype::UdvikleFunktionsevne,
+                Funktionsevneniveau::LetNedsatFunktionsevne,
+                &ThemeAssessment::new(Theme::ff(FfTema::Hukommelse).expect("undertema"), day),
+                &[],
+            )
+            .err(),
+            Date::parse("2025-02-30").err().map(DomainError::from),
+        ];
+        for e in errors.into_iter().map(|e| e.expect("refused")) {
+            assert!(e.to_string().contains(e.rule().as_str()), "{e} / {}", e.rule().as_str());
         }
     }
 }

@@ -14,13 +14,14 @@ True
 ['GW-BUNDLE', 'GW-BUNDLE']
 """
 
-from ffbkit import analysis
+from ffbkit import analysis, codes, sdk
 from ffbkit._dataset import Audit, Dataset, ReportError, audit, read_reports
 from ffbkit._table import Table
 from ffbkit._ffbkit import (
     Catalog,
     CatalogError,
     Concept,
+    DomainError,
     FfbkitError,
     Issue,
     ValueSet,
@@ -36,11 +37,14 @@ __all__ = [
     "ReportError",
     "Table",
     "analysis",
+    "codes",
+    "sdk",
     "audit",
     "read_reports",
     "Catalog",
     "CatalogError",
     "Concept",
+    "DomainError",
     "FfbkitError",
     "Issue",
     "ValueSet",
