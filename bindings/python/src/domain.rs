@@ -321,6 +321,21 @@ impl PyCarePlan {
         self.inner.secondary_target_groups = secondary.iter().map(|t| t.inner.id.clone()).collect();
     }
 
+    /// The tilbud delivering it (the SDK's check: one of KLServiceCodesFFB).
+    #[getter]
+    fn tilbud(&self) -> &'static str {
+        self.inner.tilbud.code()
+    }
+
+    /// Set the tilbud; refused as `CarePlan(...)` refuses it.
+    #[setter]
+    fn set_tilbud(&mut self, tilbud: &Bound<'_, PyAny>) -> PyResult<()> {
+        let tilbud = code(tilbud, "Tilbud", Tilbud::from_code)?;
+        d::CarePlan::new(&self.inner.case_number, self.inner.start, tilbud).map_err(refused)?;
+        self.inner.tilbud = tilbud;
+        Ok(())
+    }
+
     /// Add a goal.
     fn add_goal(&mut self, goal: PyRef<'_, PyGoal>) {
         self.inner.goals.push(goal.inner.id.clone());
@@ -479,6 +494,39 @@ impl PyCase {
         json(py, &ffbkit_sdk::builder::to_value(&report))
     }
 
+    /// Change what is granted under `old_plan` on `day` as VUM and the IG want it
+    /// (PROTO-NEW-GATHERING), by the SDK's `planner::change_grant_with_ids`: the old plan
+    /// and its ydelser end that day, a new care plan (a copy of the old one) and a new
+    /// information gathering (the latest one's themes and evaluation) are added to the case
+    /// and returned as `(plan, gathering)`; change the new plan (tilbud, target groups,
+    /// goals) and add its ydelser. Give the new ids from your own keys to keep them stable.
+    #[pyo3(signature = (old_plan, day, new_plan_id = None, new_gathering_id = None))]
+    fn change_grant(
+        &mut self,
+        py: Python<'_>,
+        old_plan: &Bound<'_, PyCarePlan>,
+        day: &str,
+        new_plan_id: Option<&str>,
+        new_gathering_id: Option<&str>,
+    ) -> PyResult<(Py<PyCarePlan>, Py<PyGathering>)> {
+        let old = old_plan.borrow().inner.id.clone();
+        if !self.parts.iter().any(|p| p.bind(py).is(old_plan)) {
+            return Err(pyo3::exceptions::PyValueError::new_err("the care plan is not part of this case (Case.add it first)"));
+        }
+        let (plan_id, gathering_id) = (id_or_random(new_plan_id)?, id_or_random(new_gathering_id)?);
+        let mut case = self.case(py)?;
+        let made = ffbkit_sdk::planner::change_grant_with_ids(&mut case, &old, date(day)?, plan_id, gathering_id.clone(), |_| {})
+            .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("the care plan is not part of this case"))?;
+        self.write_back(py, &case)?;
+        let missing = || errors::FfbkitError::new_err("change_grant made no new plan or gathering");
+        let plan = Py::new(py, PyCarePlan { inner: case.care_plans.iter().find(|p| p.id == made).cloned().ok_or_else(missing)? })?;
+        let gathering =
+            Py::new(py, PyGathering { inner: case.gatherings.iter().find(|g| g.id == gathering_id).cloned().ok_or_else(missing)? })?;
+        self.parts.push(plan.clone_ref(py).into_any());
+        self.parts.push(gathering.clone_ref(py).into_any());
+        Ok((plan, gathering))
+    }
+
     /// `to_report` as the JSON bytes to send.
     fn to_report_bytes<'py>(&self, py: Python<'py>, timestamp: &str) -> PyResult<Bound<'py, PyBytes>> {
         let report = ffbkit_sdk::builder::ReportBuilder::new(&self.case(py)?, date_time(timestamp)?).all().build();
@@ -514,6 +562,36 @@ impl PyCase {
             }
         }
         Ok(case)
+    }
+}
+
+impl PyCase {
+    /// After an SDK operation on [`PyCase::case`]'s copy: every part takes the state of the
+    /// entity with its id in `case` (the operation's logic stays in the SDK).
+    fn write_back(&self, py: Python<'_>, case: &d::Case) -> PyResult<()> {
+        fn find<'a, T>(all: &'a [T], id: &Id, id_of: fn(&T) -> &Id) -> Option<&'a T> {
+            all.iter().find(|x| id_of(x) == id)
+        }
+        for p in &self.parts {
+            let p = p.bind(py);
+            if let Ok(x) = p.downcast::<PyCarePlan>() {
+                let mut x = x.borrow_mut();
+                if let Some(v) = find(&case.care_plans, &x.inner.id, |v| &v.id) {
+                    x.inner = v.clone();
+                }
+            } else if let Ok(x) = p.downcast::<PyIntervention>() {
+                let mut x = x.borrow_mut();
+                if let Some(v) = find(&case.interventions, &x.inner.id, |v| &v.id) {
+                    x.inner = v.clone();
+                }
+            } else if let Ok(x) = p.downcast::<PyGathering>() {
+                let mut x = x.borrow_mut();
+                if let Some(v) = find(&case.gatherings, &x.inner.id, |v| &v.id) {
+                    x.inner = v.clone();
+                }
+            }
+        }
+        Ok(())
     }
 }
 

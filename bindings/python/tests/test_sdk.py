@@ -157,3 +157,43 @@ def test_whatever_the_constructors_accept_builds_a_valid_report(themes, ff, tilb
     case.add(request, gathering, *ad, *ffs, group, goal, evaluation, plan, *interventions)
     report = case.to_report(f"{day}T23:59:00+02:00")
     assert errors(report) == [], [(i.rule, i.message) for i in errors(report)]
+
+
+def test_a_changed_grant_makes_a_new_gathering_and_plan_as_the_rust_sdk_does(tmp_path):
+    day = "2025-05-29"
+    case = sdk.Case(sdk.Citizen("0101504321", MUNICIPALITY))
+    request = sdk.ServiceRequest("SAG-9")
+    theme = sdk.ThemeAssessment.ad(AdTema.KoebeInd, Funktionsevneniveau.SvaertNedsatFunktionsevne, day)
+    evaluation = sdk.SupportEvaluation(Stoettebehov.LetStoettebehov, f"{day}T11:00:00+02:00")
+    gathering = sdk.InformationGathering(request, f"{day}T10:00:00+02:00", [theme], completed=True, evaluation=evaluation)
+    group = sdk.TargetGroup(Maalgruppe.Angst, day)
+    dag = sdk.CarePlan("SAG-9", day, Tilbud.AktivitetsOgSamvaerstilbud)
+    dag.target_groups(group)
+    dag.evaluated(evaluation)
+    dag.follow_up = "2025-08-29"
+    social = sdk.Intervention(dag, Ydelse.SocialAktivitet, day, f"{day}T12:00:00+02:00")
+    case.add(request, theme, evaluation, gathering, group, dag, social)
+    planner = sdk.Planner()
+    first = planner.plan_day(case, day)
+    new_plan, new_gathering = case.change_grant(
+        dag, "2025-06-10", new_plan_id=sdk.derived_id(["t", "plan"]), new_gathering_id=sdk.derived_id(["t", "sagsoplysning"])
+    )
+    assert (new_plan.id, new_gathering.id) == (sdk.derived_id(["t", "plan"]), sdk.derived_id(["t", "sagsoplysning"]))
+    with pytest.raises(ffbkit.DomainError) as refused:
+        new_plan.tilbud = Ydelse.SocialAktivitet
+    assert refused.value.rule == "GW-BINDING"
+    new_plan.tilbud = Tilbud.BeskyttetBeskaeftigelsestilbud
+    case.add(sdk.Intervention(new_plan, Ydelse.ProduktionOgVaerksted, "2025-06-10", "2025-06-10T12:00:00+02:00"))
+    report = planner.plan_day(case, "2025-06-10")
+    assert errors(report) == []
+    by_id = {e["resource"]["id"]: e["resource"] for e in report["entry"]}
+    # The old plan and its ydelse end that day; the new plan and gathering have new ids.
+    assert by_id[dag.id]["status"] == "completed" and by_id[social.id]["status"] == "completed"
+    assert by_id[new_plan.id]["status"] == "active" and new_gathering.id in by_id
+    assert dag.follow_up is None and new_plan.tilbud == Tilbud.BeskyttetBeskaeftigelsestilbud.value
+    stream = tmp_path / "s.ndjson"
+    stream.write_text("".join(json.dumps(r) + "\n" for r in (first, report)))
+    proto = [f for f in ffbkit.audit(stream).findings.to_pylist() if f["rule"].startswith("PROTO") and f["severity"] == "error"]
+    assert proto == [], "PROTO-NEW-GATHERING and the other protocol rules hold"
+    with pytest.raises(ValueError):
+        case.change_grant(sdk.CarePlan("SAG-9", day, Tilbud.AktivitetsOgSamvaerstilbud), "2025-06-11")
