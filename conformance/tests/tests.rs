@@ -5,6 +5,7 @@ mod certify_mutation;
 mod certify_openapi;
 mod certify_reference;
 mod certify_resume;
+mod certify_sign;
 mod certify_testscript;
 mod certify_wiremock;
 mod cli_as_written;

@@ -104,6 +104,9 @@ pub enum HarnessError {
     /// The reference vendor could not be started.
     #[error(transparent)]
     Vendor(#[from] crate::vendor::ServeError),
+    /// A key or signature file (`--sign`) could not be read or written.
+    #[error(transparent)]
+    Signature(#[from] super::signature::SignatureError),
     /// The TestScript of `--testscript` (kept in the evidence store) could not be run.
     #[error(transparent)]
     TestScript(#[from] crate::testscript::TestScriptError),

@@ -15,7 +15,9 @@
 //! - [`progress`]: a progress bar on a terminal, plain lines otherwise;
 //! - [`driver`]: http (a vendor adapter, also the reference vendor) or manual (a person);
 //! - [`runner`]: journeys, steps, evidence, judging, resume;
-//! - [`session`]: one `ffbkit certify` session end to end.
+//! - [`session`]: one `ffbkit certify` session end to end;
+//! - [`signature`]: `--sign`: an Ed25519 signature over `certify.json` (keys, signing,
+//!   checking), a layer on top of the evidence hash.
 
 pub mod adapter;
 pub mod clock;
@@ -27,6 +29,7 @@ pub mod report;
 pub mod requirements;
 pub mod runner;
 pub mod session;
+pub mod signature;
 pub mod store;
 pub mod testscript;
 pub mod verdict;

@@ -18,6 +18,7 @@ use super::error::{HarnessError, Result};
 use super::progress::Progress;
 use super::report::{self, RunReport, Written};
 use super::runner::{self, Ended, RunSettings};
+use super::signature::{PrivateKey, Signer};
 use super::store::Store;
 use crate::journey::Journey;
 use crate::receiver::{ReceiverConfig, RunningReceiver};
@@ -86,6 +87,9 @@ pub struct Options {
     /// `--testscript`: a TestScript's JSON text, run on the reports of the journey steps
     /// that map its tests ([`super::testscript`]).
     pub testscript: Option<String>,
+    /// `--sign`: sign `certify.json` with this key (`certify.json.sig`,
+    /// [`super::signature`]); `certify.json` names the key's fingerprint.
+    pub sign: Option<PrivateKey>,
 }
 
 impl Options {
@@ -103,6 +107,7 @@ impl Options {
             interrupt: Arc::new(AtomicBool::new(false)),
             public_url: None,
             testscript: None,
+            sign: None,
         }
     }
 }
@@ -200,7 +205,17 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     }
     let ended = ended?;
     progress.finish();
-    let report = report::collect(&store)?;
-    let written = report::write_all(&report, dir)?;
+    let mut report = report::collect(&store)?;
+    report.signer = options.sign.as_ref().map(Signer::of);
+    let mut written = report::write_all(&report, dir)?;
+    if let Some(key) = &options.sign {
+        written.signature = Some(key.sign_run(dir)?);
+    } else {
+        // A signature of an earlier run (a resume without --sign) no longer holds.
+        let stale = dir.join(super::signature::SIGNATURE_FILE);
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(HarnessError::io("remove", &stale))?;
+        }
+    }
     Ok(Done { report, written, ended })
 }
