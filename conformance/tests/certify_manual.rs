@@ -105,6 +105,7 @@ async fn a_person_guided_session_is_judged_like_an_automatic_one() {
         interrupt: Arc::new(AtomicBool::new(false)),
         public_url: None,
         testscript: None,
+        gateway_token: None,
     };
     runner::prepare_store(&store, &journeys, &settings, "manual", false).unwrap();
     let ended = runner::run(&journeys, &mut driver, Some(&receiver), &mut store, &settings, &Progress::hidden()).await.unwrap();

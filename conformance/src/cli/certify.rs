@@ -9,7 +9,8 @@ use crate::harness::driver::Mode;
 use crate::harness::progress::Progress;
 use crate::harness::report;
 use crate::harness::runner::Ended;
-use crate::harness::session::{certify, Options, VendorChoice};
+use crate::harness::secret::Secret;
+use crate::harness::session::{certify, Options, ReceiverToken, VendorChoice};
 use crate::harness::signature::{self, PrivateKey, PublicKey};
 use crate::harness::testscript;
 use crate::harness::verdict::Status;
@@ -130,6 +131,17 @@ pub struct RunArgs {
     /// certify.json and the HTML name the key's fingerprint.
     #[arg(long, value_name = "KEYFILE")]
     pub sign: Option<PathBuf>,
+    /// Push mode: the bearer token the in-process receiver requires, read from FILE
+    /// (default: a random token per session, handed to the vendor in /reset).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["receiver_token", "open_receiver"])]
+    pub receiver_token_file: Option<PathBuf>,
+    /// Push mode: the receiver's bearer token itself (visible in the process list; prefer
+    /// --receiver-token-file or the environment variable).
+    #[arg(long, value_name = "TOKEN", env = "FFBKIT_RECEIVER_TOKEN", hide_env_values = true, conflicts_with = "open_receiver")]
+    pub receiver_token: Option<String>,
+    /// Push mode: no token at the receiver (for a vendor system that cannot send one).
+    #[arg(long)]
+    pub open_receiver: bool,
 }
 
 fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
@@ -207,6 +219,18 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
         },
         None => None,
     };
+    let receiver_token = match (&a.receiver_token_file, &a.receiver_token, a.open_receiver) {
+        (_, _, true) => ReceiverToken::Open,
+        (Some(file), _, _) => match Secret::read_file(file) {
+            Ok(t) => ReceiverToken::Given(t),
+            Err(e) => return usage(out, &format!("--receiver-token-file: {e}")),
+        },
+        (None, Some(t), _) => match Secret::new(t.as_str(), "of --receiver-token") {
+            Ok(t) => ReceiverToken::Given(t),
+            Err(e) => return usage(out, &e.to_string()),
+        },
+        (None, None, false) => ReceiverToken::Generated,
+    };
     let (resume, run_dir) = match a.resume {
         Some(Some(dir)) => (true, dir),
         Some(None) => (true, a.out.clone()),
@@ -222,6 +246,7 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     options.public_url = a.public_url.clone();
     options.testscript = testscript;
     options.sign = sign;
+    options.receiver_token = receiver_token;
     let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();
     let progress = if driver == DriverKind::Manual { Progress::lines() } else { Progress::new(steps) };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;

@@ -118,7 +118,12 @@ impl AdapterClient {
     /// when `gateway` is none.
     pub async fn reset(&self, run: &str, gateway: Option<&str>, token: Option<&str>) -> (Exchange, Result<(), AdapterError>) {
         let body = json!({"run": run, "gateway": gateway, "token": token});
-        let (ex, res) = self.send("POST", "/reset", Some(body)).await;
+        let (mut ex, res) = self.send("POST", "/reset", Some(body)).await;
+        if let Some(t) = token {
+            // The evidence keeps the exchange, not the token.
+            let shown = super::secret::Secret::new(t, "").map(|s| s.fingerprint()).unwrap_or_default();
+            ex.request = json!({"run": run, "gateway": gateway, "token": format!("(a bearer token, {shown}, not recorded)")}).to_string();
+        }
         let res = res.and_then(|(status, body)| expect_status(&ex.endpoint, status, &body, &[200, 204]));
         (ex, res)
     }

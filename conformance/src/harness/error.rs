@@ -107,6 +107,9 @@ pub enum HarnessError {
     /// A key or signature file (`--sign`) could not be read or written.
     #[error(transparent)]
     Signature(#[from] super::signature::SignatureError),
+    /// A token could not be made or read.
+    #[error(transparent)]
+    Secret(#[from] super::secret::SecretError),
     /// The TestScript of `--testscript` (kept in the evidence store) could not be run.
     #[error(transparent)]
     TestScript(#[from] crate::testscript::TestScriptError),

@@ -18,6 +18,7 @@ use super::error::{HarnessError, Result};
 use super::progress::Progress;
 use super::report::{self, RunReport, Written};
 use super::runner::{self, Ended, RunSettings};
+use super::secret::Secret;
 use super::signature::{PrivateKey, Signer};
 use super::store::Store;
 use crate::journey::Journey;
@@ -61,6 +62,20 @@ impl VendorChoice {
     }
 }
 
+/// The bearer token the in-process receiver requires (push mode).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReceiverToken {
+    /// A random token for this session (the default), handed to the vendor in `/reset`
+    /// and shown to the operator of the manual driver.
+    #[default]
+    Generated,
+    /// This token (`--receiver-token-file`, `--receiver-token`), e.g. one a vendor's test
+    /// system is configured with.
+    Given(Secret),
+    /// No token: the receiver takes every report (`--open-receiver`).
+    Open,
+}
+
 /// A session's options.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -90,6 +105,8 @@ pub struct Options {
     /// `--sign`: sign `certify.json` with this key (`certify.json.sig`,
     /// [`super::signature`]); `certify.json` names the key's fingerprint.
     pub sign: Option<PrivateKey>,
+    /// The receiver's bearer token (push mode).
+    pub receiver_token: ReceiverToken,
 }
 
 impl Options {
@@ -108,6 +125,7 @@ impl Options {
             public_url: None,
             testscript: None,
             sign: None,
+            receiver_token: ReceiverToken::Generated,
         }
     }
 }
@@ -155,6 +173,11 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     }
     let mut store = if options.resume { Store::open_existing(dir)? } else { Store::open(dir)? };
     let run = if options.resume { store.meta("run")?.unwrap_or_else(run_id) } else { run_id() };
+    let gateway_token = match (&options.receiver_token, options.mode) {
+        (_, Mode::Pull) | (ReceiverToken::Open, _) => None,
+        (ReceiverToken::Generated, Mode::Push) => Some(Secret::generate()?),
+        (ReceiverToken::Given(t), Mode::Push) => Some(t.clone()),
+    };
     let settings = RunSettings {
         run,
         vendor: options.vendor.label(),
@@ -165,6 +188,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         interrupt: options.interrupt.clone(),
         public_url: options.public_url.clone(),
         testscript: options.testscript.clone(),
+        gateway_token: gateway_token.clone(),
     };
     runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
 
@@ -172,6 +196,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         Mode::Push => {
             let mut config = ReceiverConfig::new(options.listen, receiver_dir.clone());
             config.as_written = options.as_written;
+            config.token = gateway_token.as_ref().map(|t| t.expose().to_string());
             Some(RunningReceiver::start(config).await?)
         }
         Mode::Pull => None,
@@ -195,6 +220,15 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
             "the receiver takes reports at {}/fhir/Bundle",
             options.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url())
         ));
+        match (&options.receiver_token, &gateway_token) {
+            // The operator must configure the vendor's system with it: shown on this
+            // terminal only (it is valid for this session alone).
+            (ReceiverToken::Generated, Some(t)) => {
+                progress.line(&format!("with the header `Authorization: Bearer {}` (a token for this session)", t.expose()))
+            }
+            (_, Some(t)) => progress.line(&format!("with the bearer token you gave ({})", t.fingerprint())),
+            _ => progress.line("without a token (--open-receiver)"),
+        }
     }
     let ended = runner::run(&journeys, &mut driver, receiver.as_ref(), &mut store, &settings, progress).await;
     if let Some(r) = receiver {
