@@ -126,3 +126,97 @@ fn certify_tokens_receiver_token_options_on_the_command_line() {
     assert_eq!(run(&["--receiver-token", "two words"]), 2);
     assert_eq!(run(&["--receiver-token-file", file.to_str().unwrap(), "--open-receiver"]), 2, "conflicting options");
 }
+
+/// `ffbkit vendor --require-token-file` as a process; its URL from the first line it prints.
+struct VendorProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl VendorProcess {
+    fn start(token_file: &std::path::Path) -> VendorProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+            .args(["vendor", "--listen", "127.0.0.1:0", "--require-token-file"])
+            .arg(token_file)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert!(line.contains("requiring a bearer token (sha256:"), "{line}");
+        let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_end_matches(',').to_string();
+        VendorProcess { child, url }
+    }
+}
+
+impl Drop for VendorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn certify_tokens_an_adapter_that_requires_a_token_passes_only_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "adapter-token-4711";
+    let token_file = dir.path().join("adapter-token");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let vendor = VendorProcess::start(&token_file);
+    let journeys = dir.path().join("journeys");
+    std::fs::create_dir_all(&journeys).unwrap();
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/journeys/boerge-mogensen.json"), journeys.join("b.json")).unwrap();
+    let certify = |out: &str, extra: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+            .args(["certify", "--vendor", &vendor.url, "--journeys", journeys.to_str().unwrap(), "--timeout", "10", "--out"])
+            .arg(dir.path().join(out))
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert!(!text.contains(token), "the token is never printed: {text}");
+        (o.status.code(), text)
+    };
+    // With the token: the reference vendor passes, push and pull.
+    let (code, text) = certify("with", &["--adapter-token-file", token_file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = certify("with-pull", &["--adapter-token-file", token_file.to_str().unwrap(), "--mode", "pull"]);
+    assert_eq!(code, Some(0), "{text}");
+    // Without it (or with another): every step is an error, exit 1.
+    for (out, extra) in [("without", vec![]), ("wrong", vec!["--adapter-token", "not-the-token"])] {
+        let (code, text) = certify(out, &extra);
+        assert_eq!(code, Some(1), "{out}: {text}");
+        let json: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join(out).join("certify.json")).unwrap()).unwrap();
+        let steps = json["journeys"][0]["steps"].as_array().unwrap();
+        assert!(steps.iter().all(|s| s["outcome"] == "error"), "{out}: {steps:#?}");
+        assert!(steps[0]["messages"].to_string().contains("401"), "{out}: {}", steps[0]["messages"]);
+    }
+    for out in ["with", "with-pull", "without", "wrong"] {
+        for f in ["certify.json", "certify.html", "certify.junit.xml"] {
+            assert!(!std::fs::read_to_string(dir.path().join(out).join(f)).unwrap().contains(token));
+        }
+    }
+}
+
+#[test]
+fn certify_tokens_adapter_credential_options_are_checked_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let cli = |args: &[&str]| {
+        let mut argv = vec!["ffbkit", "certify", "--out", out.to_str().unwrap()];
+        argv.extend_from_slice(args);
+        ffbkit_conformance::cli::run(argv)
+    };
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n").unwrap();
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "no pem here\n").unwrap();
+    let url = "http://127.0.0.1:9";
+    assert_eq!(cli(&["--vendor", url, "--adapter-cert", garbage.to_str().unwrap()]), 2, "a client certificate without a key");
+    assert_eq!(cli(&["--vendor", url, "--adapter-ca", empty.to_str().unwrap()]), 2, "no CA certificate in the file");
+    assert_eq!(cli(&["--vendor", url, "--adapter-cert", dir.path().join("absent.pem").to_str().unwrap()]), 2);
+    assert_eq!(cli(&["--vendor", url, "--adapter-token-file", empty.to_str().unwrap(), "--adapter-token", "x"]), 2, "one of the two");
+    assert_eq!(cli(&["--vendor", "reference", "--adapter-token", "x"]), 2, "the built-in vendor takes no adapter credentials");
+    assert!(!out.exists(), "nothing ran");
+}

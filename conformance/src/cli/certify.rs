@@ -5,6 +5,7 @@
 //! makes a signing key. Exit codes: 0 the vendor passes (verify: matches), 1 it fails or
 //! errs or the run was interrupted (verify: does not match), 2 usage error.
 
+use crate::harness::adapter::{AdapterClient, AdapterCredentials};
 use crate::harness::driver::Mode;
 use crate::harness::progress::Progress;
 use crate::harness::report;
@@ -142,6 +143,21 @@ pub struct RunArgs {
     /// Push mode: no token at the receiver (for a vendor system that cannot send one).
     #[arg(long)]
     pub open_receiver: bool,
+    /// Send `Authorization: Bearer TOKEN` on every call to the vendor's test adapter, the
+    /// token read from FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "adapter_token")]
+    pub adapter_token_file: Option<PathBuf>,
+    /// The adapter's bearer token itself (visible in the process list; prefer
+    /// --adapter-token-file or the environment variable).
+    #[arg(long, value_name = "TOKEN", env = "FFBKIT_ADAPTER_TOKEN", hide_env_values = true)]
+    pub adapter_token: Option<String>,
+    /// A TLS client certificate for the adapter (mutual TLS): a PEM file holding the
+    /// certificate chain and its private key.
+    #[arg(long, value_name = "PEM")]
+    pub adapter_cert: Option<PathBuf>,
+    /// Extra trusted root certificate(s) (PEM) for an https:// adapter, e.g. a test CA.
+    #[arg(long, value_name = "PEM")]
+    pub adapter_ca: Option<PathBuf>,
 }
 
 fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
@@ -231,6 +247,27 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
         },
         (None, None, false) => ReceiverToken::Generated,
     };
+    let adapter = match adapter_credentials(&a) {
+        Ok(c) => c,
+        Err(message) => return usage(out, &message),
+    };
+    let has_adapter_credentials = adapter.token.is_some() || adapter.client_identity_pem.is_some() || adapter.ca_pem.is_some();
+    if has_adapter_credentials {
+        match &vendor {
+            VendorChoice::Http(url) => {
+                // A certificate that cannot be used is a usage error before anything runs.
+                if let Err(e) = AdapterClient::with_credentials(url, timeout, &adapter) {
+                    return usage(out, &format!("{:#}", anyhow::Error::from(e)));
+                }
+            }
+            _ => {
+                return usage(
+                    out,
+                    "--adapter-token(-file), --adapter-cert and --adapter-ca apply to a vendor adapter URL (--vendor http://…)",
+                )
+            }
+        }
+    }
     let (resume, run_dir) = match a.resume {
         Some(Some(dir)) => (true, dir),
         Some(None) => (true, a.out.clone()),
@@ -247,6 +284,7 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     options.testscript = testscript;
     options.sign = sign;
     options.receiver_token = receiver_token;
+    options.adapter = adapter;
     let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();
     let progress = if driver == DriverKind::Manual { Progress::lines() } else { Progress::new(steps) };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -292,6 +330,24 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
         return Ok(super::EXIT_NOT_FOUND);
     }
     Ok(if r.status == Status::Pass { super::EXIT_OK } else { super::EXIT_NOT_FOUND })
+}
+
+/// The adapter credentials of `--adapter-token(-file)`, `--adapter-cert`, `--adapter-ca`;
+/// else the usage message.
+fn adapter_credentials(a: &RunArgs) -> std::result::Result<AdapterCredentials, String> {
+    let token = match (&a.adapter_token_file, &a.adapter_token) {
+        (Some(file), _) => Some(Secret::read_file(file).map_err(|e| format!("--adapter-token-file: {e}"))?),
+        (None, Some(t)) => Some(Secret::new(t.as_str(), "of --adapter-token").map_err(|e| e.to_string())?),
+        (None, None) => None,
+    };
+    let read = |flag: &str, p: &Option<PathBuf>| -> std::result::Result<Option<Vec<u8>>, String> {
+        p.as_ref().map(|p| std::fs::read(p).map_err(|e| format!("{flag} {}: {e}", p.display()))).transpose()
+    };
+    Ok(AdapterCredentials {
+        token,
+        client_identity_pem: read("--adapter-cert", &a.adapter_cert)?,
+        ca_pem: read("--adapter-ca", &a.adapter_ca)?,
+    })
 }
 
 /// Read `--testscript FILE`: its text, when it is a TestScript some journey step maps a test

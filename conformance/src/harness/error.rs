@@ -36,6 +36,14 @@ pub enum HarnessError {
         #[source]
         source: reqwest::Error,
     },
+    /// A credential for the vendor adapter cannot be used (`--adapter-cert`, `--adapter-ca`).
+    #[error("cannot use {what} for the vendor adapter: {reason}")]
+    AdapterCredentials {
+        /// `the client certificate` or `the CA certificates`.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// A resumed run does not match the run in the evidence store (another vendor, mode or
     /// suite).
     #[error("cannot resume: the run in the evidence store has a different {key} ({stored:?}); resume with the same vendor, mode and journeys, or start a new run")]

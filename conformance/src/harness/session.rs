@@ -12,7 +12,7 @@
 //! # Ok(()) }
 //! ```
 
-use super::adapter::AdapterClient;
+use super::adapter::{AdapterClient, AdapterCredentials};
 use super::driver::{Driver, HttpDriver, ManualDriver, Mode};
 use super::error::{HarnessError, Result};
 use super::progress::Progress;
@@ -107,6 +107,8 @@ pub struct Options {
     pub sign: Option<PrivateKey>,
     /// The receiver's bearer token (push mode).
     pub receiver_token: ReceiverToken,
+    /// How the harness authenticates to a vendor's test adapter (`VendorChoice::Http`).
+    pub adapter: AdapterCredentials,
 }
 
 impl Options {
@@ -126,6 +128,7 @@ impl Options {
             testscript: None,
             sign: None,
             receiver_token: ReceiverToken::Generated,
+            adapter: AdapterCredentials::default(),
         }
     }
 }
@@ -209,7 +212,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
             reference = Some(adapter);
             Driver::Http(HttpDriver::new(client))
         }
-        VendorChoice::Http(url) => Driver::Http(HttpDriver::new(AdapterClient::new(url, options.timeout)?)),
+        VendorChoice::Http(url) => Driver::Http(HttpDriver::new(AdapterClient::with_credentials(url, options.timeout, &options.adapter)?)),
         VendorChoice::Manual(_) => Driver::Manual(ManualDriver::stdio(options.timeout)),
     };
     if let Err(e) = driver.check().await {
