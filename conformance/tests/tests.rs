@@ -7,6 +7,7 @@ mod certify_reference;
 mod certify_resume;
 mod certify_sign;
 mod certify_testscript;
+mod certify_tls;
 mod certify_tokens;
 mod certify_wiremock;
 mod cli_as_written;
