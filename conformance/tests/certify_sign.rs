@@ -96,6 +96,9 @@ fn certify_sign_a_signed_run_verifies_and_tampering_or_another_key_does_not() {
     let v = ffbkit(&["certify", "verify", s(&run), "--pubkey", s(&public)]);
     assert_eq!(v.status.code(), Some(1), "{}", text(&v));
     assert!(text(&v).contains("signature MISSING"), "{}", text(&v));
+    let v = ffbkit(&["certify", "verify", s(&run)]);
+    assert_eq!(v.status.code(), Some(0), "without --pubkey the evidence decides");
+    assert!(text(&v).contains(&format!("names signer {fingerprint} (certify.json.sig is missing)")), "{}", text(&v));
 }
 
 #[test]

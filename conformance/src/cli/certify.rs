@@ -418,7 +418,10 @@ fn verify(run_dir: &std::path::Path, pubkey: Option<&std::path::Path>, out: &mut
                     s.algorithm, s.fingerprint
                 )?,
                 Some(Err(e)) => writeln!(out, "signature: unreadable ({e}), not checked")?,
-                None => writeln!(out, "signature: none")?,
+                None => match signature::stated_signer(run_dir) {
+                    Some(fp) => writeln!(out, "signature: none, though certify.json names signer {fp} (certify.json.sig is missing)")?,
+                    None => writeln!(out, "signature: none")?,
+                },
             }
             true
         }

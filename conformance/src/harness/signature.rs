@@ -384,6 +384,17 @@ pub fn read_signature(dir: &Path) -> Option<Result<SignatureFile, String>> {
     Some(serde_json::from_str(&text).map_err(|e| format!("{} is not a signature file: {e}", path.display())))
 }
 
+fn signer_in(certificate: &[u8]) -> Option<String> {
+    serde_json::from_slice::<serde_json::Value>(certificate)
+        .ok()
+        .and_then(|v| v.pointer("/signer/fingerprint").and_then(|f| f.as_str()).map(str::to_string))
+}
+
+/// The signer `RUN_DIR/certify.json` names (its `signer.fingerprint`), unchecked.
+pub fn stated_signer(dir: &Path) -> Option<String> {
+    std::fs::read(dir.join(super::report::JSON_FILE)).ok().and_then(|b| signer_in(&b))
+}
+
 /// Check `RUN_DIR/certify.json.sig` against the exact bytes of `RUN_DIR/certify.json` with
 /// the trusted `key`. An unreadable `certify.json` is an error; everything about the
 /// signature is a [`Checked`].
@@ -414,10 +425,7 @@ pub fn check(dir: &Path, key: &PublicKey) -> Result<Checked, SignatureError> {
     if key.key.verify_strict(&bytes, &Signature::from_bytes(&raw)).is_err() {
         return Ok(Checked::Invalid { fingerprint: trusted });
     }
-    let stated = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .and_then(|v| v.pointer("/signer/fingerprint").and_then(|f| f.as_str()).map(str::to_string))
-        .unwrap_or_else(|| "none".into());
+    let stated = signer_in(&bytes).unwrap_or_else(|| "none".into());
     if stated != trusted {
         return Ok(Checked::SignerMismatch { trusted, stated });
     }
