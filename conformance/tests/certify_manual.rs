@@ -1,13 +1,15 @@
 //! The manual driver: the harness shows each step to an operator in plain Danish and waits
 //! for the vendor's reports at the receiver. Here the "operator" is a task that reads the
 //! prompts and does each step on the reference vendor's system (through its adapter, as a
-//! person would in the UI), which pushes to the harness's receiver over loopback.
+//! person would in the UI), which pushes to the harness's receiver over loopback, with the
+//! receiver's bearer token the operator was given.
 
 use ffbkit_conformance::harness::adapter::AdapterClient;
 use ffbkit_conformance::harness::driver::{Driver, ManualDriver, Mode};
 use ffbkit_conformance::harness::progress::Progress;
 use ffbkit_conformance::harness::report;
 use ffbkit_conformance::harness::runner::{self, Ended, RunSettings};
+use ffbkit_conformance::harness::secret::Secret;
 use ffbkit_conformance::harness::store::Store;
 use ffbkit_conformance::harness::verdict::Status;
 use ffbkit_conformance::journey::{self, describe, Journey};
@@ -42,6 +44,7 @@ async fn operator(
     journeys: Vec<Journey>,
     vendor_url: String,
     gateway: String,
+    token: String,
     mut screen: mpsc::UnboundedReceiver<String>,
     keys: mpsc::UnboundedSender<String>,
 ) {
@@ -58,7 +61,7 @@ async fn operator(
                 let id = rest.split(':').next().unwrap();
                 journey = journeys.iter().find(|j| j.id == id).cloned();
             } else if line.starts_with("Tryk Enter, når du er klar.") {
-                client.reset("manual", Some(&gateway), None).await.1.unwrap();
+                client.reset("manual", Some(&gateway), Some(&token)).await.1.unwrap();
                 keys.send("\n".into()).unwrap();
             } else if let Some(rest) = line.strip_prefix("--- Trin ") {
                 let id = rest.split(": ").nth(1).unwrap().split(' ').next().unwrap();
@@ -85,12 +88,22 @@ async fn operator(
 async fn a_person_guided_session_is_judged_like_an_automatic_one() {
     let journeys: Vec<Journey> = journey::embedded().into_iter().take(2).collect();
     let dir = tempfile::tempdir().unwrap();
-    let receiver = RunningReceiver::start(ReceiverConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("receiver"))).await.unwrap();
+    let token = Secret::generate().unwrap();
+    let mut config = ReceiverConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().join("receiver"));
+    config.token = Some(token.expose().to_string());
+    let receiver = RunningReceiver::start(config).await.unwrap();
     let adapter = vendor::serve(None, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let (screen_tx, screen_rx) = mpsc::unbounded_channel();
     let (keys_tx, keys_rx) = mpsc::unbounded_channel();
     let all = Arc::new(Mutex::new(String::new()));
-    let op = tokio::spawn(operator(journeys.clone(), adapter.url(), format!("{}/fhir/Bundle", receiver.url()), screen_rx, keys_tx));
+    let op = tokio::spawn(operator(
+        journeys.clone(),
+        adapter.url(),
+        format!("{}/fhir/Bundle", receiver.url()),
+        token.expose().to_string(),
+        screen_rx,
+        keys_tx,
+    ));
     let mut driver =
         Driver::Manual(ManualDriver::new(Box::new(Screen { tx: screen_tx, all: all.clone() }), keys_rx, Duration::from_secs(20)));
 
@@ -105,12 +118,14 @@ async fn a_person_guided_session_is_judged_like_an_automatic_one() {
         interrupt: Arc::new(AtomicBool::new(false)),
         public_url: None,
         testscript: None,
+        gateway_token: Some(token.clone()),
     };
     runner::prepare_store(&store, &journeys, &settings, "manual", false).unwrap();
     let ended = runner::run(&journeys, &mut driver, Some(&receiver), &mut store, &settings, &Progress::hidden()).await.unwrap();
     assert_eq!(ended, Ended::Complete);
     drop(driver);
     let _ = op.await;
+    let receiver_refused = receiver.refused_unauthorized();
     receiver.shutdown().await.unwrap();
     adapter.shutdown().await;
 
@@ -118,6 +133,9 @@ async fn a_person_guided_session_is_judged_like_an_automatic_one() {
     assert_eq!(r.status, Status::Pass, "{:#?}", r.requirements.iter().filter(|q| q.status != Status::Pass).collect::<Vec<_>>());
     assert!(r.journeys.iter().flat_map(|j| &j.reports).all(|x| x.source == "manual"));
     let screen = all.lock().unwrap().clone();
+    assert!(screen.contains("med headeren Authorization: Bearer <token>"), "the operator is told to send the token");
+    assert!(!screen.contains(token.expose()), "the prompt itself does not repeat the token");
+    assert_eq!(receiver_refused, 0);
     for j in &journeys {
         assert!(screen.contains(&j.title));
         for s in &j.steps {

@@ -25,6 +25,7 @@ fn settings(vendor: &str) -> RunSettings {
         interrupt: Default::default(),
         public_url: None,
         testscript: None,
+        gateway_token: None,
     }
 }
 

@@ -1,14 +1,18 @@
 //! `ffbkit certify`: run the scripted VUM journeys against a vendor and write the
 //! certification reports (`certify.json`, `certify.junit.xml`, `certify.html`) with their
 //! evidence (`evidence.sqlite`); `ffbkit certify verify RUN_DIR` checks a certificate
-//! against its evidence. Exit codes: 0 the vendor passes (verify: matches), 1 it fails or
+//! against its evidence (and, with `--pubkey`, its signature); `ffbkit certify keygen`
+//! makes a signing key. Exit codes: 0 the vendor passes (verify: matches), 1 it fails or
 //! errs or the run was interrupted (verify: does not match), 2 usage error.
 
+use crate::harness::adapter::{AdapterClient, AdapterCredentials};
 use crate::harness::driver::Mode;
 use crate::harness::progress::Progress;
 use crate::harness::report;
 use crate::harness::runner::Ended;
-use crate::harness::session::{certify, Options, VendorChoice};
+use crate::harness::secret::Secret;
+use crate::harness::session::{certify, Options, ReceiverToken, VendorChoice};
+use crate::harness::signature::{self, PrivateKey, PublicKey};
 use crate::harness::testscript;
 use crate::harness::verdict::Status;
 use crate::harness::HarnessError;
@@ -40,6 +44,21 @@ pub enum CertifyAction {
     Verify {
         /// The run directory (holds certify.json and evidence.sqlite).
         run_dir: PathBuf,
+        /// Also check the signature (certify.json.sig) with this public key (PEM, SPKI, as
+        /// `ffbkit certify keygen` writes it to FILE.pub); exit 1 when it is missing or
+        /// does not hold.
+        #[arg(long, value_name = "FILE")]
+        pubkey: Option<PathBuf>,
+    },
+    /// Generate an Ed25519 key pair for `--sign`: FILE (private, PEM PKCS#8, mode 0600) and
+    /// FILE.pub (public, PEM SPKI); prints the public key's fingerprint.
+    Keygen {
+        /// The private key file (the public key goes to FILE.pub).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Overwrite existing key files.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -108,6 +127,37 @@ pub struct RunArgs {
     /// of the verdict (docs/testscript.md).
     #[arg(long, value_name = "FILE")]
     pub testscript: Option<PathBuf>,
+    /// Sign certify.json with this Ed25519 private key (PEM PKCS#8, e.g. from `ffbkit
+    /// certify keygen`): a detached signature over its exact bytes in certify.json.sig;
+    /// certify.json and the HTML name the key's fingerprint.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
+    /// Push mode: the bearer token the in-process receiver requires, read from FILE
+    /// (default: a random token per session, handed to the vendor in /reset).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["receiver_token", "open_receiver"])]
+    pub receiver_token_file: Option<PathBuf>,
+    /// Push mode: the receiver's bearer token itself (visible in the process list; prefer
+    /// --receiver-token-file or the environment variable).
+    #[arg(long, value_name = "TOKEN", env = "FFBKIT_RECEIVER_TOKEN", hide_env_values = true, conflicts_with = "open_receiver")]
+    pub receiver_token: Option<String>,
+    /// Push mode: no token at the receiver (for a vendor system that cannot send one).
+    #[arg(long)]
+    pub open_receiver: bool,
+    /// Send `Authorization: Bearer TOKEN` on every call to the vendor's test adapter, the
+    /// token read from FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "adapter_token")]
+    pub adapter_token_file: Option<PathBuf>,
+    /// The adapter's bearer token itself (visible in the process list; prefer
+    /// --adapter-token-file or the environment variable).
+    #[arg(long, value_name = "TOKEN", env = "FFBKIT_ADAPTER_TOKEN", hide_env_values = true)]
+    pub adapter_token: Option<String>,
+    /// A TLS client certificate for the adapter (mutual TLS): a PEM file holding the
+    /// certificate chain and its private key.
+    #[arg(long, value_name = "PEM")]
+    pub adapter_cert: Option<PathBuf>,
+    /// Extra trusted root certificate(s) (PEM) for an https:// adapter, e.g. a test CA.
+    #[arg(long, value_name = "PEM")]
+    pub adapter_ca: Option<PathBuf>,
 }
 
 fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
@@ -118,8 +168,10 @@ fn usage(out: &mut dyn Write, message: &str) -> Result<i32> {
 
 /// Run `ffbkit certify`.
 pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
-    if let Some(CertifyAction::Verify { run_dir }) = args.action {
-        return verify(&run_dir, out);
+    match args.action {
+        Some(CertifyAction::Verify { run_dir, pubkey }) => return verify(&run_dir, pubkey.as_deref(), out),
+        Some(CertifyAction::Keygen { out: file, force }) => return keygen(&file, force, out),
+        None => {}
     }
     let a = args.run;
     if a.list_defects {
@@ -176,6 +228,46 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
         },
         None => None,
     };
+    let sign = match &a.sign {
+        Some(file) => match PrivateKey::read(file) {
+            Ok(k) => Some(k),
+            Err(e) => return usage(out, &format!("--sign: {e}")),
+        },
+        None => None,
+    };
+    let receiver_token = match (&a.receiver_token_file, &a.receiver_token, a.open_receiver) {
+        (_, _, true) => ReceiverToken::Open,
+        (Some(file), _, _) => match Secret::read_file(file) {
+            Ok(t) => ReceiverToken::Given(t),
+            Err(e) => return usage(out, &format!("--receiver-token-file: {e}")),
+        },
+        (None, Some(t), _) => match Secret::new(t.as_str(), "of --receiver-token") {
+            Ok(t) => ReceiverToken::Given(t),
+            Err(e) => return usage(out, &e.to_string()),
+        },
+        (None, None, false) => ReceiverToken::Generated,
+    };
+    let adapter = match adapter_credentials(&a) {
+        Ok(c) => c,
+        Err(message) => return usage(out, &message),
+    };
+    let has_adapter_credentials = adapter.token.is_some() || adapter.client_identity_pem.is_some() || adapter.ca_pem.is_some();
+    if has_adapter_credentials {
+        match &vendor {
+            VendorChoice::Http(url) => {
+                // A certificate that cannot be used is a usage error before anything runs.
+                if let Err(e) = AdapterClient::with_credentials(url, timeout, &adapter) {
+                    return usage(out, &format!("{:#}", anyhow::Error::from(e)));
+                }
+            }
+            _ => {
+                return usage(
+                    out,
+                    "--adapter-token(-file), --adapter-cert and --adapter-ca apply to a vendor adapter URL (--vendor http://…)",
+                )
+            }
+        }
+    }
     let (resume, run_dir) = match a.resume {
         Some(Some(dir)) => (true, dir),
         Some(None) => (true, a.out.clone()),
@@ -190,6 +282,9 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     options.listen = a.listen;
     options.public_url = a.public_url.clone();
     options.testscript = testscript;
+    options.sign = sign;
+    options.receiver_token = receiver_token;
+    options.adapter = adapter;
     let steps: u64 = journeys.iter().map(|j| j.steps.len() as u64).sum();
     let progress = if driver == DriverKind::Manual { Progress::lines() } else { Progress::new(steps) };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -227,11 +322,32 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     }
     writeln!(out, "evidence sha256: {}", r.evidence_sha256)?;
     writeln!(out, "reports: {}, {}, {}", done.written.json.display(), done.written.junit.display(), done.written.html.display())?;
+    if let (Some(sig), Some(signer)) = (&done.written.signature, &r.signer) {
+        writeln!(out, "signed by {} ({}): {}", signer.fingerprint, signer.algorithm, sig.display())?;
+    }
     if done.ended == Ended::Interrupted {
         writeln!(out, "interrupted: resume with `ffbkit certify --resume {}` (same options)", options.run_dir.display())?;
         return Ok(super::EXIT_NOT_FOUND);
     }
     Ok(if r.status == Status::Pass { super::EXIT_OK } else { super::EXIT_NOT_FOUND })
+}
+
+/// The adapter credentials of `--adapter-token(-file)`, `--adapter-cert`, `--adapter-ca`;
+/// else the usage message.
+fn adapter_credentials(a: &RunArgs) -> std::result::Result<AdapterCredentials, String> {
+    let token = match (&a.adapter_token_file, &a.adapter_token) {
+        (Some(file), _) => Some(Secret::read_file(file).map_err(|e| format!("--adapter-token-file: {e}"))?),
+        (None, Some(t)) => Some(Secret::new(t.as_str(), "of --adapter-token").map_err(|e| e.to_string())?),
+        (None, None) => None,
+    };
+    let read = |flag: &str, p: &Option<PathBuf>| -> std::result::Result<Option<Vec<u8>>, String> {
+        p.as_ref().map(|p| std::fs::read(p).map_err(|e| format!("{flag} {}: {e}", p.display()))).transpose()
+    };
+    Ok(AdapterCredentials {
+        token,
+        client_identity_pem: read("--adapter-cert", &a.adapter_cert)?,
+        ca_pem: read("--adapter-ca", &a.adapter_ca)?,
+    })
 }
 
 /// Read `--testscript FILE`: its text, when it is a TestScript some journey step maps a test
@@ -254,7 +370,24 @@ fn testscript_of(file: &std::path::Path, journeys: &[crate::journey::Journey]) -
     Ok(text)
 }
 
-fn verify(run_dir: &std::path::Path, out: &mut dyn Write) -> Result<i32> {
+fn keygen(file: &std::path::Path, force: bool, out: &mut dyn Write) -> Result<i32> {
+    match signature::generate(file, force) {
+        Ok(g) => {
+            writeln!(out, "private key: {} (keep it secret; mode 0600)", g.private.display())?;
+            writeln!(out, "public key:  {}", g.public.display())?;
+            writeln!(out, "fingerprint: {}", g.fingerprint())?;
+            Ok(super::EXIT_OK)
+        }
+        Err(e) => usage(out, &format!("keygen: {e}")),
+    }
+}
+
+fn verify(run_dir: &std::path::Path, pubkey: Option<&std::path::Path>, out: &mut dyn Write) -> Result<i32> {
+    // The trusted key first: an unreadable key is a usage error before anything is checked.
+    let key = match pubkey.map(PublicKey::read).transpose() {
+        Ok(k) => k,
+        Err(e) => return usage(out, &format!("--pubkey: {e}")),
+    };
     let v = match report::verify(run_dir) {
         Ok(v) => v,
         Err(e) => return usage(out, &format!("{e:#}")),
@@ -266,9 +399,32 @@ fn verify(run_dir: &std::path::Path, out: &mut dyn Write) -> Result<i32> {
     }
     if v.ok() {
         writeln!(out, "ok: certify.json matches its evidence")?;
-        Ok(super::EXIT_OK)
     } else {
         writeln!(out, "MISMATCH: certify.json does not match its evidence")?;
-        Ok(super::EXIT_NOT_FOUND)
     }
+    let signed = match &key {
+        Some(key) => match signature::check(run_dir, key) {
+            Ok(c) => {
+                writeln!(out, "{}{c}", if c.is_ok() { "ok: " } else { "" })?;
+                c.is_ok()
+            }
+            Err(e) => return usage(out, &format!("{e}")),
+        },
+        None => {
+            match signature::read_signature(run_dir) {
+                Some(Ok(s)) => writeln!(
+                    out,
+                    "signature: present ({} key {}), not checked: give --pubkey FILE to check it",
+                    s.algorithm, s.fingerprint
+                )?,
+                Some(Err(e)) => writeln!(out, "signature: unreadable ({e}), not checked")?,
+                None => match signature::stated_signer(run_dir) {
+                    Some(fp) => writeln!(out, "signature: none, though certify.json names signer {fp} (certify.json.sig is missing)")?,
+                    None => writeln!(out, "signature: none")?,
+                },
+            }
+            true
+        }
+    };
+    Ok(if v.ok() && signed { super::EXIT_OK } else { super::EXIT_NOT_FOUND })
 }

@@ -125,6 +125,11 @@ pub struct VendorArgs {
     /// List the defects and the requirement ids each must be failed on.
     #[arg(long)]
     pub list_defects: bool,
+    /// Require `Authorization: Bearer TOKEN` (the token read from FILE) on /reset, /actions
+    /// and /deliver, as a vendor's protected test adapter would (`certify
+    /// --adapter-token-file` sends it).
+    #[arg(long, value_name = "FILE")]
+    pub require_token_file: Option<std::path::PathBuf>,
 }
 
 /// Run `ffbkit vendor`.
@@ -145,12 +150,23 @@ pub(super) fn run_vendor(args: VendorArgs, out: &mut dyn Write) -> anyhow::Resul
             }
         },
     };
+    let require_token = match &args.require_token_file {
+        Some(file) => match crate::harness::secret::Secret::read_file(file) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("ffbkit: --require-token-file: {e}");
+                return Ok(super::EXIT_USAGE);
+            }
+        },
+        None => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
-        let adapter = vendor::serve(defect, args.listen).await?;
+        let protected = require_token.as_ref().map(|t| format!(", requiring a bearer token ({})", t.fingerprint())).unwrap_or_default();
+        let adapter = vendor::serve_with(vendor::ServeOptions { defect, require_token }, args.listen).await?;
         writeln!(
             out,
-            "reference vendor{} at {} (Ctrl-C stops)",
+            "reference vendor{} at {}{protected} (Ctrl-C stops)",
             defect.map(|d| format!(" with defect {d}")).unwrap_or_default(),
             adapter.url()
         )?;

@@ -52,7 +52,7 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Certify a vendor: run the scripted VUM journeys against it, judge what it reports,
     /// write certify.json, certify.junit.xml and certify.html; exit 0 pass, 1 fail or error.
-    Certify(certify::CertifyArgs),
+    Certify(Box<certify::CertifyArgs>),
     /// Run the gateway receiver: validate each POSTed report, answer like the gateway, store
     /// every request in SQLite (DIR/receiver.sqlite) before answering.
     Serve(serve::ServeArgs),
@@ -90,7 +90,7 @@ where
         Command::Sample(args) => sample::run(args, &mut out),
         Command::Synth(args) => synth::run(args, &mut out),
         Command::Audit(args) => audit::run(args, &mut out),
-        Command::Certify(args) => certify::run(args, &mut out),
+        Command::Certify(args) => certify::run(*args, &mut out),
         Command::Serve(args) => serve::run(args, &mut out),
         Command::Journeys(args) => journeys::run(args, &mut out),
         Command::Vendor(args) => journeys::run_vendor(args, &mut out),

@@ -78,28 +78,71 @@ pub enum Delivered {
     Pulled(Vec<Vec<u8>>),
 }
 
+/// How the harness authenticates to a vendor's test adapter (`--adapter-token-file`,
+/// `--adapter-cert`, `--adapter-ca`). `Debug` shows no secret.
+#[derive(Clone, Default)]
+pub struct AdapterCredentials {
+    /// `Authorization: Bearer <token>` on every call.
+    pub token: Option<super::secret::Secret>,
+    /// A TLS client certificate (mutual TLS): PEM holding the certificate chain and its
+    /// private key.
+    pub client_identity_pem: Option<Vec<u8>>,
+    /// Extra trusted root certificates (PEM, one or more) for an `https://` adapter.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for AdapterCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdapterCredentials")
+            .field("token", &self.token)
+            .field("client_identity_pem", &self.client_identity_pem.as_ref().map(|p| format!("{} bytes", p.len())))
+            .field("ca_pem", &self.ca_pem.as_ref().map(|p| format!("{} bytes", p.len())))
+            .finish()
+    }
+}
+
 /// The client of one vendor adapter.
 #[derive(Clone, Debug)]
 pub struct AdapterClient {
     base: String,
     http: reqwest::Client,
     timeout: Duration,
+    token: Option<super::secret::Secret>,
 }
 
 impl AdapterClient {
     /// A client for the adapter at `base` (e.g. `http://127.0.0.1:8090`), with `timeout` per
     /// call.
     pub fn new(base: &str, timeout: Duration) -> Result<AdapterClient, super::HarnessError> {
+        AdapterClient::with_credentials(base, timeout, &AdapterCredentials::default())
+    }
+
+    /// A client that authenticates with `credentials` (a bearer token on every call, a TLS
+    /// client certificate, extra trusted roots).
+    pub fn with_credentials(base: &str, timeout: Duration, credentials: &AdapterCredentials) -> Result<AdapterClient, super::HarnessError> {
         let base = base.trim_end_matches('/').to_string();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(super::HarnessError::AdapterUrl { url: base });
         }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|source| super::HarnessError::HttpClient { url: base.clone(), source })?;
-        Ok(AdapterClient { base, http, timeout })
+        let bad = |what: &'static str, e: reqwest::Error| super::HarnessError::AdapterCredentials { what, reason: error_chain(&e) };
+        let mut builder = reqwest::Client::builder().timeout(timeout).connect_timeout(timeout);
+        if let Some(pem) = &credentials.client_identity_pem {
+            builder = builder.identity(reqwest::Identity::from_pem(pem).map_err(|e| bad("the client certificate", e))?);
+        }
+        if let Some(pem) = &credentials.ca_pem {
+            let roots = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| bad("the CA certificates", e))?;
+            if roots.is_empty() {
+                return Err(super::HarnessError::AdapterCredentials {
+                    what: "the CA certificates",
+                    reason: "no PEM certificate in the file".into(),
+                });
+            }
+            for root in roots {
+                builder = builder.add_root_certificate(root);
+            }
+        }
+        let http = builder.build().map_err(|source| super::HarnessError::HttpClient { url: base.clone(), source })?;
+        Ok(AdapterClient { base, http, timeout, token: credentials.token.clone() })
     }
 
     /// The adapter's base URL.
@@ -118,7 +161,12 @@ impl AdapterClient {
     /// when `gateway` is none.
     pub async fn reset(&self, run: &str, gateway: Option<&str>, token: Option<&str>) -> (Exchange, Result<(), AdapterError>) {
         let body = json!({"run": run, "gateway": gateway, "token": token});
-        let (ex, res) = self.send("POST", "/reset", Some(body)).await;
+        let (mut ex, res) = self.send("POST", "/reset", Some(body)).await;
+        if let Some(t) = token {
+            // The evidence keeps the exchange, not the token.
+            let shown = super::secret::Secret::new(t, "").map(|s| s.fingerprint()).unwrap_or_default();
+            ex.request = json!({"run": run, "gateway": gateway, "token": format!("(a bearer token, {shown}, not recorded)")}).to_string();
+        }
         let res = res.and_then(|(status, body)| expect_status(&ex.endpoint, status, &body, &[200, 204]));
         (ex, res)
     }
@@ -168,10 +216,13 @@ impl AdapterClient {
         let request = body.as_ref().map(Value::to_string).unwrap_or_default();
         let mut ex = Exchange { endpoint: endpoint.clone(), request: request.clone(), status: None, response: None };
         let url = format!("{}{path}", self.base);
-        let req = match method {
+        let mut req = match method {
             "GET" => self.http.get(url),
             _ => self.http.post(url).header("content-type", "application/json").body(request),
         };
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t.expose());
+        }
         let classify = |e: reqwest::Error| {
             if e.is_timeout() {
                 AdapterError::Timeout { endpoint: endpoint.clone(), millis: self.timeout.as_millis() as u64 }

@@ -42,8 +42,8 @@ impl Mode {
 pub struct Gateway {
     /// `http://…/fhir/Bundle`, none in pull mode.
     pub url: Option<String>,
-    /// Bearer token the vendor must send.
-    pub token: Option<String>,
+    /// Bearer token the vendor must send (the receiver refuses reports without it).
+    pub token: Option<super::secret::Secret>,
 }
 
 /// What a step's run produced, before its reports are collected and judged.
@@ -164,7 +164,7 @@ impl Driver {
     ) -> Result<Result<(), (String, Option<i64>)>> {
         match self {
             Driver::Http(d) => {
-                let (ex, res) = d.client.reset(run, gateway.url.as_deref(), gateway.token.as_deref()).await;
+                let (ex, res) = d.client.reset(run, gateway.url.as_deref(), gateway.token.as_ref().map(|t| t.expose())).await;
                 let id = record(store, &journey.id, None, &ex, res.as_ref().err())?;
                 Ok(res.map_err(|e| (e.to_string(), Some(id))))
             }
@@ -184,12 +184,13 @@ impl Driver {
                     .collect();
                 let _ = writeln!(
                     m.out,
-                    "\n=== Forløb {}: {} ===\n{}\nBorgere:\n{}\nNulstil testsystemet (ingen borgere, sager eller indberetninger), og send indberetninger til {}.\nTryk Enter, når du er klar.",
+                    "\n=== Forløb {}: {} ===\n{}\nBorgere:\n{}\nNulstil testsystemet (ingen borgere, sager eller indberetninger), og send indberetninger til {}{}.\nTryk Enter, når du er klar.",
                     journey.id,
                     journey.title,
                     journey.description,
                     citizens.join("\n"),
-                    gateway.url.as_deref().unwrap_or("gatewayen")
+                    gateway.url.as_deref().unwrap_or("gatewayen"),
+                    if gateway.token.is_some() { " med headeren Authorization: Bearer <token> (tokenet er vist ovenfor)" } else { "" }
                 );
                 let _ = m.out.flush();
                 let _ = tokio::time::timeout(m.timeout, m.input.recv()).await;

@@ -36,6 +36,14 @@ pub enum HarnessError {
         #[source]
         source: reqwest::Error,
     },
+    /// A credential for the vendor adapter cannot be used (`--adapter-cert`, `--adapter-ca`).
+    #[error("cannot use {what} for the vendor adapter: {reason}")]
+    AdapterCredentials {
+        /// `the client certificate` or `the CA certificates`.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// A resumed run does not match the run in the evidence store (another vendor, mode or
     /// suite).
     #[error("cannot resume: the run in the evidence store has a different {key} ({stored:?}); resume with the same vendor, mode and journeys, or start a new run")]
@@ -104,6 +112,12 @@ pub enum HarnessError {
     /// The reference vendor could not be started.
     #[error(transparent)]
     Vendor(#[from] crate::vendor::ServeError),
+    /// A key or signature file (`--sign`) could not be read or written.
+    #[error(transparent)]
+    Signature(#[from] super::signature::SignatureError),
+    /// A token could not be made or read.
+    #[error(transparent)]
+    Secret(#[from] super::secret::SecretError),
     /// The TestScript of `--testscript` (kept in the evidence store) could not be run.
     #[error(transparent)]
     TestScript(#[from] crate::testscript::TestScriptError),

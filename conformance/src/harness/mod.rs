@@ -15,7 +15,10 @@
 //! - [`progress`]: a progress bar on a terminal, plain lines otherwise;
 //! - [`driver`]: http (a vendor adapter, also the reference vendor) or manual (a person);
 //! - [`runner`]: journeys, steps, evidence, judging, resume;
-//! - [`session`]: one `ffbkit certify` session end to end.
+//! - [`secret`]: bearer tokens (generated per run or read from a file), never shown;
+//! - [`session`]: one `ffbkit certify` session end to end;
+//! - [`signature`]: `--sign`: an Ed25519 signature over `certify.json` (keys, signing,
+//!   checking), a layer on top of the evidence hash.
 
 pub mod adapter;
 pub mod clock;
@@ -26,7 +29,9 @@ pub mod progress;
 pub mod report;
 pub mod requirements;
 pub mod runner;
+pub mod secret;
 pub mod session;
+pub mod signature;
 pub mod store;
 pub mod testscript;
 pub mod verdict;

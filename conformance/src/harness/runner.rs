@@ -50,6 +50,9 @@ pub struct RunSettings {
     /// `--testscript`: the TestScript's JSON text, kept in the evidence store and run on
     /// the reports when the reports are made ([`super::testscript`]).
     pub testscript: Option<String>,
+    /// Push mode: the bearer token the receiver requires, handed to the vendor in `/reset`
+    /// (none: the receiver is open).
+    pub gateway_token: Option<super::secret::Secret>,
 }
 
 /// The suite as stored in the evidence store.
@@ -158,7 +161,7 @@ pub async fn run(
             (Mode::Push, None) => return Err(HarnessError::PushWithoutReceiver),
             (Mode::Pull, _) => None,
         },
-        token: None,
+        token: settings.gateway_token.clone(),
     };
     let mut last_seq = match receiver {
         Some(r) => r.store().reports_since(0)?.last().map(|r| r.seq).unwrap_or(0),
@@ -179,6 +182,7 @@ pub async fn run(
         let mut stream: Vec<JudgedReport> = Vec::new();
         let mut audit = StreamJudge::new();
         for (index, step) in journey.steps.iter().enumerate() {
+            let refused_before = receiver.map(RunningReceiver::refused_unauthorized).unwrap_or(0);
             let mut run = match &begun {
                 Ok(()) => driver.perform_step(store, journey, index, settings.mode).await?,
                 Err((e, call)) => StepRun { errors: vec![(format!("the journey could not start: {e}"), *call)], ..StepRun::default() },
@@ -193,7 +197,7 @@ pub async fn run(
                 )?);
             }
             if let Some(r) = receiver {
-                let (pushed, note) = collect_pushed(r, last_seq, run.wait, settings.timeout, driver).await?;
+                let (pushed, note) = collect_pushed(r, last_seq, refused_before, run.wait, settings.timeout, driver).await?;
                 for p in &pushed {
                     last_seq = last_seq.max(p.seq);
                     let source = if driver.name() == "manual" { "manual" } else { "push" };
@@ -278,12 +282,21 @@ pub async fn run(
 async fn collect_pushed(
     receiver: &RunningReceiver,
     after: i64,
+    refused_before: u64,
     wait: Wait,
     timeout: Duration,
     driver: &mut Driver,
 ) -> Result<(Vec<crate::receiver::StoredReport>, Option<String>)> {
     let store = receiver.store();
     let fetch = |store: &crate::receiver::Store| store.reports_since(after).map_err(HarnessError::ReceiverStore);
+    let refused = || receiver.refused_unauthorized().saturating_sub(refused_before) as usize;
+    let why_refused = |n: usize| {
+        if n == 0 {
+            String::new()
+        } else {
+            format!("; the receiver refused {n} report(s) without the bearer token given in /reset (HTTP 401)")
+        }
+    };
     match wait {
         Wait::Nothing => Ok((fetch(&store)?, None)),
         Wait::Sent(n) => {
@@ -293,11 +306,17 @@ async fn collect_pushed(
                 if got.len() >= n {
                     return Ok((got, None));
                 }
-                if Instant::now() >= deadline {
+                // Refused reports will not arrive: no need to wait for them.
+                let refused = refused();
+                if got.len() + refused >= n || Instant::now() >= deadline {
                     let m = got.len();
                     return Ok((
                         got,
-                        Some(format!("the vendor said it sent {n} report(s), but the receiver got {m} within {} ms", timeout.as_millis())),
+                        Some(format!(
+                            "the vendor said it sent {n} report(s), but the receiver got {m} within {} ms{}",
+                            timeout.as_millis(),
+                            why_refused(refused)
+                        )),
                     ));
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
@@ -321,7 +340,7 @@ async fn collect_pushed(
                     _ = tokio::time::sleep_until(deadline) => {
                         let got = fetch(&store)?;
                         let missing = expected.is_some_and(|n| got.len() < n) || (expected.is_none() && got.is_empty());
-                        let note = missing.then(|| format!("no (or too few) reports arrived within {} s of the step", m.timeout().as_secs()));
+                        let note = missing.then(|| format!("no (or too few) reports arrived within {} s of the step{}", m.timeout().as_secs(), why_refused(refused())));
                         return Ok((got, note));
                     }
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {}

@@ -12,12 +12,14 @@
 //! # Ok(()) }
 //! ```
 
-use super::adapter::AdapterClient;
+use super::adapter::{AdapterClient, AdapterCredentials};
 use super::driver::{Driver, HttpDriver, ManualDriver, Mode};
 use super::error::{HarnessError, Result};
 use super::progress::Progress;
 use super::report::{self, RunReport, Written};
 use super::runner::{self, Ended, RunSettings};
+use super::secret::Secret;
+use super::signature::{PrivateKey, Signer};
 use super::store::Store;
 use crate::journey::Journey;
 use crate::receiver::{ReceiverConfig, RunningReceiver};
@@ -60,6 +62,20 @@ impl VendorChoice {
     }
 }
 
+/// The bearer token the in-process receiver requires (push mode).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReceiverToken {
+    /// A random token for this session (the default), handed to the vendor in `/reset`
+    /// and shown to the operator of the manual driver.
+    #[default]
+    Generated,
+    /// This token (`--receiver-token-file`, `--receiver-token`), e.g. one a vendor's test
+    /// system is configured with.
+    Given(Secret),
+    /// No token: the receiver takes every report (`--open-receiver`).
+    Open,
+}
+
 /// A session's options.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -86,6 +102,13 @@ pub struct Options {
     /// `--testscript`: a TestScript's JSON text, run on the reports of the journey steps
     /// that map its tests ([`super::testscript`]).
     pub testscript: Option<String>,
+    /// `--sign`: sign `certify.json` with this key (`certify.json.sig`,
+    /// [`super::signature`]); `certify.json` names the key's fingerprint.
+    pub sign: Option<PrivateKey>,
+    /// The receiver's bearer token (push mode).
+    pub receiver_token: ReceiverToken,
+    /// How the harness authenticates to a vendor's test adapter (`VendorChoice::Http`).
+    pub adapter: AdapterCredentials,
 }
 
 impl Options {
@@ -103,6 +126,9 @@ impl Options {
             interrupt: Arc::new(AtomicBool::new(false)),
             public_url: None,
             testscript: None,
+            sign: None,
+            receiver_token: ReceiverToken::Generated,
+            adapter: AdapterCredentials::default(),
         }
     }
 }
@@ -150,6 +176,11 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     }
     let mut store = if options.resume { Store::open_existing(dir)? } else { Store::open(dir)? };
     let run = if options.resume { store.meta("run")?.unwrap_or_else(run_id) } else { run_id() };
+    let gateway_token = match (&options.receiver_token, options.mode) {
+        (_, Mode::Pull) | (ReceiverToken::Open, _) => None,
+        (ReceiverToken::Generated, Mode::Push) => Some(Secret::generate()?),
+        (ReceiverToken::Given(t), Mode::Push) => Some(t.clone()),
+    };
     let settings = RunSettings {
         run,
         vendor: options.vendor.label(),
@@ -160,6 +191,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         interrupt: options.interrupt.clone(),
         public_url: options.public_url.clone(),
         testscript: options.testscript.clone(),
+        gateway_token: gateway_token.clone(),
     };
     runner::prepare_store(&store, &journeys, &settings, options.vendor.driver(), options.resume)?;
 
@@ -167,6 +199,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
         Mode::Push => {
             let mut config = ReceiverConfig::new(options.listen, receiver_dir.clone());
             config.as_written = options.as_written;
+            config.token = gateway_token.as_ref().map(|t| t.expose().to_string());
             Some(RunningReceiver::start(config).await?)
         }
         Mode::Pull => None,
@@ -179,7 +212,7 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
             reference = Some(adapter);
             Driver::Http(HttpDriver::new(client))
         }
-        VendorChoice::Http(url) => Driver::Http(HttpDriver::new(AdapterClient::new(url, options.timeout)?)),
+        VendorChoice::Http(url) => Driver::Http(HttpDriver::new(AdapterClient::with_credentials(url, options.timeout, &options.adapter)?)),
         VendorChoice::Manual(_) => Driver::Manual(ManualDriver::stdio(options.timeout)),
     };
     if let Err(e) = driver.check().await {
@@ -190,6 +223,15 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
             "the receiver takes reports at {}/fhir/Bundle",
             options.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| r.url())
         ));
+        match (&options.receiver_token, &gateway_token) {
+            // The operator must configure the vendor's system with it: shown on this
+            // terminal only (it is valid for this session alone).
+            (ReceiverToken::Generated, Some(t)) => {
+                progress.line(&format!("with the header `Authorization: Bearer {}` (a token for this session)", t.expose()))
+            }
+            (_, Some(t)) => progress.line(&format!("with the bearer token you gave ({})", t.fingerprint())),
+            _ => progress.line("without a token (--open-receiver)"),
+        }
     }
     let ended = runner::run(&journeys, &mut driver, receiver.as_ref(), &mut store, &settings, progress).await;
     if let Some(r) = receiver {
@@ -200,7 +242,17 @@ pub async fn certify(options: &Options, journeys: Vec<Journey>, progress: &Progr
     }
     let ended = ended?;
     progress.finish();
-    let report = report::collect(&store)?;
-    let written = report::write_all(&report, dir)?;
+    let mut report = report::collect(&store)?;
+    report.signer = options.sign.as_ref().map(Signer::of);
+    let mut written = report::write_all(&report, dir)?;
+    if let Some(key) = &options.sign {
+        written.signature = Some(key.sign_run(dir)?);
+    } else {
+        // A signature of an earlier run (a resume without --sign) no longer holds.
+        let stale = dir.join(super::signature::SIGNATURE_FILE);
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(HarnessError::io("remove", &stale))?;
+        }
+    }
     Ok(Done { report, written, ended })
 }

@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     token_fingerprint: Option<String>,
     max_body_bytes: usize,
     as_written: bool,
+    /// Reports refused for want of the token (401), since the start.
+    refused: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -54,6 +56,7 @@ impl Shared {
             token_fingerprint,
             max_body_bytes: config.max_body_bytes,
             as_written: config.as_written,
+            refused: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -81,6 +84,11 @@ impl Shared {
                 Some(r)
             }
         }
+    }
+
+    /// How many reports were refused for want of the token (401) since the start.
+    pub(crate) fn refused(&self) -> u64 {
+        self.refused.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn sender(&self, peer: SocketAddr) -> String {
@@ -129,6 +137,7 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
     let received_at = now_rfc3339();
     if let Some(r) = s.refusal(req.headers()) {
         tracing::info!(%peer, "refused a report without a valid token (401)");
+        s.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         return r;
     }
     let headers = req.headers().clone();

@@ -128,6 +128,12 @@ impl RunningReceiver {
         format!("http://{}", self.addr)
     }
 
+    /// How many POSTed reports were refused for want of the bearer token (401) since the
+    /// start (they are not stored).
+    pub fn refused_unauthorized(&self) -> u64 {
+        self.shared.refused()
+    }
+
     /// The store (shared with the running server).
     pub fn store(&self) -> Arc<Store> {
         self.store.clone()

@@ -4,6 +4,7 @@
 
 use super::defect::Defect;
 use super::system::VendorSystem;
+use crate::harness::secret::Secret;
 use crate::journey::Action;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ use ffbkit_sdk::domain::Date;
 use ffbkit_sdk::gateway::{Auth, Delivery, GatewayClient, GatewayConfig};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -62,18 +64,33 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| format!("malformed request body: {e}"))
 }
 
-/// The router of an adapter with an optional defect.
-pub(crate) fn router(defect: Option<Defect>) -> Router {
+/// The router of an adapter with an optional defect; with `require_token`, every endpoint
+/// but `/health` answers 401 without `Authorization: Bearer <token>`.
+pub(crate) fn router(defect: Option<Defect>, require_token: Option<Secret>) -> Router {
     let state = Arc::new(Adapter {
         defect,
         session: Mutex::new(Session { system: VendorSystem::new("unset", defect), gateway: None, unsent: Vec::new() }),
     });
-    Router::new()
-        .route("/health", get(|| async { StatusCode::OK }))
-        .route("/reset", post(reset))
-        .route("/actions", post(actions))
-        .route("/deliver", post(deliver))
-        .with_state(state)
+    let mut protected = Router::new().route("/reset", post(reset)).route("/actions", post(actions)).route("/deliver", post(deliver));
+    if let Some(token) = require_token {
+        let expected: [u8; 32] = Sha256::digest(token.expose().as_bytes()).into();
+        protected = protected.route_layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let given = req
+                .headers()
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .map(|t| <[u8; 32]>::from(Sha256::digest(t.trim().as_bytes())));
+            async move {
+                if given == Some(expected) {
+                    next.run(req).await
+                } else {
+                    error(StatusCode::UNAUTHORIZED, "this test adapter requires Authorization: Bearer <token>")
+                }
+            }
+        }));
+    }
+    protected.route("/health", get(|| async { StatusCode::OK })).with_state(state)
 }
 
 async fn reset(State(s): State<Arc<Adapter>>, body: axum::body::Bytes) -> Response {

@@ -54,12 +54,28 @@ impl RunningAdapter {
     }
 }
 
+/// How to run the reference vendor's adapter ([`serve_with`]).
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// A faulty variant.
+    pub defect: Option<Defect>,
+    /// Require `Authorization: Bearer <token>` on `/reset`, `/actions` and `/deliver`
+    /// (`/health` stays open), as a vendor's protected test adapter would; a call without
+    /// it is answered 401.
+    pub require_token: Option<crate::harness::secret::Secret>,
+}
+
 /// Serve the reference vendor (or a faulty variant) on `addr` (port 0: any free port).
 pub async fn serve(defect: Option<Defect>, addr: SocketAddr) -> Result<RunningAdapter, ServeError> {
+    serve_with(ServeOptions { defect, ..ServeOptions::default() }, addr).await
+}
+
+/// Serve the reference vendor with `options` on `addr` (port 0: any free port).
+pub async fn serve_with(options: ServeOptions, addr: SocketAddr) -> Result<RunningAdapter, ServeError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     let local = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = adapter::router(defect);
+    let app = adapter::router(options.defect, options.require_token);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async {

@@ -178,6 +178,18 @@ pub fn render(r: &RunReport) -> String {
         "Evidence SHA-256",
         &format!("<code>{}</code><br>check: <code>ffbkit certify verify RUN_DIR</code>", esc(&r.evidence_sha256)),
     );
+    if let Some(signer) = &r.signer {
+        row(
+            &mut o,
+            "Signed by",
+            &format!(
+                "{} key <code>{}</code> (signature over the exact bytes of certify.json in <code>{}</code>)<br>check: <code>ffbkit certify verify RUN_DIR --pubkey KEY.pub</code>",
+                esc(&signer.algorithm),
+                esc(&signer.fingerprint),
+                esc(&signer.signature_file)
+            ),
+        );
+    }
     if r.superseded_reports + r.superseded_calls > 0 {
         row(
             &mut o,

@@ -187,6 +187,11 @@ pub struct RunReport {
     /// tests (reported only, not part of `status`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub testscripts: Vec<ScriptSection>,
+    /// `--sign`: who signs this certificate (the key's fingerprint); the signature over the
+    /// exact bytes of `certify.json` is in `certify.json.sig` ([`super::signature`]). Not
+    /// made from the evidence, so `verify` does not compare it; the signature covers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<super::signature::Signer>,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -302,6 +307,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
         superseded_reports,
         superseded_calls,
         testscripts,
+        signer: None,
     })
 }
 
@@ -314,12 +320,14 @@ pub struct Written {
     pub junit: PathBuf,
     /// certify.html
     pub html: PathBuf,
+    /// certify.json.sig, when the run was signed (`--sign`).
+    pub signature: Option<PathBuf>,
 }
 
 /// Write the three reports into `dir`.
 pub fn write_all(report: &RunReport, dir: &Path) -> Result<Written> {
     std::fs::create_dir_all(dir).map_err(HarnessError::io("create", dir))?;
-    let w = Written { json: dir.join(JSON_FILE), junit: dir.join(JUNIT_FILE), html: dir.join(HTML_FILE) };
+    let w = Written { json: dir.join(JSON_FILE), junit: dir.join(JUNIT_FILE), html: dir.join(HTML_FILE), signature: None };
     let write = |p: &Path, text: String| std::fs::write(p, text).map_err(HarnessError::io("write", p));
     write(&w.json, json::render(report)?)?;
     write(&w.junit, junit::render(report))?;
