@@ -236,3 +236,23 @@ fn planner_durable_catch_up_reports_each_missed_day_on_its_day() {
     assert!(!audit.has_errors(), "{:#?}", audit.findings);
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn planner_durable_rebuild_keeps_the_entries_it_can_read_of_another_systems_report() {
+    let d = dir("foreign");
+    let week = example_week(51);
+    let mut first = Planner::new().plan_day(&week[0].1, week[0].0).unwrap();
+    // Another system wrote a ServiceRequest the generated types do not read.
+    let entries = first["entry"].as_array_mut().unwrap();
+    let sr = entries.iter_mut().find(|e| e["resource"]["resourceType"] == "ServiceRequest").unwrap();
+    sr["resource"]["status"] = Value::String("on-hold-by-vendor-x".into());
+    let store = DurablePlanner::open(d.join("outbox.sqlite")).unwrap();
+    let summary = store.rebuild_from_reports([first, Value::String("not a report".into())]).unwrap();
+    assert_eq!((summary.cases, summary.reports, summary.skipped, summary.resources_skipped), (1, 1, 1, 1));
+    // The rest is known: the next day reports the ServiceRequest only (with its citizen).
+    assert!(matches!(store.plan_and_enqueue(&week[1].1, week[1].0).unwrap(), Planned::Queued { .. }));
+    let next = queued(&d.join("outbox.sqlite")).pop().unwrap();
+    let kinds: Vec<&str> = next["entry"].as_array().unwrap().iter().map(|e| e["resource"]["resourceType"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Patient", "ServiceRequest"]);
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -45,7 +45,7 @@
 use super::outbox::{insert, Outbox, OutboxError};
 use crate::builder::to_value;
 use crate::domain::{Case, Date};
-use crate::generated::model::DeliveryReport;
+use crate::generated::model::{DeliveryReport, DeliveryReportEntry};
 use crate::input::{InputError, Unit};
 use crate::planner::{Planner, FINGERPRINT_SCHEME};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -133,6 +133,9 @@ pub struct RebuildSummary {
     /// Reports skipped: not JSON, no citizen's Patient id, no timestamp, or not a report the
     /// generated types read (their resources are reported again when next planned).
     pub skipped: usize,
+    /// Entries of reports remembered that were left out, because the generated types do not
+    /// read them (another system's resource): they are reported again when next planned.
+    pub resources_skipped: usize,
 }
 
 /// The planner's memory per case, in the outbox's SQLite file (module docs).
@@ -231,12 +234,22 @@ fn replace(tx: &Transaction<'_>, key: &str, planner: &Planner) -> Result<(), Pla
 }
 
 /// The case key (Patient id) and day of a report sent before, with the report read into
-/// the generated types; `None` for a report that does not give them.
-fn sent_report(v: &Value) -> Option<(String, Date, DeliveryReport)> {
+/// the generated types and the number of its entries left out because they do not read
+/// into them; `None` for a report that does not give these.
+fn sent_report(v: &Value) -> Option<(String, Date, DeliveryReport, usize)> {
     let key = crate::report::patient(v)?.1.get("id")?.as_str()?.to_string();
     let day = Date::parse(v.get("timestamp")?.as_str()?.get(..10)?).ok()?;
-    let report = serde_json::from_value::<DeliveryReport>(v.clone()).ok()?;
-    Some((key, day, report))
+    if let Ok(report) = serde_json::from_value::<DeliveryReport>(v.clone()) {
+        return Some((key, day, report, 0));
+    }
+    // Another system's report: keep the entries the generated types read.
+    let mut v = v.clone();
+    let entries = v.get_mut("entry")?.as_array_mut()?;
+    let before = entries.len();
+    entries.retain(|e| serde_json::from_value::<DeliveryReportEntry>(e.clone()).is_ok());
+    let left_out = before - entries.len();
+    let report = serde_json::from_value::<DeliveryReport>(v).ok()?;
+    Some((key, day, report, left_out))
 }
 
 impl DurablePlanner {
@@ -379,7 +392,8 @@ impl DurablePlanner {
         let mut by_case: BTreeMap<String, Vec<(Date, String, DeliveryReport)>> = BTreeMap::new();
         for v in reports {
             match sent_report(&v) {
-                Some((key, day, report)) => {
+                Some((key, day, report, left_out)) => {
+                    summary.resources_skipped += left_out;
                     let stamp = report.timestamp.0.clone();
                     by_case.entry(key).or_default().push((day, stamp, report));
                 }
