@@ -256,3 +256,27 @@ fn planner_durable_rebuild_keeps_the_entries_it_can_read_of_another_systems_repo
     assert_eq!(kinds, ["Patient", "ServiceRequest"]);
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn planner_durable_refuses_another_report_under_a_queued_id_and_keeps_the_later_day() {
+    let d = dir("conflict");
+    let path = d.join("outbox.sqlite");
+    let week = example_week(61);
+    let key = week[0].1.citizen.id.as_str().to_string();
+    let store = DurablePlanner::open(&path).unwrap();
+    store.plan_and_enqueue(&week[0].1, week[0].0).unwrap();
+    assert_eq!(store.plan_and_enqueue(&week[1].1, week[1].0).unwrap(), Planned::Unchanged { day: week[1].0 });
+    // A rebuild keeps the later day (a quiet day leaves no report to rebuild it from).
+    store.rebuild_from_outbox().unwrap();
+    assert_eq!(store.last_day(&key).unwrap(), Some(week[1].0));
+    // The memory lost behind the outbox: the same day again gives the same Bundle id.
+    rusqlite::Connection::open(&path).unwrap().execute_batch("DELETE FROM planner_fingerprints; DELETE FROM planner_cases;").unwrap();
+    match store.plan_and_enqueue(&week[2].1, week[0].0) {
+        Err(PlannerStoreError::Conflict { report_id }) => assert_eq!(report_id, queued(&path)[0]["id"].as_str().unwrap()),
+        other => panic!("another report under a queued id must be refused: {other:?}"),
+    }
+    assert_eq!(store.last_day(&key).unwrap(), None, "nothing written");
+    assert!(matches!(store.plan_and_enqueue(&week[0].1, week[0].0).unwrap(), Planned::Queued { .. }), "the same report is fine");
+    assert_eq!(store.outbox().count(State::Queued).unwrap(), 1);
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -77,6 +77,14 @@ pub enum PlannerStoreError {
         /// The newest this ffbkit knows ([`SCHEMA_VERSION`]).
         supported: i64,
     },
+    /// The outbox holds another report under the Bundle id of the day's report (the same
+    /// citizen and day): the planner's memory was lost or rebuilt behind the outbox. Nothing
+    /// was written; rebuild from the outbox ([`DurablePlanner::rebuild_from_outbox`]).
+    #[error("planner store: the outbox holds another report with id {report_id} (the same citizen and day); rebuild the planner from the outbox")]
+    Conflict {
+        /// The Bundle id.
+        report_id: String,
+    },
     /// A stored day that is no date (the file was edited by hand).
     #[error("planner store: stored day {0:?} is not a date")]
     BadDay(String),
@@ -227,10 +235,13 @@ fn save(tx: &Transaction<'_>, key: &str, before: &Planner, after: &Planner) -> R
     Ok(())
 }
 
-/// Replace a case's memory.
+/// Replace a case's fingerprints; the last day is the later of the stored one and
+/// `planner`'s (days without changes leave no report to rebuild them from).
 fn replace(tx: &Transaction<'_>, key: &str, planner: &Planner) -> Result<(), PlannerStoreError> {
+    let stored = load(tx, key)?.last_day();
+    let last_day = planner.last_day().max(stored);
     tx.execute("DELETE FROM planner_fingerprints WHERE case_key = ?1", [key])?;
-    save(tx, key, &Planner::new(), planner)
+    save(tx, key, &Planner::new(), &Planner::from_memory(planner.reported().clone(), last_day))
 }
 
 /// The case key (Patient id) and day of a report sent before, with the report read into
@@ -320,7 +331,19 @@ impl DurablePlanner {
         let report = planner.plan_day_typed(case, day);
         observe(Step::Planned);
         let planned = match report {
-            Some(r) => Planned::Queued { day, report_id: insert(&tx, &to_value(&r))? },
+            Some(r) => {
+                let value = to_value(&r);
+                let report_id = insert(&tx, &value)?;
+                if tx.changes() == 0 {
+                    // The outbox holds a report of this id already (the memory was lost or
+                    // rebuilt behind the outbox): the same report is fine, another is not.
+                    let body: Vec<u8> = tx.query_row("SELECT body FROM outbox WHERE report_id = ?1", [&report_id], |r| r.get(0))?;
+                    if serde_json::from_slice::<Value>(&body).ok().as_ref() != Some(&value) {
+                        return Err(PlannerStoreError::Conflict { report_id });
+                    }
+                }
+                Planned::Queued { day, report_id }
+            }
             None => Planned::Unchanged { day },
         };
         save(&tx, key, &before, &planner)?;
@@ -349,8 +372,9 @@ impl DurablePlanner {
     }
 
     /// Rebuild the memory of every case the reports name (by their Patient id) from those
-    /// reports alone (any order; read in timestamp order), replacing what was stored for
-    /// those cases: a vendor adopting ffbkit mid-stream. One transaction.
+    /// reports alone (any order; read in timestamp order), replacing the fingerprints stored
+    /// for those cases (the last day becomes the later of the stored one and the last
+    /// report's): a vendor adopting ffbkit mid-stream. One transaction.
     pub fn rebuild_from_reports(&self, reports: impl IntoIterator<Item = Value>) -> Result<RebuildSummary, PlannerStoreError> {
         let db = &mut *self.outbox.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
