@@ -134,19 +134,25 @@ fn planner_durable_fingerprints_of_another_scheme_are_recomputed_from_the_outbox
     let d = dir("scheme");
     let path = d.join("outbox.sqlite");
     let week = example_week(11);
+    let other = example_week(12);
     let store = DurablePlanner::open(&path).unwrap();
     for (day, case) in &week[..4] {
         store.plan_and_enqueue(case, *day).unwrap();
     }
+    store.plan_and_enqueue(&other[0].1, other[0].0).unwrap();
     let key = week[0].1.citizen.id.as_str().to_string();
+    let other_key = other[0].1.citizen.id.as_str().to_string();
     let before = store.planner(&key).unwrap();
     drop(store);
-    // As if an older ffbkit had written them: another scheme, other numbers.
+    // As if an older ffbkit had written one case's: another scheme, other numbers. (The
+    // other case's numbers are changed too, under the current scheme: left alone.)
     let db = rusqlite::Connection::open(&path).unwrap();
-    db.execute_batch("UPDATE planner_cases SET fingerprint_scheme = 0; UPDATE planner_fingerprints SET fingerprint = 1;").unwrap();
+    db.execute("UPDATE planner_cases SET fingerprint_scheme = 0 WHERE case_key = ?1", [&key]).unwrap();
+    db.execute_batch("UPDATE planner_fingerprints SET fingerprint = 1;").unwrap();
     drop(db);
     let store = DurablePlanner::open(&path).unwrap();
     assert_eq!(store.planner(&key).unwrap().reported(), before.reported(), "recomputed from the outbox's history");
+    assert!(store.planner(&other_key).unwrap().reported().values().all(|fp| *fp == 1), "a case of the current scheme is not touched");
     let queued_before = queued(&path).len();
     store.catch_up(&week[4..]).unwrap();
     let mut memory = Planner::new();

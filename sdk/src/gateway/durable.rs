@@ -50,7 +50,7 @@ use crate::input::{InputError, Unit};
 use crate::planner::{Planner, FINGERPRINT_SCHEME};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The version of the store's schema (SQLite's `user_version`): 0 is an outbox alone (or an
@@ -274,24 +274,32 @@ impl DurablePlanner {
         db.busy_timeout(std::time::Duration::from_secs(30))?;
         migrate(&mut db)?;
         let store = DurablePlanner { outbox: Outbox::from_connection(db)? };
-        let stale: i64 = store.outbox.db().query_row(
-            "SELECT count(*) FROM planner_cases WHERE fingerprint_scheme != ?1",
-            [FINGERPRINT_SCHEME],
-            |r| r.get(0),
-        )?;
-        if stale > 0 {
-            let db = &mut *store.outbox.db();
-            let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "DELETE FROM planner_fingerprints WHERE case_key IN (SELECT case_key FROM planner_cases WHERE fingerprint_scheme != ?1)",
-                [FINGERPRINT_SCHEME],
-            )?;
-            tx.execute("UPDATE planner_cases SET fingerprint_scheme = ?1", [FINGERPRINT_SCHEME])?;
-            let history = Self::history(&tx)?;
-            Self::rebuild_in(&tx, history.iter().map(|b| serde_json::from_slice(b).unwrap_or(Value::Null)))?;
-            tx.commit()?;
-        }
+        store.recompute_stale()?;
         Ok(store)
+    }
+
+    /// Recompute, from the outbox's history, the fingerprints of the cases whose
+    /// fingerprints were made with another [`FINGERPRINT_SCHEME`]; such cases without
+    /// history there forget theirs.
+    fn recompute_stale(&self) -> Result<(), PlannerStoreError> {
+        let db = &mut *self.outbox.db();
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stale: HashSet<String> = {
+            let mut stmt = tx.prepare("SELECT case_key FROM planner_cases WHERE fingerprint_scheme != ?1")?;
+            let keys = stmt.query_map([FINGERPRINT_SCHEME], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+            keys
+        };
+        if stale.is_empty() {
+            return Ok(());
+        }
+        for key in &stale {
+            tx.execute("DELETE FROM planner_fingerprints WHERE case_key = ?1", [key])?;
+            tx.execute("UPDATE planner_cases SET fingerprint_scheme = ?1 WHERE case_key = ?2", params![FINGERPRINT_SCHEME, key])?;
+        }
+        let history = Self::history(&tx)?;
+        Self::rebuild_in(&tx, history.iter().map(|b| serde_json::from_slice(b).unwrap_or(Value::Null)), Some(&stale))?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The outbox in the same file: [`Outbox::flush`] sends what was queued.
@@ -366,7 +374,7 @@ impl DurablePlanner {
         let db = &mut *self.outbox.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let history = Self::history(&tx)?;
-        let summary = Self::rebuild_in(&tx, history.iter().map(|b| serde_json::from_slice(b).unwrap_or(Value::Null)))?;
+        let summary = Self::rebuild_in(&tx, history.iter().map(|b| serde_json::from_slice(b).unwrap_or(Value::Null)), None)?;
         tx.commit()?;
         Ok(summary)
     }
@@ -378,7 +386,7 @@ impl DurablePlanner {
     pub fn rebuild_from_reports(&self, reports: impl IntoIterator<Item = Value>) -> Result<RebuildSummary, PlannerStoreError> {
         let db = &mut *self.outbox.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let summary = Self::rebuild_in(&tx, reports)?;
+        let summary = Self::rebuild_in(&tx, reports, None)?;
         tx.commit()?;
         Ok(summary)
     }
@@ -411,11 +419,17 @@ impl DurablePlanner {
         Ok(rows)
     }
 
-    fn rebuild_in(tx: &Transaction<'_>, reports: impl IntoIterator<Item = Value>) -> Result<RebuildSummary, PlannerStoreError> {
+    /// Rebuild the memory of the cases the reports name (only those of `only`, when given).
+    fn rebuild_in(
+        tx: &Transaction<'_>,
+        reports: impl IntoIterator<Item = Value>,
+        only: Option<&HashSet<String>>,
+    ) -> Result<RebuildSummary, PlannerStoreError> {
         let mut summary = RebuildSummary::default();
         let mut by_case: BTreeMap<String, Vec<(Date, String, DeliveryReport)>> = BTreeMap::new();
         for v in reports {
             match sent_report(&v) {
+                Some((key, ..)) if only.is_some_and(|o| !o.contains(&key)) => {}
                 Some((key, day, report, left_out)) => {
                     summary.resources_skipped += left_out;
                     let stamp = report.timestamp.0.clone();

@@ -1,4 +1,5 @@
-//! Sending reports: the gateway client and the durable outbox (feature `client`).
+//! Sending reports: the gateway client, the durable outbox and the durable planner (its
+//! memory in the outbox's file, planned and queued in one transaction; feature `client`).
 
 pub mod client;
 pub mod durable;
