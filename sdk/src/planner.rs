@@ -73,6 +73,15 @@ fn fingerprint(resource: &mut R) -> u64 {
     h.0
 }
 
+/// The key (`Type/id`) and content fingerprint ([`FINGERPRINT_SCHEME`]) of each entry of a
+/// report, as [`Planner::remember`] remembers them.
+pub(crate) fn fingerprints(report: &DeliveryReport) -> impl Iterator<Item = (String, u64)> + '_ {
+    report.entry.iter().map(|e| {
+        let mut resource = e.resource.clone();
+        (key(e).to_string(), fingerprint(&mut resource))
+    })
+}
+
 /// The key of a report's entry: its fullUrl, `Type/id` as the builder writes it.
 fn key(entry: &crate::generated::model::DeliveryReportEntry) -> &str {
     entry.full_url.as_ref().map_or("", |u| u.0.as_str())
@@ -106,10 +115,7 @@ impl Planner {
     /// before, e.g. by another system): each entry's content, and `day` as the last day
     /// when it is later than the one remembered. Reports are remembered in day order.
     pub fn remember(&mut self, report: &DeliveryReport, day: Date) {
-        for e in &report.entry {
-            let mut resource = e.resource.clone();
-            self.reported.insert(key(e).to_string(), fingerprint(&mut resource));
-        }
+        self.reported.extend(fingerprints(report));
         if self.last_day.is_none_or(|d| d < day) {
             self.last_day = Some(day);
         }

@@ -179,7 +179,12 @@ fn planner_durable_rebuilt_from_sent_reports_plans_as_the_uninterrupted_planner(
             sent.push(r);
         }
     }
+    let memory = uninterrupted.clone();
     let next = uninterrupted.plan_day(&week[4].1, week[4].0).expect("day 4 has a change");
+    // In any order, the same memory as the uninterrupted planner's.
+    let store = DurablePlanner::open(d.join("reversed.sqlite")).unwrap();
+    store.rebuild_from_reports(sent.iter().rev().cloned()).unwrap();
+    assert_eq!(store.planner(week[0].1.citizen.id.as_str()).unwrap(), memory);
     // A vendor adopting ffbkit mid-stream: the reports it sent before, as NDJSON and as files.
     let ndjson = d.join("sent.ndjson");
     std::fs::write(&ndjson, sent.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect::<String>()).unwrap();

@@ -296,8 +296,9 @@ impl DurablePlanner {
             tx.execute("DELETE FROM planner_fingerprints WHERE case_key = ?1", [key])?;
             tx.execute("UPDATE planner_cases SET fingerprint_scheme = ?1 WHERE case_key = ?2", params![FINGERPRINT_SCHEME, key])?;
         }
-        let history = Self::history(&tx)?;
-        Self::rebuild_in(&tx, history.iter().map(|b| serde_json::from_slice(b).unwrap_or(Value::Null)), Some(&stale))?;
+        let mut rebuild = Rebuild::new(Some(stale));
+        Self::read_history(&tx, &mut rebuild)?;
+        rebuild.write(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -373,80 +374,118 @@ impl DurablePlanner {
     pub fn rebuild_from_outbox(&self) -> Result<RebuildSummary, PlannerStoreError> {
         let db = &mut *self.outbox.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let history = Self::history(&tx)?;
-        let summary = Self::rebuild_in(&tx, history.iter().map(|b| serde_json::from_slice(b).unwrap_or(Value::Null)), None)?;
+        let mut rebuild = Rebuild::new(None);
+        Self::read_history(&tx, &mut rebuild)?;
+        let summary = rebuild.write(&tx)?;
         tx.commit()?;
         Ok(summary)
     }
 
     /// Rebuild the memory of every case the reports name (by their Patient id) from those
-    /// reports alone (any order; read in timestamp order), replacing the fingerprints stored
-    /// for those cases (the last day becomes the later of the stored one and the last
-    /// report's): a vendor adopting ffbkit mid-stream. One transaction.
+    /// reports alone (any order; what a later report says of a resource wins: by day, then
+    /// timestamp, then input order), replacing the fingerprints stored for those cases (the
+    /// last day becomes the later of the stored one and the last report's): a vendor
+    /// adopting ffbkit mid-stream. The reports are read one by one (what is kept is a
+    /// fingerprint per resource); the memory is written in one transaction.
     pub fn rebuild_from_reports(&self, reports: impl IntoIterator<Item = Value>) -> Result<RebuildSummary, PlannerStoreError> {
-        let db = &mut *self.outbox.db();
-        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let summary = Self::rebuild_in(&tx, reports, None)?;
-        tx.commit()?;
-        Ok(summary)
+        let mut rebuild = Rebuild::new(None);
+        for v in reports {
+            rebuild.add(&v);
+        }
+        self.write(rebuild)
     }
 
     /// [`DurablePlanner::rebuild_from_reports`] from files, directories and NDJSON streams
     /// (read as [`crate::input::reports`] reads them). A path that cannot be read is an
     /// error (nothing is rebuilt); a report that is no JSON is skipped.
     pub fn rebuild_from_paths(&self, inputs: &[PathBuf]) -> Result<RebuildSummary, PlannerStoreError> {
-        let mut reports = Vec::new();
-        let mut skipped = 0;
+        let mut rebuild = Rebuild::new(None);
         for unit in crate::input::reports(inputs, MAX_REPORT) {
             let bytes = match unit? {
                 Unit::File(p) => crate::input::read_file(&p, MAX_REPORT)?,
                 other => other.into_bytes().unwrap_or_default(),
             };
-            match serde_json::from_slice::<Value>(&bytes) {
-                Ok(v) => reports.push(v),
-                Err(_) => skipped += 1,
-            }
+            rebuild.add(&serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null));
         }
-        let mut summary = self.rebuild_from_reports(reports)?;
-        summary.skipped += skipped;
+        self.write(rebuild)
+    }
+
+    fn write(&self, rebuild: Rebuild) -> Result<RebuildSummary, PlannerStoreError> {
+        let db = &mut *self.outbox.db();
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let summary = rebuild.write(&tx)?;
+        tx.commit()?;
         Ok(summary)
     }
 
-    /// The outbox's history: bodies of reports queued or sent, in queue order.
-    fn history(tx: &Transaction<'_>) -> Result<Vec<Vec<u8>>, PlannerStoreError> {
+    /// Read the outbox's history (reports queued or sent, in queue order) into a rebuild.
+    fn read_history(tx: &Transaction<'_>, rebuild: &mut Rebuild) -> Result<(), PlannerStoreError> {
         let mut stmt = tx.prepare("SELECT body FROM outbox WHERE state IN ('queued', 'sent') ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let body: Vec<u8> = row.get(0)?;
+            rebuild.add(&serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null));
+        }
+        Ok(())
+    }
+}
+
+/// When a report said what it said of a resource: its day, timestamp and input order.
+type Said = (Date, String, u64);
+
+/// One case's memory being rebuilt.
+#[derive(Default)]
+struct CaseRebuild {
+    prints: HashMap<String, (Said, u64)>,
+    last_day: Option<Date>,
+    reports: usize,
+}
+
+/// A rebuild: reports read one by one, the latest fingerprint of each resource kept.
+struct Rebuild {
+    only: Option<HashSet<String>>,
+    seq: u64,
+    cases: BTreeMap<String, CaseRebuild>,
+    summary: RebuildSummary,
+}
+
+impl Rebuild {
+    /// A rebuild of every case read (only those of `only`, when given).
+    fn new(only: Option<HashSet<String>>) -> Rebuild {
+        Rebuild { only, seq: 0, cases: BTreeMap::new(), summary: RebuildSummary::default() }
     }
 
-    /// Rebuild the memory of the cases the reports name (only those of `only`, when given).
-    fn rebuild_in(
-        tx: &Transaction<'_>,
-        reports: impl IntoIterator<Item = Value>,
-        only: Option<&HashSet<String>>,
-    ) -> Result<RebuildSummary, PlannerStoreError> {
-        let mut summary = RebuildSummary::default();
-        let mut by_case: BTreeMap<String, Vec<(Date, String, DeliveryReport)>> = BTreeMap::new();
-        for v in reports {
-            match sent_report(&v) {
-                Some((key, ..)) if only.is_some_and(|o| !o.contains(&key)) => {}
-                Some((key, day, report, left_out)) => {
-                    summary.resources_skipped += left_out;
-                    let stamp = report.timestamp.0.clone();
-                    by_case.entry(key).or_default().push((day, stamp, report));
+    fn add(&mut self, v: &Value) {
+        self.seq += 1;
+        let Some((key, day, report, left_out)) = sent_report(v) else {
+            self.summary.skipped += 1;
+            return;
+        };
+        if self.only.as_ref().is_some_and(|o| !o.contains(&key)) {
+            return;
+        }
+        self.summary.resources_skipped += left_out;
+        let case = self.cases.entry(key).or_default();
+        let said: Said = (day, report.timestamp.0.clone(), self.seq);
+        for (k, fp) in crate::planner::fingerprints(&report) {
+            match case.prints.get(&k) {
+                Some((earlier, _)) if *earlier > said => {}
+                _ => {
+                    case.prints.insert(k, (said.clone(), fp));
                 }
-                None => summary.skipped += 1,
             }
         }
-        for (key, mut reports) in by_case {
-            reports.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-            let mut planner = Planner::new();
-            for (day, _, report) in &reports {
-                planner.remember(report, *day);
-            }
+        case.last_day = case.last_day.max(Some(day));
+        case.reports += 1;
+    }
+
+    fn write(self, tx: &Transaction<'_>) -> Result<RebuildSummary, PlannerStoreError> {
+        let mut summary = self.summary;
+        for (key, case) in self.cases {
+            let planner = Planner::from_memory(case.prints.into_iter().map(|(k, (_, fp))| (k, fp)).collect(), case.last_day);
             replace(tx, &key, &planner)?;
             summary.cases += 1;
-            summary.reports += reports.len();
+            summary.reports += case.reports;
         }
         Ok(summary)
     }
