@@ -230,9 +230,14 @@ fn planner_durable_catch_up_reports_each_missed_day_on_its_day() {
     drop(store);
     // Down for five days; each missed day's case state is given.
     let store = DurablePlanner::open(&path).unwrap();
+    let key = week[0].1.citizen.id.as_str();
+    let missed: Vec<Date> = week[1..6].iter().map(|(d, _)| *d).collect();
+    assert_eq!(store.missed_days(key, week[5].0).unwrap(), missed);
+    assert_eq!(store.missed_days("never-planned", week[5].0).unwrap(), [week[5].0]);
     let planned = store.catch_up(&week[1..6]).unwrap();
     assert_eq!(planned[0], Planned::Unchanged { day: week[1].0 });
     assert_eq!(planned.iter().filter(|p| matches!(p, Planned::Queued { .. })).count(), 4);
+    assert!(store.missed_days(key, week[5].0).unwrap().is_empty());
     // Asked again (the job restarted mid catch-up): nothing more.
     assert!(store.catch_up(&week[1..6]).unwrap().iter().all(|p| matches!(p, Planned::AlreadyPlanned { .. })));
     let reports = queued(&path);

@@ -362,6 +362,20 @@ impl DurablePlanner {
         Ok(planned)
     }
 
+    /// The days to plan for a case up to `today`: each day after the last one recorded,
+    /// through `today` (only `today` for a case never planned; none when `today` was
+    /// planned). After downtime, give [`DurablePlanner::catch_up`] the case as it stood on
+    /// each of them.
+    pub fn missed_days(&self, case_key: &str, today: Date) -> Result<Vec<Date>, PlannerStoreError> {
+        let Some(mut day) = self.last_day(case_key)? else { return Ok(vec![today]) };
+        let mut days = Vec::new();
+        while day < today {
+            day = day.succ();
+            days.push(day);
+        }
+        Ok(days)
+    }
+
     /// After downtime: [`DurablePlanner::plan_and_enqueue`] for each missed day's case state
     /// (`states` in day order), one report per day with changes (PROTO-ONE-DAY), each day its
     /// own transaction (a crash keeps the days done). Days planned before are skipped.
