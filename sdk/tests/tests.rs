@@ -13,6 +13,7 @@ mod gateway_client;
 mod ig_example;
 mod ig_invariants;
 mod model_roundtrip;
+mod planner_durable;
 mod planner_proto;
 mod provenance;
 mod rules_docs;

@@ -1,7 +1,10 @@
-//! Sending reports: the gateway client and the durable outbox (feature `client`).
+//! Sending reports: the gateway client, the durable outbox and the durable planner (its
+//! memory in the outbox's file, planned and queued in one transaction; feature `client`).
 
 pub mod client;
+pub mod durable;
 pub mod outbox;
 
 pub use client::{Auth, Delivery, GatewayClient, GatewayConfig, Undelivered};
+pub use durable::{DurablePlanner, Planned, PlannerStoreError, RebuildSummary, Step};
 pub use outbox::{FlushSummary, Outbox, State};

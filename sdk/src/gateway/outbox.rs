@@ -56,7 +56,11 @@ pub struct Outbox {
 impl Outbox {
     /// Open (or create) the outbox database at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Outbox, OutboxError> {
-        let db = Connection::open(path)?;
+        Outbox::from_connection(Connection::open(path)?)
+    }
+
+    /// The outbox on an open database (its table made if missing).
+    pub(crate) fn from_connection(db: Connection) -> Result<Outbox, OutboxError> {
         db.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -76,18 +80,14 @@ impl Outbox {
         Ok(Outbox { db: Mutex::new(db) })
     }
 
-    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Queue a report durably. The Bundle id is the key: queueing the same report twice
     /// keeps one. `citizen` is stored masked.
     pub fn enqueue(&self, report: &serde_json::Value) -> Result<String, OutboxError> {
-        let id = report["id"].as_str().map(str::to_string).unwrap_or_else(|| crate::domain::Id::random().to_string());
-        let citizen = crate::report::citizen_cpr(report).map(crate::cpr::mask);
-        let body = serde_json::to_vec(report).unwrap_or_default();
-        self.db().execute("INSERT OR IGNORE INTO outbox (report_id, citizen, body) VALUES (?1, ?2, ?3)", params![id, citizen, body])?;
-        Ok(id)
+        Ok(insert(&self.db(), report)?)
     }
 
     /// Count reports in a state.
@@ -133,4 +133,13 @@ impl Outbox {
         )?;
         Ok(())
     }
+}
+
+/// Queue a report on a connection (or within a transaction on it): [`Outbox::enqueue`].
+pub(crate) fn insert(db: &Connection, report: &serde_json::Value) -> Result<String, rusqlite::Error> {
+    let id = report["id"].as_str().map(str::to_string).unwrap_or_else(|| crate::domain::Id::random().to_string());
+    let citizen = crate::report::citizen_cpr(report).map(crate::cpr::mask);
+    let body = serde_json::to_vec(report).unwrap_or_default();
+    db.execute("INSERT OR IGNORE INTO outbox (report_id, citizen, body) VALUES (?1, ?2, ?3)", params![id, citizen, body])?;
+    Ok(id)
 }
