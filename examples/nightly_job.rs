@@ -2,7 +2,9 @@
 //! (docs/vendor-guide.md): read the vendor's own SQLite database (its tables `borgere`,
 //! `sager`, `vurderinger`, `bevillinger`, its own integer ids and Danish free text), map each
 //! case as it stood on a day onto `ffbkit_sdk::domain` with ids derived from the vendor's
-//! keys, plan the day's report (only what changed), put it in the durable outbox and send it.
+//! keys, plan each day's report (only what changed) and queue it in one transaction with
+//! the planner's memory (`DurablePlanner`), then send the queue. Safe to re-run, and after
+//! downtime it catches up one report per missed day from the vendor's own history.
 //!
 //! ```sh
 //! ffbkit serve --addr 127.0.0.1:8787 --store /tmp/ffb-rx &
@@ -11,13 +13,14 @@
 //! ```
 //!
 //! `--dir` holds the vendor database (`fagsystem.sqlite`, created with demo rows when it
-//! does not exist) and the job's own state (`ffb-outbox.sqlite`: the outbox and what was
-//! reported). Without `--gateway` the reports are planned and queued but not sent.
+//! does not exist) and the job's own state (`ffb-outbox.sqlite`: the outbox and the
+//! planner's memory). A case planned before is planned from the day after its last one
+//! through `--to`; a new case from `--from`. Without `--gateway` the reports are planned and
+//! queued but not sent.
 
 use ffbkit_sdk::catalog::codes::*;
 use ffbkit_sdk::domain::*;
-use ffbkit_sdk::gateway::{GatewayClient, GatewayConfig, Outbox};
-use ffbkit_sdk::planner::Planner;
+use ffbkit_sdk::gateway::{DurablePlanner, GatewayClient, GatewayConfig, Planned};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::error::Error;
 use std::path::PathBuf;
@@ -281,21 +284,28 @@ async fn main() -> Result<()> {
     if fresh {
         vendor_db::create_demo(&db)?;
     }
-    let outbox = Outbox::open(a.dir.join("ffb-outbox.sqlite"))?;
-    let mut planner = Planner::new();
-    let mut day = a.from;
-    while day <= a.to {
-        for sag in vendor_db::cases(&db)? {
+    let store = DurablePlanner::open(a.dir.join("ffb-outbox.sqlite"))?;
+    let mut queued = 0;
+    for sag in vendor_db::cases(&db)? {
+        let Some(today) = case_as_of(&db, sag, a.to)? else { continue };
+        // The planner's memory is kept per citizen (the Patient id, derived from our key).
+        let key = today.citizen.id.as_str().to_string();
+        let days = match store.last_day(&key)? {
+            None => std::iter::successors(Some(a.from), |d| Some(d.succ())).take_while(|d| *d <= a.to).collect(),
+            Some(_) => store.missed_days(&key, a.to)?,
+        };
+        for day in days {
             let Some(case) = case_as_of(&db, sag, day)? else { continue };
-            if let Some(report) = planner.plan_day(&case, day) {
-                let key = outbox.enqueue(&report)?;
-                println!("{day}  sag {sag}: report {key} queued ({} resources)", report["entry"].as_array().map_or(0, Vec::len));
+            // Planned, queued and remembered in one transaction.
+            if let Planned::Queued { report_id, .. } = store.plan_and_enqueue(&case, day)? {
+                println!("{day}  sag {sag}: report {report_id} queued");
+                queued += 1;
             }
         }
-        day = day.succ();
     }
+    println!("{queued} new report(s) queued");
     if let Some(url) = &a.gateway {
-        let summary = outbox.flush(&GatewayClient::new(GatewayConfig::new(url))?).await?;
+        let summary = store.outbox().flush(&GatewayClient::new(GatewayConfig::new(url))?).await?;
         println!("sent {}, rejected {}, still queued {}", summary.sent, summary.rejected, summary.still_queued);
         if summary.rejected > 0 {
             std::process::exit(1);

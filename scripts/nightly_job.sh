@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The vendor-style nightly job (examples/nightly_job.rs) against a real `ffbkit serve` on
-# loopback, run twice over the same days: the receiver must hold each day's report once,
-# all accepted, and the stream must audit without findings (docs/vendor-guide.md).
+# loopback: run, run again (nothing new), run after downtime (it catches up): the receiver
+# must hold each day's report once, all accepted, and the stream must audit without
+# findings (docs/vendor-guide.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --locked -p ffbkit-conformance --bin ffbkit
@@ -16,10 +17,13 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 [ -n "$url" ] || { cat "$work/serve.err"; echo "ffbkit serve did not start" >&2; exit 1; }
-for run in 1 2; do
-    echo "-- nightly job, run $run"
-    ./target/debug/examples/nightly_job --dir "$work/job" --gateway "$url/fhir/Bundle"
-done
+job() { ./target/debug/examples/nightly_job --dir "$work/job" --gateway "$url/fhir/Bundle" --from 2025-05-26 "$@"; }
+echo "-- nightly job through 2025-06-10, then again (nothing new), then after downtime through 2025-06-20"
+job --to 2025-06-10 | tee "$work/run1"
+job --to 2025-06-10 | tee "$work/run2"
+job --to 2025-06-20 | tee "$work/run3"
+grep -q "^4 new report" "$work/run1" && grep -q "^0 new report" "$work/run2" && grep -q "^1 new report" "$work/run3" \
+    || { echo "the re-run or the catch-up planned the wrong reports" >&2; exit 1; }
 python3 - "$url" <<'PY'
 import json, sys, urllib.request
 reports = json.load(urllib.request.urlopen(sys.argv[1] + "/reports?limit=100"))["reports"]
