@@ -628,6 +628,101 @@ impl PyPlanner {
     }
 }
 
+/// The planner's memory and the outbox in one SQLite file (the SDK's
+/// `gateway::DurablePlanner`): a nightly job that is stopped or killed and started again
+/// sends each change exactly once. `plan_and_enqueue` plans the day, queues the report and
+/// records what was reported in one transaction; `flush` sends the queue.
+#[pyclass(name = "DurablePlanner", module = "ffbkit.sdk")]
+pub(crate) struct PyDurablePlanner {
+    inner: ffbkit_sdk::gateway::DurablePlanner,
+}
+
+fn store_error(e: impl std::fmt::Display) -> PyErr {
+    errors::FfbkitError::new_err(e.to_string())
+}
+
+#[pymethods]
+impl PyDurablePlanner {
+    #[new]
+    fn new(path: std::path::PathBuf) -> PyResult<Self> {
+        Ok(PyDurablePlanner { inner: ffbkit_sdk::gateway::DurablePlanner::open(&path).map_err(store_error)? })
+    }
+
+    /// Plan `day` for the case, queue its report and remember it, in one transaction.
+    /// Returns `{"status": "queued", "day", "report_id"}`, `{"status": "unchanged", "day"}`
+    /// or `{"status": "already-planned", "day", "last_day"}`.
+    fn plan_and_enqueue<'py>(&self, py: Python<'py>, case: PyRef<'_, PyCase>, day: &str) -> PyResult<Bound<'py, PyDict>> {
+        use ffbkit_sdk::gateway::Planned;
+        let case = case.case(py)?;
+        let out = PyDict::new(py);
+        match self.inner.plan_and_enqueue(&case, date(day)?).map_err(store_error)? {
+            Planned::Queued { day, report_id } => {
+                out.set_item("status", "queued")?;
+                out.set_item("day", day.to_string())?;
+                out.set_item("report_id", report_id)?;
+            }
+            Planned::Unchanged { day } => {
+                out.set_item("status", "unchanged")?;
+                out.set_item("day", day.to_string())?;
+            }
+            Planned::AlreadyPlanned { day, last_day } => {
+                out.set_item("status", "already-planned")?;
+                out.set_item("day", day.to_string())?;
+                out.set_item("last_day", last_day.to_string())?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The last day planned for the case, or None.
+    fn last_day(&self, py: Python<'_>, case: PyRef<'_, PyCase>) -> PyResult<Option<String>> {
+        let case = case.case(py)?;
+        Ok(self.inner.last_day(case.citizen.id.as_str()).map_err(store_error)?.map(|d| d.to_string()))
+    }
+
+    /// The days to plan for the case through `today`: each day after the last one planned
+    /// (only `today` for a case never planned). Plan each from that day's state.
+    fn missed_days(&self, py: Python<'_>, case: PyRef<'_, PyCase>, today: &str) -> PyResult<Vec<String>> {
+        let case = case.case(py)?;
+        let days = self.inner.missed_days(case.citizen.id.as_str(), date(today)?).map_err(store_error)?;
+        Ok(days.into_iter().map(|d| d.to_string()).collect())
+    }
+
+    /// Rebuild the memory from reports already sent (files, directories, NDJSON): for a job
+    /// adopting ffbkit mid-stream. Returns the counts (cases, reports, skipped, resources_skipped).
+    fn rebuild_from_paths<'py>(&self, py: Python<'py>, paths: Vec<std::path::PathBuf>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.inner.rebuild_from_paths(&paths).map_err(store_error)?;
+        let out = PyDict::new(py);
+        out.set_item("cases", s.cases)?;
+        out.set_item("reports", s.reports)?;
+        out.set_item("skipped", s.skipped)?;
+        out.set_item("resources_skipped", s.resources_skipped)?;
+        Ok(out)
+    }
+
+    /// Send the queued reports to `url` (the SDK's client: retries with backoff on
+    /// 429/5xx/timeouts, the Bundle id as Idempotency-Key), with a bearer `token` if given.
+    /// Returns the counts (sent, rejected, still_queued).
+    #[pyo3(signature = (url, token = None))]
+    fn flush<'py>(&self, py: Python<'py>, url: &str, token: Option<String>) -> PyResult<Bound<'py, PyDict>> {
+        let mut config = ffbkit_sdk::gateway::GatewayConfig::new(url);
+        if let Some(t) = token {
+            config.auth = ffbkit_sdk::gateway::Auth::Bearer(t);
+        }
+        let client = ffbkit_sdk::gateway::GatewayClient::new(config).map_err(store_error)?;
+        let outbox = self.inner.outbox();
+        let summary = py.allow_threads(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(store_error)?;
+            runtime.block_on(outbox.flush(&client)).map_err(store_error)
+        })?;
+        let out = PyDict::new(py);
+        out.set_item("sent", summary.sent)?;
+        out.set_item("rejected", summary.rejected)?;
+        out.set_item("still_queued", summary.still_queued)?;
+        Ok(out)
+    }
+}
+
 /// `ffbkit.sdk`'s classes and functions, registered on the extension module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCitizen>()?;
@@ -642,6 +737,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFollowUp>()?;
     m.add_class::<PyCase>()?;
     m.add_class::<PyPlanner>()?;
+    m.add_class::<PyDurablePlanner>()?;
     m.add_function(wrap_pyfunction!(derived_id, m)?)?;
     m.add_function(wrap_pyfunction!(code_kinds, m)?)?;
     Ok(())

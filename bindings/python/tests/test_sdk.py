@@ -197,3 +197,50 @@ def test_a_changed_grant_makes_a_new_gathering_and_plan_as_the_rust_sdk_does(tmp
     assert proto == [], "PROTO-NEW-GATHERING and the other protocol rules hold"
     with pytest.raises(ValueError):
         case.change_grant(sdk.CarePlan("SAG-9", day, Tilbud.AktivitetsOgSamvaerstilbud), "2025-06-11")
+
+
+def test_the_durable_planner_survives_a_restart_and_sends_each_report_once(tmp_path):
+    import re
+    import subprocess
+    from urllib.request import urlopen
+
+    from conftest import ffbkit_binary
+
+    example = load_example()
+    path = tmp_path / "ffb-outbox.sqlite"
+    store = sdk.DurablePlanner(path)
+    days = example.journey()
+    statuses = []
+    for day, case in days:
+        statuses.append(store.plan_and_enqueue(case, day)["status"])
+        if day == "2025-05-29":
+            break
+    del store  # the job stops; a new one opens the same file
+    store = sdk.DurablePlanner(path)
+    assert store.last_day(case) == "2025-05-29"
+    assert store.plan_and_enqueue(case, "2025-05-29") == {"status": "already-planned", "day": "2025-05-29", "last_day": "2025-05-29"}
+    for day, case in days:
+        statuses.append(store.plan_and_enqueue(case, day)["status"])
+    assert statuses == ["queued", "queued", "queued", "unchanged", "queued", "queued"]
+    assert store.missed_days(case, "2025-09-02") == ["2025-08-31", "2025-09-01", "2025-09-02"]
+    serve = subprocess.Popen(
+        ffbkit_binary() + ["serve", "--addr", "127.0.0.1:0", "--data-dir", str(tmp_path / "rx")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        url = re.search(r"listening on (http://\S+)", serve.stdout.readline()).group(1)
+        assert store.flush(url + "/fhir/Bundle") == {"sent": 5, "rejected": 0, "still_queued": 0}
+        assert store.flush(url + "/fhir/Bundle")["sent"] == 0, "sent once"
+        stored = json.load(urlopen(url + "/reports?limit=100"))["reports"]
+        assert len(stored) == 5 and len({r["bundle_id"] for r in stored}) == 5 and all(r["accepted"] for r in stored)
+    finally:
+        serve.terminate()
+        serve.wait(10)
+    # A second store rebuilt from the sent reports plans the next day as the first would.
+    sent = tmp_path / "sent.ndjson"
+    sent.write_text("".join(json.dumps(r["report"]) + "\n" for r in stored))
+    rebuilt = sdk.DurablePlanner(tmp_path / "rebuilt.sqlite")
+    assert rebuilt.rebuild_from_paths([sent])["reports"] == 5
+    assert rebuilt.last_day(case) == "2025-08-30"
