@@ -119,6 +119,7 @@ class Dataset:
         self.history = history
         self.cpr = cpr
         self._salt = salt
+        self._history_dataset: Optional[Dataset] = None  # the sources read with history, for the analyses
 
     @property
     def reports(self) -> Table:

@@ -1,0 +1,93 @@
+"""ffbkit.analysis on a hand-made dataset (tests/handmade.py) whose answers are known."""
+
+import datetime
+
+import pytest
+
+import ffbkit
+import ffbkit.analysis as fa
+import handmade
+
+PNG = b"\x89PNG\r\n\x1a\n"
+A_THEMES = {"Købe ind": "Praktiske opgaver", "Indgå i samspil og kontakt": "Relationer"}
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    path = handmade.write(tmp_path_factory.mktemp("handmade") / "reports.ndjson")
+    d = ffbkit.read_reports(path, audit=True)
+    assert d.summary["invalid"] == 0 and d.issues.num_rows == 0
+    return d
+
+
+def rows(table, *columns):
+    return sorted(tuple(r[c] for c in columns) for r in table.to_pylist())
+
+
+@pytest.mark.parametrize(
+    "by,groups",
+    [
+        ("ydelse", ("Støtte til daglige opgaver i hjemmet", "Social aktivitet")),
+        ("paragraph", ("Serviceloven § 85", "Serviceloven § 104")),
+        ("tilbud", ("Almindeligt længerevarende botilbud til voksne", "Aktivitets- og samværstilbud")),
+    ],
+)
+def test_worked_on_in_indsats(ds, by, groups, tmp_path):
+    t = fa.worked_on_in_indsats(ds, by=by, plot=tmp_path / "w.png")
+    assert t.name == "worked_on_in_indsats" and (tmp_path / "w.png").read_bytes()[:8] == PNG
+    assert t.column_names == [by, "theme", "term", "code", "goals", "primary_goals", "citizens", "share"]
+    a, b = groups
+    assert rows(t, by, "theme", "term", "goals", "primary_goals", "citizens", "share") == sorted(
+        [
+            (a, "Praktiske opgaver", "Købe ind", 1, 1, 1, 1.0),
+            (a, "Relationer", "Indgå i samspil og kontakt", 1, 0, 1, 1.0),
+            (b, "Egenomsorg", "Vaske sig", 1, 1, 1, 1.0),
+            (b, "Praktiske opgaver", "Lave mad", 1, 1, 1, 1.0),
+        ]
+    )
+
+
+def test_improvement_by_theme(ds, tmp_path):
+    t = fa.improvement_by_theme(ds, plot=tmp_path / "i.png")
+    assert (tmp_path / "i.png").read_bytes()[:8] == PNG
+    assert t.column_names == ["area", "theme", "term", "code", "conditions", "improved", "unchanged", "worsened", "mean_change", "share_improved"]
+    # Købe ind 3 -> 1 (better), Vaske sig 1 -> 2 (worse); samspil and Lave mad assessed once
+    assert rows(t, "term", "conditions", "improved", "unchanged", "worsened", "mean_change", "share_improved") == [
+        ("Købe ind", 1, 1, 0, 0, -2.0, 1.0),
+        ("Vaske sig", 1, 0, 0, 1, 1.0, 0.0),
+    ]
+    # the same answer from a dataset read with history (no second read)
+    h = ffbkit.read_reports(ds.sources, history=True)
+    assert fa.improvement_by_theme(h).to_pylist() == t.to_pylist()
+
+
+def test_development_as_expected(ds, tmp_path):
+    t = fa.development_as_expected(ds, plot=tmp_path / "d.png")
+    assert (tmp_path / "d.png").read_bytes()[:8] == PNG
+    assert t.column_names == ["maaltype", "theme", "term", "goals", "met", "not_met", "not_yet_assessed", "share_met"]
+    got = rows(t, "maaltype", "term", "goals", "met", "not_met", "not_yet_assessed")
+    assert got == [
+        ("Fastholde funktionsevne", "Vaske sig", 1, 0, 1, 0),
+        ("Udvikle funktionsevne", "Købe ind", 1, 1, 0, 0),
+        ("Udvikle funktionsevne", "Lave mad", 1, 0, 0, 1),
+    ]
+    share = {r["term"]: r["share_met"] for r in t.to_pylist()}
+    assert share["Købe ind"] == 1.0 and share["Vaske sig"] == 0.0 and share["Lave mad"] is None
+    g = fa.development_as_expected(ds, per_goal=True)
+    assert set(fa.DEVELOPMENT_STATUSES) == {r["status"] for r in g.to_pylist()}
+    d = datetime.date
+    assert rows(g, "term", "set_on", "baseline_score", "expected_score", "achieved_score", "achieved_on", "status") == [
+        ("Købe ind", d(2025, 3, 2), 3, 1, 1, d(2025, 6, 1), "met"),
+        ("Lave mad", d(2025, 3, 11), 2, 1, None, None, "not yet assessed"),
+        ("Vaske sig", d(2025, 3, 11), 1, 1, 2, d(2025, 6, 10), "not met"),
+    ]
+    assert all(r["citizen"].endswith("-****") for r in g.to_pylist())  # CPR masked
+
+
+def test_new_analyses_bad_arguments(ds):
+    with pytest.raises(ValueError, match="by must be"):
+        fa.worked_on_in_indsats(ds, by="kommune")
+    with pytest.raises(TypeError, match="per_goal"):
+        fa.development_as_expected(ds, per_goal="yes")
+    with pytest.raises(TypeError, match="ffbkit.Dataset"):
+        fa.improvement_by_theme([])
