@@ -91,3 +91,25 @@ def test_new_analyses_bad_arguments(ds):
         fa.development_as_expected(ds, per_goal="yes")
     with pytest.raises(TypeError, match="ffbkit.Dataset"):
         fa.improvement_by_theme([])
+
+
+def test_themes_at_visitation_compares_indsatser(ds, tmp_path):
+    t = fa.themes_at_visitation(ds, ["§ 85", "§ 104", "§ 108"], plot=tmp_path / "v.png")
+    assert (tmp_path / "v.png").read_bytes()[:8] == PNG
+    assert t.column_names == ["paragraph", "area", "theme", "term", "code", "citizens", "share", "conditions"]
+    a = [("Hukommelse", 1, 1.0, 1), ("Indgå i samspil og kontakt", 1, 1.0, 1), ("Købe ind", 1, 1.0, 1)]
+    b = [("Hukommelse", 1, 1.0, 1), ("Lave mad", 1, 1.0, 1), ("Vaske sig", 1, 1.0, 1)]
+    assert rows(t, "paragraph", "term", "citizens", "share", "conditions") == sorted(
+        [("§ 85", *r) for r in a] + [("§ 104", *r) for r in b] + [("§ 108", *r) for r in a]
+    )
+    # the single-paragraph call is unchanged: the same rows without the paragraph column
+    single = fa.themes_at_visitation(ds, "§ 104")
+    assert single.column_names == t.column_names[1:]
+    assert sorted(map(tuple, (r.values() for r in single.to_pylist()))) == sorted(
+        tuple(v for k, v in r.items() if k != "paragraph") for r in t.to_pylist() if r["paragraph"] == "§ 104"
+    )
+    assert fa.themes_at_visitation(ds, ("§ 999",)).num_rows == 0
+    with pytest.raises(ValueError, match="at least one"):
+        fa.themes_at_visitation(ds, [])
+    with pytest.raises(TypeError, match="paragraph"):
+        fa.themes_at_visitation(ds, ["§ 85", 108])

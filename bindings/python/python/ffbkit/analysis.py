@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 
 from ffbkit._table import Table, _need
 
@@ -103,23 +103,8 @@ def _matches(paragraph: str) -> Callable[[Any], bool]:
     return lambda basis: isinstance(basis, str) and any(pattern.search(p) for p in basis.split("; "))
 
 
-def themes_at_visitation(ds: "Dataset", paragraph: str = "§ 108", *, year: Optional[int] = None, plot: PlotPath = None) -> Table:
-    """Figur 1: how often each theme is part of the information gathering (udredning) of
-    citizens visited to ydelser under ``paragraph`` (e.g. ``"§ 108"``, ``"Serviceloven § 85"``).
-
-    A theme counts for a paragraph when the gathering that found it has the same case
-    number as a care plan with a ydelse or a tilbud of that paragraph (legal basis in the
-    catalog). Columns: area,
-    theme, term, code, citizens (with the theme), share (of the citizens visited), conditions.
-    """
-    if not isinstance(paragraph, str):
-        raise TypeError(f"paragraph must be a str such as '§ 108', not {type(paragraph).__name__}")
-    pd = _need("pandas", "ffbkit.analysis")
-    cond = _year(_df(ds, "conditions"), "gathering_date", year)
-    cond = cond[cond["gathering"].notna()]
+def _themes_for(cond: Any, iv: Any, plans: Any, paragraph: str) -> tuple[Any, int]:
     match = _matches(paragraph)
-    iv = _df(ds, "interventions")[["care_plan", "paragraph"]]
-    plans = _df(ds, "care_plans")[["id", "citizen", "case_number", "tilbud_paragraph"]].rename(columns={"id": "care_plan"})
     by_ydelse = set(iv[iv["paragraph"].map(match)]["care_plan"])
     chosen = plans[plans["care_plan"].isin(by_ydelse) | plans["tilbud_paragraph"].map(match)]
     cases = chosen[["citizen", "case_number"]].drop_duplicates()
@@ -131,9 +116,66 @@ def themes_at_visitation(ds: "Dataset", paragraph: str = "§ 108", *, year: Opti
         .reset_index()
         .sort_values(["citizens", "term"], ascending=[False, True])
     )
-    out["share"] = out["citizens"] / visited if visited else pd.Series(dtype="float64")
-    out = out[["area", "theme", "term", "code", "citizens", "share", "conditions"]]
-    _plot(plot, _barh(out, "term", "citizens"), f"Temaer ved visitation til {paragraph} ({visited} borgere)")
+    out["share"] = (out["citizens"] / visited).astype("float64") if visited else 0.0
+    return out[["area", "theme", "term", "code", "citizens", "share", "conditions"]], visited
+
+
+def themes_at_visitation(
+    ds: "Dataset", paragraph: Union[str, Sequence[str]] = "§ 108", *, year: Optional[int] = None, plot: PlotPath = None
+) -> Table:
+    """Figur 1: how often each theme is part of the information gathering (udredning) of
+    citizens visited to ydelser under ``paragraph`` (e.g. ``"§ 108"``, ``"Serviceloven § 85"``).
+
+    A theme counts for a paragraph when the gathering that found it has the same case
+    number as a care plan with a ydelse or a tilbud of that paragraph (legal basis in the
+    catalog). Columns: area,
+    theme, term, code, citizens (with the theme), share (of the citizens visited), conditions.
+
+    Several indsatser in one table (*forskelle på tværs af indsatser*): pass a list, e.g.
+    ``paragraph=["§ 107", "§ 108"]``; the table then starts with a ``paragraph`` column
+    (the paragraph as given) and each share is of the citizens visited to that paragraph;
+    the plot compares the shares side by side.
+    """
+    several = isinstance(paragraph, (list, tuple))
+    paragraphs: list[Any] = list(paragraph) if isinstance(paragraph, (list, tuple)) else [paragraph]
+    if not paragraphs:
+        raise ValueError("paragraph must name at least one paragraph")
+    for p in paragraphs:
+        if not isinstance(p, str):
+            raise TypeError(f"paragraph must be a str such as '§ 108' (or a list of them), not {type(p).__name__}")
+    pd = _need("pandas", "ffbkit.analysis")
+    cond = _year(_df(ds, "conditions"), "gathering_date", year)
+    cond = cond[cond["gathering"].notna()]
+    iv = _df(ds, "interventions")[["care_plan", "paragraph"]]
+    plans = _df(ds, "care_plans")[["id", "citizen", "case_number", "tilbud_paragraph"]].rename(columns={"id": "care_plan"})
+    parts, visited = [], {}
+    for p in paragraphs:
+        part, visited[p] = _themes_for(cond, iv, plans, p)
+        parts.append(part.assign(paragraph=p))
+    in_year = f" i {year}" if year is not None else ""
+    if not several:
+        out = parts[0].drop(columns="paragraph")
+        p = paragraphs[0]
+        title = f"Hyppighed af udredningstemaer ved visitation til {p}{in_year} ({visited[p]} borgere)"
+        _plot(plot, _barh(out, "term", "citizens"), title)
+        return _table(out, "themes_at_visitation")
+    out = pd.concat(parts, ignore_index=True)
+    out = out[["paragraph", "area", "theme", "term", "code", "citizens", "share", "conditions"]]
+    names = ", ".join(paragraphs[:-1]) + " og " + paragraphs[-1] if len(paragraphs) > 1 else paragraphs[0]
+
+    def draw(ax: Any) -> None:
+        pivot = out.pivot_table(index="term", columns="paragraph", values="share", aggfunc="sum", fill_value=0)
+        pivot = pivot[[p for p in paragraphs if p in pivot.columns]]
+        pivot = pivot.loc[pivot.max(axis=1).sort_values().index[-25:]]
+        height = 0.8 / max(len(pivot.columns), 1)
+        for i, p in enumerate(pivot.columns):
+            ax.barh([y + i * height for y in range(len(pivot))], pivot[p], height=height, label=f"{p} ({visited[p]} borgere)")
+        ax.set_yticks([y + 0.4 - height / 2 for y in range(len(pivot))])
+        ax.set_yticklabels(pivot.index.astype(str))
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.set_xlabel("andel af visiterede borgere")
+
+    _plot(plot, draw, f"Hyppighed af udredningstemaer ved visitation til {names}{in_year}")
     return _table(out, "themes_at_visitation")
 
 
