@@ -67,3 +67,23 @@ def test_to_parquet_with_duckdb(written):
 def test_to_parquet_bad_argument(written):
     with pytest.raises(TypeError, match="directory"):
         written[0].to_parquet(42)
+
+
+def test_core_depends_only_on_pyarrow_the_rest_are_extras():
+    tomllib = pytest.importorskip("tomllib")
+    from conftest import ROOT
+
+    project = tomllib.loads((ROOT / "bindings" / "python" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert [d.split(">")[0] for d in project["dependencies"]] == ["pyarrow"]
+    extras = {k: {d.split(">")[0] for d in v} for k, v in project["optional-dependencies"].items()}
+    assert extras["plot"] == {"matplotlib"} and extras["pandas"] == {"pandas"} and extras["polars"] == {"polars"}
+    assert extras["analysis"] == {"pandas", "matplotlib"}
+
+
+def test_optional_libraries_are_imported_lazily():
+    import subprocess
+    import sys
+
+    code = "import sys, ffbkit; print(sorted(m for m in ('pandas', 'polars', 'matplotlib', 'duckdb') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
