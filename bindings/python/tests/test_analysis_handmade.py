@@ -113,3 +113,11 @@ def test_themes_at_visitation_compares_indsatser(ds, tmp_path):
         fa.themes_at_visitation(ds, [])
     with pytest.raises(TypeError, match="paragraph"):
         fa.themes_at_visitation(ds, ["§ 85", 108])
+
+
+def test_change_analyses_say_what_to_do_when_the_sources_are_gone(tmp_path):
+    path = handmade.write(tmp_path / "gone.ndjson")
+    d = ffbkit.read_reports(path)
+    path.unlink()
+    with pytest.raises(FileNotFoundError, match="history=True"):
+        fa.improvement_by_theme(d)

@@ -404,7 +404,13 @@ def _assessments(ds: "Dataset") -> Any:
         if cached is None:
             from ffbkit._dataset import read_reports
 
-            cached = read_reports(ds.sources, history=True, cpr=ds.cpr, salt=ds._salt, validate=False)
+            try:
+                cached = read_reports(ds.sources, history=True, cpr=ds.cpr, salt=ds._salt, validate=False)
+            except FileNotFoundError as e:
+                raise FileNotFoundError(
+                    f"this analysis needs the conditions' history: the dataset's sources are read again with history=True, but {e}; "
+                    "keep the sources, or pass a dataset read with read_reports(..., history=True)"
+                ) from e
             ds._history_dataset = cached
         ds = cached
     cond = _df(ds, "conditions")
