@@ -4,7 +4,8 @@ Each function takes a :class:`ffbkit.Dataset` and returns an :class:`ffbkit.Tabl
 ``plot="file.png"`` it also draws the result with matplotlib (saved as PNG). The functions
 read the dataset's tables (latest state per resource id unless read with
 ``history=True``), leave withdrawn (entered-in-error) data out, and need pandas and
-pyarrow (matplotlib for plots).
+pyarrow (matplotlib for plots): ``pip install "ffbkit[analysis]"``. Each docstring states
+the definition it counts by.
 
 >>> import ffbkit, ffbkit.analysis as fa
 >>> sorted(fa.ANALYSES)[:3]
