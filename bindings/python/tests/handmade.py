@@ -38,7 +38,7 @@ def _id(*parts: str) -> str:
     return sdk.derived_id(["ffbkit-handmade", *parts])
 
 
-def _journey_a():
+def _journey_a(withdraw: bool = False):
     case = sdk.Case(sdk.Citizen("0101504321", MUNICIPALITY, id=_id("a")))
     request = sdk.ServiceRequest("SagA", id=_id("a", "sag"))
     koebe_ind = sdk.ThemeAssessment.ad(AdTema.KoebeInd, F.SvaertNedsatFunktionsevne, "2025-03-01", id=_id("a", "koebe-ind"))
@@ -67,6 +67,9 @@ def _journey_a():
     follow_up = sdk.FollowUp(plan, Opfoelgningsresultat.TraefAfgoerelseOmFortsaettelseAfIndsats, "2025-06-01", id=_id("a", "opfoelgning"))
     case.add(stoette_2, follow_up)
     yield "2025-06-01", case
+    if withdraw:
+        koebe_ind.withdraw()
+        yield "2025-07-01", case
 
 
 def _journey_b():
@@ -102,16 +105,17 @@ def _journey_b():
     yield "2025-06-10", case
 
 
-def reports() -> list[dict]:
-    """The daily reports of both citizens (each citizen planned by its own planner)."""
+def reports(withdraw: bool = False) -> list[dict]:
+    """The daily reports of both citizens (each citizen planned by its own planner); with
+    ``withdraw=True`` citizen A's Købe ind is withdrawn (entered-in-error) on 2025-07-01."""
     out = []
-    for journey in (_journey_a(), _journey_b()):
+    for journey in (_journey_a(withdraw), _journey_b()):
         planner = sdk.Planner()
         out += [r for day, case in journey if (r := planner.plan_day(case, day)) is not None]
     return out
 
 
-def write(path: Path) -> Path:
+def write(path: Path, withdraw: bool = False) -> Path:
     """Write the reports as NDJSON to ``path``."""
-    path.write_text("".join(json.dumps(r) + "\n" for r in reports()), encoding="utf-8")
+    path.write_text("".join(json.dumps(r) + "\n" for r in reports(withdraw)), encoding="utf-8")
     return path

@@ -121,3 +121,22 @@ def test_change_analyses_say_what_to_do_when_the_sources_are_gone(tmp_path):
     path.unlink()
     with pytest.raises(FileNotFoundError, match="history=True"):
         fa.improvement_by_theme(d)
+
+
+@pytest.mark.parametrize("history", [False, True])
+def test_a_withdrawn_theme_is_left_out(tmp_path, history):
+    d = ffbkit.read_reports(handmade.write(tmp_path / "withdrawn.ndjson", withdraw=True), history=history)
+    assert [t for t in d.conditions.to_pylist() if t["term"] == "Købe ind"][-1]["withdrawn"]
+    assert rows(fa.improvement_by_theme(d), "term", "worsened") == [("Vaske sig", 1)]
+    assert "Købe ind" not in fa.worked_on_in_indsats(d, by="tilbud").column("term")
+    status = {r["term"]: r["status"] for r in fa.development_as_expected(d, per_goal=True).to_pylist()}
+    assert status == {"Købe ind": "not yet assessed", "Vaske sig": "not met", "Lave mad": "not yet assessed"}
+
+
+def test_change_analyses_give_the_same_answer_on_a_history_dataset(ds):
+    h = ffbkit.read_reports(ds.sources, history=True)
+    assert h.goals.num_rows > 3  # several versions of the goals
+    for per_goal in (False, True):
+        assert fa.development_as_expected(h, per_goal=per_goal).to_pylist() == fa.development_as_expected(ds, per_goal=per_goal).to_pylist()
+    for by in ("ydelse", "tilbud"):
+        assert fa.worked_on_in_indsats(h, by=by).to_pylist() == fa.worked_on_in_indsats(ds, by=by).to_pylist()

@@ -364,8 +364,8 @@ def worked_on_in_indsats(ds: "Dataset", *, by: str = "ydelse", plot: PlotPath = 
 
     Definition: a theme is *worked on* in a group when a goal of a care plan of that group
     addresses it (``goal_themes``: the primary theme, rank 1, and the secondary ones); a
-    goal counts for each ydelse (paragraph) of its care plan. Withdrawn goals, care plans
-    and ydelser are left out. Columns: the ``by`` column, theme (tema), term (undertema),
+    goal counts for each ydelse (paragraph) of its care plan. Withdrawn goals, care plans,
+    ydelser and themes are left out. Columns: the ``by`` column, theme (tema), term (undertema),
     code, goals (addressing the theme), primary_goals (of them, with it as primary theme),
     citizens, share (of the group's citizens with a goal addressing an A&D theme).
     """
@@ -373,7 +373,10 @@ def worked_on_in_indsats(ds: "Dataset", *, by: str = "ydelse", plot: PlotPath = 
     gt = _df(ds, "goal_themes")
     gt = gt[gt["kind"] == "ad-tema"][["goal", "citizen", "condition", "rank", "code", "term"]]
     goals = _df(ds, "goals")[["id", "care_plan"]].rename(columns={"id": "goal"})
-    themes = _df(ds, "conditions")[["id", "theme"]].drop_duplicates("id").rename(columns={"id": "condition"})
+    all_cond = _df(ds, "conditions", drop_withdrawn=False)
+    withdrawn = set(all_cond[all_cond["withdrawn"].fillna(False).astype(bool)]["id"])
+    gt = gt[~gt["condition"].isin(withdrawn)]
+    themes = all_cond[["id", "theme"]].drop_duplicates("id").rename(columns={"id": "condition"})
     joined = gt.merge(goals, on="goal").merge(_plan_groups(ds, by), on="care_plan").merge(themes, on="condition", how="left")
     joined = joined.drop_duplicates(["goal", "condition", by])
     joined["primary"] = joined["rank"] == 1
@@ -391,6 +394,14 @@ def worked_on_in_indsats(ds: "Dataset", *, by: str = "ydelse", plot: PlotPath = 
     label = {"ydelse": "ydelse", "paragraph": "paragraf", "tilbud": "tilbud"}[by]
     _plot(plot, _stacked(out, "term", by, "goals", "indsatsmål"), f"Hvad arbejdes der med i den sociale indsats (temaer i indsatsmål pr. {label})")
     return _table(out, "worked_on_in_indsats")
+
+
+def _latest(df: Any) -> Any:
+    """The latest version of each resource id (by the report's timestamp): the rows as read
+    without history, also when the dataset was read with ``history=True``."""
+    pd = _need("pandas", "ffbkit.analysis")
+    reported = pd.to_datetime(df["report_timestamp"], utc=True, errors="coerce")
+    return df.assign(_reported=reported).sort_values("_reported", kind="stable").drop_duplicates("id", keep="last").drop(columns="_reported")
 
 
 def _assessments(ds: "Dataset") -> Any:
@@ -414,11 +425,16 @@ def _assessments(ds: "Dataset") -> Any:
                 ) from e
             ds._history_dataset = cached
         ds = cached
-    cond = _df(ds, "conditions")
+    cond = _df(ds, "conditions", drop_withdrawn=False)
+    cond = cond.assign(reported=pd.to_datetime(cond["report_timestamp"], utc=True, errors="coerce"))
+    # a theme whose latest version is withdrawn (entered-in-error) has no assessments at all
+    latest = _latest(cond)
+    gone = set(latest[latest["withdrawn"].fillna(False).astype(bool)]["id"])
+    cond = cond[~cond["withdrawn"].fillna(False).astype(bool) & ~cond["id"].isin(gone)]
     cond = cond[(cond["kind"] == "ad-tema") & cond["score"].notna()].copy()
     cond["day"] = pd.to_datetime(cond["last_asserted"].fillna(cond["recorded_date"]))
     cond["score"] = cond["score"].astype("int64")
-    cond = cond.sort_values(["id", "day", "report_timestamp"])
+    cond = cond.sort_values(["id", "day", "reported"], kind="stable")
     return cond.drop_duplicates(["id", "day"], keep="last")
 
 
@@ -432,7 +448,8 @@ def improvement_by_theme(ds: "Dataset", *, plot: PlotPath = None) -> Table:
     dated by its ``last_asserted`` day, else its ``recorded_date``; several versions of one
     day count as the last reported. ``change`` = latest score - first score, so a negative
     change is an *improvement* (less reduced funktionsevne), a positive one a worsening.
-    Only themes assessed on at least two days count. The history comes from the dataset
+    Only themes assessed on at least two days count; a theme withdrawn (entered-in-error)
+    in its latest version does not count at all. The history comes from the dataset
     when read with ``history=True``, else its sources are read again with history.
     Columns: area, theme (tema), term (undertema), code, conditions (assessed at least
     twice), improved, unchanged, worsened, mean_change, share_improved.
@@ -492,8 +509,9 @@ def development_as_expected(ds: "Dataset", *, per_goal: bool = False, plot: Plot
     it. A goal is ``"met"`` when achieved <= expected (lower score = less reduced
     funktionsevne, whatever the måltype), ``"not met"`` when achieved > expected, and
     ``"not yet assessed"`` when its primary theme has no assessment after the goal was set
-    (or the goal has no expected score). Withdrawn goals are left out; the history is read
-    as for :func:`improvement_by_theme`.
+    (or the goal has no expected score). Withdrawn goals are left out, and each goal and
+    care plan counts in its latest version (also in a dataset read with ``history=True``);
+    the themes' history is read as for :func:`improvement_by_theme`.
 
     Returns one row per måltype and primary theme: maaltype, theme (tema), term, goals,
     met, not_met, not_yet_assessed, share_met (of the assessed goals; empty when none).
@@ -505,8 +523,8 @@ def development_as_expected(ds: "Dataset", *, per_goal: bool = False, plot: Plot
 
     _check_bool("per_goal", per_goal)
     pd = _need("pandas", "ffbkit.analysis")
-    goals = _df(ds, "goals")[["id", "citizen", "municipality", "care_plan", "maaltype", "expected_score", "primary_theme", "primary_theme_term"]]
-    plans = _df(ds, "care_plans")[["id", "period_start"]].rename(columns={"id": "care_plan", "period_start": "set_on"})
+    goals = _latest(_df(ds, "goals"))[["id", "citizen", "municipality", "care_plan", "maaltype", "expected_score", "primary_theme", "primary_theme_term"]]
+    plans = _latest(_df(ds, "care_plans"))[["id", "period_start"]].rename(columns={"id": "care_plan", "period_start": "set_on"})
     g = goals.rename(columns={"id": "goal", "primary_theme_term": "term"}).merge(plans.drop_duplicates("care_plan"), on="care_plan", how="left")
     g["set_on"] = pd.to_datetime(g["set_on"])
     a = _assessments(ds)[["id", "day", "score", "theme"]].rename(columns={"id": "primary_theme"})
