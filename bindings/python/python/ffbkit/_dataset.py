@@ -109,6 +109,7 @@ class Dataset:
     (støttebehov), ``care_plans`` (tilbud, målgrupper, period, case number, follow-up date),
     ``interventions`` (ydelse, paragraph, period, status), ``follow_ups`` and ``issues``
     (the validator's findings, and the audit's when read with ``audit=True``).
+    :meth:`to_parquet` writes them as Parquet files with the columns' descriptions.
     """
 
     def __init__(self, tables: dict[str, Any], summary: dict[str, Any], sources: list[str], history: bool, cpr: str, salt: Optional[bytes]) -> None:
