@@ -30,7 +30,7 @@ echo "== python venv"
 venv="$root/.venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10" "hypothesis>=6" pyarrow pandas polars matplotlib
+    "maturin>=1.7,<2" "pytest>=8" "mypy>=1.10" "hypothesis>=6" pyarrow pandas polars matplotlib duckdb
 
 echo "== Rust unit tests of the Python package (the tables and CPR modes are the SDK's, tested with it: sdk/tests/dataset.rs)"
 cargo test --quiet --locked -p ffbkit-python --lib

@@ -109,6 +109,7 @@ class Dataset:
     (støttebehov), ``care_plans`` (tilbud, målgrupper, period, case number, follow-up date),
     ``interventions`` (ydelse, paragraph, period, status), ``follow_ups`` and ``issues``
     (the validator's findings, and the audit's when read with ``audit=True``).
+    :meth:`to_parquet` writes them as Parquet files with the columns' descriptions.
     """
 
     def __init__(self, tables: dict[str, Any], summary: dict[str, Any], sources: list[str], history: bool, cpr: str, salt: Optional[bytes]) -> None:
@@ -119,6 +120,7 @@ class Dataset:
         self.history = history
         self.cpr = cpr
         self._salt = salt
+        self._history_dataset: Optional[Dataset] = None  # the sources read with history, for the analyses
 
     @property
     def reports(self) -> Table:
@@ -189,6 +191,37 @@ class Dataset:
     def tables(self) -> dict[str, Table]:
         """Every table by name."""
         return dict(self._tables)
+
+    def to_parquet(self, directory: Union[str, "os.PathLike[str]"]) -> dict[str, str]:
+        """Write every table to ``directory`` (made if missing) as ``<table>.parquet``, one
+        file per table (needs pyarrow), and return the paths by table name.
+
+        Each file carries what its columns mean as Arrow/Parquet metadata: every field has a
+        ``description`` (``ffbkit._columns``), the schema a ``description`` of the table and
+        ``ffbkit.table``, ``ffbkit.cpr`` (the CPR mode the citizens were read with) and
+        ``ffbkit.history``. The rows and types are the tables' own, so
+        ``pyarrow.parquet.read_table``, ``polars.read_parquet`` and DuckDB's
+        ``read_parquet`` give the same data back.
+        """
+        if not isinstance(directory, (str, os.PathLike)):
+            raise TypeError(f"to_parquet() takes a directory path (str or os.PathLike), not {type(directory).__name__}")
+        from ffbkit._columns import TABLE_DOCS, column_doc
+        from ffbkit._table import _need
+
+        pa = _need("pyarrow", "Dataset.to_parquet()")
+        pq = _need("pyarrow.parquet", "Dataset.to_parquet()")
+        out = os.fspath(directory)
+        os.makedirs(out, exist_ok=True)
+        paths = {}
+        for name, table in self._tables.items():
+            t = table.to_pyarrow()
+            fields = [f.with_metadata({"description": column_doc(name, f.name)}) for f in t.schema]
+            meta = {"ffbkit.table": name, "description": TABLE_DOCS.get(name, ""), "ffbkit.cpr": self.cpr, "ffbkit.history": str(self.history).lower()}
+            t = pa.Table.from_arrays(t.columns, schema=pa.schema(fields, metadata=meta))
+            path = os.path.join(out, f"{name}.parquet")
+            pq.write_table(t, path)
+            paths[name] = path
+        return paths
 
     def __repr__(self) -> str:
         s = self.summary
