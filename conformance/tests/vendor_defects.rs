@@ -127,6 +127,7 @@ defect_tests! {
     local_ids => LocalIds,
     sends_resource_twice => SendsResourceTwice,
     free_text_notes => FreeTextNotes,
+    stoettebehov_ikke_vurderet => StoettebehovIkkeVurderet,
 }
 
 #[test]

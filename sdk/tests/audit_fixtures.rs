@@ -135,6 +135,15 @@ fn followed_up(seed: u64, change: impl FnOnce(&mut Journey, Date)) -> Journey {
     j
 }
 
+/// The granted case with `change` applied before anything was reported: its first report
+/// made again by a new planner.
+fn replanned(seed: u64, change: impl FnOnce(&mut Journey)) -> Vec<Value> {
+    let mut j = granted(seed);
+    change(&mut j);
+    let (case, d0) = (j.case.clone(), j.d0);
+    Planner::new().plan_day(&case, d0).into_iter().collect()
+}
+
 /// Resources of a report, mutable.
 fn resources(report: &mut Value) -> impl Iterator<Item = &mut Value> {
     report["entry"].as_array_mut().unwrap().iter_mut().map(|e| &mut e["resource"])
@@ -552,6 +561,19 @@ fn fixtures() -> Vec<Fixture> {
         },
     ));
 
+    out.push(fx_warning(
+        "dst-ad-ikke-vurderet.ndjson",
+        "DST-AD broken (interpretation): every A&D theme is scored «Ikke vurderet», which is not a funktionsevnevurdering",
+        &["DST-AD"],
+        replanned(225, |j| {
+            for t in j.case.themes.iter_mut() {
+                if let Theme::AktivitetOgDeltagelse(tema, _) = t.theme {
+                    t.theme = Theme::ad(tema, Funktionsevneniveau::IkkeVurderet).unwrap();
+                }
+            }
+        }),
+    ));
+
     // DST-AD-INDSATS
     out.push(fx(
         "dst-ad-indsats-ok.ndjson",
@@ -591,6 +613,13 @@ fn fixtures() -> Vec<Fixture> {
             j.case.care_plans[0].evaluation = Some(j.case.evaluations[0].id.clone());
         })
         .reports,
+    ));
+
+    out.push(fx(
+        "dst-stoette-ikke-vurderet.ndjson",
+        "DST-STOETTE broken: the only støttebehov assessment is «Ikke vurderet», which is not a støttebehov (seed 002, Figur 5.4)",
+        &["DST-STOETTE"],
+        replanned(235, |j| j.case.evaluations[0].level = Stoettebehov::IkkeVurderet),
     ));
 
     out.push(fx("dst-stoette-ok-plan-followed-up.ndjson", "DST-STOETTE satisfied: a follow-up ending in a new grant; the støttebehov assessment of its day is held by the care plan followed up (and by the new one)", &[], followed_up(233, |j, fu| {

@@ -11,6 +11,7 @@
 //! possible (GW-REF) or not recognisable (a § 83 ydelse under an FFB code).
 
 use ffbkit_sdk::audit::AuditRuleId;
+use ffbkit_sdk::catalog::codes::Stoettebehov;
 use ffbkit_sdk::catalog::{Catalog, FFB_SYSTEM};
 use ffbkit_sdk::domain::{Date, Id};
 use ffbkit_sdk::profile::{ext, Profile};
@@ -62,6 +63,8 @@ pub enum Defect {
     SendsResourceTwice,
     /// The caseworker's notes are sent as free text.
     FreeTextNotes,
+    /// Every støttebehov assessment is sent as «Ikke vurderet».
+    StoettebehovIkkeVurderet,
 }
 
 const ALL: &[Defect] = &[
@@ -86,6 +89,7 @@ const ALL: &[Defect] = &[
     Defect::LocalIds,
     Defect::SendsResourceTwice,
     Defect::FreeTextNotes,
+    Defect::StoettebehovIkkeVurderet,
 ];
 
 impl Defect {
@@ -123,6 +127,7 @@ impl Defect {
             Defect::LocalIds => "local-ids",
             Defect::SendsResourceTwice => "sends-resource-twice",
             Defect::FreeTextNotes => "free-text-notes",
+            Defect::StoettebehovIkkeVurderet => "stoettebehov-ikke-vurderet",
         }
     }
 
@@ -166,6 +171,9 @@ impl Defect {
             Defect::LocalIds => "Goals carry the vendor's local database ids (maal-1, ...) instead of UUIDs.",
             Defect::SendsResourceTwice => "A theme is sent twice in the same report.",
             Defect::FreeTextNotes => "The caseworker's free-text notes are sent on the themes.",
+            Defect::StoettebehovIkkeVurderet => {
+                "Every støttebehov assessment is sent as «Ikke vurderet», which is not a støttebehov (seed 002, Figur 5.4: intet, let, moderat, højt, fuldstændigt)."
+            }
         }
     }
 
@@ -194,6 +202,7 @@ impl Defect {
             Defect::LocalIds => &[Report(RuleId::GwId)],
             Defect::SendsResourceTwice => &[Report(RuleId::GwId)],
             Defect::FreeTextNotes => &[Report(RuleId::GwClosed)],
+            Defect::StoettebehovIkkeVurderet => &[Audit(AuditRuleId::DstStoette)],
         }
     }
 
@@ -254,6 +263,11 @@ impl Defect {
             Defect::SendsResourceTwice => {
                 if let Some(dup) = entries.iter().find(|e| is(e, Profile::Condition)).cloned() {
                     entries.push(dup);
+                }
+            }
+            Defect::StoettebehovIkkeVurderet => {
+                for e in entries.iter_mut().filter(|e| is(e, Profile::CareEvaluation)) {
+                    e["resource"]["valueCodeableConcept"]["coding"][0]["code"] = json!(Stoettebehov::IkkeVurderet.code());
                 }
             }
             Defect::FreeTextNotes => {
