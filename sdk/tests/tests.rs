@@ -12,6 +12,7 @@ mod dataset;
 mod gateway_client;
 mod ig_example;
 mod ig_invariants;
+mod legal_basis_readme;
 mod model_roundtrip;
 mod planner_durable;
 mod planner_proto;
