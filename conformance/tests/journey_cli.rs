@@ -12,7 +12,7 @@ fn ffbkit(args: &[&str]) -> (i32, String, String) {
 fn list_and_show_the_embedded_journeys_in_danish_with_cpr_masked() {
     let (code, out, _) = ffbkit(&["journeys", "list"]);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 12, "{out}");
+    assert_eq!(out.lines().count(), 14, "{out}");
     assert!(out.contains("boerge-mogensen") && out.contains("IG-eksemplet: Børge Mogensen"));
     let (code, out, _) = ffbkit(&["journeys", "show", "boerge-mogensen"]);
     assert_eq!(code, 0);

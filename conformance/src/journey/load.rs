@@ -124,8 +124,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Journey>, JourneyError> {
 
 /// The embedded journey files (`fixtures/journeys/*.json`), as (file name, JSON text).
 pub const EMBEDDED_FILES: &[(&str, &str)] = &[
+    ("abl105-almen-bolig.json", include_str!("../../../fixtures/journeys/abl105-almen-bolig.json")),
     ("afsluttet-indsats.json", include_str!("../../../fixtures/journeys/afsluttet-indsats.json")),
     ("boerge-mogensen.json", include_str!("../../../fixtures/journeys/boerge-mogensen.json")),
+    ("akut-ophold-og-raadgivning.json", include_str!("../../../fixtures/journeys/akut-ophold-og-raadgivning.json")),
     ("fejlregistrering-tilbagekaldt.json", include_str!("../../../fixtures/journeys/fejlregistrering-tilbagekaldt.json")),
     ("indberetningspause-tre-dage.json", include_str!("../../../fixtures/journeys/indberetningspause-tre-dage.json")),
     ("sel103-beskyttet-beskaeftigelse.json", include_str!("../../../fixtures/journeys/sel103-beskyttet-beskaeftigelse.json")),
