@@ -51,7 +51,10 @@ impl SynthConfig {
     }
 }
 
-/// Tilbud, their ydelser, and a weight (per 100 citizens).
+/// Tilbud, the ydelser delivered in them (by legal basis: §§ 82 a-d and 85 in the mobilt
+/// tilbud, § 103, § 104, § 107, § 108 in their tilbud, § 85 støtte in the ABL § 105 bolig,
+/// the akut ydelser in the socialt akuttilbud), and a weight per 1,000 citizens. Every FFB
+/// tilbud and every FFB ydelse is here (a test checks that a 1,000-citizen run uses them all).
 const OFFERS: &[(Tilbud, &[Ydelse], u32)] = &[
     (
         Tilbud::MobiltTilbud,
@@ -62,29 +65,59 @@ const OFFERS: &[(Tilbud, &[Ydelse], u32)] = &[
             Ydelse::StoetteTilSundLevevis,
             Ydelse::StoetteTilTransport,
             Ydelse::StoetteTilPsykiskTrivsel,
+            Ydelse::PaedagogiskUdredning,
+            Ydelse::StoetteTilEtableringIBolig,
+            Ydelse::StoetteTilUddannelse,
+            Ydelse::StoetteTilBeskaeftigelse,
+            Ydelse::StoetteTilKontaktTilOffentligeOgPrivateInstanser,
+            Ydelse::StoetteTilVaretagelseAfForaeldrerollen,
+            Ydelse::StoetteTilSeksualitet,
+            Ydelse::GruppebaseretHjaelpOgStoette,
+            Ydelse::IndividuelTidsbegraensetSocialpaedagogiskHjaelpOgStoette,
+            Ydelse::GruppebaseretHjaelpOgStoetteEtableretISamarbejdeMedFrivillige,
+            Ydelse::IndividuelTidsbegraensetSocialpaedagogiskHjaelpOgStoetteLeveretISamarbejdeMedFrivillige,
         ],
-        45,
+        430,
     ),
     (
         Tilbud::AktivitetsOgSamvaerstilbud,
-        &[Ydelse::SocialAktivitet, Ydelse::FysiskAktivitet, Ydelse::KreativAktivitet, Ydelse::KompetenceudviklendeAktivitet],
-        20,
+        &[
+            Ydelse::SocialAktivitet,
+            Ydelse::FysiskAktivitet,
+            Ydelse::KreativAktivitet,
+            Ydelse::KompetenceudviklendeAktivitet,
+            Ydelse::SansestimulerendeAktivitet,
+            Ydelse::Oplevelsesaktivitet,
+        ],
+        190,
     ),
-    (Tilbud::BeskyttetBeskaeftigelsestilbud, &[Ydelse::Service, Ydelse::ProduktionOgVaerksted, Ydelse::Praktikforloeb], 10),
+    (Tilbud::BeskyttetBeskaeftigelsestilbud, &[Ydelse::Service, Ydelse::ProduktionOgVaerksted, Ydelse::Praktikforloeb], 95),
     (
         Tilbud::AlmindeligtLaengerevarendeBotilbudTilVoksne,
         &[Ydelse::LaengerevarendeOphold, Ydelse::StoetteTilPersonligHygiejne, Ydelse::StoetteTilDagligeOpgaverIHjemmet],
-        15,
+        140,
     ),
     (
         Tilbud::MidlertidigtBotilbudTilVoksne,
         &[Ydelse::MidlertidigtOphold, Ydelse::StoetteTilBehandling, Ydelse::StoetteTilPsykiskTrivsel],
+        95,
+    ),
+    (
+        Tilbud::SikretLaengerevarendeBotilbudTilVoksne,
+        &[Ydelse::LaengerevarendeOphold, Ydelse::StoetteTilBehandling, Ydelse::StoetteTilPsykiskTrivsel],
         10,
     ),
+    (
+        Tilbud::AlmenAeldreOgHandicapvenligBolig,
+        &[Ydelse::StoetteTilDagligeOpgaverIHjemmet, Ydelse::StoetteTilPersonligHygiejne, Ydelse::StoetteTilEtableringIBolig],
+        25,
+    ),
+    (Tilbud::SocialtAkuttilbud, &[Ydelse::AkutOphold, Ydelse::AkutRaadgivningOmsorgOgStoette], 15),
 ];
 
 fn pick_offer(rng: &mut Rng) -> (Tilbud, &'static [Ydelse]) {
-    let mut x = rng.below(100) as u32;
+    let total: u32 = OFFERS.iter().map(|(_, _, w)| w).sum();
+    let mut x = rng.below(total as usize) as u32;
     for (t, y, w) in OFFERS {
         if x < *w {
             return (*t, y);
@@ -366,5 +399,42 @@ mod tests {
         }
         assert!(total >= 80, "{total} reports");
         assert!(follow_ups > 10, "{follow_ups} follow-ups");
+    }
+
+    /// Every FFB tilbud and every FFB ydelse (the value sets KLServiceCodesFFB and
+    /// KLInterventionsFFB) is granted somewhere in a 1,000-citizen run.
+    #[test]
+    fn a_thousand_citizens_use_every_ffb_tilbud_and_ydelse() {
+        let cfg = SynthConfig { citizens: 1000, days: 120, ..SynthConfig::default() };
+        let mut used = std::collections::BTreeSet::new();
+        for i in 0..cfg.citizens {
+            for (_, r) in citizen_reports_typed(&cfg, i) {
+                fn codes(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+                    match v {
+                        Value::Object(o) => {
+                            if let Some(Value::String(c)) = o.get("code") {
+                                out.insert(c.clone());
+                            }
+                            o.values().for_each(|x| codes(x, out));
+                        }
+                        Value::Array(a) => a.iter().for_each(|x| codes(x, out)),
+                        _ => {}
+                    }
+                }
+                codes(&to_value(&r), &mut used);
+            }
+        }
+        let catalog = Catalog::embedded();
+        for vs in ["KLServiceCodesFFB", "KLInterventionsFFB"] {
+            let missing: Vec<&str> = catalog
+                .concepts()
+                .iter()
+                .filter(|c| catalog.value_set(vs).is_some_and(|s| s.contains(&c.code)) && !used.contains(&c.code))
+                .map(|c| c.term.as_str())
+                .collect();
+            assert!(missing.is_empty(), "{vs}: never granted in 1,000 citizens: {missing:?}");
+        }
+        assert!(OFFERS.iter().all(|(t, ys, _)| catalog.value_set("KLServiceCodesFFB").is_some_and(|s| s.contains(t.code()))
+            && ys.iter().all(|y| catalog.value_set("KLInterventionsFFB").is_some_and(|s| s.contains(y.code())))));
     }
 }
