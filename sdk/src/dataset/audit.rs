@@ -29,7 +29,7 @@ pub(crate) const CITIZENS: &[(&str, Ty)] =
 /// municipality's kommunekode and name (when a mapping names its STS id) and its coverage
 /// as in seed 002 ([`crate::audit::Coverage`] summed over its citizens, the same on each of
 /// its rows): A&D themes, funktionsevnevurderinger, F&F themes, støttebehov assessments,
-/// måltyper.
+/// måltyper, ydelser, follow-ups.
 pub(crate) const MUNICIPALITIES: &[(&str, Ty)] = &[
     ("municipality", Str),
     ("rule", Str),
@@ -44,6 +44,8 @@ pub(crate) const MUNICIPALITIES: &[(&str, Ty)] = &[
     ("ff_themes", Int),
     ("support_assessments", Int),
     ("maaltyper", Int),
+    ("ydelser", Int),
+    ("follow_ups", Int),
 ];
 
 /// The audit's tables, and its findings as rows of `issues`.
@@ -147,6 +149,8 @@ pub(super) fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode, mapping:
             Cell::Int(coverage.ff_themes as i64),
             Cell::Int(coverage.support_assessments as i64),
             Cell::Int(coverage.maaltyper as i64),
+            Cell::Int(coverage.ydelser as i64),
+            Cell::Int(coverage.follow_ups as i64),
         ];
         let mc = if m.is_empty() { Cell::Null } else { Cell::own(m) };
         if rules.is_empty() {
