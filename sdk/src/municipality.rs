@@ -160,6 +160,26 @@ impl StsMapping {
         StsMapping::parse(&text)
     }
 
+    /// A mapping from (STS organisation id, kommunekode) pairs made in code (e.g. by a
+    /// generator of synthetic data), checked as a file is: the first bad pair is the error,
+    /// its "line" the pair's 1-based position.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<StsMapping, MappingError> {
+        let text: String = pairs.into_iter().map(|(u, c)| format!("{u},{c}\n")).collect();
+        StsMapping::parse(&text)
+    }
+
+    /// The mapping as a file [`StsMapping::parse`] reads back: a header, then one
+    /// `sts_uuid,kommunekode` line per id, sorted by kommunekode, then id.
+    pub fn to_csv(&self) -> String {
+        let mut rows: Vec<(&str, &str)> = self.by_uuid.iter().map(|(u, (m, _))| (m.code, u.as_str())).collect();
+        rows.sort_unstable();
+        let mut out = String::from("sts_uuid,kommunekode\n");
+        for (code, uuid) in rows {
+            out.push_str(&format!("{uuid},{code}\n"));
+        }
+        out
+    }
+
     /// The municipality of an STS organisation id (any case).
     pub fn get(&self, sts_uuid: &str) -> Option<&'static Municipality> {
         self.by_uuid.get(&sts_uuid.trim().to_ascii_lowercase()).map(|(m, _)| *m)
@@ -229,6 +249,17 @@ mod tests {
         assert_eq!(m.get(A).map(|m| m.name), Some("København"));
         assert_eq!(m.get(B).map(|m| m.code), Some("751"));
         assert!(m.get("00000000-0000-4000-8000-000000000000").is_none());
+    }
+
+    #[test]
+    fn a_mapping_made_in_code_is_written_and_read_back() {
+        let m = StsMapping::from_pairs([(B, "751"), (A, "0101")]).unwrap();
+        let text = m.to_csv();
+        assert_eq!(text, format!("sts_uuid,kommunekode\n{A},101\n{B},751\n"));
+        let back = StsMapping::parse(&text).unwrap();
+        assert_eq!(back.get(B).map(|m| m.name), Some("Aarhus"));
+        let e = StsMapping::from_pairs([(A, "101"), (B, "411")]).unwrap_err();
+        assert!(matches!(e, MappingError::UnknownCode { line: 2, .. }), "{e}");
     }
 
     #[test]
