@@ -12,6 +12,7 @@ mod certify_tokens;
 mod certify_wiremock;
 mod cli_as_written;
 mod cli_audit;
+mod cli_audit_municipalities;
 mod cli_catalog;
 mod cli_rules;
 mod cli_validate;

@@ -27,6 +27,7 @@ pub mod gateway;
 pub mod generated;
 pub mod ids;
 pub mod input;
+pub mod municipality;
 #[cfg(feature = "model")]
 pub mod planner;
 pub mod profile;

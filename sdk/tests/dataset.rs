@@ -244,3 +244,60 @@ fn bad_input_is_a_typed_error_or_a_finding_never_a_panic() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `audit_municipalities` carries each municipality's coverage (the audit's counts summed
+/// over its citizens, on each of its rows) and, with a mapping, its kommunekode and name
+/// (issue 21).
+#[test]
+fn audit_municipalities_carry_coverage_and_names() {
+    use ffbkit_sdk::municipality::StsMapping;
+    use std::collections::BTreeMap;
+    let dir = fixtures("streams");
+    let mut per: BTreeMap<String, (i64, i64, i64, i64, i64)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|x| x == "ndjson") {
+            for line in std::fs::read_to_string(&p).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                if let Some(cpr) = ffbkit_sdk::report::citizen_cpr(&v) {
+                    groups.entry(cpr.to_string()).or_default().push(v);
+                }
+            }
+        }
+    }
+    for reports in groups.values() {
+        let a = ffbkit_sdk::audit::audit_citizen(reports);
+        let c = a.coverage;
+        let e = per.entry(a.municipality.clone()).or_default();
+        *e = (
+            e.0 + c.ad_themes as i64,
+            e.1 + c.ad_scored as i64,
+            e.2 + c.ff_themes as i64,
+            e.3 + c.support_assessments as i64,
+            e.4 + c.maaltyper as i64,
+        );
+    }
+    let first = per.keys().next().unwrap().clone();
+    let mut o = options(CprMode::Masked);
+    o.audit = true;
+    o.tables = false;
+    o.municipalities = Some(StsMapping::parse(&format!("sts_uuid,kommunekode\n{first},461\n")).unwrap());
+    let ds = Dataset::load(&[dir], &o).unwrap();
+    let m = ds.get("audit_municipalities").unwrap();
+    let ids = strings(m, "municipality");
+    let names = strings(m, "name");
+    let codes = strings(m, "kommunekode");
+    let col = |c: &str| m.column_by_name(c).unwrap().as_primitive::<Int64Type>().values().to_vec();
+    let (ad, scored, ff, st, mt) = (col("ad_themes"), col("ad_scored"), col("ff_themes"), col("support_assessments"), col("maaltyper"));
+    for i in 0..m.num_rows() {
+        let id = ids[i].clone().unwrap_or_default();
+        assert_eq!((ad[i], scored[i], ff[i], st[i], mt[i]), per[&id], "{id}");
+        if id == first {
+            assert_eq!((codes[i].as_deref(), names[i].as_deref()), (Some("461"), Some("Odense")));
+        } else {
+            assert!(codes[i].is_none() && names[i].is_none());
+        }
+    }
+    assert!(ids.iter().any(|i| i.as_deref() == Some(first.as_str())));
+}

@@ -1,6 +1,7 @@
 //! The crate's integration tests, one binary (linking axum, tokio, reqwest and SQLite once
 //! instead of once per file): each file of this folder is a module.
 mod as_written_cross;
+mod audit_coverage_view;
 mod audit_docs;
 mod audit_fixtures;
 mod audit_ig_example;

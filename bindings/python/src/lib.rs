@@ -28,6 +28,7 @@ fn _ffbkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<validate::PyIssue>()?;
     m.add_class::<arrow::PyArrowTable>()?;
     m.add_function(wrap_pyfunction!(read::read_reports, m)?)?;
+    m.add_function(wrap_pyfunction!(read::coverage_view, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate_many, m)?)?;
     m.add_function(wrap_pyfunction!(rules::rules, m)?)?;

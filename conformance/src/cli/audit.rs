@@ -17,6 +17,7 @@
 mod html;
 mod input;
 mod json;
+mod municipalities;
 mod spill;
 mod summary;
 mod table;
@@ -62,6 +63,16 @@ pub struct AuditArgs {
     /// Write the output here instead of standard output.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// A CSV file mapping KOMBIT STS organisation ids to kommunekoder, one
+    /// `sts_uuid,kommunekode` per line: municipalities are then shown by name and the
+    /// coverage view counts out of Denmark's 98 municipalities. Without it, municipalities
+    /// are shown by STS id and counted out of those present in the input.
+    #[arg(long, value_name = "FILE")]
+    pub municipalities: Option<PathBuf>,
+    /// The top-N shares of the coverage view (share of all registrations held by the N
+    /// municipalities with most), comma-separated.
+    #[arg(long, value_name = "N,...", value_delimiter = ',', default_values_t = ffbkit_sdk::audit::DEFAULT_TOP.to_vec())]
+    pub top: Vec<usize>,
     /// Directory for the temporary store (default: the system's temporary directory).
     #[arg(long, value_name = "DIR")]
     pub spill_dir: Option<PathBuf>,
@@ -78,6 +89,10 @@ fn bar(template: &str) -> Option<ProgressBar> {
 
 /// Run `ffbkit audit`.
 pub(super) fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
+    let mapping = match &args.municipalities {
+        Some(p) => Some(ffbkit_sdk::municipality::StsMapping::read(p).with_context(|| format!("--municipalities {}", p.display()))?),
+        None => None,
+    };
     let dir = args.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
     let mut store = spill::Spill::create(&dir)?;
 
@@ -122,6 +137,11 @@ pub(super) fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
         pb.finish_and_clear();
     }
 
+    if let Some(m) = &mapping {
+        totals.name_municipalities(m);
+    }
+    let municipalities = municipalities::Municipalities::new(&totals, mapping, &args.top);
+
     let format = if args.json { AuditFormat::Json } else { args.format };
     let mut file;
     let sink: &mut dyn Write = match &args.out {
@@ -136,9 +156,9 @@ pub(super) fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
     };
     let details = store.details();
     match format {
-        AuditFormat::Table => table::write(sink, &totals, &intake, details)?,
-        AuditFormat::Json => json::write(sink, &totals, &intake, details)?,
-        AuditFormat::Html => html::write(sink, &totals, &intake, details)?,
+        AuditFormat::Table => table::write(sink, &totals, &municipalities, &intake, details)?,
+        AuditFormat::Json => json::write(sink, &totals, &municipalities, &intake, details)?,
+        AuditFormat::Html => html::write(sink, &totals, &municipalities, &intake, details)?,
     }
     sink.flush()?;
     if intake.unreadable_inputs > 0 {

@@ -7,8 +7,10 @@ use super::state::StreamState;
 use crate::catalog::Catalog;
 use crate::profile::{fixed, Profile};
 
-/// Counts of one citizen's current (not withdrawn) registrations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+/// Counts of one citizen's current (not withdrawn) registrations (read back from JSON with
+/// missing fields as 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Coverage {
     /// Funktioner og forhold themes (undertema level).
     pub ff_themes: usize,

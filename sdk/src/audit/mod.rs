@@ -80,6 +80,7 @@
 //! ```
 
 mod coverage;
+mod coverage_view;
 pub mod dst;
 mod finding;
 mod proto;
@@ -88,6 +89,7 @@ mod rules;
 mod state;
 
 pub use coverage::Coverage;
+pub use coverage_view::{CoverageView, Measure, MeasureCoverage, MunicipalityRow, TopShare, Universe, DEFAULT_TOP};
 pub use finding::{CitizenAudit, Finding};
 pub use rules::{rule, rule_ids, AuditRule, AuditRuleId, Document, Family, Reading, Severity, Source, RULES};
 

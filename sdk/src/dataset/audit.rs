@@ -6,8 +6,9 @@
 
 use super::cpr_mode::CprMode;
 use super::table::{Cell, TableBuf, Ty};
-use crate::audit::audit_citizen;
+use crate::audit::{audit_citizen, Coverage};
 use crate::cpr::mask_in_text;
+use crate::municipality::StsMapping;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -24,9 +25,28 @@ pub(crate) const CITIZENS: &[(&str, Ty)] =
     &[("citizen", Str), ("municipality", Str), ("reports", Int), ("findings", Int), ("errors", Int), ("rules", Str)];
 
 /// One row per municipality and rule (a row without rule for a municipality without
-/// findings); `errors`: the findings of severity error among `findings`.
-pub(crate) const MUNICIPALITIES: &[(&str, Ty)] =
-    &[("municipality", Str), ("rule", Str), ("citizens_with_finding", Int), ("findings", Int), ("errors", Int), ("citizens", Int)];
+/// findings); `errors`: the findings of severity error among `findings`. Then the
+/// municipality's kommunekode and name (when a mapping names its STS id) and its coverage
+/// as in seed 002 ([`crate::audit::Coverage`] summed over its citizens, the same on each of
+/// its rows): A&D themes, funktionsevnevurderinger, F&F themes, støttebehov assessments,
+/// måltyper, ydelser, follow-ups.
+pub(crate) const MUNICIPALITIES: &[(&str, Ty)] = &[
+    ("municipality", Str),
+    ("rule", Str),
+    ("citizens_with_finding", Int),
+    ("findings", Int),
+    ("errors", Int),
+    ("citizens", Int),
+    ("kommunekode", Str),
+    ("name", Str),
+    ("ad_themes", Int),
+    ("ad_scored", Int),
+    ("ff_themes", Int),
+    ("support_assessments", Int),
+    ("maaltyper", Int),
+    ("ydelser", Int),
+    ("follow_ups", Int),
+];
 
 /// The audit's tables, and its findings as rows of `issues`.
 pub(super) struct AuditTables {
@@ -40,13 +60,13 @@ pub(super) struct AuditTables {
     pub issue_rows: Vec<Vec<Cell>>,
 }
 
-/// A municipality's citizens, and per rule (citizens, findings, errors).
-type MunicipalityCounts = (i64, BTreeMap<&'static str, (i64, i64, i64)>);
+/// A municipality's citizens, per rule (citizens, findings, errors), and coverage.
+type MunicipalityCounts = (i64, BTreeMap<&'static str, (i64, i64, i64)>, Coverage);
 
 /// Audit every citizen's reports (raw JSON bytes, keyed by the CPR number as written, by
 /// [`crate::report::citizen_cpr`]; a report naming no citizen is not among them).
 /// Reports that are not JSON are left out (the validator has reported them).
-pub(super) fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> AuditTables {
+pub(super) fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode, mapping: Option<&StsMapping>) -> AuditTables {
     let mut groups: Vec<(String, Vec<Vec<u8>>)> = groups.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     let audits: Vec<(String, crate::audit::CitizenAudit)> = groups
@@ -69,6 +89,7 @@ pub(super) fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> Audit
     for (key, a) in audits {
         let m = per_m.entry(a.municipality.clone()).or_default();
         m.0 += 1;
+        m.2.add(&a.coverage);
         let mut seen = BTreeSet::new();
         for f in &a.findings {
             let e = m.1.entry(f.rule.as_str()).or_default();
@@ -118,20 +139,29 @@ pub(super) fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode) -> Audit
             ]);
         }
     }
-    for (m, (citizens, rules)) in per_m {
+    for (m, (citizens, rules, coverage)) in per_m {
+        let named = mapping.and_then(|x| x.get(&m));
+        let tail = [
+            Cell::text(named.map(|x| x.code)),
+            Cell::text(named.map(|x| x.name)),
+            Cell::Int(coverage.ad_themes as i64),
+            Cell::Int(coverage.ad_scored as i64),
+            Cell::Int(coverage.ff_themes as i64),
+            Cell::Int(coverage.support_assessments as i64),
+            Cell::Int(coverage.maaltyper as i64),
+            Cell::Int(coverage.ydelser as i64),
+            Cell::Int(coverage.follow_ups as i64),
+        ];
         let mc = if m.is_empty() { Cell::Null } else { Cell::own(m) };
         if rules.is_empty() {
-            out.municipalities.rows.push(vec![mc.clone(), Cell::Null, Cell::Int(0), Cell::Int(0), Cell::Int(0), Cell::Int(citizens)]);
+            let mut row = vec![mc.clone(), Cell::Null, Cell::Int(0), Cell::Int(0), Cell::Int(0), Cell::Int(citizens)];
+            row.extend(tail.iter().cloned());
+            out.municipalities.rows.push(row);
         }
         for (rule, (with, n, errors)) in rules {
-            out.municipalities.rows.push(vec![
-                mc.clone(),
-                Cell::Static(rule),
-                Cell::Int(with),
-                Cell::Int(n),
-                Cell::Int(errors),
-                Cell::Int(citizens),
-            ]);
+            let mut row = vec![mc.clone(), Cell::Static(rule), Cell::Int(with), Cell::Int(n), Cell::Int(errors), Cell::Int(citizens)];
+            row.extend(tail.iter().cloned());
+            out.municipalities.rows.push(row);
         }
     }
     out

@@ -171,7 +171,7 @@ impl Acc {
                     .collect::<Result<Vec<_>, _>>()
             },
             || {
-                let mut audit = opts.audit.then(|| audit::run(groups, &opts.cpr));
+                let mut audit = opts.audit.then(|| audit::run(groups, &opts.cpr, opts.municipalities.as_ref()));
                 if let Some(a) = &mut audit {
                     issues.rows.append(&mut a.issue_rows);
                 }

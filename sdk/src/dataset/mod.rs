@@ -69,11 +69,22 @@ pub struct DatasetOptions {
     pub skip_invalid: bool,
     /// Run the validator (off: only JSON is checked, for data already known to be valid).
     pub validate: bool,
+    /// A mapping from STS organisation id to kommunekode: `audit_municipalities` then names
+    /// each municipality it knows (columns `kommunekode`, `name`).
+    pub municipalities: Option<crate::municipality::StsMapping>,
 }
 
 impl Default for DatasetOptions {
     fn default() -> Self {
-        DatasetOptions { history: false, cpr: CprMode::Masked, tables: true, audit: false, skip_invalid: false, validate: true }
+        DatasetOptions {
+            history: false,
+            cpr: CprMode::Masked,
+            tables: true,
+            audit: false,
+            skip_invalid: false,
+            validate: true,
+            municipalities: None,
+        }
     }
 }
 

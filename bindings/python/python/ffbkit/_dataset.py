@@ -6,6 +6,7 @@ runs in Rust on all cores with the GIL released; this module only wraps the resu
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Optional, Sequence, Union
 
@@ -70,6 +71,10 @@ def _sources(paths: PathArg) -> list[str]:
     raise TypeError(f"read_reports() takes a path or a list of paths (str or os.PathLike), not {type(paths).__name__}")
 
 
+# The coverage columns of ``audit_municipalities`` (the SDK's ``audit::Coverage``).
+_COVERAGE = ("ff_themes", "ad_themes", "ad_scored", "support_assessments", "maaltyper", "ydelser", "follow_ups")
+
+
 class Audit:
     """The stream audit of a dataset (DST and PROTO rules per citizen): three tables.
 
@@ -82,15 +87,38 @@ class Audit:
     - ``citizens``: one row per citizen (reports, number of findings, of them ``errors``
       with severity error, the rules of all findings);
     - ``municipalities``: one row per municipality and rule (citizens with the finding,
-      findings, of them ``errors`` with severity error, citizens audited).
+      findings, of them ``errors`` with severity error, citizens audited), then the
+      municipality's ``kommunekode`` and ``name`` (when a mapping file names its STS id,
+      ``municipalities=`` of :func:`read_reports` / :func:`audit`) and its coverage as in
+      seed 002, the same on each of its rows: ``ad_themes``, ``ad_scored``
+      (funktionsevnevurderinger), ``ff_themes``, ``support_assessments`` (støttebehov),
+      ``maaltyper``, ``ydelser``, ``follow_ups``.
+
+    :meth:`coverage` gives the coverage view of seed 002's data slides (municipalities
+    reporting any / none / 1-5, top-N shares), computed by the SDK as ``ffbkit audit`` does.
     """
 
-    __slots__ = ("findings", "citizens", "municipalities")
+    __slots__ = ("findings", "citizens", "municipalities", "_mapping")
 
-    def __init__(self, tables: dict[str, Any]) -> None:
+    def __init__(self, tables: dict[str, Any], mapping: Optional[str] = None) -> None:
         self.findings = Table(tables["audit_findings"], "audit_findings")
         self.citizens = Table(tables["audit_citizens"], "audit_citizens")
         self.municipalities = Table(tables["audit_municipalities"], "audit_municipalities")
+        self._mapping = mapping
+
+    def coverage(self, top: Sequence[int] = (7, 10)) -> dict[str, Any]:
+        """The coverage view (the SDK's ``CoverageView``, the same as ``ffbkit audit --json``'s
+        ``coverage_view``): ``universe`` (``"register"``: out of Denmark's 98 municipalities,
+        with the mapping file given when reading; ``"present"``: out of those in the data,
+        by STS id), ``out_of``, ``note``, ``measures`` (per kind: ``total``, ``reporting``,
+        ``none``, ``one_to_five``, ``top`` as ``[{"n", "share"}]`` in percent),
+        ``municipalities`` and ``unmapped`` (per municipality: ``kommunekode``, ``name``,
+        ``sts_ids``, ``citizens``, ``coverage``)."""
+        seen: dict[str, list] = {}
+        for r in self.municipalities.to_pylist():
+            sts = r["municipality"] or ""
+            seen.setdefault(sts, [sts, r["citizens"], {k: r[k] for k in _COVERAGE}])
+        return json.loads(_ffbkit.coverage_view(json.dumps(list(seen.values())), municipalities=self._mapping, top=[int(n) for n in top]))
 
     def __repr__(self) -> str:
         return f"Audit(citizens={self.citizens.num_rows}, findings={self.findings.num_rows})"
@@ -121,6 +149,7 @@ class Dataset:
         self.cpr = cpr
         self._salt = salt
         self._history_dataset: Optional[Dataset] = None  # the sources read with history, for the analyses
+        self._mapping: Optional[str] = None
 
     @property
     def reports(self) -> Table:
@@ -237,6 +266,7 @@ def read_reports(
     on_invalid: str = "keep",
     audit: bool = False,
     validate: bool = True,
+    municipalities: Optional[Union[str, os.PathLike]] = None,
 ) -> Dataset:
     """Read, validate and tabulate delivery reports: files, directories (recursively,
     ``*.json``, ``*.ndjson``, ``*.jsonl``) and NDJSON, in parallel in Rust.
@@ -254,6 +284,9 @@ def read_reports(
       data already known to be valid, e.g. accepted by the gateway.
     - ``audit=True`` also runs the stream audit (see :func:`audit`); its findings join
       ``issues`` with ``origin == "audit"``.
+    - ``municipalities``: a CSV file mapping KOMBIT STS organisation ids to kommunekoder
+      (``sts_uuid,kommunekode`` per line, as ``ffbkit audit --municipalities``): the audit's
+      municipality table then names them, and its coverage view counts out of the 98.
 
     Missing paths raise ``FileNotFoundError``; broken JSON is a ``GW-JSON`` issue, not an
     exception.
@@ -269,8 +302,16 @@ def read_reports(
     if cpr == "pseudonym" and not salt_bytes:
         salt_bytes = os.urandom(16)
     sources = _sources(paths)
+    mapping = os.fspath(municipalities) if municipalities is not None else None
     tables, summary = _ffbkit.read_reports(
-        sources, history=history, cpr=cpr, salt=salt_bytes, audit=audit, skip_invalid=on_invalid == "skip", validate=validate
+        sources,
+        history=history,
+        cpr=cpr,
+        salt=salt_bytes,
+        audit=audit,
+        skip_invalid=on_invalid == "skip",
+        validate=validate,
+        municipalities=mapping,
     )
     if on_invalid == "raise" and summary["invalid"]:
         rules = summary["error_rules"]
@@ -280,18 +321,26 @@ def read_reports(
             source=summary["first_invalid"],
             invalid=summary["invalid"],
         )
-    return Dataset(tables, summary, sources, history, cpr, salt_bytes)
+    ds = Dataset(tables, summary, sources, history, cpr, salt_bytes)
+    if ds._audit is not None:
+        ds._audit._mapping = mapping
+    ds._mapping = mapping
+    return ds
 
 
-def audit(data: Union[Dataset, PathArg]) -> Audit:
+def audit(data: Union[Dataset, PathArg], *, municipalities: Optional[Union[str, os.PathLike]] = None) -> Audit:
     """The stream audit (DST and PROTO rules, by the SDK's audit) per citizen and
     municipality, of a :class:`Dataset` or of paths. A dataset read with ``audit=True``
-    has it already; otherwise its sources are read again (with the same CPR mode)."""
+    has it already; otherwise its sources are read again (with the same CPR mode).
+    ``municipalities``: a mapping file (STS organisation id -> kommunekode, see
+    :func:`read_reports`); by default the dataset's own, if it was read with one."""
+    mapping = os.fspath(municipalities) if municipalities is not None else None
     if isinstance(data, Dataset):
-        if data._audit is not None:
+        mapping = mapping if mapping is not None else data._mapping
+        if data._audit is not None and data._audit._mapping == mapping:
             return data._audit
-        tables, _ = _ffbkit.read_reports(data.sources, cpr=data.cpr, salt=data._salt, audit=True, tables=False)
-        data._audit = Audit(tables)
+        tables, _ = _ffbkit.read_reports(data.sources, cpr=data.cpr, salt=data._salt, audit=True, tables=False, municipalities=mapping)
+        data._audit = Audit(tables, mapping)
         return data._audit
-    tables, _ = _ffbkit.read_reports(_sources(data), audit=True, tables=False)
-    return Audit(tables)
+    tables, _ = _ffbkit.read_reports(_sources(data), audit=True, tables=False, municipalities=mapping)
+    return Audit(tables, mapping)

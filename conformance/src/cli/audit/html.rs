@@ -4,6 +4,7 @@
 //! that report nothing of a kind stand out), and each citizen with findings (CPR masked).
 
 use super::input::Intake;
+use super::municipalities::Municipalities;
 use super::spill::Details;
 use super::summary::Totals;
 use super::table::CitizenAuditView;
@@ -25,12 +26,20 @@ td.l,th.l{text-align:left}td.none{background:#fde2e1;color:#9b1c1c;font-weight:6
 section.citizen{border-top:1px solid #ddd;padding:.3rem 0}ul{margin:.2rem 0}
 .sev{font-size:.75rem;padding:0 .3rem;border-radius:3px;background:#fde2e1;color:#9b1c1c}li.interpretation .sev{background:#fff4d6;color:#7a5a00}";
 
+/// The universe as the page's data attribute names it.
+fn universe(u: ffbkit_sdk::audit::Universe) -> &'static str {
+    match u {
+        ffbkit_sdk::audit::Universe::Register => "register",
+        ffbkit_sdk::audit::Universe::Present => "present",
+    }
+}
+
 fn per(n: usize, d: usize) -> String {
     format!("{:.1}", n as f64 / d.max(1) as f64)
 }
 
 /// Write the page.
-pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
+pub(super) fn write(out: &mut dyn Write, t: &Totals, ms: &Municipalities, intake: &Intake, details: &mut Details) -> Result<()> {
     writeln!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ffbkit audit</title><style>{STYLE}</style></head><body>"
@@ -56,32 +65,94 @@ pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &
     }
     writeln!(out, "</table>")?;
 
-    // Coverage per municipality, as in seed 002.
-    let ms: Vec<_> = t.municipalities.values().collect();
-    let none = |f: fn(&ffbkit_sdk::audit::Coverage) -> usize| ms.iter().filter(|m| f(&m.coverage) == 0).count();
-    let top_share = |f: fn(&ffbkit_sdk::audit::Coverage) -> usize, k: usize| {
-        let mut v: Vec<usize> = ms.iter().map(|m| f(&m.coverage)).collect();
-        v.sort_unstable_by(|a, b| b.cmp(a));
-        let total: usize = v.iter().sum();
-        100.0 * v.iter().take(k).sum::<usize>() as f64 / total.max(1) as f64
-    };
-    let c = &t.coverage;
+    // Coverage per municipality, as in seed 002: the SDK's coverage view.
+    let v = &ms.view;
     writeln!(out, "<h2>Coverage per municipality</h2>")?;
     writeln!(
         out,
-        "<ul id=\"coverage-notes\"><li>{} F&amp;F themes from {} municipalities; {} report none. Top 8 municipalities hold {:.0} % of them.</li><li>{} A&amp;D themes ({} with a funktionsevnevurdering) from {} municipalities; {} report none. Top 10 hold {:.0} %.</li><li>{} støttebehov assessments ({} municipalities report none); {} måltyper ({} report none).</li></ul>",
-        c.ff_themes, ms.len() - none(|c| c.ff_themes), none(|c| c.ff_themes), top_share(|c| c.ff_themes, 8),
-        c.ad_themes, c.ad_scored, ms.len() - none(|c| c.ad_themes), none(|c| c.ad_themes), top_share(|c| c.ad_themes, 10),
-        c.support_assessments, none(|c| c.support_assessments), c.maaltyper, none(|c| c.maaltyper)
+        "<p id=\"coverage-universe\" data-universe=\"{}\" data-out-of=\"{}\">{}</p>",
+        universe(v.universe),
+        v.out_of,
+        esc(&v.note)
     )?;
-    writeln!(out, "<table id=\"municipalities\"><tr><th class=\"l\">municipality (STS id)</th><th>citizens</th><th>reports</th><th>with findings</th><th>F&amp;F themes</th><th>A&amp;D themes</th><th>funktionsevne&shy;vurderinger</th><th>støttebehov</th><th>måltyper</th><th>ydelser</th><th>F&amp;F / citizen</th><th>A&amp;D / citizen</th><th>støttebehov / citizen</th><th>måltyper / citizen</th></tr>")?;
-    for m in &ms {
+    writeln!(out, "<ul id=\"coverage-notes\">")?;
+    for m in &v.measures {
+        writeln!(
+            out,
+            "<li data-measure=\"{}\">{} {}: {} of {} municipalities report some, {} report none, {} report 1-5; {}.</li>",
+            m.measure.as_str(),
+            m.total,
+            esc(m.label),
+            m.reporting,
+            v.out_of,
+            m.none,
+            m.one_to_five,
+            Municipalities::top_phrase(m)
+        )?;
+    }
+    writeln!(out, "</ul>")?;
+    write!(out, "<table id=\"coverage-view\"><tr><th class=\"l\">registrations</th><th>in all</th><th>municipalities reporting</th><th>reporting none</th><th>reporting 1-5</th>")?;
+    for n in v.measures.first().map(|m| m.top.as_slice()).unwrap_or_default() {
+        write!(out, "<th>top {} share</th>", n.n)?;
+    }
+    writeln!(out, "</tr>")?;
+    for m in &v.measures {
+        write!(
+            out,
+            "<tr data-measure=\"{}\"><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            m.measure.as_str(),
+            esc(m.label),
+            m.total,
+            m.reporting,
+            m.none,
+            m.one_to_five
+        )?;
+        for t in &m.top {
+            write!(out, "<td>{:.1} %</td>", t.share)?;
+        }
+        writeln!(out, "</tr>")?;
+    }
+    writeln!(out, "</table>")?;
+    writeln!(
+        out,
+        "<h3>Per municipality ({} of {})</h3>",
+        esc(if v.universe == ffbkit_sdk::audit::Universe::Register { "the register" } else { "those present" }),
+        v.out_of
+    )?;
+    writeln!(out, "<table id=\"coverage-municipalities\"><tr><th class=\"l\">municipality</th><th class=\"l\">STS id(s)</th><th>citizens</th><th>A&amp;D themes</th><th>funktionsevne&shy;vurderinger</th><th>F&amp;F themes</th><th>støttebehov</th><th>måltyper</th></tr>")?;
+    for r in v.municipalities.iter().chain(&v.unmapped) {
+        let c = &r.coverage;
+        let cell = |n: usize| if n == 0 { "<td class=\"none\">0</td>".to_string() } else { format!("<td>{n}</td>") };
+        let (key, name) = match (r.kommunekode, r.name) {
+            (Some(k), Some(n)) => (format!("data-kommune=\"{k}\""), format!("{k} {}", esc(n))),
+            _ if ms.mapping.is_some() => {
+                (format!("data-sts=\"{}\"", esc(&r.sts_ids.join(" "))), "<span class=\"muted\">not in the mapping</span>".to_string())
+            }
+            _ => (format!("data-sts=\"{}\"", esc(&r.sts_ids.join(" "))), "<span class=\"muted\">no mapping given</span>".to_string()),
+        };
+        let ids = r.sts_ids.iter().map(|s| format!("<code>{}</code>", esc(s))).collect::<Vec<_>>().join(" ");
+        writeln!(
+            out,
+            "<tr {key}><td class=\"l\">{name}</td><td class=\"l\">{ids}</td><td>{}</td>{}{}{}{}{}</tr>",
+            r.citizens,
+            cell(c.ad_themes),
+            cell(c.ad_scored),
+            cell(c.ff_themes),
+            cell(c.support_assessments),
+            cell(c.maaltyper)
+        )?;
+    }
+    writeln!(out, "</table>")?;
+    let ms_list: Vec<_> = t.municipalities.values().collect();
+    writeln!(out, "<h3>Audited organisations</h3>")?;
+    writeln!(out, "<table id=\"municipalities\"><tr><th class=\"l\">municipality (STS id)</th><th class=\"l\">kommune</th><th>citizens</th><th>reports</th><th>with findings</th><th>F&amp;F themes</th><th>A&amp;D themes</th><th>funktionsevne&shy;vurderinger</th><th>støttebehov</th><th>måltyper</th><th>ydelser</th><th>F&amp;F / citizen</th><th>A&amp;D / citizen</th><th>støttebehov / citizen</th><th>måltyper / citizen</th></tr>")?;
+    for m in &ms_list {
         let v = &m.coverage;
         let cell = |n: usize| if n == 0 { "<td class=\"none\">0</td>".to_string() } else { format!("<td>{n}</td>") };
         writeln!(
             out,
-            "<tr data-municipality=\"{id}\"><td class=\"l\"><code>{id}</code></td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            m.citizens, m.reports, m.citizens_with_findings,
+            "<tr data-municipality=\"{id}\"><td class=\"l\"><code>{id}</code></td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&ms.name_of(&m.municipality)), m.citizens, m.reports, m.citizens_with_findings,
             cell(v.ff_themes), cell(v.ad_themes), cell(v.ad_scored), cell(v.support_assessments), cell(v.maaltyper), v.ydelser,
             per(v.ff_themes, m.citizens), per(v.ad_themes, m.citizens), per(v.support_assessments, m.citizens), per(v.maaltyper, m.citizens),
             id = esc(&m.municipality)
@@ -97,7 +168,7 @@ pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &
             return Ok(());
         }
         let a: CitizenAuditView = serde_json::from_str(json)?;
-        writeln!(out, "<section class=\"citizen\"><strong>{}</strong> <span class=\"muted\">municipality <code>{}</code>, {} reports</span><ul>", esc(&a.citizen), esc(&a.municipality), a.reports)?;
+        writeln!(out, "<section class=\"citizen\"><strong>{}</strong> <span class=\"muted\">municipality <code>{}</code> ({}), {} reports</span><ul>", esc(&a.citizen), esc(&a.municipality), esc(&ms.name_of(&a.municipality)), a.reports)?;
         for f in a.findings {
             writeln!(
                 out,

@@ -1,7 +1,10 @@
 //! `ffbkit audit --format json`: one JSON object, written as it goes (the details are
-//! streamed from the store, never held together).
+//! streamed from the store, never held together). `coverage_view` is the SDK's
+//! [`ffbkit_sdk::audit::CoverageView`]; `municipality_mapping` the number of STS ids the
+//! mapping names (`null`: none given, municipalities are STS ids).
 
 use super::input::Intake;
+use super::municipalities::Municipalities;
 use super::spill::Details;
 use super::summary::Totals;
 use anyhow::Result;
@@ -9,7 +12,7 @@ use serde_json::json;
 use std::io::Write;
 
 /// Write the JSON document.
-pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &mut Details) -> Result<()> {
+pub(super) fn write(out: &mut dyn Write, t: &Totals, ms: &Municipalities, intake: &Intake, details: &mut Details) -> Result<()> {
     let rules: Vec<_> = t
         .per_rule
         .iter()
@@ -38,6 +41,8 @@ pub(super) fn write(out: &mut dyn Write, t: &Totals, intake: &Intake, details: &
         "rules": rules,
         "coverage": t.coverage,
         "per_municipality": t.municipalities.values().collect::<Vec<_>>(),
+        "municipality_mapping": ms.mapping.as_ref().map(|m| m.len()),
+        "coverage_view": ms.view,
     });
     let text = serde_json::to_string_pretty(&head)?;
     // Open the object again to append the details array.

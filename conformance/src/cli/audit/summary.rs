@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 pub(super) struct MunicipalityTotals {
     /// STS organisation id.
     pub municipality: String,
+    /// Its kommunekode, when the mapping (`--municipalities`) names it.
+    pub kommunekode: Option<&'static str>,
+    /// Its name, when the mapping names it.
+    pub name: Option<&'static str>,
     /// Citizens audited.
     pub citizens: usize,
     /// Their reports.
@@ -87,6 +91,16 @@ impl Totals {
         for r in a.rules() {
             *self.per_rule.entry(r.as_str()).or_default() += 1;
             *m.per_rule.entry(r.as_str()).or_default() += 1;
+        }
+    }
+
+    /// Name each municipality the mapping knows (kommunekode and name).
+    pub(super) fn name_municipalities(&mut self, mapping: &ffbkit_sdk::municipality::StsMapping) {
+        for m in self.municipalities.values_mut() {
+            if let Some(x) = mapping.get(&m.municipality) {
+                m.kommunekode = Some(x.code);
+                m.name = Some(x.name);
+            }
         }
     }
 
