@@ -146,3 +146,29 @@ fn a_bad_mapping_file_is_exit_2_with_its_line() {
     assert_eq!(ffbkit(&["audit", "--municipalities", s(&dir.join("missing.csv")), s(&dir)]).status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 21's "done when": `ffbkit audit --format html` on `ffbkit synth --national` output
+/// shows the coverage view with municipality names and the top-N shares; the spread looks
+/// like seed 002's slides (the SDK's `synth::tests` pin the distribution itself).
+#[test]
+fn synth_national_audited_with_its_mapping_shows_the_slides_view_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stream, mapping) = (dir.path().join("national.ndjson"), dir.path().join("kommuner.csv"));
+    let (s, m) = (stream.to_str().unwrap(), mapping.to_str().unwrap());
+    let o = ffbkit(&["synth", "--national", "--citizens", "1500", "--days", "120", "--seed", "4", "--out", s, "--municipalities-out", m]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ffbkit(&["audit", "--json", "--municipalities", m, s]);
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let view = &json["coverage_view"];
+    assert_eq!(view["out_of"], 98);
+    let ad = view["measures"].as_array().unwrap().iter().find(|x| x["measure"] == "ad_themes").unwrap();
+    let (reporting, none) = (ad["reporting"].as_u64().unwrap(), ad["none"].as_u64().unwrap());
+    assert_eq!(reporting + none, 98);
+    assert!((12..=16).contains(&none), "about 12 municipalities report nothing: {none}");
+    let top10 = ad["top"].as_array().unwrap().iter().find(|t| t["n"] == 10).unwrap()["share"].as_f64().unwrap();
+    assert!((40.0..=60.0).contains(&top10), "the top 10 hold about half: {top10}");
+    assert_eq!(json["citizens_with_errors"].as_u64(), Some(0), "synth streams audit clean");
+    let html = ffbkit(&["audit", "--format", "html", "--municipalities", m, s]);
+    let text = String::from_utf8_lossy(&html.stdout);
+    assert!(text.contains("Out of Denmark's 98 municipalities") && text.contains("top 10 hold") && text.contains("København"));
+}

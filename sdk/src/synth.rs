@@ -23,7 +23,7 @@ use crate::sample::municipality;
 use serde_json::Value;
 
 /// What to generate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SynthConfig {
     /// Number of citizens.
     pub citizens: u64,
@@ -33,21 +33,93 @@ pub struct SynthConfig {
     pub start: Date,
     /// Number of municipalities (at most 98).
     pub municipalities: usize,
+    /// How citizens spread over the municipalities: evenly (`None`), or skewed as the
+    /// country's reporting is ([`Skew::national`]).
+    pub skew: Option<Skew>,
     /// Seed.
     pub seed: u64,
 }
 
+/// A skewed spread of citizens over the 98 municipalities, like seed 002's data slides: a
+/// number of municipalities report nothing, and the others' shares fall off by rank (a Zipf
+/// law with exponent `exponent`), so that a few municipalities hold much of the reporting.
+/// Which municipality has which rank is a fixed shuffle of the register (the same for every
+/// seed), so the silent ones are not simply the last in the file.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Skew {
+    /// Municipalities that report nothing (seed 002: 12 of 98 report no A&D themes).
+    pub silent: usize,
+    /// The Zipf exponent of the others' shares by rank; 0.87 gives the top 10 about half of
+    /// all reporting (seed 002: "Top 10 kommuner har indberettet 50 pct. af alle (A&D)").
+    pub exponent: f64,
+}
+
+impl Skew {
+    /// Seed 002's figures: 12 silent municipalities, the top 10 holding about 50 %.
+    pub fn national() -> Skew {
+        Skew { silent: 12, exponent: 0.87 }
+    }
+
+    /// The municipalities (indexes into [`crate::municipality::all`]) by rank: a fixed
+    /// shuffle of the 98.
+    pub fn ranking() -> Vec<usize> {
+        let mut order: Vec<usize> = (0..crate::municipality::COUNT).collect();
+        let mut rng = Rng::new(0xFFB0_0098);
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        order
+    }
+
+    /// Each municipality's share of the citizens, by index into the register (the silent
+    /// ones 0).
+    pub fn shares(&self) -> Vec<f64> {
+        let ranking = Skew::ranking();
+        let active = crate::municipality::COUNT.saturating_sub(self.silent).max(1);
+        let weights: Vec<f64> = (0..active).map(|k| 1.0 / ((k + 1) as f64).powf(self.exponent)).collect();
+        let total: f64 = weights.iter().sum();
+        let mut shares = vec![0.0; crate::municipality::COUNT];
+        for (k, w) in weights.iter().enumerate() {
+            shares[ranking[k]] = w / total;
+        }
+        shares
+    }
+
+    /// Draw a municipality (index into the register) by [`Skew::shares`].
+    pub fn pick(&self, shares: &[f64], rng: &mut Rng) -> usize {
+        let x = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let mut acc = 0.0;
+        for (i, s) in shares.iter().enumerate() {
+            acc += s;
+            if x < acc && *s > 0.0 {
+                return i;
+            }
+        }
+        shares.iter().rposition(|s| *s > 0.0).unwrap_or(0)
+    }
+}
+
+/// The mapping from the STS organisation UUIDs synth gives the municipalities (index `k` of
+/// the register gets [`crate::sample::municipality`]`(k)`) to their kommunekode, for
+/// `ffbkit audit --municipalities` (`ffbkit synth --municipalities-out`).
+pub fn sts_mapping() -> crate::municipality::StsMapping {
+    let ids: Vec<String> = (0..crate::municipality::COUNT).map(municipality).collect();
+    crate::municipality::StsMapping::from_pairs(ids.iter().map(String::as_str).zip(crate::municipality::all().iter().map(|m| m.code)))
+        .expect("98 distinct UUIDs and the register's codes")
+}
+
 impl Default for SynthConfig {
     fn default() -> Self {
-        SynthConfig { citizens: 100, days: 365, start: Date::new(2025, 1, 1).expect("valid"), municipalities: 98, seed: 1 }
+        SynthConfig { citizens: 100, days: 365, start: Date::new(2025, 1, 1).expect("valid"), municipalities: 98, skew: None, seed: 1 }
     }
 }
 
 impl SynthConfig {
     /// Sized on the national figures of seed 002: 98 municipalities, about 950,000 A&D
-    /// and 350,000 F&F theme registrations a year (about 5.5 A&D and 2 F&F per citizen).
+    /// and 350,000 F&F theme registrations a year (about 5.5 A&D and 2 F&F per citizen),
+    /// spread over the municipalities as the slides show ([`Skew::national`]).
     pub fn national(seed: u64) -> SynthConfig {
-        SynthConfig { citizens: 173_000, days: 365, seed, ..SynthConfig::default() }
+        SynthConfig { citizens: 173_000, days: 365, seed, skew: Some(Skew::national()), ..SynthConfig::default() }
     }
 }
 
@@ -147,7 +219,11 @@ pub fn citizen_reports_typed(cfg: &SynthConfig, index: u64) -> Vec<(Date, Delive
     let end = cfg.start.plus_days(cfg.days);
     let first = cfg.start.plus_days(rng.below((cfg.days as usize * 2 / 3).max(1)) as u32);
     let cpr = Cpr::parse(&rng.cpr()).expect("valid by construction");
-    let mut citizen = Citizen::new(cpr, &municipality(rng.below(cfg.municipalities.clamp(1, 98)))).expect("valid");
+    let m = match &cfg.skew {
+        None => rng.below(cfg.municipalities.clamp(1, 98)),
+        Some(skew) => skew.pick(&skew.shares(), &mut rng),
+    };
+    let mut citizen = Citizen::new(cpr, &municipality(m)).expect("valid");
     citizen.id = Id::seeded(&mut rng);
     let mut case = Case::new(citizen);
     let mut planner = Planner::new();
@@ -399,6 +475,36 @@ mod tests {
         }
         assert!(total >= 80, "{total} reports");
         assert!(follow_ups > 10, "{follow_ups} follow-ups");
+    }
+
+    /// The national spread: 12 municipalities get no citizen, the top 10 hold about half
+    /// (seed 002), within the stated tolerance (±3 percentage points on 50,000 draws); a
+    /// synth run puts citizens only in active municipalities, and the mapping names them.
+    #[test]
+    fn the_national_spread_has_the_slides_shape() {
+        let skew = Skew::national();
+        let shares = skew.shares();
+        assert_eq!(shares.iter().filter(|s| **s == 0.0).count(), 12);
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let mut rng = Rng::new(5);
+        let mut counts = vec![0usize; 98];
+        for _ in 0..50_000 {
+            counts[skew.pick(&shares, &mut rng)] += 1;
+        }
+        assert_eq!(counts.iter().filter(|c| **c == 0).count(), 12, "the silent municipalities get nobody");
+        let mut sorted = counts.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        let top10 = sorted[..10].iter().sum::<usize>() as f64 / 50_000.0;
+        assert!((top10 - 0.50).abs() <= 0.03, "top 10 hold {top10:.3}");
+        let cfg = SynthConfig { citizens: 60, days: 60, ..SynthConfig::national(3) };
+        let mapping = sts_mapping();
+        for i in 0..cfg.citizens {
+            let (_, r) = &citizen_reports(&cfg, i)[0];
+            let sts = r["entry"][0]["resource"]["managingOrganization"]["identifier"]["value"].as_str().expect("STS id");
+            let m = mapping.get(sts).expect("a municipality of the register");
+            let k = crate::municipality::all().iter().position(|x| x.code == m.code).expect("in the register");
+            assert!(shares[k] > 0.0, "{} is silent", m.name);
+        }
     }
 
     /// Every FFB tilbud and every FFB ydelse (the value sets KLServiceCodesFFB and

@@ -15,9 +15,9 @@ use std::path::PathBuf;
 /// Arguments of `ffbkit synth`.
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Number of citizens.
-    #[arg(long, default_value_t = 100)]
-    pub citizens: u64,
+    /// Number of citizens (default 100; with --national, about 173,000).
+    #[arg(long)]
+    pub citizens: Option<u64>,
     /// Days in the period.
     #[arg(long, default_value_t = 365)]
     pub days: u32,
@@ -27,10 +27,15 @@ pub struct SynthArgs {
     /// Seed; the same seed gives the same streams.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Sized on the national figures of seed 002 (98 municipalities, about 173,000 citizens:
-    /// ~950,000 A&D and ~350,000 F&F theme registrations a year). Overrides --citizens.
+    /// Like the country in seed 002: about 173,000 citizens (~950,000 A&D and ~350,000 F&F
+    /// theme registrations a year; --citizens sets fewer) spread over the real 98
+    /// municipalities as the slides show: 12 report nothing, the top 10 hold about half.
     #[arg(long)]
     pub national: bool,
+    /// Also write the mapping from the STS organisation UUIDs synth gives the municipalities
+    /// to their kommunekode (CSV), for `ffbkit audit --municipalities FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub municipalities_out: Option<PathBuf>,
     /// A directory (one file per report) or a `.ndjson` file (one report per line).
     #[arg(long)]
     pub out: PathBuf,
@@ -39,9 +44,13 @@ pub struct SynthArgs {
 /// Run `ffbkit synth`.
 pub(super) fn run(args: SynthArgs, out: &mut dyn Write) -> Result<i32> {
     let start = Date::parse(&args.start).with_context(|| format!("--start {}", args.start))?;
-    let mut cfg = SynthConfig { citizens: args.citizens, days: args.days, start, seed: args.seed, ..SynthConfig::default() };
+    let mut cfg = SynthConfig { citizens: args.citizens.unwrap_or(100), days: args.days, start, seed: args.seed, ..SynthConfig::default() };
     if args.national {
-        cfg = SynthConfig { start, days: args.days, ..SynthConfig::national(args.seed) };
+        let national = SynthConfig::national(args.seed);
+        cfg = SynthConfig { start, days: args.days, citizens: args.citizens.unwrap_or(national.citizens), ..national };
+    }
+    if let Some(path) = &args.municipalities_out {
+        std::fs::write(path, ffbkit_sdk::synth::sts_mapping().to_csv()).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let ndjson = args.out.extension().is_some_and(|e| e == "ndjson");
     let mut file = None;
