@@ -208,7 +208,9 @@ def ad_themes_by_score(ds: "Dataset", *, year: Optional[int] = None, plot: PlotP
 def maaltype_by_intervention(ds: "Dataset", *, by: str = "ydelse", plot: PlotPath = None) -> Table:
     """Figur 3: måltype by type of intervention. ``by`` is ``"ydelse"``, ``"paragraph"`` or
     ``"tilbud"``. A goal counts for each intervention of its care plan. Columns: the ``by``
-    column, maaltype, goals, share (within the group)."""
+    column, maaltype, goals, share (within the group). By paragraph, the ydelser whose
+    definition names no paragraph (Akut ophold, the § 82-like ydelser without one) are a
+    group of their own with a missing paragraph."""
     if by not in ("ydelse", "paragraph", "tilbud"):
         raise ValueError(f"by must be 'ydelse', 'paragraph' or 'tilbud', not {by!r}")
     goals = _df(ds, "goals")[["id", "care_plan", "maaltype"]]
@@ -218,11 +220,13 @@ def maaltype_by_intervention(ds: "Dataset", *, by: str = "ydelse", plot: PlotPat
         groups = _df(ds, "interventions")[["care_plan", by]]
     joined = goals.merge(groups, on="care_plan").drop_duplicates(["id", by])
     out = joined.groupby([by, "maaltype"], dropna=False).agg(goals=("id", "nunique")).reset_index()
-    out["share"] = out["goals"] / out.groupby(by)["goals"].transform("sum")
+    # A ydelse whose catalog definition names no paragraph (e.g. Akut ophold) has none: its
+    # goals form a group of their own (the key is missing, not dropped).
+    out["share"] = out["goals"] / out.groupby(by, dropna=False)["goals"].transform("sum")
     out = out.sort_values([by, "goals"], ascending=[True, False]).reset_index(drop=True)
 
     def draw(ax: Any) -> None:
-        pivot = out.pivot_table(index=by, columns="maaltype", values="share", aggfunc="sum", fill_value=0)
+        pivot = out.fillna({by: "(ingen paragraf)"}).pivot_table(index=by, columns="maaltype", values="share", aggfunc="sum", fill_value=0)
         left = None
         for m in pivot.columns:
             ax.barh(pivot.index.astype(str), pivot[m], left=left, label=str(m))
