@@ -145,6 +145,7 @@ def read_reports(
     tables: bool = True,
     skip_invalid: bool = False,
     validate: bool = True,
+    municipalities: Optional[Union[str, PathLike[str]]] = None,
 ) -> tuple[dict[str, ArrowTable], dict[str, Any]]:
     """Read, validate and tabulate delivery reports with the GIL released (see ffbkit.read_reports).
 
@@ -286,3 +287,6 @@ class DurablePlanner:
     def missed_days(self, case: Case, today: str) -> list[str]: ...
     def rebuild_from_paths(self, paths: list[Union[str, PathLike[str]]]) -> dict[str, int]: ...
     def flush(self, url: str, token: Optional[str] = None) -> dict[str, int]: ...
+
+def coverage_view(rows: str, *, municipalities: Optional[Union[str, PathLike[str]]] = None, top: list[int] = ...) -> str:
+    """The coverage view of seed 002's data slides (the SDK's audit::CoverageView) as JSON text."""
