@@ -20,6 +20,7 @@ mod errors;
 mod journey_cli;
 mod journey_expect;
 mod journey_format;
+mod serve_cli;
 mod serve_http;
 mod serve_shutdown;
 mod testscript_medcom;

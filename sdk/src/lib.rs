@@ -30,6 +30,7 @@ pub mod input;
 pub mod municipality;
 #[cfg(feature = "model")]
 pub mod planner;
+pub mod private_file;
 pub mod profile;
 pub mod report;
 pub mod rules;

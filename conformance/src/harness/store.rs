@@ -115,6 +115,8 @@ impl Store {
     pub fn open(run_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(run_dir).map_err(HarnessError::io("create", run_dir))?;
         let path = run_dir.join(FILE_NAME);
+        // The evidence holds the reports as received (CPR numbers): the file is its owner's only.
+        ffbkit_sdk::private_file::create_private(&path).map_err(HarnessError::io("create", &path))?;
         let conn = Connection::open(&path).map_err(|source| HarnessError::OpenStore { path: path.clone(), source })?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
         conn.execute_batch(SCHEMA)?;

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, oneshot};
 
 /// What every handler shares.
@@ -77,7 +78,7 @@ impl Shared {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
         match given {
-            Some(t) if Sha256::digest(t.trim().as_bytes()).as_slice() == expected.as_slice() => None,
+            Some(t) if bool::from(Sha256::digest(t.trim().as_bytes()).as_slice().ct_eq(expected.as_slice())) => None,
             _ => {
                 let mut r = fhir(StatusCode::UNAUTHORIZED, &answer::unauthorized());
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -32,6 +32,14 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
+    /// The store's file cannot be created (owner-only).
+    #[error("receiver store: cannot create {path}: {source}")]
+    Create {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// One received request, as stored.
@@ -167,6 +175,8 @@ const COLUMNS: &str =
     "seq, bundle_id, received_at, sender, citizen_key, citizen_masked, municipality, timestamp, accepted, status, outcome, body";
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
+    // The bodies hold CPR numbers: the file is its owner's only.
+    ffbkit_sdk::private_file::create_private(path).map_err(|source| StoreError::Create { path: path.to_path_buf(), source })?;
     let db = Connection::open(path)?;
     db.busy_timeout(std::time::Duration::from_secs(30))?;
     // Reports are 10-40 KB: larger pages mean fewer overflow pages per body (takes effect

@@ -160,19 +160,6 @@ fn parse_day(s: &str) -> Result<Date, PlannerStoreError> {
     Date::parse(s).map_err(|_| PlannerStoreError::BadDay(s.to_string()))
 }
 
-/// Create the file readable by its owner only (it holds CPR numbers), when it is new.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    match o.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
 /// Upgrade the schema to [`SCHEMA_VERSION`], or refuse a newer one.
 fn migrate(db: &mut Connection) -> Result<(), PlannerStoreError> {
     let found: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -269,7 +256,7 @@ impl DurablePlanner {
     /// schema is refused ([`PlannerStoreError::NewerSchema`]); fingerprints of another
     /// [`FINGERPRINT_SCHEME`] are recomputed from the outbox's history.
     pub fn open(path: impl AsRef<Path>) -> Result<DurablePlanner, PlannerStoreError> {
-        create_private(path.as_ref())?;
+        crate::private_file::create_private(path.as_ref())?;
         let mut db = Connection::open(path)?;
         db.busy_timeout(std::time::Duration::from_secs(30))?;
         migrate(&mut db)?;

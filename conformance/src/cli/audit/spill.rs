@@ -35,6 +35,8 @@ impl Spill {
     pub(super) fn create(dir: &Path) -> Result<Spill> {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let path = dir.join(format!("ffbkit-audit-{}-{nanos}.sqlite", std::process::id()));
+        ffbkit_sdk::private_file::create_private(&path)
+            .with_context(|| format!("cannot create the audit's temporary store {}", path.display()))?;
         let db = Connection::open(&path).with_context(|| format!("cannot create the audit's temporary store {}", path.display()))?;
         db.execute_batch(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE; PRAGMA cache_size = -16000;
@@ -130,6 +132,8 @@ pub(super) struct Details {
 
 impl Details {
     fn create(path: PathBuf) -> Result<Details> {
+        ffbkit_sdk::private_file::create_private(&path)
+            .with_context(|| format!("cannot create the audit's temporary store {}", path.display()))?;
         let db = Connection::open(&path).with_context(|| format!("cannot create the audit's temporary store {}", path.display()))?;
         db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; CREATE TABLE detail (seq INTEGER PRIMARY KEY, municipality TEXT NOT NULL, json TEXT NOT NULL); BEGIN")?;
         Ok(Details { db, path })
