@@ -521,3 +521,21 @@ async fn serve_and_audit_group_a_corpus_by_the_sdks_citizen() {
     assert_eq!(audit["reports"].as_u64(), Some(expected.iter().flatten().count() as u64));
     assert_eq!(audit["unreadable_reports"].as_u64(), Some(expected.iter().filter(|c| c.is_none()).count() as u64));
 }
+
+/// A path or query the extractors cannot read (invalid UTF-8 in a percent-escape) is a 400
+/// with an OperationOutcome, like every other error; a page of `GET /reports` holds whole
+/// reports (issue 22).
+#[tokio::test]
+async fn unreadable_paths_and_queries_are_answered_with_an_operation_outcome() {
+    let rx = start("extract", None, None).await;
+    let url = rx.url();
+    for path in ["/reports/%FF%FE", "/citizens/%C3%28/reports", "/reports?limit=%FF"] {
+        let resp = reqwest::Client::new().get(format!("{url}{path}")).send().await.unwrap();
+        let (status, ct) = (resp.status().as_u16(), resp.headers()["content-type"].to_str().unwrap().to_string());
+        let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or(Value::Null);
+        assert_eq!(status, 400, "{path}");
+        assert!(ct.starts_with("application/fhir+json"), "{path}: {ct}");
+        assert_eq!(body["resourceType"], "OperationOutcome", "{path}");
+    }
+    rx.shutdown().await.unwrap();
+}

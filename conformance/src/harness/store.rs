@@ -118,7 +118,10 @@ impl Store {
         // The evidence holds the reports as received (CPR numbers): the file is its owner's only.
         ffbkit_sdk::private_file::create_private(&path).map_err(HarnessError::io("create", &path))?;
         let conn = Connection::open(&path).map_err(|source| HarnessError::OpenStore { path: path.clone(), source })?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
+        // FULL: every commit of evidence reaches the disk before the run goes on (NORMAL could
+        // lose the last commits on a power loss, issue 22).
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")?;
         conn.execute_batch(SCHEMA)?;
         Ok(Store { conn })
     }

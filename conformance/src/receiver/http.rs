@@ -7,6 +7,7 @@ use super::store::{Recorded, Store, StoredReport};
 use super::writer::Job;
 use super::ReceiverConfig;
 use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -287,10 +288,14 @@ async fn citizens(State(s): State<AppState>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
+async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, key: Result<Path<String>, PathRejection>) -> Response {
     if let Some(r) = s.refusal(&headers) {
         return r;
     }
+    let Path(key) = match key {
+        Ok(p) => p,
+        Err(e) => return unreadable_request(&e),
+    };
     let k = key.clone();
     match read(&s, move |st| st.citizen_reports(&k)).await {
         Ok(list) if list.is_empty() => fhir(StatusCode::NOT_FOUND, &answer::not_found("No accepted report of a citizen with this key.")),
@@ -301,10 +306,14 @@ async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, Path(key
     }
 }
 
-async fn citizen_audit(State(s): State<AppState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
+async fn citizen_audit(State(s): State<AppState>, headers: HeaderMap, key: Result<Path<String>, PathRejection>) -> Response {
     if let Some(r) = s.refusal(&headers) {
         return r;
     }
+    let Path(key) = match key {
+        Ok(p) => p,
+        Err(e) => return unreadable_request(&e),
+    };
     let k = key.clone();
     let audit = read(&s, move |st| {
         let list = st.citizen_reports(&k)?;
@@ -326,16 +335,30 @@ async fn citizen_audit(State(s): State<AppState>, headers: HeaderMap, Path(key):
     }
 }
 
+/// A path or query the extractors cannot read, answered as every other error: 400 with an
+/// OperationOutcome (not axum's text/plain), CPR numbers masked.
+fn unreadable_request(e: &dyn std::fmt::Display) -> Response {
+    fhir(StatusCode::BAD_REQUEST, &answer::bad_request(&mask_in_text(&format!("the request's path or query cannot be read: {e}"))))
+}
+
+/// Bodies per page of `GET /reports` (about 32 MiB; at least one report): `limit` counts
+/// reports, this bounds the bytes read and sent.
+const PAGE_BYTES: i64 = 32 << 20;
+
 #[derive(serde::Deserialize)]
 struct Page {
     after: Option<String>,
     limit: Option<String>,
 }
 
-async fn reports(State(s): State<AppState>, headers: HeaderMap, Query(page): Query<Page>) -> Response {
+async fn reports(State(s): State<AppState>, headers: HeaderMap, page: Result<Query<Page>, QueryRejection>) -> Response {
     if let Some(r) = s.refusal(&headers) {
         return r;
     }
+    let Query(page) = match page {
+        Ok(p) => p,
+        Err(e) => return unreadable_request(&e),
+    };
     let after = match page.after.as_deref().map(str::parse::<i64>).transpose() {
         Ok(a) => a.unwrap_or(0),
         Err(_) => return fhir(StatusCode::BAD_REQUEST, &answer::bad_request("`after` must be a whole number (a seq).")),
@@ -344,7 +367,7 @@ async fn reports(State(s): State<AppState>, headers: HeaderMap, Query(page): Que
         Ok(l) if l.is_none_or(|l| (1..=10_000).contains(&l)) => l.unwrap_or(1000),
         _ => return fhir(StatusCode::BAD_REQUEST, &answer::bad_request("`limit` must be a whole number from 1 to 10000.")),
     };
-    match read(&s, move |st| st.reports_page(after, limit)).await {
+    match read(&s, move |st| st.reports_page(after, limit, PAGE_BYTES)).await {
         Ok(list) => {
             let next = list.last().map(|r| r.seq).unwrap_or(after);
             json_ok(&json!({ "reports": list.iter().map(view).collect::<Vec<_>>(), "next_after": next }))
@@ -353,10 +376,14 @@ async fn reports(State(s): State<AppState>, headers: HeaderMap, Query(page): Que
     }
 }
 
-async fn report(State(s): State<AppState>, headers: HeaderMap, Path(seq): Path<String>) -> Response {
+async fn report(State(s): State<AppState>, headers: HeaderMap, seq: Result<Path<String>, PathRejection>) -> Response {
     if let Some(r) = s.refusal(&headers) {
         return r;
     }
+    let Path(seq) = match seq {
+        Ok(p) => p,
+        Err(e) => return unreadable_request(&e),
+    };
     let Ok(seq) = seq.parse::<i64>() else {
         return fhir(StatusCode::BAD_REQUEST, &answer::bad_request("A report is named by its seq, a whole number."));
     };

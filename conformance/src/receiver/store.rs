@@ -284,7 +284,9 @@ impl Store {
     /// of the same batch, so concurrent re-sends cannot both be stored.
     pub fn record(&self, batch: Vec<Incoming>) -> Result<Vec<Recorded>, StoreError> {
         let mut db = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = db.transaction()?;
+        // Immediate: the write lock is taken at BEGIN, where the busy timeout applies (a
+        // deferred transaction upgrading its lock fails at once when another process holds it).
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
         {
             let mut find = tx.prepare_cached(
@@ -349,12 +351,21 @@ impl Store {
 
     /// Every received request after `after_seq` (accepted or not), in seq order.
     pub fn reports_since(&self, after_seq: i64) -> Result<Vec<StoredReport>, StoreError> {
-        self.reports_page(after_seq, i64::MAX)
+        self.query(&format!("SELECT {COLUMNS} FROM reports WHERE seq > ?1 ORDER BY seq"), params![after_seq])
     }
 
-    /// At most `limit` received requests after `after_seq`, in seq order.
-    pub fn reports_page(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredReport>, StoreError> {
-        self.query(&format!("SELECT {COLUMNS} FROM reports WHERE seq > ?1 ORDER BY seq LIMIT ?2"), params![after_seq, limit])
+    /// At most `limit` received requests after `after_seq`, in seq order, taken while the
+    /// bodies before them hold less than `max_bytes` (so always the first, and at most
+    /// `max_bytes` plus one body): a page's memory is bounded by bytes, not only by rows
+    /// (issue 22). The bodies' sizes are summed in SQL, so the rows left out are never read.
+    pub fn reports_page(&self, after_seq: i64, limit: i64, max_bytes: i64) -> Result<Vec<StoredReport>, StoreError> {
+        self.query(
+            &format!(
+                "SELECT {COLUMNS} FROM (SELECT *, SUM(length(body)) OVER (ORDER BY seq) AS running FROM reports \
+                 WHERE seq > ?1 ORDER BY seq LIMIT ?2) WHERE running - length(body) < ?3 ORDER BY seq"
+            ),
+            params![after_seq, limit, max_bytes.max(1)],
+        )
     }
 
     /// One received request by seq.
@@ -462,6 +473,46 @@ mod tests {
         let key = store.citizen_key("0101814321");
         assert_eq!(store.citizen_reports(&key).unwrap().iter().map(|r| r.seq).collect::<Vec<_>>(), vec![1, 3]);
         assert_eq!(store.citizens().unwrap()[0].citizen_masked, "010181-****");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A page holds at most `limit` rows and no more bodies than `max_bytes` (always the
+    /// first); the next page starts after it.
+    #[test]
+    fn a_page_is_bounded_by_bytes_as_well_as_rows() {
+        let dir = std::env::temp_dir().join(format!("ffbkit-store-page-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = Store::open(&dir.join("r.sqlite")).unwrap();
+        let big = vec![b'x'; 1000];
+        store.record((0..5).map(|i| incoming(&format!("k{i}"), 422, &big)).collect()).unwrap();
+        let seqs = |after, limit, max| store.reports_page(after, limit, max).unwrap().iter().map(|r| r.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(0, 10, 1_000_000), vec![1, 2, 3, 4, 5]);
+        assert_eq!(seqs(0, 3, 1_000_000), vec![1, 2, 3], "rows");
+        assert_eq!(seqs(0, 10, 2500), vec![1, 2, 3], "bytes: 1,000 + 1,000 < 2,500, the third starts below it");
+        assert_eq!(seqs(0, 10, 10), vec![1], "always the first");
+        assert_eq!(seqs(3, 10, 1500), vec![4, 5]);
+        assert_eq!(store.reports_since(0).unwrap().len(), 5);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Another process's write lock makes a write wait (the busy timeout), not fail at once.
+    #[test]
+    fn a_write_waits_for_another_connections_lock() {
+        let dir = std::env::temp_dir().join(format!("ffbkit-store-busy-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("r.sqlite");
+        let store = Store::open(&path).unwrap();
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            other.execute_batch("COMMIT").unwrap();
+        });
+        let started = std::time::Instant::now();
+        let got = store.record(vec![incoming("k", 201, b"{}")]);
+        release.join().unwrap();
+        assert!(got.is_ok(), "{got:?}");
+        assert!(started.elapsed() >= std::time::Duration::from_millis(250), "it waited for the lock");
         std::fs::remove_dir_all(&dir).ok();
     }
 }
