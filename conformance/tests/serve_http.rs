@@ -539,3 +539,43 @@ async fn unreadable_paths_and_queries_are_answered_with_an_operation_outcome() {
     }
     rx.shutdown().await.unwrap();
 }
+
+/// A CPR number written with JSON escapes is masked where reports are shown, and one written
+/// `DDMMYY NNNN` in the answer (issue 22: masking runs on the decoded value).
+#[tokio::test]
+async fn a_cpr_number_in_escapes_or_with_a_space_is_never_shown_in_clear() {
+    let rx = start("cpr-escapes", None, None).await;
+    let url = rx.url();
+    let (r, body) = sample(3);
+    let cpr = cpr_of(&r);
+    let escaped: String = cpr.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
+    let text = String::from_utf8(body).unwrap().replace(&format!("\"{cpr}\""), &format!("\"{escaped}\""));
+    assert!(!text.contains(&cpr) && text.contains(&escaped));
+    let (status, _, _) = post(&url, text.into_bytes(), "application/fhir+json").await;
+    assert_eq!(status, 201, "an escaped CPR is still the citizen's CPR");
+    let (_, page) = get(&url, "/reports", None).await;
+    let (_, one) = get(&url, "/reports/1", None).await;
+    let (_, citizens) = get(&url, "/citizens", None).await;
+    let key = serde_json::from_str::<Value>(&citizens).unwrap()["citizens"][0]["citizen_key"].as_str().unwrap().to_string();
+    let (_, theirs) = get(&url, &format!("/citizens/{key}/reports"), None).await;
+    for shown in [&page, &one, &citizens, &theirs] {
+        assert!(!shown.contains(&cpr), "a clear CPR number is shown: {}", &shown[..shown.len().min(300)]);
+        assert!(shown.contains(&format!("{}-****", &cpr[..6])));
+    }
+    // Written with a space, in a report the gateway rejects: the answer masks it.
+    let (r, body) = sample(4);
+    let cpr = cpr_of(&r);
+    let spaced = format!("{} {}", &cpr[..6], &cpr[6..]);
+    let text = String::from_utf8(body).unwrap().replace(&format!("\"{cpr}\""), &format!("\"{spaced}\""));
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/fhir/Bundle"))
+        .header("content-type", "application/fhir+json")
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 422);
+    let answer = resp.text().await.unwrap();
+    assert!(!answer.contains(&spaced) && !answer.contains(&cpr), "{answer}");
+    rx.shutdown().await.unwrap();
+}

@@ -62,13 +62,15 @@ pub fn mask(value: &str) -> String {
     }
 }
 
-/// Mask every CPR-like run in free text: ten digits (optionally `DDMMYY-XXXX`) not part of
-/// a longer number. Used on messages, found values and source lines.
+/// Mask every CPR-like run in free text: ten digits, or `DDMMYY-XXXX` or `DDMMYY XXXX`, not
+/// part of a longer number. Used on messages, found values and source lines. Text that is
+/// JSON may hide digits in escapes (`\u0030`): mask a parsed value with [`mask_in_value`].
 ///
 /// ```
 /// use ffbkit_sdk::cpr::mask_in_text;
 /// assert_eq!(mask_in_text(r#""value": "0101814321""#), r#""value": "010181-****""#);
 /// assert_eq!(mask_in_text("cpr 010181-4321."), "cpr 010181-****.");
+/// assert_eq!(mask_in_text("cpr 010181 4321."), "cpr 010181-****.");
 /// assert_eq!(mask_in_text("id 12345678901"), "id 12345678901");
 /// ```
 pub fn mask_in_text(text: &str) -> String {
@@ -81,7 +83,7 @@ pub fn mask_in_text(text: &str) -> String {
             let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
             let (len, matched) = if run == 10 {
                 (10, true)
-            } else if run == 6 && b.get(i + 6) == Some(&b'-') {
+            } else if run == 6 && matches!(b.get(i + 6), Some(b'-' | b' ')) {
                 let tail = b[i + 7..].iter().take_while(|c| c.is_ascii_digit()).count();
                 (11, tail == 4)
             } else {
@@ -102,6 +104,24 @@ pub fn mask_in_text(text: &str) -> String {
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// A JSON value with every CPR number masked in its strings and object keys, after JSON
+/// decoding: digits written as escapes (`"\u0030101814321"`) are masked as well as plain
+/// ones ([`mask_in_text`] on each decoded string).
+///
+/// ```
+/// let v: serde_json::Value = serde_json::from_str(r#"{"value": "\u00301\u00301814321", "0101814321": 1}"#).unwrap();
+/// assert_eq!(ffbkit_sdk::cpr::mask_in_value(&v), serde_json::json!({"value": "010181-****", "010181-****": 1}));
+/// ```
+pub fn mask_in_value(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(mask_in_text(s)),
+        Value::Array(a) => Value::Array(a.iter().map(mask_in_value).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (mask_in_text(k), mask_in_value(v))).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Hex digits in a [`pseudonym`].

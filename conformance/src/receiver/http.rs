@@ -253,9 +253,9 @@ async fn read<T: Send + 'static>(
 /// A stored report for the GET endpoints: the CPR masked everywhere, the body as JSON
 /// (masked) when it is JSON, else a masked text preview.
 pub(crate) fn view(r: &StoredReport) -> Value {
-    let text = String::from_utf8_lossy(&r.body);
-    let masked = mask_in_text(&text);
-    let report: Option<Value> = serde_json::from_str(&masked).ok();
+    // Masked after decoding: a CPR number written with JSON escapes is masked too.
+    let report: Option<Value> = serde_json::from_slice::<Value>(&r.body).ok().map(|v| ffbkit_sdk::cpr::mask_in_value(&v));
+    let masked = || mask_in_text(&String::from_utf8_lossy(&r.body));
     let mut v = json!({
         "seq": r.seq,
         "bundle_id": r.bundle_id,
@@ -273,7 +273,7 @@ pub(crate) fn view(r: &StoredReport) -> Value {
         "report": report,
     });
     if v["report"].is_null() && !r.body.is_empty() {
-        v["body_preview"] = Value::String(masked.chars().take(1024).collect());
+        v["body_preview"] = Value::String(masked().chars().take(1024).collect());
     }
     v
 }
