@@ -89,14 +89,16 @@ pub struct Outbox {
 
 impl Outbox {
     /// Open (or create) the outbox database at `path`.
+    /// Its writes wait up to [`BUSY_TIMEOUT`] for another connection's (or process's) lock.
     pub fn open(path: impl AsRef<Path>) -> Result<Outbox, OutboxError> {
-        Outbox::from_connection(Connection::open(path)?)
+        let db = Connection::open(path)?;
+        db.busy_timeout(BUSY_TIMEOUT)?;
+        Outbox::from_connection(db)
     }
 
     /// The outbox on an open database (its table made if missing).
-    /// Its writes wait up to [`BUSY_TIMEOUT`] for another connection's lock.
+    /// The connection keeps its busy timeout (set by the opener).
     pub(crate) fn from_connection(db: Connection) -> Result<Outbox, OutboxError> {
-        db.busy_timeout(BUSY_TIMEOUT)?;
         db.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
