@@ -307,6 +307,14 @@ async fn main() -> Result<()> {
     if let Some(url) = &a.gateway {
         let summary = store.outbox().flush(&GatewayClient::new(GatewayConfig::new(url))?).await?;
         println!("sent {}, rejected {}, still queued {}", summary.sent, summary.rejected, summary.still_queued);
+        if let Some(stop) = &summary.stopped {
+            // Not a verdict on a report (a wrong or expired token, a wrong URL): the queue is kept.
+            eprintln!(
+                "flush stopped: HTTP {} at report {}: {}; fix the configuration and run again",
+                stop.status, stop.report_id, stop.message
+            );
+            std::process::exit(2);
+        }
         if summary.rejected > 0 {
             std::process::exit(1);
         }

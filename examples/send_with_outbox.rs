@@ -66,6 +66,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(receiver(listener));
     let s = outbox.flush(&client).await?;
     println!("receiver up:   sent {}, rejected {}, still queued {}", s.sent, s.rejected, s.still_queued);
+    if let Some(stop) = &s.stopped {
+        return Err(format!("flush stopped by HTTP {} (token or URL?): {}", stop.status, stop.message).into());
+    }
     let sent = outbox.count(State::Sent)?;
     std::fs::remove_dir_all(&dir).ok();
     if sent != 5 {

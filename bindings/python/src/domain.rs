@@ -702,7 +702,9 @@ impl PyDurablePlanner {
 
     /// Send the queued reports to `url` (the SDK's client: retries with backoff on
     /// 429/5xx/timeouts, the Bundle id as Idempotency-Key), with a bearer `token` if given.
-    /// Returns the counts (sent, rejected, still_queued).
+    /// Returns the counts (sent, rejected, still_queued) and `stopped`: None, or
+    /// (status, report_id, message) when a 4xx that is no verdict on a report (a wrong or
+    /// expired token, a wrong URL) stopped the flush with the queue kept.
     #[pyo3(signature = (url, token = None))]
     fn flush<'py>(&self, py: Python<'py>, url: &str, token: Option<String>) -> PyResult<Bound<'py, PyDict>> {
         let mut config = ffbkit_sdk::gateway::GatewayConfig::new(url);
@@ -719,6 +721,7 @@ impl PyDurablePlanner {
         out.set_item("sent", summary.sent)?;
         out.set_item("rejected", summary.rejected)?;
         out.set_item("still_queued", summary.still_queued)?;
+        out.set_item("stopped", summary.stopped.map(|s| (s.status, s.report_id, s.message)))?;
         Ok(out)
     }
 }

@@ -231,7 +231,7 @@ def test_the_durable_planner_survives_a_restart_and_sends_each_report_once(tmp_p
     )
     try:
         url = re.search(r"listening on (http://\S+)", serve.stdout.readline()).group(1)
-        assert store.flush(url + "/fhir/Bundle") == {"sent": 5, "rejected": 0, "still_queued": 0}
+        assert store.flush(url + "/fhir/Bundle") == {"sent": 5, "rejected": 0, "still_queued": 0, "stopped": None}
         assert store.flush(url + "/fhir/Bundle")["sent"] == 0, "sent once"
         stored = json.load(urlopen(url + "/reports?limit=100"))["reports"]
         assert len(stored) == 5 and len({r["bundle_id"] for r in stored}) == 5 and all(r["accepted"] for r in stored)

@@ -329,15 +329,12 @@ impl DurablePlanner {
         let planned = match report {
             Some(r) => {
                 let value = to_value(&r);
-                let report_id = insert(&tx, &value)?;
-                if tx.changes() == 0 {
-                    // The outbox holds a report of this id already (the memory was lost or
-                    // rebuilt behind the outbox): the same report is fine, another is not.
-                    let body: Vec<u8> = tx.query_row("SELECT body FROM outbox WHERE report_id = ?1", [&report_id], |r| r.get(0))?;
-                    if serde_json::from_slice::<Value>(&body).ok().as_ref() != Some(&value) {
-                        return Err(PlannerStoreError::Conflict { report_id });
-                    }
-                }
+                // The outbox may hold a report of this id already (the memory was lost or
+                // rebuilt behind the outbox): the same report is fine, another is not.
+                let report_id = match insert(&tx, &value) {
+                    Err(OutboxError::Conflict { report_id }) => return Err(PlannerStoreError::Conflict { report_id }),
+                    other => other?,
+                };
                 Planned::Queued { day, report_id }
             }
             None => Planned::Unchanged { day },

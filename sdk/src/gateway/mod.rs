@@ -5,6 +5,6 @@ pub mod client;
 pub mod durable;
 pub mod outbox;
 
-pub use client::{Auth, Delivery, GatewayClient, GatewayConfig, Undelivered};
+pub use client::{Auth, ConfigError, Delivery, GatewayClient, GatewayConfig, Undelivered};
 pub use durable::{DurablePlanner, Planned, PlannerStoreError, RebuildSummary, Step};
-pub use outbox::{FlushSummary, Outbox, State};
+pub use outbox::{FlushSummary, Outbox, OutboxError, State, StopReason, BUSY_TIMEOUT};

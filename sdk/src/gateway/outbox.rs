@@ -5,16 +5,47 @@
 //! Delivery is at least once: a report whose POST was under way when the process crashed
 //! is sent again on the next flush, with the same `Idempotency-Key` (the Bundle id), so the
 //! gateway can recognise it; a report the gateway answered is never sent again.
+//!
+//! Only the gateway's verdict on a report rejects it (422 with an OperationOutcome, 409,
+//! 413). Another 4xx (401, 403, 404, 405, 408, ...) says something about the sender, the
+//! token or the URL: the flush stops there, every report stays queued and
+//! [`FlushSummary::stopped`] says why. 429, 5xx and transport errors are retried by the
+//! client, and the rest stays queued when it gives up.
 
-use super::client::{Delivery, GatewayClient};
+use super::client::{is_verdict, Delivery, GatewayClient};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 use std::sync::Mutex;
 
-/// An outbox error (the database).
+/// How long a write waits for another connection's (or process's) lock before failing.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// An outbox error.
 #[derive(Debug, thiserror::Error)]
-#[error("outbox: {0}")]
-pub struct OutboxError(#[from] rusqlite::Error);
+pub enum OutboxError {
+    /// The database.
+    #[error("outbox: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// Another report is queued under the same Bundle id (queueing the very same report
+    /// again is fine). Nothing was written; give the changed report a new id.
+    #[error("outbox: another report is queued with id {report_id}; a changed report needs a new Bundle id")]
+    Conflict {
+        /// The Bundle id.
+        report_id: String,
+    },
+}
+
+/// Why a flush stopped before the queue was empty, with every report left queued.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StopReason {
+    /// The gateway's HTTP status (401, 403, 404, 405, 408, ...): about the sender, the token
+    /// or the URL, not a verdict on the report.
+    pub status: u16,
+    /// The Bundle id of the report being sent when it stopped (it stays queued).
+    pub report_id: String,
+    /// The answer's issues as text, if it had an OperationOutcome.
+    pub message: String,
+}
 
 /// The state of a queued report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,8 +75,11 @@ pub struct FlushSummary {
     pub sent: usize,
     /// Rejected now.
     pub rejected: usize,
-    /// Still queued (the gateway could not be reached).
+    /// Still queued (the gateway could not be reached, or the flush stopped).
     pub still_queued: usize,
+    /// Set when the gateway answered with a 4xx that is no verdict on the report (a wrong or
+    /// expired token, a wrong URL, ...): the flush stopped and kept the queue.
+    pub stopped: Option<StopReason>,
 }
 
 /// The outbox.
@@ -55,11 +89,15 @@ pub struct Outbox {
 
 impl Outbox {
     /// Open (or create) the outbox database at `path`.
+    /// Its writes wait up to [`BUSY_TIMEOUT`] for another connection's (or process's) lock.
     pub fn open(path: impl AsRef<Path>) -> Result<Outbox, OutboxError> {
-        Outbox::from_connection(Connection::open(path)?)
+        let db = Connection::open(path)?;
+        db.busy_timeout(BUSY_TIMEOUT)?;
+        Outbox::from_connection(db)
     }
 
     /// The outbox on an open database (its table made if missing).
+    /// The connection keeps its busy timeout (set by the opener).
     pub(crate) fn from_connection(db: Connection) -> Result<Outbox, OutboxError> {
         db.execute_batch(
             "PRAGMA journal_mode = WAL;
@@ -85,9 +123,14 @@ impl Outbox {
     }
 
     /// Queue a report durably. The Bundle id is the key: queueing the same report twice
-    /// keeps one. `citizen` is stored masked.
+    /// keeps one; another report under an id already stored is [`OutboxError::Conflict`].
+    /// `citizen` is stored masked.
     pub fn enqueue(&self, report: &serde_json::Value) -> Result<String, OutboxError> {
-        Ok(insert(&self.db(), report)?)
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let id = insert(&tx, report)?;
+        tx.commit()?;
+        Ok(id)
     }
 
     /// Count reports in a state.
@@ -114,6 +157,11 @@ impl Outbox {
                     self.answer(seq, State::Sent, status, &issues)?;
                     summary.sent += 1;
                 }
+                Ok(Delivery::Rejected { status, issues }) if !is_verdict(status, &issues) => {
+                    let message = crate::cpr::mask_in_text(&issues.iter().map(|i| i.text.as_str()).collect::<Vec<_>>().join("; "));
+                    summary.stopped = Some(StopReason { status, report_id: id, message });
+                    break;
+                }
                 Ok(Delivery::Rejected { status, issues }) => {
                     self.answer(seq, State::Rejected, status, &issues)?;
                     summary.rejected += 1;
@@ -135,11 +183,18 @@ impl Outbox {
     }
 }
 
-/// Queue a report on a connection (or within a transaction on it): [`Outbox::enqueue`].
-pub(crate) fn insert(db: &Connection, report: &serde_json::Value) -> Result<String, rusqlite::Error> {
+/// Queue a report within a transaction: [`Outbox::enqueue`]. The one check that a report
+/// already stored under the id is the same report ([`OutboxError::Conflict`] otherwise).
+pub(crate) fn insert(db: &Connection, report: &serde_json::Value) -> Result<String, OutboxError> {
     let id = report["id"].as_str().map(str::to_string).unwrap_or_else(|| crate::domain::Id::random().to_string());
     let citizen = crate::report::citizen_cpr(report).map(crate::cpr::mask);
     let body = serde_json::to_vec(report).unwrap_or_default();
     db.execute("INSERT OR IGNORE INTO outbox (report_id, citizen, body) VALUES (?1, ?2, ?3)", params![id, citizen, body])?;
+    if db.changes() == 0 {
+        let stored: Vec<u8> = db.query_row("SELECT body FROM outbox WHERE report_id = ?1", [&id], |r| r.get(0))?;
+        if serde_json::from_slice::<serde_json::Value>(&stored).ok().as_ref() != Some(report) {
+            return Err(OutboxError::Conflict { report_id: id });
+        }
+    }
     Ok(id)
 }
