@@ -208,7 +208,7 @@ fn emit_item(
     junit_rows: &mut Vec<(String, Outcome)>,
 ) -> std::io::Result<()> {
     if let Some(e) = &item.unreadable {
-        eprintln!("ffbkit: cannot read {}: {e}", item.name);
+        eprintln!("ffbkit: cannot read {}: {}", render::terminal_safe(&item.name), render::terminal_safe(e));
         return Ok(());
     }
     match format {
