@@ -227,3 +227,14 @@ fn control_characters_are_escaped_in_human_output() {
         assert!(text.contains("\\u001b"), "{text}");
     }
 }
+
+/// Issue 22: a UTF-8 byte order mark is GW-JSON, and named.
+#[test]
+fn a_byte_order_mark_is_named() {
+    let full = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(&full);
+    let o = only_rule(&bytes, RuleId::GwJson);
+    assert!(o.diagnostics[0].message.contains("a byte order mark (BOM"), "{}", o.diagnostics[0].message);
+    assert_eq!((o.diagnostics[0].line, o.diagnostics[0].column), (Some(1), Some(1)));
+}
