@@ -51,6 +51,51 @@ fn invalid_report_exits_1_with_source_line_and_caret() {
 }
 
 #[test]
+fn an_empty_directory_is_not_success() {
+    let d = std::env::temp_dir().join(format!("ffbkit-cli-empty-{}", std::process::id()));
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("sub/notes.txt"), b"not a report").unwrap();
+    let o = ffbkit(&["validate", path(&d)]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no reports found in"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ffbkit(&["validate", "--allow-empty", path(&d)]);
+    assert_eq!(o.status.code(), Some(0));
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_and_a_self_link_in_a_directory_neither_hang_nor_repeat() {
+    let d = std::env::temp_dir().join(format!("ffbkit-cli-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::copy(fixtures().join("valid/own-85-granted.json"), d.join("r.json")).unwrap();
+    assert!(Command::new("mkfifo").arg(d.join("x.json")).status().unwrap().success());
+    std::os::unix::fs::symlink(".", d.join("a")).unwrap();
+    std::os::unix::fs::symlink(".", d.join("b")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+        .args(["validate", "--format", "summary", path(&d)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("ffbkit validate hangs on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    // The FIFO is unreadable input (exit 2), named; the one report is counted once.
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("FIFO"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 report(s)"), "{}", String::from_utf8_lossy(&o.stdout));
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
 fn missing_file_exits_2() {
     let o = ffbkit(&["validate", "/no/such/report.json"]);
     assert_eq!(o.status.code(), Some(2));

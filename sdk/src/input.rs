@@ -145,40 +145,163 @@ pub fn is_ndjson(p: &Path) -> bool {
 /// Expand directories (recursively, `*.json`, `*.ndjson`, `*.jsonl`, in path order); files
 /// and `-` are kept as given. A missing path or a directory that cannot be listed is an
 /// error in its place, not skipped.
+///
+/// The walk does not trust the file system: only regular files are listed (a FIFO, a
+/// socket or a device named `*.json` is an error in its place, never opened, so it cannot
+/// hang the walk); a symbolic link to a directory is followed, but each real directory is
+/// walked once (a link `a -> .` or two links to the same place add nothing), and a file
+/// reached twice (through a link) is listed once.
 pub fn expand(inputs: &[PathBuf]) -> Vec<Result<PathBuf, InputError>> {
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for p in inputs {
-        if p.as_os_str() == STDIN || p.is_file() {
+        if p.as_os_str() == STDIN {
             out.push(Ok(p.clone()));
-        } else if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, &mut out);
-            sort_paths(&mut found);
-            out.extend(found.into_iter().map(Ok));
-        } else {
-            out.push(Err(InputError::NotFound { path: p.clone() }));
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push(Err(InputError::NotFound { path: p.clone() })),
+            Err(e) => out.push(Err(InputError::io(p, None, e))),
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                if seen.first(&m, p) {
+                    walk(p, device(&m), &mut seen, &mut found, &mut out);
+                }
+                sort_paths(&mut found);
+                out.extend(found.into_iter().map(Ok));
+            }
+            Ok(m) if m.is_file() => out.push(Ok(p.clone())),
+            Ok(m) => out.push(Err(not_regular(p, m.file_type()))),
         }
     }
     out
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Result<PathBuf, InputError>>) {
+/// The directories and files met already, by identity (device and inode on Unix, the
+/// canonical path elsewhere).
+#[derive(Default)]
+struct Seen {
+    #[cfg(unix)]
+    ids: std::collections::HashSet<(u64, u64)>,
+    #[cfg(not(unix))]
+    ids: std::collections::HashSet<PathBuf>,
+}
+
+impl Seen {
+    /// True the first time this directory or file is met.
+    #[cfg(unix)]
+    fn first(&mut self, m: &std::fs::Metadata, _path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        self.ids.insert((m.dev(), m.ino()))
+    }
+
+    /// True the first time this directory or file is met.
+    #[cfg(not(unix))]
+    fn first(&mut self, _m: &std::fs::Metadata, path: &Path) -> bool {
+        std::fs::canonicalize(path).map_or(true, |c| self.ids.insert(c))
+    }
+
+    /// True the first time the plain file of this directory entry is met (in a directory
+    /// on device `dev`): on Unix without a system call.
+    #[cfg(unix)]
+    fn first_entry(&mut self, entry: &std::fs::DirEntry, dev: u64) -> bool {
+        use std::os::unix::fs::DirEntryExt;
+        self.ids.insert((dev, entry.ino()))
+    }
+
+    /// True the first time the plain file of this directory entry is met.
+    #[cfg(not(unix))]
+    fn first_entry(&mut self, entry: &std::fs::DirEntry, _dev: u64) -> bool {
+        std::fs::canonicalize(entry.path()).map_or(true, |c| self.ids.insert(c))
+    }
+}
+
+/// The device of a directory (0 where there is none to ask).
+fn device(m: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        m.dev()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        0
+    }
+}
+
+/// A path that is neither a directory nor a regular file (a FIFO, a socket, a device):
+/// an error, never opened.
+fn not_regular(path: &Path, t: std::fs::FileType) -> InputError {
+    let kind = file_kind(t);
+    InputError::io(path, None, std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{kind}, not a regular file: not read")))
+}
+
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = t;
+    "a special file"
+}
+
+/// Walk `dir` (on device `dev`), each real directory once.
+fn walk(dir: &Path, dev: u64, seen: &mut Seen, found: &mut Vec<PathBuf>, errors: &mut Vec<Result<PathBuf, InputError>>) {
     match std::fs::read_dir(dir) {
         Err(e) => errors.push(Err(InputError::io(dir, None, e))),
         Ok(rd) => {
             for entry in rd.flatten() {
                 let p = entry.path();
-                // The directory entry's type needs no system call; a symbolic link is
-                // followed, as `Path::is_dir` does.
-                let is_dir = match entry.file_type() {
-                    Ok(t) if t.is_symlink() => p.is_dir(),
-                    Ok(t) => t.is_dir(),
-                    Err(_) => p.is_dir(),
+                // The directory entry's type needs no system call: a plain file is listed
+                // by its entry's inode; a directory or a symbolic link (followed) is asked
+                // for its identity.
+                let t = match entry.file_type() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        errors.push(Err(InputError::io(&p, None, e)));
+                        continue;
+                    }
                 };
-                if is_dir {
-                    walk(&p, found, errors);
-                } else if is_report_file(&p) {
-                    found.push(p);
+                if t.is_file() {
+                    if is_report_file(&p) && seen.first_entry(&entry, dev) {
+                        found.push(p);
+                    }
+                    continue;
+                }
+                if !(t.is_dir() || t.is_symlink()) {
+                    if is_report_file(&p) {
+                        errors.push(Err(not_regular(&p, t)));
+                    }
+                    continue;
+                }
+                let m = match std::fs::metadata(&p) {
+                    Ok(m) => m,
+                    // A dangling link of a report's name is an error; any other, skipped.
+                    Err(e) if is_report_file(&p) => {
+                        errors.push(Err(InputError::io(&p, None, e)));
+                        continue;
+                    }
+                    Err(_) => continue,
+                };
+                if m.is_dir() {
+                    if seen.first(&m, &p) {
+                        walk(&p, device(&m), seen, found, errors);
+                    }
+                } else if !is_report_file(&p) {
+                } else if m.is_file() {
+                    if seen.first(&m, &p) {
+                        found.push(p);
+                    }
+                } else {
+                    errors.push(Err(not_regular(&p, m.file_type())));
                 }
             }
         }

@@ -207,3 +207,34 @@ fn malformed_values_take_the_rule_of_their_schema_node() {
         assert_eq!(d.map(|d| d.rule), Some(rule), "{pointer}: {:#?}", o.diagnostics);
     }
 }
+
+/// Issue 22: control characters from a report never reach the terminal raw, in a value or
+/// a key, raw in the source or escaped in the JSON.
+#[test]
+fn control_characters_are_escaped_in_human_output() {
+    use ffbkit_sdk::validate::render::human;
+    let cases: [&[u8]; 4] = [
+        b"{\"resourceType\":\"Bundle\",\"type\":\"coll\x1b[2Jection\x07\"}",
+        b"{\"resourceType\":\"Bundle\",\"ty\x1b[31mpe\x07\":\"collection\"}",
+        br#"{"resourceType":"Bundle","type":"coll\u001b[2Jection\u0007","timestamp":"2025-01-01T00:00:00Z"}"#,
+        br#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z","ty\u001b[31mpe\u0007":1}"#,
+    ];
+    for bytes in cases {
+        let o = v().validate_bytes(bytes);
+        assert!(!o.is_valid(), "{}", String::from_utf8_lossy(bytes));
+        let text = human("r\x1b.json", Some(bytes), &o, false, false);
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        assert!(text.contains("\\u001b"), "{text}");
+    }
+}
+
+/// Issue 22: a UTF-8 byte order mark is GW-JSON, and named.
+#[test]
+fn a_byte_order_mark_is_named() {
+    let full = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json")).unwrap();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(&full);
+    let o = only_rule(&bytes, RuleId::GwJson);
+    assert!(o.diagnostics[0].message.contains("a byte order mark (BOM"), "{}", o.diagnostics[0].message);
+    assert_eq!((o.diagnostics[0].line, o.diagnostics[0].column), (Some(1), Some(1)));
+}

@@ -13,6 +13,7 @@ mod dataset;
 mod gateway_client;
 mod ig_example;
 mod ig_invariants;
+mod input_walk;
 mod legal_basis_readme;
 mod model_roundtrip;
 mod planner_durable;

@@ -65,6 +65,10 @@ pub struct ValidateArgs {
     /// Write the output here instead of standard output.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Exit 0 when the paths hold no report at all (by default that is exit 2, "no
+    /// reports found", so that a check on an empty or mistyped directory does not pass).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 /// When to use colour.
@@ -168,6 +172,11 @@ pub(super) fn run(args: ValidateArgs, stdout: &mut dyn Write) -> Result<i32> {
             summary.reports, summary.valid, summary.invalid, summary.unreadable
         );
     }
+    if summary.reports == 0 && summary.unreadable == 0 && !args.allow_empty {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("ffbkit: no reports found in {} (--allow-empty to accept that)", paths.join(" "));
+        return Ok(EXIT_USAGE);
+    }
     Ok(if summary.unreadable > 0 {
         EXIT_USAGE
     } else if summary.invalid > 0 {
@@ -199,7 +208,7 @@ fn emit_item(
     junit_rows: &mut Vec<(String, Outcome)>,
 ) -> std::io::Result<()> {
     if let Some(e) = &item.unreadable {
-        eprintln!("ffbkit: cannot read {}: {e}", item.name);
+        eprintln!("ffbkit: cannot read {}: {}", render::terminal_safe(&item.name), render::terminal_safe(e));
         return Ok(());
     }
     match format {

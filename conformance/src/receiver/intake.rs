@@ -157,5 +157,14 @@ mod tests {
         assert_eq!(intake(v, req(&[0xff, 0xfe, b'{'], None)).status, 400);
         assert_eq!(intake(v, req(b"{\"resourceType\": \"Bundle\"}", None)).status, 422);
         assert_eq!(intake(v, req(b"{}", Some("text/plain"))).status, 415);
+        // Issue 22: nesting at any depth is unreadable JSON (400, GW-JSON), not 422.
+        for depth in [200, 1_000_000] {
+            let mut deep = b"{\"a\":".repeat(depth);
+            deep.extend_from_slice(b"1");
+            deep.extend(std::iter::repeat_n(b'}', depth));
+            let inc = intake(v, req(&deep, None));
+            assert_eq!(inc.status, 400, "depth {depth}: {}", inc.outcome);
+            assert!(inc.outcome.to_string().contains("GW-JSON"), "{}", inc.outcome);
+        }
     }
 }

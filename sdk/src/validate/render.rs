@@ -16,6 +16,44 @@ fn paint(s: &str, code: &str, color: bool) -> String {
     }
 }
 
+/// Text from a report made safe for a terminal: C0 control characters other than TAB and
+/// LF, DEL and the C1 controls (U+0080 to U+009F, which include the one-character CSI) are
+/// shown as `\u001b`-style escapes, so that a report cannot move the cursor, ring the bell
+/// or change colours. The one escaping function for report content in text output.
+///
+/// ```
+/// use ffbkit_sdk::validate::render::terminal_safe;
+/// assert_eq!(terminal_safe("a\x1b[2Jb\x07\tc"), "a\\u001b[2Jb\\u0007\tc");
+/// assert_eq!(terminal_safe("plain ø"), "plain ø");
+/// ```
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    terminal_safe_at(s, 0).0
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// [`terminal_safe`], and where character `col` of `s` is in the result (in characters).
+fn terminal_safe_at(s: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    if !s.chars().any(is_unsafe) {
+        return (std::borrow::Cow::Borrowed(s), col);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut at = col;
+    for (i, c) in s.chars().enumerate() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+            if i < col {
+                at += 5;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    (std::borrow::Cow::Owned(out), at)
+}
+
 fn severity_color(s: Severity) -> &'static str {
     match s {
         Severity::Error => "1;31",
@@ -30,18 +68,20 @@ fn severity_color(s: Severity) -> &'static str {
 pub fn human(path: &str, text: Option<&[u8]>, outcome: &Outcome, color: bool, show_cpr: bool) -> String {
     let mut out = String::new();
     let lines: Vec<&str> = text.and_then(|t| std::str::from_utf8(t).ok()).map(|s| s.lines().collect()).unwrap_or_default();
+    let path = terminal_safe(path);
     for d in &outcome.diagnostics {
         let head = format!("{}[{}]", d.severity, d.rule);
-        let _ = writeln!(out, "{}: {}", paint(&head, severity_color(d.severity), color), d.message);
+        let _ = writeln!(out, "{}: {}", paint(&head, severity_color(d.severity), color), terminal_safe(&d.message));
         let pos = match (d.line, d.column) {
             (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
             _ => path.to_string(),
         };
-        let _ = writeln!(out, "  {} {pos}  {}", paint("-->", "1;34", color), d.location);
+        let _ = writeln!(out, "  {} {pos}  {}", paint("-->", "1;34", color), terminal_safe(&d.location));
         if let (Some(l), Some(c)) = (d.line, d.column) {
             if let Some(src) = lines.get(l as usize - 1) {
                 let src = if show_cpr { src.to_string() } else { crate::cpr::mask_in_text(src) };
-                let (shown, caret_at) = window(&src, c as usize - 1, 100);
+                let (src, col) = terminal_safe_at(&src, c as usize - 1);
+                let (shown, caret_at) = window(&src, col, 100);
                 let gutter = l.to_string();
                 let pad = " ".repeat(gutter.len());
                 let _ = writeln!(out, "  {pad} {}", paint("|", "1;34", color));
@@ -55,9 +95,9 @@ pub fn human(path: &str, text: Option<&[u8]>, outcome: &Outcome, color: bool, sh
                 );
             }
         }
-        let _ = writeln!(out, "  = expected: {}", d.expected);
+        let _ = writeln!(out, "  = expected: {}", terminal_safe(&d.expected));
         if let Some(f) = &d.found {
-            let _ = writeln!(out, "  = found: {f}");
+            let _ = writeln!(out, "  = found: {}", terminal_safe(f));
         }
         out.push('\n');
     }

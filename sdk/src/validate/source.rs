@@ -53,6 +53,16 @@ pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena, limits: &Limits) -> Result<(
     }
     let mut noticed = Noticed::default();
     let value = super::json::from_slice(bytes, arena, &mut noticed).map_err(|e| {
+        // A UTF-8 byte order mark is refused (RFC 8259 section 8.1: not to be added; a
+        // gateway need not ignore it), but named, not "expected value at 1:1". Only on the
+        // error path: no cost for a report that parses.
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            return JsonProblem {
+                message: "a byte order mark (BOM, bytes EF BB BF) before the JSON: save the report as UTF-8 without a BOM".into(),
+                line: Some(1),
+                column: Some(1),
+            };
+        }
         // serde_json checks UTF-8 as it reads strings; say so plainly when that was it.
         if let Err(u) = std::str::from_utf8(bytes) {
             let (line, column) = line_col(bytes, u.valid_up_to());
