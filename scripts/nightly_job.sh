@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --locked -p ffbkit-conformance --bin ffbkit
 cargo build --quiet --locked -p ffbkit-sdk --features client --example nightly_job
+bin="${CARGO_TARGET_DIR:-$PWD/target}/debug"
 work=$(mktemp -d)
 trap 'kill "$serve" 2>/dev/null || true; rm -rf "$work"' EXIT
-./target/debug/ffbkit serve --addr 127.0.0.1:0 --data-dir "$work/rx" >"$work/serve.out" 2>"$work/serve.err" &
+"$bin/ffbkit" serve --addr 127.0.0.1:0 --data-dir "$work/rx" >"$work/serve.out" 2>"$work/serve.err" &
 serve=$!
 for _ in $(seq 100); do
     url=$(sed -n 's/^ffbkit serve: listening on \(http:[^ ]*\) .*/\1/p' "$work/serve.out")
@@ -17,7 +18,7 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 [ -n "$url" ] || { cat "$work/serve.err"; echo "ffbkit serve did not start" >&2; exit 1; }
-job() { ./target/debug/examples/nightly_job --dir "$work/job" --gateway "$url/fhir/Bundle" --from 2025-05-26 "$@"; }
+job() { "$bin/examples/nightly_job" --dir "$work/job" --gateway "$url/fhir/Bundle" --from 2025-05-26 "$@"; }
 echo "-- nightly job through 2025-06-10, then again (nothing new), then after downtime through 2025-06-20"
 job --to 2025-06-10 | tee "$work/run1"
 job --to 2025-06-10 | tee "$work/run2"
