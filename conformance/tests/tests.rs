@@ -21,6 +21,7 @@ mod journey_cli;
 mod journey_expect;
 mod journey_format;
 mod serve_cli;
+mod serve_durability;
 mod serve_http;
 mod serve_shutdown;
 mod testscript_medcom;

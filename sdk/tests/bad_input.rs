@@ -2,6 +2,7 @@
 
 use ffbkit_sdk::rules::RuleId;
 use ffbkit_sdk::validate::{source::Limits, Options, Validator};
+use std::path::PathBuf;
 
 fn v() -> &'static Validator {
     Validator::default_validator()
@@ -237,4 +238,79 @@ fn a_byte_order_mark_is_named() {
     let o = only_rule(&bytes, RuleId::GwJson);
     assert!(o.diagnostics[0].message.contains("a byte order mark (BOM"), "{}", o.diagnostics[0].message);
     assert_eq!((o.diagnostics[0].line, o.diagnostics[0].column), (Some(1), Some(1)));
+}
+
+/// Issue 22, the hostile-input table: an empty file and one of blanks are GW-JSON at 1:1
+/// with a message that says so, not a crash or "valid".
+#[test]
+fn an_empty_file_is_named_empty() {
+    for bytes in [&b""[..], b"   \n\t\n"] {
+        let o = only_rule(bytes, RuleId::GwJson);
+        let d = &o.diagnostics[0];
+        assert!(d.message.contains("empty") || d.message.contains("ends too early"), "{}", d.message);
+        assert!(d.line.is_some(), "{d:#?}");
+    }
+}
+
+/// Issue 22: a NUL byte in the text (outside or inside a string) is unreadable JSON with its
+/// position; an escaped `\u0000` in a value is readable JSON, and in an id not a FHIR id
+/// (GW-ID at its pointer).
+#[test]
+fn nul_bytes_raw_and_escaped() {
+    let raw_outside = b"{\"resourceType\": \"Bundle\",\x00 \"type\": \"collection\"}";
+    let o = only_rule(raw_outside, RuleId::GwJson);
+    assert_eq!((o.diagnostics[0].line, o.diagnostics[0].column), (Some(1), Some(27)), "{:#?}", o.diagnostics);
+    let raw_inside = b"{\"resourceType\": \"Bundle\", \"id\": \"a\x00b\"}";
+    let o = only_rule(raw_inside, RuleId::GwJson);
+    assert_eq!(o.diagnostics[0].line, Some(1));
+    let escaped = br#"{"resourceType":"Bundle","type":"collection","timestamp":"2025-01-01T00:00:00Z","id":"a\u0000b"}"#;
+    let o = v().validate_bytes(escaped);
+    let d = o.diagnostics.iter().find(|d| d.pointer == "/id").unwrap_or_else(|| panic!("{:#?}", o.diagnostics));
+    assert_eq!(d.rule, RuleId::GwId, "{d:#?}");
+}
+
+/// Issue 22: a number too large for any float (`1e999`) and a lone UTF-16 surrogate
+/// (`"\ud800"`) are unreadable JSON with their position, never a panic or an infinity.
+#[test]
+fn a_number_out_of_range_and_a_lone_surrogate() {
+    for (doc, col) in [
+        (&br#"{"resourceType":"Bundle","total":1e999}"#[..], 34),
+        (br#"{"resourceType":"Bundle","id":"\ud800"}"#, 31),
+        (br#"{"resourceType":"Bundle","id":"\udc00x"}"#, 31),
+    ] {
+        let o = only_rule(doc, RuleId::GwJson);
+        let d = &o.diagnostics[0];
+        assert_eq!(d.line, Some(1), "{d:#?}");
+        assert!(d.column.is_some_and(|c| c >= col), "{}: {d:#?}", String::from_utf8_lossy(doc));
+    }
+}
+
+/// Issue 22: a file that exists but cannot be read (here `/proc/self/mem`, whose read fails
+/// with an I/O error even for root; and, when the tests do not run as root, a file without
+/// read permission) is named unreadable with the reason; the run goes on with the next input.
+#[test]
+fn an_unreadable_file_is_named_and_the_run_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("ffbkit-unreadable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/own-85-granted.json"), &good).unwrap();
+    let locked = dir.join("locked.json");
+    std::fs::write(&locked, b"{}").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let root = std::fs::read(&locked).is_ok();
+    let mut inputs = vec![PathBuf::from("/proc/self/mem"), good.clone()];
+    if !root {
+        inputs.insert(1, locked.clone());
+    }
+    let mut items = Vec::new();
+    let summary = ffbkit_sdk::validate::batch::validate_inputs(v(), &inputs, |i| items.push(i));
+    std::fs::remove_dir_all(&dir).ok();
+    let unreadable: Vec<_> = items.iter().filter(|i| i.unreadable.is_some()).map(|i| (i.name.as_str(), i.unreadable.as_deref())).collect();
+    assert_eq!(unreadable.len(), inputs.len() - 1, "{unreadable:?}");
+    assert_eq!(unreadable[0].0, "/proc/self/mem", "{unreadable:?}");
+    assert!(unreadable.iter().all(|(_, why)| why.is_some_and(|w| w.contains("error") || w.contains("denied"))), "{unreadable:?}");
+    let last = items.last().unwrap();
+    assert!(last.unreadable.is_none() && last.outcome.is_valid(), "the good file after them is read: {:#?}", last.outcome.diagnostics);
+    assert_eq!(summary.reports, 1);
 }
