@@ -19,6 +19,7 @@ mod model_roundtrip;
 mod planner_durable;
 mod planner_proto;
 mod provenance;
+mod readme_hostile_table;
 mod rules_docs;
 mod schema_cases;
 mod snapshots_render;
