@@ -345,3 +345,19 @@ fn the_ig_example_stream_exits_0_and_every_output_shows_its_warnings() {
     assert!(page.contains("0 with errors"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 22: an audit of a directory that holds no report is not a clean audit: exit 2 with
+/// "no reports found" (the same check as `ffbkit validate`), unless `--allow-empty`.
+#[test]
+fn an_empty_directory_is_not_a_clean_audit() {
+    let dir = temp("empty-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.to_str().unwrap();
+    let o = ffbkit(&["audit", "--json", d]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no reports found in"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ffbkit(&["audit", "--json", "--allow-empty", d]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["reports"], 0);
+}

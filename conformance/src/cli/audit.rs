@@ -76,6 +76,10 @@ pub struct AuditArgs {
     /// Directory for the temporary store (default: the system's temporary directory).
     #[arg(long, value_name = "DIR")]
     pub spill_dir: Option<PathBuf>,
+    /// Exit 0 when the paths hold no report at all (by default that is exit 2, "no
+    /// reports found", so that an audit of an empty or mistyped directory does not pass).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 fn bar(template: &str) -> Option<ProgressBar> {
@@ -166,6 +170,9 @@ pub(super) fn run(args: AuditArgs, out: &mut dyn Write) -> Result<i32> {
             eprintln!("ffbkit: {}: {}", p.input, p.reason);
         }
         return Ok(EXIT_USAGE);
+    }
+    if let Some(code) = super::nothing_found(&args.paths, intake.reports + intake.bad_reports, args.allow_empty) {
+        return Ok(code);
     }
     Ok(if totals.citizens_with_errors == 0 && intake.bad_reports == 0 { EXIT_OK } else { EXIT_NOT_FOUND })
 }

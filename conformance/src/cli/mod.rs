@@ -24,6 +24,19 @@ pub const EXIT_NOT_FOUND: i32 = 1;
 /// Exit code: usage error or unreadable input.
 pub const EXIT_USAGE: i32 = 2;
 
+/// The check that an input held something (issue 22): a run over paths that held no report
+/// and nothing unreadable is a usage error ("no reports found", exit 2), so that a CI check
+/// on an empty or mistyped directory does not pass; `--allow-empty` accepts it. One
+/// message for `ffbkit validate` and `ffbkit audit`.
+pub(crate) fn nothing_found(paths: &[std::path::PathBuf], found: usize, allow_empty: bool) -> Option<i32> {
+    if found > 0 || allow_empty {
+        return None;
+    }
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("ffbkit: no reports found in {} (--allow-empty to accept that)", paths.join(" "));
+    Some(EXIT_USAGE)
+}
+
 /// ffbkit: SDK and conformance kit for FFB reporting (Fælles Faglige Begreber).
 #[derive(Debug, Parser)]
 #[command(name = "ffbkit", version, about, long_about = None)]

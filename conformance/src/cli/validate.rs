@@ -172,10 +172,8 @@ pub(super) fn run(args: ValidateArgs, stdout: &mut dyn Write) -> Result<i32> {
             summary.reports, summary.valid, summary.invalid, summary.unreadable
         );
     }
-    if summary.reports == 0 && summary.unreadable == 0 && !args.allow_empty {
-        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-        eprintln!("ffbkit: no reports found in {} (--allow-empty to accept that)", paths.join(" "));
-        return Ok(EXIT_USAGE);
+    if let Some(code) = super::nothing_found(&args.paths, summary.reports + summary.unreadable, args.allow_empty) {
+        return Ok(code);
     }
     Ok(if summary.unreadable > 0 {
         EXIT_USAGE
