@@ -523,8 +523,8 @@ async fn serve_and_audit_group_a_corpus_by_the_sdks_citizen() {
 }
 
 /// A path or query the extractors cannot read (invalid UTF-8 in a percent-escape) is a 400
-/// with an OperationOutcome, like every other error; a page of `GET /reports` holds whole
-/// reports (issue 22).
+/// with an OperationOutcome, like every other error, and so are an unknown path, a wrong
+/// method and an encoded body (issue 22).
 #[tokio::test]
 async fn unreadable_paths_and_queries_are_answered_with_an_operation_outcome() {
     let rx = start("extract", None, None).await;
@@ -536,6 +536,33 @@ async fn unreadable_paths_and_queries_are_answered_with_an_operation_outcome() {
         assert_eq!(status, 400, "{path}");
         assert!(ct.starts_with("application/fhir+json"), "{path}: {ct}");
         assert_eq!(body["resourceType"], "OperationOutcome", "{path}");
+    }
+    // An unknown path (404), a served path with another method (405, with Allow), and a
+    // gzip-encoded body (415: the receiver does not decompress): each an OperationOutcome.
+    let client = reqwest::Client::new();
+    let report = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/ig-example-encounter-2.json")).unwrap();
+    for (request, want, allow) in [
+        (client.get(format!("{url}/no/such/0101811234")), 404, None),
+        (client.delete(format!("{url}/fhir/Bundle")), 405, Some("POST")),
+        (client.put(format!("{url}/reports/1")), 405, Some("GET, HEAD")),
+        (
+            client
+                .post(format!("{url}/fhir/Bundle"))
+                .header("content-type", "application/fhir+json")
+                .header("content-encoding", "gzip")
+                .body(report),
+            415,
+            None,
+        ),
+    ] {
+        let resp = request.send().await.unwrap();
+        let status = resp.status().as_u16();
+        assert_eq!(resp.headers().get("allow").map(|a| a.to_str().unwrap().to_string()).as_deref(), allow);
+        assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/fhir+json"));
+        let text = resp.text().await.unwrap();
+        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert_eq!((status, body["resourceType"].as_str()), (want, Some("OperationOutcome")), "{text}");
+        assert!(!text.contains("0101811234"), "a CPR-like path is masked: {text}");
     }
     rx.shutdown().await.unwrap();
 }

@@ -90,6 +90,7 @@ fn every_promised_class_of_input_has_a_row() {
         "levels deep",
         "huge strings",
         "content-type",
+        "gzip",
         "concurrent identical",
         "kill -9",
         "cpr number",

@@ -62,6 +62,30 @@ pub fn unsupported_media_type(found: &str) -> Value {
     )
 }
 
+/// 415: the body is compressed or otherwise encoded (`Content-Encoding` other than
+/// `identity`); the receiver reads plain JSON only and does not decompress, so that the size
+/// limit bounds what it holds.
+pub fn unsupported_encoding(found: &str) -> Value {
+    one(
+        "error",
+        "not-supported",
+        None,
+        &format!("Content-Encoding \"{}\" is not accepted; send the report uncompressed (identity).", mask_in_text(found)),
+        None,
+    )
+}
+
+/// 405: the path exists but not for this method.
+pub fn method_not_allowed(method: &str, path: &str, allowed: &str) -> Value {
+    one(
+        "error",
+        "not-supported",
+        None,
+        &format!("{} is not served for {}; allowed: {}.", mask_in_text(method), mask_in_text(path), mask_in_text(allowed)),
+        None,
+    )
+}
+
 /// 503: the report could not be stored; nothing was accepted, send it again.
 pub fn store_failed() -> Value {
     one("error", "transient", None, "The receiver could not store the report; it was not accepted. Send it again.", None)

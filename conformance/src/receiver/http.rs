@@ -114,6 +114,8 @@ pub(crate) fn router(shared: AppState, max_body_bytes: usize) -> Router {
         .route("/reports", get(reports))
         .route("/reports/{seq}", get(report))
         .route("/health", get(health))
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(shared)
 }
@@ -173,6 +175,7 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
     let request = Intake {
         body,
         content_type: header_str(&headers, "content-type"),
+        content_encoding: header_str(&headers, "content-encoding"),
         idempotency_key: header_str(&headers, "idempotency-key").filter(|k| !k.is_empty()),
         sender,
         received_at,
@@ -333,6 +336,23 @@ async fn citizen_audit(State(s): State<AppState>, headers: HeaderMap, key: Resul
         }
         Err(r) => r,
     }
+}
+
+/// 404 for a path the receiver does not serve, as an OperationOutcome like every other
+/// answer (axum's default is an empty body).
+async fn no_route(uri: axum::http::Uri) -> Response {
+    fhir(StatusCode::NOT_FOUND, &answer::not_found(&mask_in_text(&format!("No such endpoint: {}.", uri.path()))))
+}
+
+/// 405 for a served path asked with another method, as an OperationOutcome with `Allow`.
+async fn wrong_method(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let allowed = match uri.path() {
+        "/" | "/fhir/Bundle" => "POST",
+        _ => "GET, HEAD",
+    };
+    let mut r = fhir(StatusCode::METHOD_NOT_ALLOWED, &answer::method_not_allowed(method.as_str(), uri.path(), allowed));
+    r.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allowed));
+    r
 }
 
 /// A path or query the extractors cannot read, answered as every other error: 400 with an

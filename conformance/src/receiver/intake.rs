@@ -42,6 +42,8 @@ pub struct Request {
     pub body: Vec<u8>,
     /// The `Content-Type` header, when given.
     pub content_type: Option<String>,
+    /// The `Content-Encoding` header, when given (anything but `identity` is refused: 415).
+    pub content_encoding: Option<String>,
     /// The `Idempotency-Key` header, when given.
     pub idempotency_key: Option<String>,
     /// Who sent it.
@@ -83,6 +85,12 @@ pub fn intake_as(validator: &Validator, as_written: Option<&Checker>, req: Reque
         outcome: serde_json::Value::Null,
         body: Vec::new(),
     };
+    if let Some(enc) = req.content_encoding.as_deref().filter(|e| !e.trim().eq_ignore_ascii_case("identity")) {
+        inc.status = 415;
+        inc.outcome = answer::unsupported_encoding(enc);
+        inc.body = req.body;
+        return inc;
+    }
     if let Some(ct) = req.content_type.as_deref().filter(|ct| !is_json_media_type(ct)) {
         inc.status = 415;
         inc.outcome = answer::unsupported_media_type(ct);
@@ -119,6 +127,7 @@ mod tests {
         Request {
             body: body.to_vec(),
             content_type: ct.map(str::to_string),
+            content_encoding: None,
             idempotency_key: None,
             sender: "t".into(),
             received_at: "2026-01-01T00:00:00.000Z".into(),
@@ -157,6 +166,11 @@ mod tests {
         assert_eq!(intake(v, req(&[0xff, 0xfe, b'{'], None)).status, 400);
         assert_eq!(intake(v, req(b"{\"resourceType\": \"Bundle\"}", None)).status, 422);
         assert_eq!(intake(v, req(b"{}", Some("text/plain"))).status, 415);
+        // A gzip body (magic bytes 1f 8b) declared as such is refused by its encoding.
+        let gzip = Request { content_encoding: Some("gzip".into()), ..req(b"\x1f\x8b\x08\x00\x00\x00\x00\x00", None) };
+        let inc = intake(v, gzip);
+        assert_eq!(inc.status, 415);
+        assert!(inc.outcome.to_string().contains("Content-Encoding \\\"gzip\\\" is not accepted"), "{}", inc.outcome);
         // Issue 22: nesting at any depth is unreadable JSON (400, GW-JSON), not 422.
         for depth in [200, 1_000_000] {
             let mut deep = b"{\"a\":".repeat(depth);
