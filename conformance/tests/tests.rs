@@ -23,6 +23,7 @@ mod journey_format;
 mod serve_cli;
 mod serve_durability;
 mod serve_http;
+mod serve_pages;
 mod serve_shutdown;
 mod testscript_medcom;
 mod vendor_defects;

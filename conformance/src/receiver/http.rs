@@ -281,6 +281,33 @@ pub(crate) fn view(r: &StoredReport) -> Value {
     v
 }
 
+/// An answer holding stored reports, `{head..., "reports": [...], tail...}`, written report by
+/// report: each row is viewed (decoded, masked), written and dropped before the next, so
+/// the memory a page takes is about its rows plus its answer, not several copies of it
+/// (issue 22, bounded reads: `conformance/tests/serve_pages.rs` states the bound).
+fn reports_json(head: &[(&str, Value)], list: Vec<StoredReport>, tail: &[(&str, Value)]) -> Response {
+    let total: usize = list.iter().map(|r| r.body.len() + 1024).sum();
+    let mut out = Vec::with_capacity(total + 64);
+    out.push(b'{');
+    for (k, v) in head {
+        out.extend_from_slice(format!("{}:{v},", Value::from(*k)).as_bytes());
+    }
+    out.extend_from_slice(b"\"reports\":[");
+    for (i, r) in list.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing a Value into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, &view(&r));
+    }
+    out.push(b']');
+    for (k, v) in tail {
+        out.extend_from_slice(format!(",{}:{v}", Value::from(*k)).as_bytes());
+    }
+    out.push(b'}');
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], out).into_response()
+}
+
 async fn citizens(State(s): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(r) = s.refusal(&headers) {
         return r;
@@ -303,7 +330,8 @@ async fn citizen_reports(State(s): State<AppState>, headers: HeaderMap, key: Res
     match read(&s, move |st| st.citizen_reports(&k)).await {
         Ok(list) if list.is_empty() => fhir(StatusCode::NOT_FOUND, &answer::not_found("No accepted report of a citizen with this key.")),
         Ok(list) => {
-            json_ok(&json!({ "citizen_key": key, "citizen": list[0].citizen_masked, "reports": list.iter().map(view).collect::<Vec<_>>() }))
+            let citizen = json!(list[0].citizen_masked);
+            reports_json(&[("citizen_key", json!(key)), ("citizen", citizen)], list, &[])
         }
         Err(r) => r,
     }
@@ -390,7 +418,7 @@ async fn reports(State(s): State<AppState>, headers: HeaderMap, page: Result<Que
     match read(&s, move |st| st.reports_page(after, limit, PAGE_BYTES)).await {
         Ok(list) => {
             let next = list.last().map(|r| r.seq).unwrap_or(after);
-            json_ok(&json!({ "reports": list.iter().map(view).collect::<Vec<_>>(), "next_after": next }))
+            reports_json(&[], list, &[("next_after", json!(next))])
         }
         Err(r) => r,
     }
