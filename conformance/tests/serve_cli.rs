@@ -3,9 +3,10 @@
 //! token without its trailing newline; the stores holding CPR numbers (the receiver's, the
 //! certification evidence) are created readable by their owner only.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use super::serve_process::Serve;
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn ffbkit() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ffbkit"))
@@ -40,24 +41,14 @@ fn a_token_file_with_a_trailing_newline_matches_and_the_store_is_private() {
     let dir = tempfile::tempdir().unwrap();
     let token = dir.path().join("token");
     std::fs::write(&token, "s3cret-token\n").unwrap();
-    let mut serve = ffbkit()
-        .args(["serve", "--addr", "127.0.0.1:0", "--token-file"])
-        .arg(&token)
-        .arg("--data-dir")
-        .arg(dir.path().join("rx"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("the address").to_string();
+    let token_arg = token.to_str().unwrap();
+    let mut serve = Serve::start(&dir.path().join("rx"), &["--token-file", token_arg]);
+    let addr = serve.addr.clone();
     let report = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/ig-example-encounter-2.json")).unwrap();
     let without = post(&addr, &report, None);
     let wrong = post(&addr, &report, Some("s3cret-toke"));
     let with = post(&addr, &report, Some("s3cret-token"));
-    let _ = serve.kill();
-    let _ = serve.wait();
+    serve.kill();
     assert_eq!((without, wrong, with), (401, 401, 201));
     #[cfg(unix)]
     {

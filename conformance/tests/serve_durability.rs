@@ -4,30 +4,14 @@
 //! was answered 201 is in the store afterwards (the answer comes only after the commit),
 //! byte for byte, and SQLite's `integrity_check` is `ok`.
 
+use super::serve_process::Serve;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// The running server and its address, read from its first line of output.
-fn start(data: &Path) -> (Child, String) {
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_ffbkit"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data)
-        .env_remove("FFBKIT_SERVE_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("the address").to_string();
-    (serve, addr)
-}
 
 /// POST `body`; the status, or `None` when the connection broke (the server was killed).
 fn post(addr: &str, body: &[u8]) -> Option<u16> {
@@ -43,7 +27,8 @@ fn post(addr: &str, body: &[u8]) -> Option<u16> {
 /// One load: clients post reports `from..` until the server dies; it is killed once
 /// `kill_after` reports were acknowledged. Returns the acknowledged Bundle ids and bodies.
 fn load_and_kill(data: &Path, from: u64, kill_after: usize) -> BTreeMap<String, Vec<u8>> {
-    let (mut serve, addr) = start(data);
+    let mut serve = Serve::start(data, &[]);
+    let addr = serve.addr.clone();
     let acked = Arc::new(Mutex::new(BTreeMap::new()));
     let dead = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..8u64)
@@ -70,8 +55,7 @@ fn load_and_kill(data: &Path, from: u64, kill_after: usize) -> BTreeMap<String, 
     while acked.lock().unwrap().len() < kill_after && waited.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(5));
     }
-    serve.kill().unwrap(); // SIGKILL: no shutdown, no flush
-    serve.wait().unwrap();
+    serve.kill(); // SIGKILL: no shutdown, no flush
     dead.store(true, Ordering::SeqCst);
     for c in clients {
         c.join().unwrap();
@@ -97,12 +81,10 @@ fn kill_9_mid_load_loses_no_acknowledged_report() {
         assert_eq!(&stored[0], body, "report {id} is stored byte for byte");
     }
     // The store still serves: a third start answers /health.
-    let (mut serve, addr) = start(&data);
-    let mut s = TcpStream::connect(&addr).unwrap();
-    write!(s, "GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let serve = Serve::start(&data, &[]);
+    let mut s = TcpStream::connect(&serve.addr).unwrap();
+    write!(s, "GET /health HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", serve.addr).unwrap();
     let mut answer = String::new();
     s.read_to_string(&mut answer).unwrap();
-    let _ = serve.kill();
-    let _ = serve.wait();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }

@@ -6,10 +6,10 @@
 //! between pages; measured: +274 MB for pages of 45 MB, debug build). Before issue 22, 40 bodies of 15 MB made one page
 //! of 600 MB and took the server to 1.95 GB. The real binary, its VmHWM from /proc.
 
+use super::serve_process::Serve;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 
 const MIB: usize = 1 << 20;
 
@@ -42,25 +42,12 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     }
 }
 
-fn peak_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap()
-}
-
 #[test]
 fn paging_through_large_bodies_stays_within_the_page_budget_and_a_memory_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_ffbkit"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--max-body-bytes", &(16 * MIB).to_string(), "--data-dir"])
-        .arg(dir.path())
-        .env_remove("FFBKIT_SERVE_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("the address").to_string();
+    let mib16 = (16 * MIB).to_string();
+    let mut serve = Serve::start(dir.path(), &["--max-body-bytes", &mib16]);
+    let addr = serve.addr.clone();
     // Seven 15 MB reports (readable JSON with error findings: 422, stored as evidence).
     let filler = "a".repeat(15_000_000);
     for i in 0..7 {
@@ -68,7 +55,7 @@ fn paging_through_large_bodies_stays_within_the_page_budget_and_a_memory_bound()
         let (status, _) = exchange(&addr, "POST /fhir/Bundle HTTP/1.1\r\nContent-Type: application/fhir+json", body.as_bytes());
         assert_eq!(status, 422);
     }
-    let before = peak_kib(serve.id());
+    let before = serve.peak_kib();
     let (mut after, mut seen, mut largest) = (0u64, 0usize, 0usize);
     loop {
         let (status, page) = exchange(&addr, &format!("GET /reports?limit=40&after={after} HTTP/1.1"), b"");
@@ -85,9 +72,8 @@ fn paging_through_large_bodies_stays_within_the_page_budget_and_a_memory_bound()
         seen += n;
         after = v["next_after"].as_u64().unwrap();
     }
-    let peak = peak_kib(serve.id());
-    let _ = serve.kill();
-    let _ = serve.wait();
+    let peak = serve.peak_kib();
+    serve.kill();
     assert_eq!(seen, 7, "every report is reached by paging");
     let bound = before + 6 * largest as u64 / 1024;
     assert!(peak <= bound, "peak {peak} KiB over the bound {bound} KiB (before the reads {before} KiB, largest page {largest} B)");

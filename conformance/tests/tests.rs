@@ -24,6 +24,7 @@ mod serve_cli;
 mod serve_durability;
 mod serve_http;
 mod serve_pages;
+mod serve_process;
 mod serve_shutdown;
 mod testscript_medcom;
 mod vendor_defects;

@@ -1,0 +1,54 @@
+//! The real `ffbkit serve` binary as a child process, for the tests that must kill it,
+//! measure its memory or start it as a user would: one way to start it and learn its
+//! address (the first line it prints), used by every such test.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// A running `ffbkit serve` on `127.0.0.1:0` over `data` with the extra `args`; killed
+/// (SIGKILL) when dropped, unless the test killed it first.
+pub(crate) struct Serve {
+    /// The child process.
+    pub(crate) child: Child,
+    /// `host:port` it listens on.
+    pub(crate) addr: String,
+}
+
+impl Serve {
+    /// Start the binary and wait for its address. The environment's token is removed so that
+    /// only `args` configure one.
+    pub(crate) fn start(data: &Path, args: &[&str]) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data)
+            .args(args)
+            .env_remove("FFBKIT_SERVE_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("the address").to_string();
+        Serve { child, addr }
+    }
+
+    /// SIGKILL: no shutdown, no flush; waits for the process to end.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The process's peak resident memory (VmHWM) in KiB.
+    pub(crate) fn peak_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
