@@ -2,7 +2,8 @@
 //! then a graceful stop that finishes and stores every request in flight.
 
 use super::EXIT_OK;
-use crate::receiver::{ReceiverConfig, RunningReceiver, DATA_DIR_ENV, DEFAULT_DATA_DIR, DEFAULT_MAX_BODY_BYTES};
+use crate::harness::secret::Secret;
+use crate::receiver::{limits, Limits, ReceiverConfig, RunningReceiver, DATA_DIR_ENV, DEFAULT_DATA_DIR, DEFAULT_MAX_BODY_BYTES};
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
@@ -38,19 +39,50 @@ pub struct ServeArgs {
     /// `ffbkit validate --as-written`).
     #[arg(long)]
     pub as_written: bool,
+    /// Seconds a connection has to send a request's headers after it opens or after its
+    /// previous answer (also the idle timeout of kept-alive connections).
+    #[arg(long, value_name = "SECS", default_value_t = limits::DEFAULT_HEADER_READ_TIMEOUT.as_secs_f64())]
+    pub header_timeout: f64,
+    /// Seconds a request's body has to arrive after its headers (408 after that).
+    #[arg(long, value_name = "SECS", default_value_t = limits::DEFAULT_BODY_READ_TIMEOUT.as_secs_f64())]
+    pub body_timeout: f64,
+    /// Open connections at most; further clients wait until one closes.
+    #[arg(long, default_value_t = limits::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Requests handled at once at most (all but /health); more are answered 503 with
+    /// Retry-After.
+    #[arg(long, default_value_t = limits::DEFAULT_MAX_IN_FLIGHT)]
+    pub max_in_flight: usize,
+    /// Bytes of request bodies held at once (by their declared Content-Length); a body that
+    /// does not fit waits, at most half --body-timeout, then 503 with Retry-After. At least
+    /// --max-body-bytes.
+    #[arg(long, default_value_t = limits::DEFAULT_BODY_BUDGET_BYTES)]
+    pub body_budget_bytes: usize,
+    /// Bytes of rejected reports stored per sender (token, or IP address without tokens)
+    /// and minute; beyond it a rejected report is answered 429 and counted, not stored.
+    #[arg(long, default_value_t = limits::DEFAULT_REJECTED_BYTES_PER_MINUTE)]
+    pub rejected_bytes_per_minute: u64,
+}
+
+/// Seconds from the command line as a duration; a bad one is a usage error.
+fn seconds(flag: &str, s: f64) -> std::result::Result<std::time::Duration, String> {
+    std::time::Duration::try_from_secs_f64(s)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{flag} must be a positive number of seconds, not {s}"))
 }
 
 /// Run `ffbkit serve`.
 pub(super) fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
     let token = match (&args.token, &args.token_file) {
-        (_, Some(file)) => match std::fs::read_to_string(file) {
-            Ok(t) => Some(t),
-            Err(e) => return usage(&format!("--token-file {}: {e}", file.display())),
-        },
-        (t, None) => t.clone(),
-    }
-    .map(|t| t.trim().to_string())
-    .filter(|t| !t.is_empty());
+        (_, Some(file)) => Some(Secret::read_file(file)),
+        (Some(t), None) => Some(Secret::from_text(t, "of --token (or FFBKIT_SERVE_TOKEN)")),
+        (None, None) => None,
+    };
+    let token = match token.transpose() {
+        Ok(t) => t.map(|t| t.expose().to_string()),
+        Err(e) => return usage(&format!("{:#}", anyhow::Error::from(e))),
+    };
     if token.is_none() && !args.addr.ip().is_loopback() && !args.insecure_no_auth {
         return usage(&format!(
             "refusing to listen on {} without a token: give --token-file FILE (or FFBKIT_SERVE_TOKEN), or --insecure-no-auth to open every endpoint to the network",
@@ -65,7 +97,21 @@ pub(super) fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
         .try_init();
     let data_dir =
         args.data_dir.or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-    let config = ReceiverConfig { addr: args.addr, data_dir, token, max_body_bytes: args.max_body_bytes, as_written: args.as_written };
+    let (header_read_timeout, body_read_timeout) =
+        match (seconds("--header-timeout", args.header_timeout), seconds("--body-timeout", args.body_timeout)) {
+            (Ok(h), Ok(b)) => (h, b),
+            (Err(e), _) | (_, Err(e)) => return usage(&e),
+        };
+    let limits = Limits {
+        header_read_timeout,
+        body_read_timeout,
+        max_connections: args.max_connections,
+        max_in_flight: args.max_in_flight,
+        body_budget_bytes: args.body_budget_bytes,
+        rejected_bytes_per_minute: args.rejected_bytes_per_minute,
+    };
+    let config =
+        ReceiverConfig { addr: args.addr, data_dir, token, max_body_bytes: args.max_body_bytes, as_written: args.as_written, limits };
     let store_path = config.store_path();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {

@@ -91,6 +91,34 @@ pub fn store_failed() -> Value {
     one("error", "transient", None, "The receiver could not store the report; it was not accepted. Send it again.", None)
 }
 
+/// 503: the receiver is at one of its bounds (requests in flight, bytes of bodies held);
+/// nothing was read or stored, send it again after `Retry-After`.
+pub fn busy(why: &str) -> Value {
+    one("error", "transient", None, &format!("{why} Nothing was stored; send the report again after Retry-After."), None)
+}
+
+/// 408: the body did not arrive within the receiver's body-read timeout.
+pub fn body_timeout(timeout: std::time::Duration) -> Value {
+    one("error", "timeout", None, &format!("The request body did not arrive within {} s; nothing was stored.", timeout.as_secs_f64()), None)
+}
+
+/// 429: the report was rejected (its findings follow) and this sender's rejected reports
+/// of the last minute fill its budget, so it was not stored; `wait` seconds until it is
+/// stored again.
+pub fn over_rejected_budget(rejection: &Value, wait: u64) -> Value {
+    let mut v = one(
+        "error",
+        "throttled",
+        None,
+        &format!("This sender's rejected reports of the last minute reached the receiver's budget: this one was not stored (its findings follow). Rejected reports are stored again in {wait} s."),
+        None,
+    );
+    if let (Some(list), Some(findings)) = (v["issue"].as_array_mut(), rejection["issue"].as_array()) {
+        list.extend(findings.iter().cloned());
+    }
+    v
+}
+
 /// 404 for the GET endpoints.
 pub fn not_found(what: &str) -> Value {
     one("error", "not-found", None, what, None)

@@ -3,12 +3,13 @@
 
 use super::answer;
 use super::intake::{intake_as, Request as Intake};
+use super::limits::RejectedBudget;
 use super::store::{Recorded, Store, StoredReport};
 use super::writer::Job;
 use super::ReceiverConfig;
-use axum::body::Bytes;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,8 +20,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use subtle::ConstantTimeEq;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 /// What every handler shares.
 pub(crate) struct Shared {
@@ -33,6 +35,10 @@ pub(crate) struct Shared {
     as_written: bool,
     /// Reports refused for want of the token (401), since the start.
     refused: std::sync::atomic::AtomicU64,
+    /// Bodies being read or judged hold their declared size here, in KiB.
+    body_budget: Arc<Semaphore>,
+    body_read_timeout: Duration,
+    rejected: RejectedBudget,
 }
 
 impl Shared {
@@ -59,6 +65,9 @@ impl Shared {
             max_body_bytes: config.max_body_bytes,
             as_written: config.as_written,
             refused: std::sync::atomic::AtomicU64::new(0),
+            body_budget: Arc::new(Semaphore::new(kib(config.limits.body_budget_bytes.max(config.max_body_bytes)) as usize)),
+            body_read_timeout: config.limits.body_read_timeout,
+            rejected: RejectedBudget::new(config.limits.rejected_bytes_per_minute),
         })
     }
 
@@ -93,6 +102,20 @@ impl Shared {
         self.refused.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Rejected reports answered 429 and not stored since the start.
+    pub(crate) fn refused_over_budget(&self) -> u64 {
+        self.rejected.refused()
+    }
+
+    /// Whose rejected-bytes budget a request draws on: its token when one is configured,
+    /// else its IP address (not the port: each connection has its own).
+    fn budget_key(&self, peer: SocketAddr) -> String {
+        match &self.token_fingerprint {
+            Some(fp) => format!("bearer:{fp}"),
+            None => peer.ip().to_string(),
+        }
+    }
+
     fn sender(&self, peer: SocketAddr) -> String {
         match &self.token_fingerprint {
             Some(fp) => format!("bearer:{fp}@{peer}"),
@@ -103,8 +126,18 @@ impl Shared {
 
 type AppState = Arc<Shared>;
 
-/// The routes.
-pub(crate) fn router(shared: AppState, max_body_bytes: usize) -> Router {
+/// Bytes as whole KiB, rounded up (the unit of the body budget's permits).
+fn kib(bytes: usize) -> u32 {
+    u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).max(1)
+}
+
+/// The routes. Every one but `/health` counts towards `max_in_flight`: beyond it a request
+/// is answered 503 with `Retry-After` at once (tower's global concurrency limit, shed).
+pub(crate) fn router(shared: AppState, max_body_bytes: usize, max_in_flight: usize) -> Router {
+    let in_flight = tower::ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|_: tower::BoxError| async { busy("The receiver is handling as many requests as it takes at once.") }))
+        .load_shed()
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(max_in_flight.max(1)));
     Router::new()
         .route("/", post(post_report))
         .route("/fhir/Bundle", post(post_report))
@@ -113,11 +146,47 @@ pub(crate) fn router(shared: AppState, max_body_bytes: usize) -> Router {
         .route("/citizens/{key}/audit", get(citizen_audit))
         .route("/reports", get(reports))
         .route("/reports/{seq}", get(report))
-        .route("/health", get(health))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(in_flight)
+        .route("/health", get(health))
         .with_state(shared)
+}
+
+/// 503 with `Retry-After: 1`: the receiver is at a bound; nothing was read or stored.
+fn busy(why: &str) -> Response {
+    retry_after(fhir(StatusCode::SERVICE_UNAVAILABLE, &answer::busy(why)), 1)
+}
+
+fn retry_after(mut r: Response, seconds: u64) -> Response {
+    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    r
+}
+
+/// Why a body could not be read.
+enum BodyError {
+    TooLarge,
+    Unreadable(axum::Error),
+}
+
+/// Read a body into one buffer sized by its declaration (one copy of the bytes; axum's
+/// `Bytes` extractor gathers the chunks and then copies them again), refusing it once it
+/// passes `limit`.
+async fn read_body(body: axum::body::Body, limit: usize, declared: Option<usize>) -> Result<Vec<u8>, BodyError> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut out = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(BodyError::Unreadable)?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(BodyError::TooLarge);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out)
 }
 
 fn fhir(status: StatusCode, body: &Value) -> Response {
@@ -144,11 +213,34 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
         s.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         return r;
     }
-    let headers = req.headers().clone();
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
     let sender = s.sender(peer);
-    let body = match Bytes::from_request(req, &()).await {
-        Ok(b) => b.to_vec(),
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<usize>().ok());
+    // The body's share of the memory budget, held until it is answered: its declared size,
+    // or the size limit when it declares none. A body waits for its share (its bytes stay in
+    // the client's socket meanwhile) for at most half the body-read timeout; the wait and the
+    // read together are bounded by the body-read timeout.
+    let share = kib(declared.unwrap_or(s.max_body_bytes).min(s.max_body_bytes));
+    let deadline = tokio::time::Instant::now() + s.body_read_timeout;
+    let Ok(Ok(_budget)) = tokio::time::timeout(s.body_read_timeout / 2, s.body_budget.clone().acquire_many_owned(share)).await else {
+        tracing::info!(%peer, "bodies being read filled the memory budget for half the body-read timeout; answered 503");
+        return busy("The receiver is holding as many bytes of reports as it may at once.");
+    };
+    let read = if declared.is_some_and(|d| d > s.max_body_bytes) {
+        Ok(Err(BodyError::TooLarge))
+    } else {
+        tokio::time::timeout_at(deadline, read_body(body, s.max_body_bytes, declared)).await
+    };
+    let body = match read {
+        Ok(Ok(b)) => b,
+        Err(_) => {
+            tracing::info!(%peer, timeout_s = s.body_read_timeout.as_secs_f64(), "a request body did not arrive in time (408)");
+            let mut r = fhir(StatusCode::REQUEST_TIMEOUT, &answer::body_timeout(s.body_read_timeout));
+            r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return r;
+        }
+        Ok(Err(BodyError::TooLarge)) => {
             // Recorded as evidence (without the body, which was not read).
             let outcome = answer::too_large(s.max_body_bytes);
             let inc = super::store::Incoming {
@@ -167,9 +259,9 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
             tracing::info!(%peer, limit = s.max_body_bytes, "refused a report over the size limit (413)");
             return fhir(StatusCode::PAYLOAD_TOO_LARGE, &outcome);
         }
-        Err(rejection) => {
-            tracing::info!(%peer, error = %rejection, "could not read a request body");
-            return fhir(rejection.status(), &answer::bad_request(&format!("The request body could not be read: {rejection}")));
+        Ok(Err(BodyError::Unreadable(e))) => {
+            tracing::info!(%peer, error = %e, "could not read a request body");
+            return fhir(StatusCode::BAD_REQUEST, &answer::bad_request(&format!("The request body could not be read: {e}")));
         }
     };
     let request = Intake {
@@ -190,6 +282,13 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
         return fhir(StatusCode::INTERNAL_SERVER_ERROR, &answer::store_failed());
     };
     let (status, outcome, masked) = (inc.status, inc.outcome.clone(), inc.cpr.as_deref().map(ffbkit_sdk::cpr::mask));
+    if status != 201 && !inc.body.is_empty() {
+        if let Err(wait) = s.rejected.take(&s.budget_key(peer), inc.body.len() as u64) {
+            tracing::info!(status, bytes = inc.body.len(), %peer, "rejected report over the sender's budget: answered 429, not stored");
+            let throttled = answer::over_rejected_budget(&outcome, wait);
+            return retry_after(fhir(StatusCode::TOO_MANY_REQUESTS, &throttled), wait);
+        }
+    }
     match record(&s, inc).await {
         Err(()) => fhir(StatusCode::SERVICE_UNAVAILABLE, &answer::store_failed()),
         Ok(Recorded::Stored { seq }) => {
@@ -257,11 +356,14 @@ async fn read<T: Send + 'static>(
 /// (masked) when it is JSON, else a masked text preview.
 pub(crate) fn view(r: &StoredReport) -> Value {
     // Masked after decoding: a CPR number written with JSON escapes is masked too.
-    let report: Option<Value> = serde_json::from_slice::<Value>(&r.body).ok().map(|v| ffbkit_sdk::cpr::mask_in_value(&v));
+    let report: Option<Value> = serde_json::from_slice::<Value>(&r.body).ok().map(|mut v| {
+        ffbkit_sdk::cpr::mask_in_value_mut(&mut v);
+        v
+    });
     let masked = || mask_in_text(&String::from_utf8_lossy(&r.body));
     let mut v = json!({
         "seq": r.seq,
-        "bundle_id": r.bundle_id,
+        "bundle_id": r.bundle_id.as_deref().map(mask_in_text),
         "received_at": r.received_at,
         "sender": r.sender,
         "citizen_key": r.citizen_key,
@@ -444,7 +546,12 @@ async fn report(State(s): State<AppState>, headers: HeaderMap, seq: Result<Path<
 
 async fn health(State(s): State<AppState>) -> Response {
     match read(&s, |st| Ok((st.count_received()?, st.count_accepted()?))).await {
-        Ok((received, accepted)) => json_ok(&json!({ "status": "ok", "received": received, "accepted": accepted })),
+        Ok((received, accepted)) => json_ok(&json!({
+            "status": "ok",
+            "received": received,
+            "accepted": accepted,
+            "refused_over_budget": s.refused_over_budget(),
+        })),
         Err(r) => r,
     }
 }

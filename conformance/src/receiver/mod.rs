@@ -22,10 +22,13 @@ pub mod answer;
 mod error;
 mod http;
 pub mod intake;
+pub mod limits;
+mod listen;
 pub mod store;
 mod writer;
 
 pub use error::ReceiverError;
+pub use limits::Limits;
 pub use store::{CitizenSummary, Store, StoreError, StoredReport};
 
 use std::net::SocketAddr;
@@ -56,12 +59,21 @@ pub struct ReceiverConfig {
     pub max_body_bytes: usize,
     /// Judge the IG's invariants as their expressions are written (`--as-written`).
     pub as_written: bool,
+    /// Timeouts and bounds against slow, many or hostile clients ([`limits`]).
+    pub limits: Limits,
 }
 
 impl ReceiverConfig {
     /// A configuration for an address and data directory, open, with the default size limit.
     pub fn new(addr: SocketAddr, data_dir: impl Into<PathBuf>) -> Self {
-        ReceiverConfig { addr, data_dir: data_dir.into(), token: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES, as_written: false }
+        ReceiverConfig {
+            addr,
+            data_dir: data_dir.into(),
+            token: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            as_written: false,
+            limits: Limits::default(),
+        }
     }
 
     /// The store file: `data_dir/receiver.sqlite`.
@@ -106,14 +118,9 @@ impl RunningReceiver {
             tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = http::router(shared.clone(), config.max_body_bytes).into_make_service_with_connect_info::<SocketAddr>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let app = http::router(shared.clone(), config.max_body_bytes, config.limits.max_in_flight);
+        let limits = config.limits.clone();
+        let server = tokio::spawn(async move { listen::serve(listener, app, &limits, stopped).await });
         tracing::info!(%addr, store = %config.store_path().display(), auth = config.token.is_some(), "receiver listening");
         Ok(RunningReceiver { addr, store, shared, stop, server, writer })
     }
@@ -132,6 +139,12 @@ impl RunningReceiver {
     /// start (they are not stored).
     pub fn refused_unauthorized(&self) -> u64 {
         self.shared.refused()
+    }
+
+    /// Rejected reports answered 429 (the sender's rejected bytes per minute were spent) and
+    /// not stored, since the start.
+    pub fn refused_over_budget(&self) -> u64 {
+        self.shared.refused_over_budget()
     }
 
     /// The store (shared with the running server).
