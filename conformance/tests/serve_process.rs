@@ -19,13 +19,23 @@ impl Serve {
     /// Start the binary and wait for its address. The environment's token is removed so that
     /// only `args` configure one.
     pub(crate) fn start(data: &Path, args: &[&str]) -> Serve {
+        Serve::spawn(data, args, Stdio::null())
+    }
+
+    /// [`Serve::start`] with its log (standard error, `RUST_LOG=debug`) written to `log`.
+    pub(crate) fn start_logging(data: &Path, args: &[&str], log: &Path) -> Serve {
+        Serve::spawn(data, args, Stdio::from(std::fs::File::create(log).unwrap()))
+    }
+
+    fn spawn(data: &Path, args: &[&str], stderr: Stdio) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ffbkit"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data)
             .args(args)
             .env_remove("FFBKIT_SERVE_TOKEN")
+            .env("RUST_LOG", "debug")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();

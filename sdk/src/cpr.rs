@@ -63,47 +63,85 @@ pub fn mask(value: &str) -> String {
 }
 
 /// Mask every CPR-like run in free text: ten digits, or `DDMMYY-XXXX` or `DDMMYY XXXX`, not
-/// part of a longer number. Used on messages, found values and source lines. Text that is
-/// JSON may hide digits in escapes (`\u0030`): mask a parsed value with [`mask_in_value`].
+/// part of a longer number; a digit may also be written as the JSON escape `\u0030`..`\u0039`
+/// (as in a source line or a raw body), so the same number written with escapes is masked
+/// too (its first six digits shown plainly). Used on messages, found values, locations,
+/// pointers, source lines and bodies that are not JSON: the one masking function, which
+/// [`mask_in_value`] applies to each decoded string and key.
 ///
 /// ```
 /// use ffbkit_sdk::cpr::mask_in_text;
 /// assert_eq!(mask_in_text(r#""value": "0101814321""#), r#""value": "010181-****""#);
 /// assert_eq!(mask_in_text("cpr 010181-4321."), "cpr 010181-****.");
 /// assert_eq!(mask_in_text("cpr 010181 4321."), "cpr 010181-****.");
+/// assert_eq!(mask_in_text(r#""\u0030101814321""#), r#""010181-****""#);
+/// assert_eq!(mask_in_text("/entry/0/resource/0101814321"), "/entry/0/resource/010181-****");
 /// assert_eq!(mask_in_text("id 12345678901"), "id 12345678901");
 /// ```
 pub fn mask_in_text(text: &str) -> String {
+    masked(text).unwrap_or_else(|| text.to_string())
+}
+
+/// [`mask_in_text`] in place: the string is rewritten only when it holds a CPR-like run.
+pub fn mask_in_place(text: &mut String) {
+    if let Some(m) = masked(text) {
+        *text = m;
+    }
+}
+
+/// The digit at `i`, plain or as a JSON escape `\u003D`, and its length in bytes.
+fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    match b.get(i)? {
+        d @ b'0'..=b'9' => Some((*d, 1)),
+        b'\\' if b.get(i + 1..i + 5) == Some(&b"u003"[..]) && b.get(i + 5).is_some_and(u8::is_ascii_digit) => Some((b[i + 5], 6)),
+        _ => None,
+    }
+}
+
+/// A run of digits from `i`: the digits and the end.
+fn digit_run(b: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut digits = Vec::new();
+    while let Some((d, len)) = digit_at(b, i) {
+        digits.push(d);
+        i += len;
+    }
+    (digits, i)
+}
+
+/// `text` with its CPR-like runs masked, or `None` when it has none (no copy).
+fn masked(text: &str) -> Option<String> {
     let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut copied = 0;
+    let mut out: Option<String> = None;
+    let (mut i, mut copied) = (0, 0);
     while i < b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit()) {
-            let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-            let (len, matched) = if run == 10 {
-                (10, true)
-            } else if run == 6 && matches!(b.get(i + 6), Some(b'-' | b' ')) {
-                let tail = b[i + 7..].iter().take_while(|c| c.is_ascii_digit()).count();
-                (11, tail == 4)
-            } else {
-                (run, false)
-            };
-            if matched {
-                out.push_str(&text[copied..i]);
-                out.push_str(&text[i..i + 6]);
-                out.push_str("-****");
-                i += len;
-                copied = i;
-                continue;
-            }
-            i += run.max(1);
+        if digit_at(b, i).is_none() {
+            i += 1;
             continue;
         }
-        i += 1;
+        let (digits, end) = digit_run(b, i);
+        let matched_end = match digits.len() {
+            10 => Some(end),
+            6 if matches!(b.get(end), Some(b'-' | b' ')) => {
+                let (tail, tail_end) = digit_run(b, end + 1);
+                (tail.len() == 4).then_some(tail_end)
+            }
+            _ => None,
+        };
+        match matched_end {
+            Some(to) => {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(&text[copied..i]);
+                o.push_str(std::str::from_utf8(&digits[..6]).unwrap_or("******"));
+                o.push_str("-****");
+                i = to;
+                copied = to;
+            }
+            None => i = end,
+        }
     }
-    out.push_str(&text[copied..]);
-    out
+    let mut o = out?;
+    o.push_str(&text[copied..]);
+    Some(o)
 }
 
 /// A JSON value with every CPR number masked in its strings and object keys, after JSON
@@ -115,12 +153,26 @@ pub fn mask_in_text(text: &str) -> String {
 /// assert_eq!(ffbkit_sdk::cpr::mask_in_value(&v), serde_json::json!({"value": "010181-****", "010181-****": 1}));
 /// ```
 pub fn mask_in_value(value: &serde_json::Value) -> serde_json::Value {
+    let mut v = value.clone();
+    mask_in_value_mut(&mut v);
+    v
+}
+
+/// [`mask_in_value`] in place: only strings and keys that hold a CPR-like run are rewritten
+/// (a large report without one is not copied).
+pub fn mask_in_value_mut(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
-        Value::String(s) => Value::String(mask_in_text(s)),
-        Value::Array(a) => Value::Array(a.iter().map(mask_in_value).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (mask_in_text(k), mask_in_value(v))).collect()),
-        other => other.clone(),
+        Value::String(s) => mask_in_place(s),
+        Value::Array(a) => a.iter_mut().for_each(mask_in_value_mut),
+        Value::Object(o) => {
+            if o.keys().any(|k| masked(k).is_some()) {
+                // Rebuilt in order with the keys masked.
+                *o = std::mem::take(o).into_iter().map(|(k, v)| (mask_in_text(&k), v)).collect();
+            }
+            o.values_mut().for_each(mask_in_value_mut);
+        }
+        _ => {}
     }
 }
 

@@ -23,3 +23,4 @@ mod readme_hostile_table;
 mod rules_docs;
 mod schema_cases;
 mod snapshots_render;
+mod validate_scaling;

@@ -345,3 +345,36 @@ def test_ctrl_c_interrupts_a_long_read(synth_ndjson, tmp_path):
     out, err = p.communicate(timeout=600)
     assert "finished" not in out
     assert "KeyboardInterrupt: read_reports() was interrupted" in err
+
+
+def test_a_cpr_number_in_any_notation_is_masked_in_tables_issues_and_validate(tmp_path):
+    """Issue 22: escaped digits, DDMMYY NNNN, the Bundle id, a key, the end of a long value."""
+    report = json.loads((FIXTURES / "valid" / "own-85-granted.json").read_text(encoding="utf-8"))
+    (cpr,) = clear_cprs([report])
+    patient = next(i for i, e in enumerate(report["entry"]) if e["resource"]["resourceType"] == "Patient")
+
+    def variant(n, change):
+        r = json.loads(json.dumps(report))
+        r["id"] = f"cpr-variant-{n}"
+        change(r)
+        return json.dumps(r, indent=2)
+
+    escaped = "".join(f"\\u{ord(c):04x}" for c in cpr)
+    texts = [
+        variant(1, lambda r: None).replace(f'"{cpr}"', f'"{escaped}"'),
+        variant(2, lambda r: r.update(id=f"{cpr[:6]} {cpr[6:]}")),
+        variant(3, lambda r: r.update(id=cpr)),
+        variant(4, lambda r: r["entry"][patient]["resource"].update({cpr: "x"})),
+        variant(5, lambda r: r.update(type="x" * 52 + cpr)),
+    ]
+    paths = []
+    for n, text in enumerate(texts):
+        p = tmp_path / f"v{n}.json"
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    ds = ffbkit.read_reports(tmp_path)
+    shown = all_strings(ds) + [str(i) for p in paths for i in ffbkit.validate(p)]
+    assert any(f"{cpr[:6]}-****" in s for s in shown)
+    for s in shown:
+        for needle in (cpr[:8], f"{cpr[:6]}-{cpr[6:8]}", f"{cpr[:6]} {cpr[6:8]}"):
+            assert needle not in s, s

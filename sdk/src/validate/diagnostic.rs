@@ -36,14 +36,7 @@ pub struct Diagnostic {
 pub fn brief(v: &super::json::Json<'_>) -> String {
     use super::json::Json;
     match v {
-        Json::String(s) => {
-            let cut: String = s.chars().take(60).collect();
-            if cut.len() < s.len() {
-                format!("\"{cut}…\" ({} characters)", s.chars().count())
-            } else {
-                format!("\"{cut}\"")
-            }
-        }
+        Json::String(s) => brief_str(s),
         Json::Array(a) => format!("an array of {} item{}", a.len(), if a.len() == 1 { "" } else { "s" }),
         Json::Object(o) => {
             if o.is_empty() {
@@ -54,5 +47,15 @@ pub fn brief(v: &super::json::Json<'_>) -> String {
             }
         }
         other => other.to_value().to_string(),
+    }
+}
+
+/// A string value as [`brief`] shows it: quoted, cut at 60 characters (with its length).
+pub fn brief_str(s: &str) -> String {
+    let cut: String = s.chars().take(60).collect();
+    if cut.len() < s.len() {
+        format!("\"{cut}…\" ({} characters)", s.chars().count())
+    } else {
+        format!("\"{cut}\"")
     }
 }

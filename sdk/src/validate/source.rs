@@ -91,6 +91,29 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
+/// 1-based line and character column of many byte offsets, each with its tag, in one pass
+/// over the text (the offsets are sorted first): linear in the text and the offsets.
+pub(crate) fn line_cols<T>(bytes: &[u8], mut offsets: Vec<(usize, T)>) -> Vec<((u32, u32), T)> {
+    offsets.sort_by_key(|(o, _)| *o);
+    let (mut at, mut line, mut chars) = (0usize, 1u32, 0u32);
+    let mut out = Vec::with_capacity(offsets.len());
+    for (offset, tag) in offsets {
+        let offset = offset.min(bytes.len());
+        for &b in &bytes[at..offset] {
+            if b == b'\n' {
+                line += 1;
+                chars = 0;
+            } else if b & 0xC0 != 0x80 {
+                // A byte that starts a character (the text is UTF-8: it parsed).
+                chars += 1;
+            }
+        }
+        at = offset.max(at);
+        out.push(((line, chars + 1), tag));
+    }
+    out
+}
+
 /// 1-based line and character column of a byte offset.
 pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
     let offset = offset.min(bytes.len());
@@ -248,6 +271,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn one_pass_positions_count_characters_not_bytes() {
+        let text = "{\n  \"æø\": \"å\", \"b\": 1\n}".as_bytes();
+        let offsets: Vec<(usize, usize)> =
+            (0..=text.len()).filter(|&o| o == text.len() || text[o] & 0xC0 != 0x80).map(|o| (o, o)).collect();
+        for ((l, c), o) in line_cols(text, offsets) {
+            assert_eq!((l, c), line_col(text, o), "offset {o}");
+        }
+    }
+
+    #[test]
     fn locates_members_and_items() {
         let text = br#"{
   "a": [1, {"b": "x"}],
@@ -258,6 +291,11 @@ mod tests {
         assert_eq!(line_col(text, idx.offset("/a/1/b").unwrap()), (2, 13));
         assert_eq!(line_col(text, idx.offset("/c~1d").unwrap()), (3, 3));
         assert_eq!(line_col(text, idx.offset("/a/1/zzz").unwrap()), (2, 12), "falls back to parent");
+        // The one-pass positions agree with the per-offset ones, in any order of offsets.
+        let offsets: Vec<(usize, usize)> = (0..=text.len()).rev().map(|o| (o, o)).collect();
+        for ((l, c), o) in line_cols(text, offsets) {
+            assert_eq!((l, c), line_col(text, o), "offset {o}");
+        }
     }
 
     #[test]
