@@ -303,7 +303,9 @@ pub(super) fn run(args: CertifyArgs, out: &mut dyn Write) -> Result<i32> {
     });
     let done = match done {
         Ok(d) => d,
-        Err(e @ (HarnessError::ResumeMismatch { .. } | HarnessError::NoEvidenceStore { .. })) => return usage(out, &e.to_string()),
+        Err(e @ (HarnessError::ResumeMismatch { .. } | HarnessError::NoEvidenceStore { .. } | HarnessError::EvidenceEdited { .. })) => {
+            return usage(out, &e.to_string())
+        }
         Err(e) => return Err(e.into()),
     };
     let r = &done.report;

@@ -61,6 +61,15 @@ pub enum HarnessError {
         /// The expected store file.
         path: PathBuf,
     },
+    /// The evidence store's hash chain does not match its rows: evidence was edited, deleted
+    /// or added outside ffbkit (or the store is from before the chain).
+    #[error("the evidence store {} was changed outside ffbkit: {detail}; it is not used (start a new run)", path.display())]
+    EvidenceEdited {
+        /// The store file.
+        path: PathBuf,
+        /// The first row or link that does not match.
+        detail: String,
+    },
     /// The evidence store file cannot be opened.
     #[error("cannot open the evidence store {}", path.display())]
     OpenStore {

@@ -22,11 +22,11 @@ pub enum SecretError {
         #[source]
         source: std::io::Error,
     },
-    /// The file holds no token (empty, or only white space).
-    #[error("the token file {} is empty", path.display())]
+    /// The file or setting holds no token (empty, or only white space).
+    #[error("the token {from} is empty")]
     Empty {
-        /// The file.
-        path: PathBuf,
+        /// Where it came from (`in FILE`, an option).
+        from: String,
     },
     /// The token is not one line of visible ASCII (it could not be sent in a header).
     #[error("the token {} is not one line of visible ASCII characters", from)]
@@ -66,11 +66,18 @@ impl Secret {
     /// is fine).
     pub fn read_file(path: &Path) -> Result<Secret, SecretError> {
         let text = std::fs::read_to_string(path).map_err(|source| SecretError::Read { path: path.to_path_buf(), source })?;
+        Secret::from_text(&text, &format!("in {}", path.display()))
+    }
+
+    /// A token as configured in text (a file's content, an option, an environment variable):
+    /// without surrounding white space, then [`Secret::new`]. The one reading of a configured
+    /// token, for the harness's tokens and `ffbkit serve`'s alike.
+    pub fn from_text(text: &str, from: &str) -> Result<Secret, SecretError> {
         let token = text.trim();
         if token.is_empty() {
-            return Err(SecretError::Empty { path: path.to_path_buf() });
+            return Err(SecretError::Empty { from: from.to_string() });
         }
-        Secret::new(token, &format!("in {}", path.display()))
+        Secret::new(token, from)
     }
 
     /// The token itself, to send.

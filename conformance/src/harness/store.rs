@@ -10,6 +10,15 @@
 //!
 //! [`Store::content_hash`] is a SHA-256 over every row of every table in a fixed order, so
 //! a certificate (`certify.json`) can be checked against its evidence later.
+//!
+//! **Hash chain** (issue 22): every row written is recorded in the table `chain` in the same
+//! transaction: the SHA-256 of the row's content and a link hash, SHA-256 of the previous
+//! link's hash, the table, the row id and the row's hash. [`Store::verify_chain`] recomputes
+//! it; a store whose rows were edited, deleted or added outside ffbkit (with `sqlite3`, say),
+//! or one from before the chain, is refused by `certify --resume` and `certify verify`
+//! ([`Store::open_existing`]), naming the first row that does not match. Without a secret
+//! the chain cannot stop someone who rewrites it whole; the certificate's recorded
+//! `evidence_sha256` (and `certify --sign`) covers that.
 
 use super::clock::utc_now;
 use super::error::{HarnessError, Result};
@@ -28,7 +37,63 @@ CREATE TABLE IF NOT EXISTS steps (journey TEXT NOT NULL, attempt INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS calls (id INTEGER PRIMARY KEY, journey TEXT NOT NULL, attempt INTEGER NOT NULL, step TEXT, endpoint TEXT NOT NULL, request TEXT NOT NULL, status INTEGER, response BLOB, error TEXT, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (id INTEGER PRIMARY KEY, journey TEXT NOT NULL, attempt INTEGER NOT NULL, step TEXT NOT NULL, source TEXT NOT NULL, receiver_seq INTEGER, received_at TEXT NOT NULL, bundle_id TEXT, citizen_masked TEXT, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS verdicts (id INTEGER PRIMARY KEY, journey TEXT NOT NULL, attempt INTEGER NOT NULL, step TEXT, check_id TEXT NOT NULL, status TEXT NOT NULL, evidence TEXT NOT NULL, messages TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chain (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id INTEGER NOT NULL, row_sha256 TEXT NOT NULL, hash TEXT NOT NULL);
 ";
+
+/// The evidence tables, each with the order of [`Store::content_hash`]; every row of each is
+/// in the hash chain.
+const TABLES: [(&str, &str); 6] =
+    [("meta", "key"), ("journeys", "journey"), ("steps", "journey, attempt, idx"), ("calls", "id"), ("reports", "id"), ("verdicts", "id")];
+
+/// The hash before the first link.
+const GENESIS: &str = "ffbkit-evidence-chain/1";
+
+fn hex(digest: impl AsRef<[u8]>) -> String {
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Feed one row, column by column, into `h` (typed, length-prefixed: no two rows encode
+/// alike). The one row encoding of the content hash and the chain.
+fn hash_row(h: &mut Sha256, row: &rusqlite::Row<'_>, columns: std::ops::Range<usize>) -> rusqlite::Result<()> {
+    for i in columns {
+        match row.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => h.update([0u8]),
+            rusqlite::types::ValueRef::Integer(n) => {
+                h.update([1u8]);
+                h.update(n.to_be_bytes());
+            }
+            rusqlite::types::ValueRef::Real(x) => {
+                h.update([2u8]);
+                h.update(x.to_be_bytes());
+            }
+            rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                h.update([3u8]);
+                h.update((b.len() as u64).to_be_bytes());
+                h.update(b);
+            }
+        }
+    }
+    h.update([0xffu8]);
+    Ok(())
+}
+
+/// The hash of a link: the previous link's hash, the table, the row id, the row's hash.
+fn link_hash(prev: &str, table: &str, row_id: i64, row_sha256: &str) -> String {
+    hex(Sha256::digest(format!("{prev}\n{table}\n{row_id}\n{row_sha256}").as_bytes()))
+}
+
+/// Record row `row_id` of `table`, as it is now, as the chain's next link.
+fn link(conn: &Connection, table: &str, row_id: i64) -> Result<()> {
+    let mut st = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE rowid = ?1"))?;
+    let columns = st.column_count();
+    let mut h = Sha256::new();
+    st.query_row([row_id], |row| hash_row(&mut h, row, 0..columns))?;
+    let row_sha256 = hex(h.finalize());
+    let prev: Option<String> = conn.query_row("SELECT hash FROM chain ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).optional()?;
+    let hash = link_hash(prev.as_deref().unwrap_or(GENESIS), table, row_id, &row_sha256);
+    conn.execute("INSERT INTO chain(tbl, row_id, row_sha256, hash) VALUES (?1, ?2, ?3, ?4)", params![table, row_id, row_sha256, hash])?;
+    Ok(())
+}
 
 /// One exchange with the vendor adapter, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -126,13 +191,18 @@ impl Store {
         Ok(Store { conn })
     }
 
-    /// Open the store in `run_dir`, which must exist (for resume and verify).
+    /// Open the store in `run_dir`, which must exist and whose hash chain must match its rows
+    /// (for resume and verify; [`HarnessError::EvidenceEdited`] otherwise).
     pub fn open_existing(run_dir: &Path) -> Result<Store> {
         let path = run_dir.join(FILE_NAME);
         if !path.is_file() {
             return Err(HarnessError::NoEvidenceStore { path });
         }
-        Store::open(run_dir)
+        let store = Store::open(run_dir)?;
+        if let Err(detail) = store.verify_chain()? {
+            return Err(HarnessError::EvidenceEdited { path, detail });
+        }
+        Ok(store)
     }
 
     /// Remove a run directory's store (a fresh run in the same directory).
@@ -146,13 +216,31 @@ impl Store {
         Ok(())
     }
 
+    /// Run `f` in one write transaction, committed when it succeeds. `BEGIN IMMEDIATE` takes
+    /// the write lock at once, so another process's lock is waited for (busy timeout) instead
+    /// of failing at the first write.
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let done = f(&self.conn).and_then(|v| {
+            self.conn.execute_batch("COMMIT")?;
+            Ok(v)
+        });
+        if done.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        done
+    }
+
     /// Set a run setting.
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            let row: i64 = c.query_row("SELECT rowid FROM meta WHERE key = ?1", [key], |r| r.get(0))?;
+            link(c, "meta", row)
+        })
     }
 
     /// A run setting.
@@ -171,21 +259,25 @@ impl Store {
 
     /// Start (or restart) a journey: returns its attempt number (1 for the first).
     pub fn begin_journey(&self, journey: &str) -> Result<i64> {
-        let prev: Option<i64> =
-            self.conn.query_row("SELECT attempt FROM journeys WHERE journey = ?1", [journey], |r| r.get(0)).optional()?;
-        let attempt = prev.unwrap_or(0) + 1;
-        self.conn.execute(
-            "INSERT INTO journeys(journey, attempt, done, started_at) VALUES (?1, ?2, 0, ?3)
-             ON CONFLICT(journey) DO UPDATE SET attempt = excluded.attempt, done = 0, started_at = excluded.started_at, finished_at = NULL",
-            params![journey, attempt, utc_now()],
-        )?;
-        Ok(attempt)
+        self.write(|c| {
+            let prev: Option<i64> = c.query_row("SELECT attempt FROM journeys WHERE journey = ?1", [journey], |r| r.get(0)).optional()?;
+            let attempt = prev.unwrap_or(0) + 1;
+            c.execute(
+                "INSERT INTO journeys(journey, attempt, done, started_at) VALUES (?1, ?2, 0, ?3)
+                 ON CONFLICT(journey) DO UPDATE SET attempt = excluded.attempt, done = 0, started_at = excluded.started_at, finished_at = NULL",
+                params![journey, attempt, utc_now()],
+            )?;
+            link_journey(c, journey)?;
+            Ok(attempt)
+        })
     }
 
     /// Mark a journey finished.
     pub fn finish_journey(&self, journey: &str) -> Result<()> {
-        self.conn.execute("UPDATE journeys SET done = 1, finished_at = ?2 WHERE journey = ?1", params![journey, utc_now()])?;
-        Ok(())
+        self.write(|c| {
+            c.execute("UPDATE journeys SET done = 1, finished_at = ?2 WHERE journey = ?1", params![journey, utc_now()])?;
+            link_journey(c, journey)
+        })
     }
 
     /// The current attempt of a journey (0 when never started).
@@ -213,11 +305,15 @@ impl Store {
         error: Option<&str>,
     ) -> Result<i64> {
         let attempt = self.attempt(journey)?;
-        self.conn.execute(
-            "INSERT INTO calls(journey, attempt, step, endpoint, request, status, response, error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![journey, attempt, step, endpoint, request, status, response, error, utc_now()],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO calls(journey, attempt, step, endpoint, request, status, response, error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![journey, attempt, step, endpoint, request, status, response, error, utc_now()],
+            )?;
+            let id = c.last_insert_rowid();
+            link(c, "calls", id)?;
+            Ok(id)
+        })
     }
 
     /// Record a received report (before it is judged). Returns its id.
@@ -226,33 +322,42 @@ impl Store {
         let value: Option<serde_json::Value> = serde_json::from_slice(r.body).ok();
         let bundle_id = value.as_ref().and_then(|v| v.get("id")).and_then(|v| v.as_str()).map(str::to_string);
         let citizen = value.as_ref().and_then(ffbkit_sdk::report::citizen_cpr).map(ffbkit_sdk::cpr::mask);
-        self.conn.execute(
-            "INSERT INTO reports(journey, attempt, step, source, receiver_seq, received_at, bundle_id, citizen_masked, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![journey, attempt, step, r.source, r.receiver_seq, r.received_at.clone().unwrap_or_else(utc_now), bundle_id, citizen, r.body],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO reports(journey, attempt, step, source, receiver_seq, received_at, bundle_id, citizen_masked, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![journey, attempt, step, r.source, r.receiver_seq, r.received_at.clone().unwrap_or_else(utc_now), bundle_id, citizen, r.body],
+            )?;
+            let id = c.last_insert_rowid();
+            link(c, "reports", id)?;
+            Ok(id)
+        })
     }
 
     /// Record a step's outcome and its verdicts in one transaction.
     pub fn finish_step(&mut self, journey: &str, rec: &StepRecord, verdicts: &[Verdict]) -> Result<()> {
         let attempt = self.attempt(journey)?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR REPLACE INTO steps(journey, attempt, idx, step, date, outcome, messages, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![journey, attempt, rec.idx as i64, rec.step, rec.date, rec.outcome, serde_json::to_string(&rec.messages)?, utc_now()],
-        )?;
-        insert_verdicts(&tx, attempt, verdicts)?;
-        tx.commit()?;
-        Ok(())
+        self.write(|c| {
+            // An upsert, not `INSERT OR REPLACE`: the row keeps its id, so no chained row is
+            // ever deleted.
+            c.execute(
+                "INSERT INTO steps(journey, attempt, idx, step, date, outcome, messages, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(journey, attempt, idx) DO UPDATE SET step = excluded.step, date = excluded.date, outcome = excluded.outcome, messages = excluded.messages, finished_at = excluded.finished_at",
+                params![journey, attempt, rec.idx as i64, rec.step, rec.date, rec.outcome, serde_json::to_string(&rec.messages)?, utc_now()],
+            )?;
+            let row: i64 = c.query_row(
+                "SELECT rowid FROM steps WHERE journey = ?1 AND attempt = ?2 AND idx = ?3",
+                params![journey, attempt, rec.idx as i64],
+                |r| r.get(0),
+            )?;
+            link(c, "steps", row)?;
+            insert_verdicts(c, attempt, verdicts)
+        })
     }
 
     /// Record verdicts that belong to no single step (end of a journey).
     pub fn add_verdicts(&mut self, journey: &str, verdicts: &[Verdict]) -> Result<()> {
         let attempt = self.attempt(journey)?;
-        let tx = self.conn.transaction()?;
-        insert_verdicts(&tx, attempt, verdicts)?;
-        tx.commit()?;
-        Ok(())
+        self.write(|c| insert_verdicts(c, attempt, verdicts))
     }
 
     /// The reports of a journey's current attempt, in the order received.
@@ -353,46 +458,116 @@ impl Store {
     pub fn content_hash(&self) -> Result<String> {
         let mut h = Sha256::new();
         h.update(b"ffbkit-evidence/1\n");
-        for (table, order) in [
-            ("meta", "key"),
-            ("journeys", "journey"),
-            ("steps", "journey, attempt, idx"),
-            ("calls", "id"),
-            ("reports", "id"),
-            ("verdicts", "id"),
-        ] {
+        for (table, order) in TABLES {
             h.update(table.as_bytes());
             h.update([0u8]);
             let mut st = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
             let columns = st.column_count();
             let mut rows = st.query([])?;
             while let Some(row) = rows.next()? {
-                for i in 0..columns {
-                    match row.get_ref(i)? {
-                        rusqlite::types::ValueRef::Null => h.update([0u8]),
-                        rusqlite::types::ValueRef::Integer(n) => {
-                            h.update([1u8]);
-                            h.update(n.to_be_bytes());
-                        }
-                        rusqlite::types::ValueRef::Real(x) => {
-                            h.update([2u8]);
-                            h.update(x.to_be_bytes());
-                        }
-                        rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
-                            h.update([3u8]);
-                            h.update((b.len() as u64).to_be_bytes());
-                            h.update(b);
-                        }
-                    }
-                }
-                h.update([0xffu8]);
+                hash_row(&mut h, row, 0..columns)?;
             }
         }
-        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        Ok(hex(h.finalize()))
+    }
+
+    /// The connection, for tests that forge evidence.
+    #[cfg(test)]
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Append a link for a row as it is now (a forger's rewrite of the chain, for tests).
+    #[cfg(test)]
+    pub(crate) fn relink_for_tests(&self, table: &str, row_id: i64) {
+        link(&self.conn, table, row_id).unwrap();
+    }
+
+    /// Check the hash chain against the rows: each link follows from the one before, every
+    /// row of every evidence table has a link, and each row is as its latest link recorded
+    /// it. `Err` names the first thing that does not match.
+    pub fn verify_chain(&self) -> Result<std::result::Result<(), String>> {
+        let mut latest: std::collections::HashMap<(String, i64), String> = std::collections::HashMap::new();
+        let mut prev = GENESIS.to_string();
+        let mut st = self.conn.prepare("SELECT seq, tbl, row_id, row_sha256, hash FROM chain ORDER BY seq")?;
+        let mut links = st.query([])?;
+        while let Some(l) = links.next()? {
+            let (seq, table, row_id, row_sha256, hash): (i64, String, i64, String, String) =
+                (l.get(0)?, l.get(1)?, l.get(2)?, l.get(3)?, l.get(4)?);
+            if link_hash(&prev, &table, row_id, &row_sha256) != hash {
+                return Ok(Err(format!(
+                    "link {seq} of the hash chain ({table} row {row_id}) does not follow from the links before it: the chain was edited"
+                )));
+            }
+            latest.insert((table, row_id), row_sha256);
+            prev = hash;
+        }
+        let mut seen = 0usize;
+        for (table, _) in TABLES {
+            let mut st = self.conn.prepare(&format!("SELECT rowid, * FROM {table} ORDER BY rowid"))?;
+            let columns = st.column_count();
+            let mut rows = st.query([])?;
+            while let Some(row) = rows.next()? {
+                let row_id: i64 = row.get(0)?;
+                let mut h = Sha256::new();
+                // The row without its leading rowid, as `link` hashed it.
+                hash_row(&mut h, row, 1..columns)?;
+                let digest = hex(h.finalize());
+                let what = describe_row(table, row);
+                match latest.get(&(table.to_string(), row_id)) {
+                    None => {
+                        return Ok(Err(format!(
+                            "{what} is not in the hash chain: it was added outside ffbkit, or the store is from before the chain"
+                        )))
+                    }
+                    Some(d) if *d != digest => return Ok(Err(format!("{what} was changed after it was recorded"))),
+                    Some(_) => seen += 1,
+                }
+            }
+        }
+        if seen != latest.len() {
+            let mut missing: Vec<&(String, i64)> = Vec::new();
+            for (table, _) in TABLES {
+                for key in latest.keys().filter(|(t, _)| t == table) {
+                    let exists: bool =
+                        self.conn.query_row(&format!("SELECT COUNT(*) FROM {table} WHERE rowid = ?1"), [key.1], |r| r.get::<_, i64>(0))?
+                            > 0;
+                    if !exists {
+                        missing.push(key);
+                    }
+                }
+            }
+            missing.sort();
+            if let Some((table, row_id)) = missing.first() {
+                return Ok(Err(format!("{table} row {row_id} was deleted after it was recorded")));
+            }
+        }
+        Ok(Ok(()))
     }
 }
 
-fn insert_verdicts(tx: &rusqlite::Transaction<'_>, attempt: i64, verdicts: &[Verdict]) -> Result<()> {
+/// A row named for a person: its table and id, and its journey, step and check when it has
+/// them (`row` starts with the rowid).
+fn describe_row(table: &str, row: &rusqlite::Row<'_>) -> String {
+    let id: i64 = row.get(0).unwrap_or_default();
+    let text = |name: &str| row.get::<_, Option<String>>(name).ok().flatten();
+    let named: Vec<String> = [("journey", text("journey")), ("step", text("step")), ("check", text("check_id")), ("key", text("key"))]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+        .collect();
+    if named.is_empty() {
+        format!("{table} row {id}")
+    } else {
+        format!("{table} row {id} ({})", named.join(", "))
+    }
+}
+
+fn link_journey(c: &Connection, journey: &str) -> Result<()> {
+    let row: i64 = c.query_row("SELECT rowid FROM journeys WHERE journey = ?1", [journey], |r| r.get(0))?;
+    link(c, "journeys", row)
+}
+
+fn insert_verdicts(tx: &Connection, attempt: i64, verdicts: &[Verdict]) -> Result<()> {
     let mut st = tx.prepare(
         "INSERT INTO verdicts(journey, attempt, step, check_id, status, evidence, messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
@@ -406,6 +581,7 @@ fn insert_verdicts(tx: &rusqlite::Transaction<'_>, attempt: i64, verdicts: &[Ver
             serde_json::to_string(&v.evidence)?,
             serde_json::to_string(&v.messages)?
         ])?;
+        link(tx, "verdicts", tx.last_insert_rowid())?;
     }
     Ok(())
 }

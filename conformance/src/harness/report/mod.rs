@@ -544,11 +544,28 @@ mod tests {
         assert!(!v.ok() && v.stated == v.recomputed && !v.differences.is_empty());
         std::fs::write(&path, &text).unwrap();
         assert!(verify(dir.path()).unwrap().ok());
-        // Evidence edited after the fact.
-        rusqlite::Connection::open(dir.path().join(crate::harness::store::FILE_NAME))
-            .unwrap()
-            .execute("UPDATE reports SET body = X'7B7D'", [])
-            .unwrap();
+        // Evidence edited after the fact: the hash chain refuses it before anything is compared.
+        let conn = rusqlite::Connection::open(dir.path().join(crate::harness::store::FILE_NAME)).unwrap();
+        conn.execute("UPDATE reports SET body = X'7B7D'", []).unwrap();
+        match verify(dir.path()) {
+            Err(HarnessError::EvidenceEdited { detail, .. }) => assert!(detail.contains("reports row 1"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+        // Evidence and chain rewritten alike (no secret stops that): the certificate's
+        // recorded hash still tells.
+        conn.execute("DELETE FROM chain", []).unwrap();
+        drop(conn);
+        let store = Store::open(dir.path()).unwrap();
+        for table in ["meta", "journeys", "steps", "calls", "reports", "verdicts"] {
+            let rows: Vec<i64> = {
+                let mut st = store.conn_for_tests().prepare(&format!("SELECT rowid FROM {table} ORDER BY rowid")).unwrap();
+                st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+            };
+            for row in rows {
+                store.relink_for_tests(table, row);
+            }
+        }
+        drop(store);
         let v = verify(dir.path()).unwrap();
         assert!(!v.ok() && v.stated != v.recomputed);
     }
