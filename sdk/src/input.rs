@@ -608,6 +608,49 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A line of `len` bytes of `a`, then `\n{"z":1}\n`, made as it is read (never held).
+    struct LongLine {
+        left: u64,
+        tail: &'static [u8],
+    }
+
+    impl Read for LongLine {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.left > 0 {
+                let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+                buf[..n].fill(b'a');
+                self.left -= n as u64;
+                return Ok(n);
+            }
+            let n = buf.len().min(self.tail.len());
+            buf[..n].copy_from_slice(&self.tail[..n]);
+            self.tail = &self.tail[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_ndjson_line_over_the_limit_is_skipped_without_holding_it() {
+        // 256 MiB on one line with a 1 MiB limit: skipped through the reader's 1 MiB buffer.
+        // Holding it would take 256 MiB; what is held here is the limit (the real file case:
+        // a 300 MB line, `ffbkit validate` peaks at 124 MB with the 32 MiB default, debug).
+        let big = 256u64 << 20;
+        let reader = BufReader::with_capacity(1 << 20, LongLine { left: big, tail: b"\n{\"z\":1}\n" });
+        let mut lines = Lines { reader: Box::new(reader), path: PathBuf::from("long.ndjson"), line: 0, offset: 0 };
+        match lines.next(1 << 20) {
+            Some(Err(InputError::TooLarge { line: Some(1), size, max, .. })) => assert_eq!((size, max), (big, 1 << 20)),
+            other => panic!("{other:?}"),
+        }
+        match lines.next(1 << 20) {
+            Some(Ok(Unit::Line { line: 2, offset, bytes, .. })) => {
+                assert_eq!(offset, big + 1);
+                assert_eq!(bytes, b"{\"z\":1}\n");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(lines.next(1 << 20).is_none());
+    }
+
     #[test]
     fn sorted_paths_are_in_path_order() {
         let names = [

@@ -26,13 +26,13 @@ fn rows() -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// Every `.rs` file under `dir` (not `target`).
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every Rust and Python source file under `dir` (not `target`, not a venv).
+fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let p = entry.path();
-        if p.is_dir() && p.file_name().is_some_and(|n| n != "target") {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
+        if p.is_dir() && p.file_name().is_some_and(|n| n != "target" && n != ".venv" && n != "__pycache__") {
+            source_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs" || e == "py") {
             out.push(p);
         }
     }
@@ -51,12 +51,15 @@ fn exists(reference: &str) -> bool {
     let segments: Vec<&str> = path.split("::").collect();
     let (name, modules) = segments.split_last().expect("a path");
     let mut files = Vec::new();
-    rust_files(&root().join(dir), &mut files);
+    source_files(&root().join(dir), &mut files);
     files.iter().any(|f| {
         let rel = f.strip_prefix(root().join(dir)).unwrap().with_extension("");
         let parts: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into_owned()).collect();
         modules.iter().filter(|m| **m != "tests").all(|m| parts.iter().any(|p| p == m))
-            && std::fs::read_to_string(f).is_ok_and(|text| text.contains(&format!("fn {name}(")))
+            && std::fs::read_to_string(f).is_ok_and(|text| {
+                let def = if f.extension().is_some_and(|e| e == "py") { "def" } else { "fn" };
+                text.contains(&format!("{def} {name}("))
+            })
     })
 }
 
@@ -92,6 +95,9 @@ fn every_promised_class_of_input_has_a_row() {
         "content-type",
         "gzip",
         "concurrent identical",
+        "slow and silent clients",
+        "bodies of the size limit",
+        "rejected reports in bulk",
         "kill -9",
         "cpr number",
     ] {
