@@ -61,3 +61,41 @@ fn a_token_file_with_a_trailing_newline_matches_and_the_store_is_private() {
         assert_eq!(mode, 0o600, "the evidence store is its owner's only");
     }
 }
+
+/// Issue 22: several senders, one token each (`NAME TOKEN` per line of the token file): each
+/// is accepted and named in the stored sender; any other token, or none, is 401; a malformed
+/// token file is a usage error (exit 2) naming its line.
+#[test]
+fn a_token_file_of_named_senders_accepts_each_and_stores_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("senders");
+    std::fs::write(&tokens, "# sender token\nkommune-a  token-of-a\n\nvendor_b token-of-b\n").unwrap();
+    let mut serve = Serve::start(&dir.path().join("rx"), &["--token-file", tokens.to_str().unwrap()]);
+    let addr = serve.addr.clone();
+    let report = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reports/valid/ig-example-encounter-2.json")).unwrap();
+    let statuses = (
+        post(&addr, &report, Some("token-of-a")),
+        post(&addr, &report, Some("token-of-b")),
+        post(&addr, &report, Some("token-of-c")),
+        post(&addr, &report, None),
+    );
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(s, "GET /reports HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer token-of-b\r\nConnection: close\r\n\r\n").unwrap();
+    let mut listing = String::new();
+    s.read_to_string(&mut listing).unwrap();
+    serve.kill();
+    assert_eq!(statuses, (201, 200, 401, 401), "the same report twice: accepted, then answered as a re-send");
+    assert!(listing.contains("\"sender\":\"bearer:kommune-a@127.0.0.1:"), "{listing}");
+    assert!(!listing.contains("token-of"), "tokens are never shown");
+
+    std::fs::write(&tokens, "kommune-a token-of-a\nkommune-a token-of-b\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ffbkit"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--token-file", tokens.to_str().unwrap(), "--data-dir"])
+        .arg(dir.path().join("rx2"))
+        .env_remove("FFBKIT_SERVE_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("on line 2 of") && said.contains("kommune-a"), "{said}");
+}

@@ -25,7 +25,8 @@ pub struct ServeArgs {
     #[arg(long, env = "FFBKIT_SERVE_TOKEN", hide_env_values = true, conflicts_with = "token_file")]
     pub token: Option<String>,
     /// Read the bearer token from FILE (surrounding whitespace, e.g. a trailing newline,
-    /// is not part of it).
+    /// is not part of it); or one sender per line, `NAME TOKEN`: each sender's token is
+    /// accepted and its name stored with what it sent (`bearer:NAME@PEER`).
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
     /// Listen on a non-loopback address without a token: every endpoint open to the network.
@@ -74,16 +75,19 @@ fn seconds(flag: &str, s: f64) -> std::result::Result<std::time::Duration, Strin
 
 /// Run `ffbkit serve`.
 pub(super) fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
-    let token = match (&args.token, &args.token_file) {
-        (_, Some(file)) => Some(Secret::read_file(file)),
-        (Some(t), None) => Some(Secret::from_text(t, "of --token (or FFBKIT_SERVE_TOKEN)")),
-        (None, None) => None,
+    let tokens = match (&args.token, &args.token_file) {
+        (_, Some(file)) => Secret::read_senders(file),
+        (Some(t), None) => Secret::from_text(t, "of --token (or FFBKIT_SERVE_TOKEN)").map(|t| vec![(None, t)]),
+        (None, None) => Ok(Vec::new()),
     };
-    let token = match token.transpose() {
-        Ok(t) => t.map(|t| t.expose().to_string()),
+    let tokens = match tokens {
+        Ok(t) => t,
         Err(e) => return usage(&format!("{:#}", anyhow::Error::from(e))),
     };
-    if token.is_none() && !args.addr.ip().is_loopback() && !args.insecure_no_auth {
+    let token = tokens.iter().find(|(name, _)| name.is_none()).map(|(_, t)| t.expose().to_string());
+    let senders: Vec<(String, String)> =
+        tokens.iter().filter_map(|(name, t)| name.as_ref().map(|n| (n.clone(), t.expose().to_string()))).collect();
+    if tokens.is_empty() && !args.addr.ip().is_loopback() && !args.insecure_no_auth {
         return usage(&format!(
             "refusing to listen on {} without a token: give --token-file FILE (or FFBKIT_SERVE_TOKEN), or --insecure-no-auth to open every endpoint to the network",
             args.addr
@@ -110,8 +114,15 @@ pub(super) fn run(args: ServeArgs, out: &mut dyn Write) -> Result<i32> {
         body_budget_bytes: args.body_budget_bytes,
         rejected_bytes_per_minute: args.rejected_bytes_per_minute,
     };
-    let config =
-        ReceiverConfig { addr: args.addr, data_dir, token, max_body_bytes: args.max_body_bytes, as_written: args.as_written, limits };
+    let config = ReceiverConfig {
+        addr: args.addr,
+        data_dir,
+        token,
+        senders,
+        max_body_bytes: args.max_body_bytes,
+        as_written: args.as_written,
+        limits,
+    };
     let store_path = config.store_path();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {

@@ -80,6 +80,34 @@ impl Secret {
         Secret::new(token, from)
     }
 
+    /// The tokens of a token file: the whole file as one token ([`Secret::read_file`]), or,
+    /// when a line holds two words, one sender per line, `NAME TOKEN` (names of letters,
+    /// digits, `.`, `_`, `-`; each once; blank lines and `#` comments skipped).
+    pub fn read_senders(path: &Path) -> Result<Vec<(Option<String>, Secret)>, SecretError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SecretError::Read { path: path.to_path_buf(), source })?;
+        let lines: Vec<(usize, &str)> =
+            text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('#')).collect();
+        if lines.iter().all(|(_, l)| !l.contains(char::is_whitespace)) && lines.len() <= 1 {
+            return Ok(vec![(None, Secret::from_text(&text, &format!("in {}", path.display()))?)]);
+        }
+        let mut out: Vec<(Option<String>, Secret)> = Vec::new();
+        for (n, line) in lines {
+            let from = format!("on line {n} of {} (write NAME TOKEN)", path.display());
+            let mut words = line.split_whitespace();
+            let (Some(name), Some(token), None) = (words.next(), words.next(), words.next()) else {
+                return Err(SecretError::NotAHeaderValue { from });
+            };
+            let name_ok = name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+            if !name_ok || out.iter().any(|(n, _)| n.as_deref() == Some(name)) {
+                return Err(SecretError::NotAHeaderValue {
+                    from: format!("{from}: the name {name:?} is not a new name of letters, digits, '.', '_', '-'"),
+                });
+            }
+            out.push((Some(name.to_string()), Secret::from_text(token, &from)?));
+        }
+        Ok(out)
+    }
+
     /// The token itself, to send.
     pub fn expose(&self) -> &str {
         &self.0

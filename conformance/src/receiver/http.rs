@@ -29,8 +29,9 @@ pub(crate) struct Shared {
     store: Arc<Store>,
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     pool: rayon::ThreadPool,
-    token_digest: Option<[u8; 32]>,
-    token_fingerprint: Option<String>,
+    /// The accepted tokens' SHA-256 with their sender's name (the token's fingerprint when
+    /// unnamed); empty: open.
+    tokens: Vec<(String, [u8; 32])>,
     max_body_bytes: usize,
     as_written: bool,
     /// Reports refused for want of the token (401), since the start.
@@ -49,8 +50,12 @@ impl Shared {
             .thread_name(|i| format!("ffbkit-validate-{i}"))
             .build()
             .map_err(|e| super::ReceiverError::Threads { what: "validation", source: Box::new(e) })?;
-        let token_digest = config.token.as_ref().map(|t| Sha256::digest(t.as_bytes()).into());
-        let token_fingerprint = config.token.as_ref().map(|t| super::store::sha256_hex(t.as_bytes())[..8].to_string());
+        let mut tokens: Vec<(String, [u8; 32])> = config
+            .token
+            .iter()
+            .map(|t| (super::store::sha256_hex(t.as_bytes())[..8].to_string(), Sha256::digest(t.as_bytes()).into()))
+            .collect();
+        tokens.extend(config.senders.iter().map(|(name, t)| (name.clone(), Sha256::digest(t.as_bytes()).into())));
         // Build the validator now, not on the first request.
         let _ = Validator::default_validator();
         if config.as_written {
@@ -60,8 +65,7 @@ impl Shared {
             store,
             jobs: Mutex::new(Some(jobs)),
             pool,
-            token_digest,
-            token_fingerprint,
+            tokens,
             max_body_bytes: config.max_body_bytes,
             as_written: config.as_written,
             refused: std::sync::atomic::AtomicU64::new(0),
@@ -82,19 +86,34 @@ impl Shared {
 
     /// The 401 answer, unless the request carries the token (when one is configured).
     fn refusal(&self, headers: &HeaderMap) -> Option<Response> {
-        let Some(expected) = &self.token_digest else { return None };
+        self.authorize(headers).err()
+    }
+
+    /// Who sent the request: `Ok(None)` when the receiver is open, `Ok(Some(name))` for a
+    /// configured token, else the 401 answer. Every token is compared, in constant time,
+    /// whichever matches.
+    fn authorize(&self, headers: &HeaderMap) -> Result<Option<String>, Response> {
+        if self.tokens.is_empty() {
+            return Ok(None);
+        }
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
-        match given {
-            Some(t) if bool::from(Sha256::digest(t.trim().as_bytes()).as_slice().ct_eq(expected.as_slice())) => None,
-            _ => {
-                let mut r = fhir(StatusCode::UNAUTHORIZED, &answer::unauthorized());
-                r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                Some(r)
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(|t| <[u8; 32]>::from(Sha256::digest(t.trim().as_bytes())));
+        let mut found = None;
+        if let Some(given) = given {
+            for (name, digest) in &self.tokens {
+                if bool::from(given.as_slice().ct_eq(digest.as_slice())) {
+                    found = Some(name.clone());
+                }
             }
         }
+        found.map(Some).ok_or_else(|| {
+            let mut r = fhir(StatusCode::UNAUTHORIZED, &answer::unauthorized());
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r
+        })
     }
 
     /// How many reports were refused for want of the token (401) since the start.
@@ -109,16 +128,18 @@ impl Shared {
 
     /// Whose rejected-bytes budget a request draws on: its token when one is configured,
     /// else its IP address (not the port: each connection has its own).
-    fn budget_key(&self, peer: SocketAddr) -> String {
-        match &self.token_fingerprint {
-            Some(fp) => format!("bearer:{fp}"),
+    fn budget_key(who: Option<&str>, peer: SocketAddr) -> String {
+        match who {
+            Some(name) => format!("bearer:{name}"),
             None => peer.ip().to_string(),
         }
     }
 
-    fn sender(&self, peer: SocketAddr) -> String {
-        match &self.token_fingerprint {
-            Some(fp) => format!("bearer:{fp}@{peer}"),
+    /// The stored sender: `bearer:NAME@PEER` (NAME: the sender's name, or the token's
+    /// fingerprint), or the peer when the receiver is open.
+    fn sender(who: Option<&str>, peer: SocketAddr) -> String {
+        match who {
+            Some(name) => format!("bearer:{name}@{peer}"),
             None => peer.to_string(),
         }
     }
@@ -208,14 +229,17 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
 
 async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
     let received_at = now_rfc3339();
-    if let Some(r) = s.refusal(req.headers()) {
-        tracing::info!(%peer, "refused a report without a valid token (401)");
-        s.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        return r;
-    }
+    let who = match s.authorize(req.headers()) {
+        Ok(who) => who,
+        Err(r) => {
+            tracing::info!(%peer, "refused a report without a valid token (401)");
+            s.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return r;
+        }
+    };
     let (parts, body) = req.into_parts();
     let headers = parts.headers;
-    let sender = s.sender(peer);
+    let sender = Shared::sender(who.as_deref(), peer);
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<usize>().ok());
     // The body's share of the memory budget, held until it is answered: its declared size,
     // or the size limit when it declares none. A body waits for its share (its bytes stay in
@@ -283,7 +307,7 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
     };
     let (status, outcome, masked) = (inc.status, inc.outcome.clone(), inc.cpr.as_deref().map(ffbkit_sdk::cpr::mask));
     if status != 201 && !inc.body.is_empty() {
-        if let Err(wait) = s.rejected.take(&s.budget_key(peer), inc.body.len() as u64) {
+        if let Err(wait) = s.rejected.take(&Shared::budget_key(who.as_deref(), peer), inc.body.len() as u64) {
             tracing::info!(status, bytes = inc.body.len(), %peer, "rejected report over the sender's budget: answered 429, not stored");
             let throttled = answer::over_rejected_budget(&outcome, wait);
             return retry_after(fhir(StatusCode::TOO_MANY_REQUESTS, &throttled), wait);

@@ -53,8 +53,12 @@ pub struct ReceiverConfig {
     pub addr: SocketAddr,
     /// Data directory; the store is `data_dir/receiver.sqlite`.
     pub data_dir: PathBuf,
-    /// Bearer token required on every endpoint but `/health`; `None` leaves it open.
+    /// Bearer token required on every endpoint but `/health`; `None` leaves it open (unless
+    /// [`ReceiverConfig::senders`] are given).
     pub token: Option<String>,
+    /// Named senders, one token each (`ffbkit serve --token-file` with `NAME TOKEN` lines):
+    /// any of them is accepted, and the sender's name is stored with what it sent.
+    pub senders: Vec<(String, String)>,
     /// Largest request body read; larger ones are answered 413.
     pub max_body_bytes: usize,
     /// Judge the IG's invariants as their expressions are written (`--as-written`).
@@ -70,6 +74,7 @@ impl ReceiverConfig {
             addr,
             data_dir: data_dir.into(),
             token: None,
+            senders: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             as_written: false,
             limits: Limits::default(),
@@ -96,33 +101,71 @@ impl Default for ReceiverConfig {
 /// committed either way.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The receiver without a socket: its store, the store's writer and its routes. What
+/// [`RunningReceiver`] serves; a test or a fuzz target calls it in-process with
+/// [`InProcess::call`] (the same routes, extractors and answers, no network).
+pub struct InProcess {
+    store: Arc<Store>,
+    shared: Arc<http::Shared>,
+    app: axum::Router,
+    writer: std::thread::JoinHandle<()>,
+}
+
+impl InProcess {
+    /// Open the store and start its writer.
+    pub async fn open(config: &ReceiverConfig) -> Result<InProcess, ReceiverError> {
+        let path = config.store_path();
+        let store = Arc::new(tokio::task::spawn_blocking(move || Store::open(&path)).await??);
+        let (jobs, writer) =
+            writer::spawn(store.clone()).map_err(|e| ReceiverError::Threads { what: "store writer", source: Box::new(e) })?;
+        let shared = Arc::new(http::Shared::new(store.clone(), jobs, config)?);
+        let app = http::router(shared.clone(), config.max_body_bytes, config.limits.max_in_flight);
+        Ok(InProcess { store, shared, app, writer })
+    }
+
+    /// Answer one request as if it came from `peer`.
+    pub async fn call(&self, mut request: axum::http::Request<axum::body::Body>, peer: SocketAddr) -> axum::response::Response {
+        use tower::ServiceExt;
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        match self.app.clone().oneshot(request).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+
+    /// Close the writer once it has committed everything queued.
+    pub async fn close(self) -> Result<(), ReceiverError> {
+        self.shared.close_writer();
+        let writer = self.writer;
+        tokio::task::spawn_blocking(move || writer.join()).await?.map_err(|_| ReceiverError::WriterPanicked)
+    }
+}
+
 /// A receiver that is bound and serving.
 pub struct RunningReceiver {
     addr: SocketAddr,
-    store: Arc<Store>,
-    shared: Arc<http::Shared>,
+    inner: InProcess,
     stop: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
-    writer: std::thread::JoinHandle<()>,
 }
 
 impl RunningReceiver {
     /// Open the store, bind the address and start serving; bound and serving when it returns.
     pub async fn start(config: ReceiverConfig) -> Result<RunningReceiver, ReceiverError> {
-        let path = config.store_path();
-        let store = Arc::new(tokio::task::spawn_blocking(move || Store::open(&path)).await??);
-        let (jobs, writer) =
-            writer::spawn(store.clone()).map_err(|e| ReceiverError::Threads { what: "store writer", source: Box::new(e) })?;
-        let shared = Arc::new(http::Shared::new(store.clone(), jobs, &config)?);
+        let inner = InProcess::open(&config).await?;
         let listener =
             tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| ReceiverError::Bind { addr: config.addr, source })?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = http::router(shared.clone(), config.max_body_bytes, config.limits.max_in_flight);
-        let limits = config.limits.clone();
+        let (app, limits) = (inner.app.clone(), config.limits.clone());
         let server = tokio::spawn(async move { listen::serve(listener, app, &limits, stopped).await });
-        tracing::info!(%addr, store = %config.store_path().display(), auth = config.token.is_some(), "receiver listening");
-        Ok(RunningReceiver { addr, store, shared, stop, server, writer })
+        tracing::info!(%addr, store = %config.store_path().display(), auth = config.token.is_some() || !config.senders.is_empty(), "receiver listening");
+        Ok(RunningReceiver { addr, inner, stop, server })
     }
 
     /// The bound address.
@@ -138,18 +181,18 @@ impl RunningReceiver {
     /// How many POSTed reports were refused for want of the bearer token (401) since the
     /// start (they are not stored).
     pub fn refused_unauthorized(&self) -> u64 {
-        self.shared.refused()
+        self.inner.shared.refused()
     }
 
     /// Rejected reports answered 429 (the sender's rejected bytes per minute were spent) and
     /// not stored, since the start.
     pub fn refused_over_budget(&self) -> u64 {
-        self.shared.refused_over_budget()
+        self.inner.shared.refused_over_budget()
     }
 
     /// The store (shared with the running server).
     pub fn store(&self) -> Arc<Store> {
-        self.store.clone()
+        self.inner.store()
     }
 
     /// Stop accepting connections, finish the requests in flight (each is stored and
@@ -169,9 +212,7 @@ impl RunningReceiver {
                 Ok(Ok(()))
             }
         };
-        self.shared.close_writer();
-        let writer = self.writer;
-        tokio::task::spawn_blocking(move || writer.join()).await?.map_err(|_| ReceiverError::WriterPanicked)?;
+        self.inner.close().await?;
         served?.map_err(ReceiverError::Serve)?;
         tracing::info!(addr = %self.addr, "receiver stopped");
         Ok(())
