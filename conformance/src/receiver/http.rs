@@ -86,13 +86,13 @@ impl Shared {
 
     /// The 401 answer, unless the request carries the token (when one is configured).
     fn refusal(&self, headers: &HeaderMap) -> Option<Response> {
-        self.authorize(headers).err()
+        self.authorize(headers).err().map(|Unauthorized| unauthorized())
     }
 
     /// Who sent the request: `Ok(None)` when the receiver is open, `Ok(Some(name))` for a
     /// configured token, else the 401 answer. Every token is compared, in constant time,
     /// whichever matches.
-    fn authorize(&self, headers: &HeaderMap) -> Result<Option<String>, Response> {
+    fn authorize(&self, headers: &HeaderMap) -> Result<Option<String>, Unauthorized> {
         if self.tokens.is_empty() {
             return Ok(None);
         }
@@ -109,11 +109,7 @@ impl Shared {
                 }
             }
         }
-        found.map(Some).ok_or_else(|| {
-            let mut r = fhir(StatusCode::UNAUTHORIZED, &answer::unauthorized());
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            r
-        })
+        found.map(Some).ok_or(Unauthorized)
     }
 
     /// How many reports were refused for want of the token (401) since the start.
@@ -143,6 +139,16 @@ impl Shared {
             None => peer.to_string(),
         }
     }
+}
+
+/// A request without a valid token.
+struct Unauthorized;
+
+/// The 401 answer, with `WWW-Authenticate: Bearer`.
+fn unauthorized() -> Response {
+    let mut r = fhir(StatusCode::UNAUTHORIZED, &answer::unauthorized());
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    r
 }
 
 type AppState = Arc<Shared>;
@@ -231,10 +237,10 @@ async fn post_report(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<S
     let received_at = now_rfc3339();
     let who = match s.authorize(req.headers()) {
         Ok(who) => who,
-        Err(r) => {
+        Err(Unauthorized) => {
             tracing::info!(%peer, "refused a report without a valid token (401)");
             s.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            return r;
+            return unauthorized();
         }
     };
     let (parts, body) = req.into_parts();
