@@ -93,7 +93,8 @@ pub struct Evidence {
 impl Evidence {
     /// Evidence pointing at a stored report.
     pub fn report(id: i64, bundle: Option<String>) -> Evidence {
-        Evidence { report: Some(id), bundle, ..Evidence::default() }
+        // A Bundle id that is a CPR number is shown masked wherever evidence is (issue 22).
+        Evidence { report: Some(id), bundle: bundle.map(|b| ffbkit_sdk::cpr::mask_in_text(&b)), ..Evidence::default() }
     }
 
     /// Evidence pointing at a stored adapter exchange.
@@ -148,9 +149,10 @@ impl Verdict {
         self
     }
 
-    /// Add a message.
+    /// Add a message (a CPR number in it masked).
     pub fn with_message(mut self, message: impl Into<String>) -> Verdict {
-        self.messages.push(message.into());
+        // Messages quote report content: a CPR number in any notation is masked (issue 22).
+        self.messages.push(ffbkit_sdk::cpr::mask_in_text(&message.into()));
         self
     }
 }

@@ -7,7 +7,6 @@
 use super::cpr_mode::CprMode;
 use super::table::{Cell, TableBuf, Ty};
 use crate::audit::{audit_citizen, Coverage};
-use crate::cpr::mask_in_text;
 use crate::municipality::StsMapping;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -77,7 +76,7 @@ pub(super) fn run(groups: HashMap<String, Vec<Vec<u8>>>, cpr: &CprMode, mapping:
             (key, audit_citizen(&values))
         })
         .collect();
-    let text = |m: &str| if matches!(cpr, CprMode::Clear) { m.to_string() } else { mask_in_text(m) };
+    let text = |m: &str| cpr.text(m);
     let mut out = AuditTables {
         findings: TableBuf::new("audit_findings", FINDINGS),
         citizens: TableBuf::new("audit_citizens", CITIZENS),

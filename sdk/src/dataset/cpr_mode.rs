@@ -108,6 +108,20 @@ impl CprMode {
         }
     }
 
+    /// Free text (a Bundle id, a message) as it appears under this mode: a CPR number in it
+    /// masked ([`crate::cpr::mask_in_text`]) unless the mode is clear.
+    ///
+    /// ```
+    /// use ffbkit_sdk::dataset::CprMode;
+    /// assert_eq!(CprMode::Masked.text("id 010181 4321"), "id 010181-****");
+    /// ```
+    pub fn text(&self, text: &str) -> String {
+        match self {
+            CprMode::Clear => text.to_string(),
+            _ => crate::cpr::mask_in_text(text),
+        }
+    }
+
     /// The citizen's cell (null when the report names none).
     pub(crate) fn cell(&self, cpr: Option<&str>) -> Cell {
         let Some(cpr) = cpr else { return Cell::Null };

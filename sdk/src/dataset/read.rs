@@ -197,7 +197,8 @@ fn process_tree(
     };
     let citizen = parsed.as_ref().map(crate::report::citizen).unwrap_or_default();
     let cpr = citizen.cpr.map(str::to_string);
-    let report_id = parsed.as_ref().and_then(|j| j.get("id")).and_then(|v| v.as_str()).map(str::to_string);
+    // The Bundle id as the mode shows text: one that is a CPR number is masked (issue 22).
+    let report_id = parsed.as_ref().and_then(|j| j.get("id")).and_then(|v| v.as_str()).map(|id| opts.cpr.text(id));
     let timestamp: Option<Arc<str>> = parsed.as_ref().and_then(|j| j.get("timestamp")).and_then(|v| v.as_str()).map(Arc::from);
     let cx = Context {
         citizen: opts.cpr.cell(cpr.as_deref()),

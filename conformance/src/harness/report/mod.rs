@@ -253,7 +253,7 @@ pub fn collect(store: &Store) -> Result<RunReport> {
             .map(|r| ReportRef {
                 id: r.id,
                 step: r.step,
-                bundle: r.bundle_id,
+                bundle: r.bundle_id.map(|b| mask_in_text(&b)),
                 citizen: r.citizen_masked,
                 source: r.source,
                 received_at: r.received_at,
@@ -529,6 +529,42 @@ mod tests {
         assert!(!json.to_string().contains("0101504321"));
 
         assert!(verify(dir.path()).unwrap().ok(), "{:?}", verify(dir.path()).unwrap());
+    }
+
+    /// Issue 22: a CPR number written with JSON escapes in a report, as its Bundle id, with a
+    /// space in a message and escaped in an adapter's answer is masked in certify.json, the
+    /// JUnit file and the HTML page.
+    #[test]
+    fn certify_outputs_mask_a_cpr_number_in_every_notation() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = hand_made(dir.path());
+        let escaped: String = "0101504321".chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
+        let body = format!(
+            r#"{{"resourceType":"Bundle","id":"0101504321","entry":[{{"resource":{{"resourceType":"Patient","identifier":[{{"value":"{escaped}"}}]}}}}]}}"#
+        );
+        let r = store
+            .add_report(
+                "demo",
+                "henvendelse",
+                &NewReport { source: "push", receiver_seq: Some(9), received_at: None, body: body.as_bytes() },
+            )
+            .unwrap();
+        let c = store.add_call("demo", Some("henvendelse"), "POST /deliver", "{}", Some(200), Some(body.as_bytes()), None).unwrap();
+        let v = Verdict::new("GW-ID", Status::Fail, "demo", Some("henvendelse"))
+            .with_evidence([Evidence::report(r, Some("0101504321".into())), Evidence::call(c)])
+            .with_message("error[GW-ID] the Bundle id 010150 4321 is a CPR number");
+        store.add_verdicts("demo", &[v]).unwrap();
+        write_all(&collect(&store).unwrap(), dir.path()).unwrap();
+        for file in [JSON_FILE, JUNIT_FILE, HTML_FILE] {
+            let mut text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+            for d in 0..10 {
+                text = text.replace(&format!("\\u003{d}"), &d.to_string());
+            }
+            for clear in ["01015043", "010150-43", "010150 43"] {
+                assert!(!text.contains(clear), "{file} shows {clear}");
+            }
+            assert!(text.contains("010150-****"), "{file}");
+        }
     }
 
     #[test]
