@@ -8,8 +8,6 @@
 
 use super::serve_process::Serve;
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 
@@ -81,19 +79,10 @@ fn assert_masked(surface: &str, text: &str, cpr: &str) {
     }
 }
 
+/// One exchange with the receiver: the status and the whole answer as text (head and body).
 fn exchange(addr: &str, method_path: &str, body: &[u8]) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "{method_path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/fhir+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    s.write_all(body).unwrap();
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).unwrap();
-    let status = answer.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (status, answer)
+    let a = super::serve_process::exchange(addr, &format!("{method_path} HTTP/1.1\r\nContent-Type: application/fhir+json"), body);
+    (a.status, format!("{}{}", a.head, String::from_utf8_lossy(&a.body)))
 }
 
 fn ffbkit(args: &[&str], dir: &Path) -> String {

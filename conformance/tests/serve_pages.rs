@@ -8,41 +8,10 @@
 //! allocator keeps). Before issue 22, 40 bodies of 15 MB made one page
 //! of 600 MB and took the server to 1.95 GB. The real binary, its VmHWM from /proc.
 
-use super::serve_process::Serve;
+use super::serve_process::{exchange, Serve};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 
 const MIB: usize = 1 << 20;
-
-/// One HTTP/1.1 exchange with `Connection: close`: the status and the body.
-fn exchange(addr: &str, head: &str, body: &[u8]) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
-    s.write_all(body).unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).unwrap();
-    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP answer") + 4;
-    let status = String::from_utf8_lossy(&answer[..split]).split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let mut rest = answer.split_off(split);
-    if String::from_utf8_lossy(&answer).to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        rest = dechunk(&rest);
-    }
-    (status, rest)
-}
-
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let eol = b.windows(2).position(|w| w == b"\r\n").unwrap();
-        let n = usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
-        if n == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[eol + 2..eol + 2 + n]);
-        b = &b[eol + 2 + n + 2..];
-    }
-}
 
 #[test]
 fn paging_through_large_bodies_stays_within_the_page_budget_and_a_memory_bound() {
@@ -54,13 +23,14 @@ fn paging_through_large_bodies_stays_within_the_page_budget_and_a_memory_bound()
     let filler = "a".repeat(15_000_000);
     for i in 0..7 {
         let body = format!(r#"{{"resourceType":"Bundle","type":"collection","id":"big-{i}","zz":"{filler}"}}"#);
-        let (status, _) = exchange(&addr, "POST /fhir/Bundle HTTP/1.1\r\nContent-Type: application/fhir+json", body.as_bytes());
+        let status = exchange(&addr, "POST /fhir/Bundle HTTP/1.1\r\nContent-Type: application/fhir+json", body.as_bytes()).status;
         assert_eq!(status, 422);
     }
     let before = serve.peak_kib();
     let (mut after, mut seen, mut largest) = (0u64, 0usize, 0usize);
     loop {
-        let (status, page) = exchange(&addr, &format!("GET /reports?limit=40&after={after} HTTP/1.1"), b"");
+        let answer = exchange(&addr, &format!("GET /reports?limit=40&after={after} HTTP/1.1"), b"");
+        let (status, page) = (answer.status, answer.body);
         assert_eq!(status, 200);
         largest = largest.max(page.len());
         let v: Value = serde_json::from_slice(&page).unwrap();
@@ -95,7 +65,7 @@ fn concurrent_bodies_of_the_size_limit_stay_within_the_body_budget() {
     let mut serve = Serve::start(dir.path(), &[]);
     let addr = serve.addr.clone();
     let small = serde_json::to_vec(&ffbkit_sdk::sample::report(22, 0)).unwrap();
-    assert_eq!(exchange(&addr, "POST /fhir/Bundle HTTP/1.1\r\nContent-Type: application/fhir+json", &small).0, 201);
+    assert_eq!(exchange(&addr, "POST /fhir/Bundle HTTP/1.1\r\nContent-Type: application/fhir+json", &small).status, 201);
     let before = serve.peak_kib();
     let head = r#"{"resourceType":"Bundle","type":"collection","id":"big-"#;
     let filler = "a".repeat(16 * MIB - head.len() - 32);
@@ -106,7 +76,7 @@ fn concurrent_bodies_of_the_size_limit_stay_within_the_body_budget() {
                 scope.spawn(move || {
                     let body = format!(r#"{head}{i}","zz":"{filler}"}}"#);
                     assert!(body.len() <= 16 * MIB);
-                    exchange(addr, "POST /fhir/Bundle HTTP/1.1\r\nContent-Type: application/fhir+json", body.as_bytes()).0
+                    exchange(addr, "POST /fhir/Bundle HTTP/1.1\r\nContent-Type: application/fhir+json", body.as_bytes()).status
                 })
             })
             .collect();

@@ -2,7 +2,8 @@
 //! measure its memory or start it as a user would: one way to start it and learn its
 //! address (the first line it prints), used by every such test.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
@@ -60,5 +61,46 @@ impl Serve {
 impl Drop for Serve {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// An answer read by [`exchange`].
+pub(crate) struct Answer {
+    /// The HTTP status.
+    pub(crate) status: u16,
+    /// The status line and headers.
+    pub(crate) head: String,
+    /// The body (de-chunked).
+    pub(crate) body: Vec<u8>,
+}
+
+/// One HTTP/1.1 exchange with `Connection: close` over a raw socket: `head` is the request
+/// line and any headers; `Host`, `Content-Length` and `Connection` are added.
+pub(crate) fn exchange(addr: &str, head: &str, body: &[u8]) -> Answer {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+    s.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP answer") + 4;
+    let mut rest = answer.split_off(split);
+    let head = String::from_utf8_lossy(&answer).into_owned();
+    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        rest = dechunk(&rest);
+    }
+    Answer { status, head, body: rest }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let eol = b.windows(2).position(|w| w == b"\r\n").unwrap();
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + n]);
+        b = &b[eol + 2 + n + 2..];
     }
 }

@@ -502,7 +502,7 @@ impl Store {
             latest.insert((table, row_id), row_sha256);
             prev = hash;
         }
-        let mut seen = 0usize;
+        let mut seen: std::collections::HashSet<(String, i64)> = std::collections::HashSet::new();
         for (table, _) in TABLES {
             let mut st = self.conn.prepare(&format!("SELECT rowid, * FROM {table} ORDER BY rowid"))?;
             let columns = st.column_count();
@@ -514,33 +514,23 @@ impl Store {
                 hash_row(&mut h, row, 1..columns)?;
                 let digest = hex(h.finalize());
                 let what = describe_row(table, row);
-                match latest.get(&(table.to_string(), row_id)) {
+                let key = (table.to_string(), row_id);
+                match latest.get(&key) {
                     None => {
                         return Ok(Err(format!(
                             "{what} is not in the hash chain: it was added outside ffbkit, or the store is from before the chain"
                         )))
                     }
                     Some(d) if *d != digest => return Ok(Err(format!("{what} was changed after it was recorded"))),
-                    Some(_) => seen += 1,
-                }
-            }
-        }
-        if seen != latest.len() {
-            let mut missing: Vec<&(String, i64)> = Vec::new();
-            for (table, _) in TABLES {
-                for key in latest.keys().filter(|(t, _)| t == table) {
-                    let exists: bool =
-                        self.conn.query_row(&format!("SELECT COUNT(*) FROM {table} WHERE rowid = ?1"), [key.1], |r| r.get::<_, i64>(0))?
-                            > 0;
-                    if !exists {
-                        missing.push(key);
+                    Some(_) => {
+                        seen.insert(key);
                     }
                 }
             }
-            missing.sort();
-            if let Some((table, row_id)) = missing.first() {
-                return Ok(Err(format!("{table} row {row_id} was deleted after it was recorded")));
-            }
+        }
+        // A chained row that is no longer there was deleted (no row is ever deleted by ffbkit).
+        if let Some((table, row_id)) = latest.keys().filter(|k| !seen.contains(*k)).min() {
+            return Ok(Err(format!("{table} row {row_id} was deleted after it was recorded")));
         }
         Ok(Ok(()))
     }
